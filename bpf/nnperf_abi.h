@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The ABI shared by bpf/ and user/: probe specs (user -> BPF, read-only for
+ * programs) and events (BPF -> user through the ring buffer).
+ * Fixed-width types only; both sides compile this file.
+ */
+#ifndef NNPERF_ABI_H
+#define NNPERF_ABI_H
+
+#ifdef __bpf__
+/* vmlinux.h provides __u8 .. __u64 and __s32 */
+#else
+#include <linux/types.h>
+#endif
+
+#define NNP_ABI_VERSION 1
+
+#define NNP_MAX_DEREF 4     /* dereference steps in one fetch */
+#define NNP_NAME_LEN 64     /* bytes of a layer name read from the target */
+#define NNP_OP_LEN 32       /* bytes of an op type read from the target */
+#define NNP_MAX_DEPTH 8     /* nested open layers per thread */
+#define NNP_DEFAULT_SPECS 4096
+
+/* What a probe site means when it is hit. */
+enum nnp_role {
+	NNP_ROLE_INFER_BEGIN = 1,
+	NNP_ROLE_INFER_END = 2,
+	NNP_ROLE_LAYER_BEGIN = 3,
+	NNP_ROLE_LAYER_END = 4,
+};
+
+/* nnp_spec.flags */
+#define NNP_SPEC_ENTRY_ONLY (1u << 0) /* the next begin (or inference end) ends it */
+
+/* What a fetch yields: nothing, a 64-bit value, or a string at an address. */
+enum nnp_fetch_kind {
+	NNP_FETCH_NONE = 0,
+	NNP_FETCH_VALUE = 1,
+	NNP_FETCH_STRING = 2,
+};
+
+/*
+ * v = arg[arg]; for i < nderef: v = *(u64 *)(v + deref_off[i]); v += final_off;
+ * then VALUE: key = v & mask (mask 0 = all bits); STRING: read a C string at v.
+ */
+struct nnp_fetch {
+	__u8 kind;
+	__u8 arg;
+	__u8 nderef;
+	__u8 width; /* VALUE: bytes kept of the result (8, 4, 2, 1) */
+	__s32 final_off;
+	__s32 deref_off[NNP_MAX_DEREF];
+};
+
+struct nnp_spec {
+	__u32 probe_id; /* layer group: events of one probe share it */
+	__u8 role;      /* enum nnp_role */
+	__u8 flags;     /* NNP_SPEC_* */
+	__u16 pad;
+	struct nnp_fetch key;
+	struct nnp_fetch name;
+	struct nnp_fetch op;
+};
+
+enum nnp_event_type {
+	NNP_EV_LAYER = 1,
+	NNP_EV_INFER = 2,
+	NNP_EV_NAME = 3,
+};
+
+struct nnp_event_hdr {
+	__u32 type; /* enum nnp_event_type */
+	__u32 tgid;
+	__u32 tid;
+	__u32 probe_id;
+};
+
+/* One execution of one layer. Times are CLOCK_MONOTONIC nanoseconds. */
+struct nnp_layer_event {
+	struct nnp_event_hdr hdr;
+	__u64 key;
+	__u64 start_ns;
+	__u64 end_ns;
+	__u64 child_ns;  /* time spent in nested probed layers */
+	__u64 infer_seq; /* per-thread inference number, 0 = outside any */
+	__u32 cpu;
+	__u32 depth;
+};
+
+/* One inference (outermost begin .. end on one thread). */
+struct nnp_infer_event {
+	struct nnp_event_hdr hdr;
+	__u64 start_ns;
+	__u64 end_ns;
+	__u64 infer_seq;
+	__u32 layers; /* layer executions that ended inside it on this thread */
+	__u32 pad;
+};
+
+/* The name and op of a (probe_id, key) pair, sent once per process. */
+struct nnp_name_event {
+	struct nnp_event_hdr hdr;
+	__u64 key;
+	char name[NNP_NAME_LEN];
+	char op[NNP_OP_LEN];
+};
+
+/* Indexes of the per-CPU "stats" array: what BPF counts about itself. */
+enum nnp_stat {
+	NNP_STAT_HITS = 0,      /* probe program runs */
+	NNP_STAT_LOST = 1,      /* events dropped: ring buffer full */
+	NNP_STAT_UNMATCHED = 2, /* an end with no matching begin */
+	NNP_STAT_OVERFLOW = 3,  /* a begin nested deeper than NNP_MAX_DEPTH */
+	NNP_STAT_FETCH_ERR = 4, /* a key/name read from the target failed */
+	NNP_STAT_NR = 5,
+};
+
+#endif /* NNPERF_ABI_H */

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What this kernel supports, found by trying (load a tiny program, attach it,
+ * open an event), and the one place where each fallback is chosen.
+ * NNPERF_FORCE (comma list: no-tp-btf, no-fentry, no-kprobe, no-pmu, no-usdt,
+ * no-cookie) makes detection report a feature as missing, so tests can force
+ * every fallback on any machine; doctor shows "forced".
+ */
+#ifndef NNP_FEATURES_H
+#define NNP_FEATURES_H
+
+#include <stdbool.h>
+
+enum nnp_feat_id {
+	NNP_FEAT_PRIV,      /* CAP_BPF+CAP_PERFMON or CAP_SYS_ADMIN */
+	NNP_FEAT_MEMLOCK,   /* RLIMIT_MEMLOCK could be raised (or memcg accounting) */
+	NNP_FEAT_BTF,       /* /sys/kernel/btf/vmlinux loads */
+	NNP_FEAT_BPFFS,     /* /sys/fs/bpf mounted */
+	NNP_FEAT_TRACEFS,   /* /sys/kernel/tracing mounted */
+	NNP_FEAT_RINGBUF,
+	NNP_FEAT_UPROBE,
+	NNP_FEAT_URETPROBE,
+	NNP_FEAT_USDT,
+	NNP_FEAT_COOKIE,    /* bpf_get_attach_cookie in uprobes */
+	NNP_FEAT_TP_BTF,
+	NNP_FEAT_RAW_TP,
+	NNP_FEAT_FENTRY,
+	NNP_FEAT_KPROBE,
+	NNP_FEAT_PERF_HW,   /* hardware PMU events */
+	NNP_FEAT_PERF_SW,   /* software perf events */
+	NNP_FEAT_NR,
+};
+
+enum nnp_feat_state {
+	NNP_FEAT_UNKNOWN = 0,
+	NNP_FEAT_YES,
+	NNP_FEAT_NO,
+	NNP_FEAT_FORCED_OFF, /* present but disabled through NNPERF_FORCE */
+};
+
+struct nnp_feature {
+	const char *name;     /* "uprobes", "hardware perf events", ... */
+	enum nnp_feat_state state;
+	int err;              /* errno of the failed try, 0 if none */
+	bool required;        /* nnperf cannot record without it */
+	char detail[192];     /* what was tried and what happened */
+	char fallback[192];   /* what nnperf uses instead ("" if nothing needed) */
+	char fix[192];        /* how to fix it, for required features */
+};
+
+/* Fallback policies: chosen once in nnp_features_detect */
+enum nnp_sched_attach { NNP_SCHED_TP_BTF, NNP_SCHED_RAW_TP, NNP_SCHED_NONE };
+enum nnp_fault_attach { NNP_FAULT_FENTRY, NNP_FAULT_KPROBE, NNP_FAULT_NONE };
+enum nnp_counter_source { NNP_COUNTERS_HW, NNP_COUNTERS_SW_ONLY, NNP_COUNTERS_NONE };
+
+struct nnp_features {
+	struct nnp_feature f[NNP_FEAT_NR];
+	enum nnp_sched_attach sched;
+	enum nnp_fault_attach fault;
+	enum nnp_counter_source counters;
+	bool can_record; /* every required feature is present */
+};
+
+/* Raises RLIMIT_MEMLOCK and routes libbpf messages to -v; 0 or -errno */
+int nnp_sys_prepare(void);
+/* Tries everything; 0 even when features are missing (see can_record) */
+int nnp_features_detect(struct nnp_features *f);
+/* Quick check of what `record` needs (privileges, BTF, uprobes, ringbuf): 0 or
+ * -errno after printing one error line with the fix */
+int nnp_features_require_record(void);
+bool nnp_feature_forced_off(const char *name);
+
+#endif

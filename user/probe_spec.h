@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Probe definitions: what `--probe` and `--spec FILE` say, parsed into
+ * struct nnp_probe_def. Grammar (docs/spec-format.md is the user's version):
+ *
+ *   probe   := ROLE '=' SITE { ',' OPTION }
+ *   ROLE    := layer | inference            (entry + return, or entry-only)
+ *            | layer-begin | layer-end | inference-begin | inference-end
+ *   SITE    := LIB ':' SYMBOL [ '+' OFF ]   symbol, glob allowed (*, ?, [..])
+ *            | LIB ':' OFF                  raw file offset (0x.. or decimal)
+ *            | 'usdt:' LIB ':' PROVIDER ':' NAME
+ *   OPTION  := key=VALUE | name=STRING | op=STRING | mode=entry-only|entry-return
+ *   VALUE   := [u8|u16|u32|u64 '('] ADDR [')']      a 64-bit value, masked
+ *   STRING  := 'str(' ADDR ')' | '"' literal '"'   a C string read at ADDR
+ *   ADDR    := TERM { ('+'|'-') NUMBER }
+ *   TERM    := 'arg' N | '*' TERM | '(' ADDR ')'   N in 0..5 (uprobe), 0..11 (usdt)
+ *
+ * LIB is a path, an executable's name, or a library name ("libtorch_cpu.so").
+ * '*' dereferences 8 bytes. Whitespace is allowed around tokens. In a spec file
+ * each non-empty line not starting with '#' is one probe.
+ * Examples:
+ *   layer=nnperf-tinynet:tinynet_conv2d,key=arg0,name=str(*arg0)
+ *   layer=libtorch_cpu.so:at::_ops::conv2d::call,key=*arg2
+ *   layer=libopencv_dnn.so:*forwardLayer*,key=u32(*arg1),name=str(*(arg1+8)),op=str(*(arg1+40))
+ *   layer-begin=usdt:./app:myprov:start,key=arg0,name=str(arg1)
+ */
+#ifndef NNP_PROBE_SPEC_H
+#define NNP_PROBE_SPEC_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nnperf_abi.h"
+
+enum nnp_probe_kind {
+	NNP_PROBE_LAYER = 1,       /* LAYER_BEGIN at entry (+ LAYER_END at return) */
+	NNP_PROBE_INFERENCE,       /* INFER_BEGIN at entry + INFER_END at return */
+	NNP_PROBE_LAYER_BEGIN,
+	NNP_PROBE_LAYER_END,
+	NNP_PROBE_INFER_BEGIN,
+	NNP_PROBE_INFER_END,
+};
+
+enum nnp_site_kind {
+	NNP_SITE_SYMBOL = 1,
+	NNP_SITE_OFFSET,
+	NNP_SITE_USDT,
+};
+
+struct nnp_probe_def {
+	enum nnp_probe_kind kind;
+	enum nnp_site_kind site;
+	char lib[PATH_MAX];
+	char symbol[512];  /* NNP_SITE_SYMBOL: name or glob */
+	uint64_t offset;   /* SYMBOL: +OFF; OFFSET: the file offset */
+	char provider[64]; /* NNP_SITE_USDT */
+	char usdt_name[64];
+	bool entry_only;   /* mode=entry-only (LAYER/INFERENCE only) */
+	struct nnp_fetch key;
+	struct nnp_fetch name;
+	struct nnp_fetch op;
+	char name_literal[NNP_NAME_LEN]; /* name="..." */
+	char op_literal[NNP_OP_LEN];     /* op="..." */
+	char origin[PATH_MAX + 32];      /* "--probe" or "FILE:LINE", for messages */
+};
+
+/*
+ * Parses one probe. On error returns -EINVAL, writes a message to err and the
+ * 1-based column of the offending character to *col.
+ */
+int nnp_probe_parse(const char *text, struct nnp_probe_def *out, char *err, size_t errlen,
+		    int *col);
+
+/*
+ * Appends the probes of a spec file to *defs (realloc'ed; *n updated). On error
+ * returns -errno and err holds "FILE:LINE:COL: message" (or "FILE: strerror").
+ */
+int nnp_spec_load(const char *path, struct nnp_probe_def **defs, size_t *n, char *err,
+		  size_t errlen);
+
+/* Writes a probe back in the grammar above (for -v and recordings). */
+int nnp_probe_format(const struct nnp_probe_def *d, char *buf, size_t len);
+
+#endif

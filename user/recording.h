@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Output of `nnperf record`: the versioned JSON document (schema in
+ * docs/recording-format.md) and the human table.
+ */
+#ifndef NNP_RECORDING_H
+#define NNP_RECORDING_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "agg.h"
+
+#define NNP_RECORDING_SCHEMA "nnperf.recording"
+#define NNP_RECORDING_VERSION 1
+
+struct nnp_rec_meta {
+	const char *command;  /* the launched command line, or NULL with -p */
+	int target_pid;       /* -p PID, or the launched child's pid */
+	uint64_t start_realtime_ns; /* wall clock at start (CLOCK_REALTIME) */
+	uint64_t duration_ns;       /* how long recording ran */
+	const char *hostname;
+	const char *kernel;   /* uname -r */
+	uint64_t lost_events; /* ring buffer full (BPF stat) */
+	uint64_t unmatched;   /* ends with no begin (BPF stat) */
+	uint64_t fetch_errors;
+	uint64_t probe_hits;
+	uint32_t ringbuf_bytes;
+	int exit_status;      /* launched command's exit status, -1 if none */
+};
+
+/* Writes the JSON document; 0 or -errno */
+int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m);
+/* Writes the table shown by default */
+int nnp_recording_write_table(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m);
+
+#endif
