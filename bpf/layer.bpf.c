@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The generic probe programs. Every attached site (uprobe, uretprobe or USDT)
+ * carries a cookie that indexes `specs`: the spec says what the hit means
+ * (inference/layer begin/end) and how to read a key, name and op from the
+ * arguments. Per-thread state pairs begins with ends; finished layers and
+ * inferences go to user space through the `events` ring buffer.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/usdt.bpf.h>
+
+#include "nnperf_abi.h"
+
+/* libbpf 1.1 stops at PARM5 */
+#ifndef PT_REGS_PARM6
+#if defined(__TARGET_ARCH_x86)
+#define PT_REGS_PARM6(x) (__PT_REGS_CAST(x)->r9)
+#elif defined(__TARGET_ARCH_arm64)
+#define PT_REGS_PARM6(x) (((const struct user_pt_regs *)(x))->regs[5])
+#endif
+#endif
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* set through rodata before load: only count processes in `targets` */
+const volatile __u32 filter_tgids = 0;
+
+struct frame {
+	__u64 start_ns;
+	__u64 key;
+	__u64 child_ns;
+	__u32 probe_id;
+	__u32 pad;
+};
+
+struct thread_state {
+	__u64 infer_start;
+	__u64 infer_seq;
+	__u32 infer_depth;
+	__u32 infer_layers;
+	__u32 depth;	/* frames in use */
+	__u32 overflow; /* begins not pushed because frames were full */
+	__u32 has_open; /* an entry-only layer is open */
+	__u32 pad;
+	struct frame open;
+	struct frame frames[NNP_MAX_DEPTH];
+};
+
+struct name_key {
+	__u32 tgid;
+	__u32 probe_id;
+	__u64 key;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NNP_DEFAULT_SPECS);
+	__uint(map_flags, BPF_F_RDONLY_PROG);
+	__type(key, __u32);
+	__type(value, struct nnp_spec);
+} specs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct thread_state);
+} threads SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct thread_state);
+} zero_state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct name_key);
+	__type(value, __u8);
+} named SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u8);
+} targets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NNP_STAT_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
+{
+	long v = 0;
+
+	if (usdt) {
+		bpf_usdt_arg(ctx, i, &v);
+		return v;
+	}
+	switch (i) {
+	case 0: return PT_REGS_PARM1(ctx);
+	case 1: return PT_REGS_PARM2(ctx);
+	case 2: return PT_REGS_PARM3(ctx);
+	case 3: return PT_REGS_PARM4(ctx);
+	case 4: return PT_REGS_PARM5(ctx);
+	case 5: return PT_REGS_PARM6(ctx);
+	}
+	return 0;
+}
+
+/* The address or value a fetch describes; 0 or -EFAULT */
+static __always_inline int fetch_addr(struct pt_regs *ctx, bool usdt, const struct nnp_fetch *f,
+				      __u64 *out)
+{
+	__u64 v = get_arg(ctx, usdt, f->arg);
+
+	for (int i = 0; i < NNP_MAX_DEREF; i++) {
+		if (i >= f->nderef)
+			break;
+		if (bpf_probe_read_user(&v, sizeof(v), (void *)(v + (__s64)f->deref_off[i])))
+			return -EFAULT;
+	}
+	*out = v + (__s64)f->final_off;
+	return 0;
+}
+
+static __always_inline __u64 fetch_key(struct pt_regs *ctx, bool usdt, const struct nnp_fetch *f)
+{
+	__u64 v;
+
+	if (f->kind != NNP_FETCH_VALUE)
+		return 0;
+	if (fetch_addr(ctx, usdt, f, &v)) {
+		stat_inc(NNP_STAT_FETCH_ERR);
+		return 0;
+	}
+	if (f->width && f->width < 8)
+		v &= (1ULL << (f->width * 8)) - 1;
+	return v;
+}
+
+static __always_inline void fetch_str(struct pt_regs *ctx, bool usdt, const struct nnp_fetch *f,
+				      char *buf, __u32 len)
+{
+	__u64 addr;
+
+	buf[0] = 0;
+	if (f->kind != NNP_FETCH_STRING)
+		return;
+	if (fetch_addr(ctx, usdt, f, &addr) ||
+	    bpf_probe_read_user_str(buf, len, (void *)addr) < 0) {
+		buf[0] = 0;
+		stat_inc(NNP_STAT_FETCH_ERR);
+	}
+}
+
+/* Names are read once per (process, probe, key): the first begin sends them. */
+static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const struct nnp_spec *s,
+				      __u32 tgid, __u32 tid, __u64 key)
+{
+	struct name_key nk = { .tgid = tgid, .probe_id = s->probe_id, .key = key };
+	struct nnp_name_event *e;
+	__u8 one = 1;
+
+	if (s->name.kind != NNP_FETCH_STRING && s->op.kind != NNP_FETCH_STRING)
+		return;
+	if (bpf_map_lookup_elem(&named, &nk))
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(NNP_STAT_LOST);
+		return;
+	}
+	e->hdr.type = NNP_EV_NAME;
+	e->hdr.tgid = tgid;
+	e->hdr.tid = tid;
+	e->hdr.probe_id = s->probe_id;
+	e->key = key;
+	fetch_str(ctx, usdt, &s->name, e->name, sizeof(e->name));
+	fetch_str(ctx, usdt, &s->op, e->op, sizeof(e->op));
+	bpf_ringbuf_submit(e, 0);
+	bpf_map_update_elem(&named, &nk, &one, BPF_ANY);
+}
+
+static __always_inline void emit_layer(struct thread_state *ts, const struct frame *f,
+				       __u32 tgid, __u32 tid, __u64 now)
+{
+	struct nnp_layer_event *e;
+
+	if (ts->infer_depth)
+		ts->infer_layers++;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(NNP_STAT_LOST);
+		return;
+	}
+	e->hdr.type = NNP_EV_LAYER;
+	e->hdr.tgid = tgid;
+	e->hdr.tid = tid;
+	e->hdr.probe_id = f->probe_id;
+	e->key = f->key;
+	e->start_ns = f->start_ns;
+	e->end_ns = now;
+	e->child_ns = f->child_ns;
+	e->infer_seq = ts->infer_depth ? ts->infer_seq : 0;
+	e->cpu = bpf_get_smp_processor_id();
+	e->depth = ts->depth;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void close_open(struct thread_state *ts, __u32 tgid, __u32 tid, __u64 now)
+{
+	if (!ts->has_open)
+		return;
+	ts->has_open = 0;
+	emit_layer(ts, &ts->open, tgid, tid, now);
+}
+
+static __always_inline struct thread_state *thread_get(__u32 tid)
+{
+	struct thread_state *ts = bpf_map_lookup_elem(&threads, &tid);
+	__u32 zero = 0;
+
+	if (ts)
+		return ts;
+	ts = bpf_map_lookup_elem(&zero_state, &zero);
+	if (!ts)
+		return NULL;
+	bpf_map_update_elem(&threads, &tid, ts, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&threads, &tid);
+}
+
+static __always_inline void infer_begin(struct thread_state *ts, __u64 now)
+{
+	if (ts->infer_depth++)
+		return;
+	ts->infer_start = now;
+	ts->infer_seq++;
+	ts->infer_layers = 0;
+}
+
+static __always_inline void infer_end(struct thread_state *ts, const struct nnp_spec *s,
+				      __u32 tgid, __u32 tid, __u64 now)
+{
+	struct nnp_infer_event *e;
+
+	if (!ts->infer_depth) {
+		stat_inc(NNP_STAT_UNMATCHED);
+		return;
+	}
+	close_open(ts, tgid, tid, now);
+	if (--ts->infer_depth)
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(NNP_STAT_LOST);
+		return;
+	}
+	e->hdr.type = NNP_EV_INFER;
+	e->hdr.tgid = tgid;
+	e->hdr.tid = tid;
+	e->hdr.probe_id = s->probe_id;
+	e->start_ns = ts->infer_start;
+	e->end_ns = now;
+	e->infer_seq = ts->infer_seq;
+	e->layers = ts->infer_layers;
+	e->pad = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void layer_begin(struct thread_state *ts, const struct nnp_spec *s,
+					__u64 key, __u32 tgid, __u32 tid, __u64 now)
+{
+	struct frame *f;
+	__u32 d = ts->depth;
+
+	if (s->flags & NNP_SPEC_ENTRY_ONLY) {
+		close_open(ts, tgid, tid, now);
+		ts->open.start_ns = now;
+		ts->open.key = key;
+		ts->open.child_ns = 0;
+		ts->open.probe_id = s->probe_id;
+		ts->has_open = 1;
+		return;
+	}
+	if (d >= NNP_MAX_DEPTH) {
+		ts->overflow++;
+		stat_inc(NNP_STAT_OVERFLOW);
+		return;
+	}
+	f = &ts->frames[d & (NNP_MAX_DEPTH - 1)];
+	f->start_ns = now;
+	f->key = key;
+	f->child_ns = 0;
+	f->probe_id = s->probe_id;
+	ts->depth = d + 1;
+}
+
+/* The frame an end closes: the innermost one of the same probe (and key, if
+ * the end site reads one); frames above it never saw their end. */
+static __always_inline int find_frame(struct thread_state *ts, const struct nnp_spec *s, __u64 key)
+{
+	__u32 d = ts->depth;
+
+	for (int i = 0; i < NNP_MAX_DEPTH; i++) {
+		__u32 slot;
+
+		if (i >= d)
+			break;
+		slot = (d - 1 - i) & (NNP_MAX_DEPTH - 1);
+		if (ts->frames[slot].probe_id != s->probe_id)
+			continue;
+		if (s->key.kind == NNP_FETCH_VALUE && ts->frames[slot].key != key)
+			continue;
+		return slot;
+	}
+	return -1;
+}
+
+static __always_inline void layer_end(struct thread_state *ts, const struct nnp_spec *s, __u64 key,
+				      __u32 tgid, __u32 tid, __u64 now)
+{
+	struct frame *f;
+	int slot;
+
+	if (ts->overflow) {
+		ts->overflow--;
+		return;
+	}
+	slot = find_frame(ts, s, key);
+	if (slot < 0) {
+		stat_inc(NNP_STAT_UNMATCHED);
+		return;
+	}
+	if ((__u32)slot + 1 != ts->depth)
+		stat_inc(NNP_STAT_UNMATCHED);
+	ts->depth = slot;
+	f = &ts->frames[slot & (NNP_MAX_DEPTH - 1)];
+	emit_layer(ts, f, tgid, tid, now);
+	if (slot > 0)
+		ts->frames[(slot - 1) & (NNP_MAX_DEPTH - 1)].child_ns += now - f->start_ns;
+}
+
+static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
+{
+	__u64 id = bpf_get_current_pid_tgid(), now, key = 0;
+	__u32 tgid = id >> 32, tid = (__u32)id, idx = (__u32)cookie;
+	const struct nnp_spec *s;
+	struct thread_state *ts;
+
+	if (filter_tgids && !bpf_map_lookup_elem(&targets, &tgid))
+		return 0;
+	now = bpf_ktime_get_ns();
+	stat_inc(NNP_STAT_HITS);
+	s = bpf_map_lookup_elem(&specs, &idx);
+	if (!s)
+		return 0;
+	ts = thread_get(tid);
+	if (!ts)
+		return 0;
+	if (s->role == NNP_ROLE_LAYER_BEGIN || s->role == NNP_ROLE_LAYER_END)
+		key = fetch_key(ctx, usdt, &s->key);
+	switch (s->role) {
+	case NNP_ROLE_INFER_BEGIN:
+		infer_begin(ts, now);
+		break;
+	case NNP_ROLE_INFER_END:
+		infer_end(ts, s, tgid, tid, now);
+		break;
+	case NNP_ROLE_LAYER_BEGIN:
+		send_name(ctx, usdt, s, tgid, tid, key);
+		layer_begin(ts, s, key, tgid, tid, bpf_ktime_get_ns());
+		break;
+	case NNP_ROLE_LAYER_END:
+		layer_end(ts, s, key, tgid, tid, now);
+		break;
+	}
+	return 0;
+}
+
+SEC("uprobe")
+int nnp_uprobe(struct pt_regs *ctx)
+{
+	return handle(ctx, false, bpf_get_attach_cookie(ctx));
+}
+
+SEC("usdt")
+int nnp_usdt(struct pt_regs *ctx)
+{
+	return handle(ctx, true, bpf_usdt_cookie(ctx));
+}

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* nnperf record: attach, collect until the target exits, -d expires or a
+ * signal arrives, then print/write what was collected (always). */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+
+#include "agg.h"
+#include "cmds.h"
+#include "features.h"
+#include "launch.h"
+#include "libpath.h"
+#include "log.h"
+#include "probes.h"
+#include "procmaps.h"
+#include "record_opts.h"
+#include "recording.h"
+#include "session.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+struct recorder {
+	struct record_opts o;
+	struct nnp_agg agg;
+	struct nnp_session *sess;
+	struct nnp_planner *plan;
+	struct nnp_child child;
+	bool launched;
+	int pidfd; /* -p target */
+	char exe[PATH_MAX];
+	uint64_t start_mono, start_real;
+};
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct recorder *r = ctx;
+
+	nnp_agg_event(&r->agg, data, size);
+	return 0;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int target_prepare(struct recorder *r)
+{
+	int err;
+
+	if (r->o.pid) {
+		if (nnp_proc_exists(r->o.pid)) {
+			nnp_err("no such process: %d", r->o.pid);
+			return -ESRCH;
+		}
+		r->pidfd = nnp_pidfd_open(r->o.pid);
+		return 0;
+	}
+	err = nnp_path_find_exe(r->o.cmd[0], r->exe, sizeof(r->exe));
+	if (err) {
+		nnp_err("%s: %s", r->o.cmd[0],
+			err == -ENOENT ? "command not found" : strerror(-err));
+		return err;
+	}
+	err = nnp_launch_prepare(r->o.cmd, &r->child);
+	if (err) {
+		nnp_err("failed to start %s: %s", r->o.cmd[0], strerror(-err));
+		return err;
+	}
+	r->launched = true;
+	return 0;
+}
+
+static int attach_all(struct recorder *r)
+{
+	struct nnp_target t = { .pid = r->launched ? r->child.pid : r->o.pid,
+				.exe = r->launched ? r->exe : NULL };
+	struct nnp_session_opts so = { .ringbuf_bytes = r->o.ringbuf_bytes,
+				       .max_specs = r->o.max_sites };
+	int err;
+
+	err = nnp_session_open(&so, on_event, r, &r->sess);
+	if (!err)
+		err = nnp_planner_new(r->sess, &r->agg, &t, &r->plan);
+	for (size_t i = 0; !err && i < r->o.ndefs; i++)
+		err = nnp_planner_attach(r->plan, &r->o.defs[i], r->o.runtimes[i]);
+	if (!err && r->o.usdt_auto) {
+		err = nnp_planner_attach_usdt_auto(r->plan);
+		if (err < 0)
+			nnp_err("failed to attach nnperf USDT markers: %s", strerror(-err));
+		err = err < 0 ? err : 0;
+	}
+	if (err)
+		return err;
+	if (!nnp_planner_sites(r->plan)) {
+		nnp_err("nothing to measure: %s carries no nnperf USDT markers and no --probe or "
+			"--spec was given", r->launched ? r->exe : "the process");
+		return -ENOENT;
+	}
+	nnp_info("%zu probe sites attached", nnp_planner_sites(r->plan));
+	return 0;
+}
+
+static bool target_exited(struct recorder *r)
+{
+	struct pollfd pfd = { .fd = r->launched ? r->child.pidfd : r->pidfd, .events = POLLIN };
+
+	if (r->launched)
+		return nnp_launch_poll_exit(&r->child) == 1;
+	if (pfd.fd >= 0)
+		return poll(&pfd, 1, 0) == 1;
+	return nnp_proc_exists(r->o.pid) != 0;
+}
+
+static int collect(struct recorder *r)
+{
+	uint64_t deadline = 0;
+	int n;
+
+	if (r->o.duration_s > 0)
+		deadline = r->start_mono + (uint64_t)(r->o.duration_s * 1e9);
+	while (!stop_signal) {
+		n = nnp_session_poll(r->sess, 100);
+		if (n < 0) {
+			nnp_err("failed to read events: %s", strerror(-n));
+			return n;
+		}
+		if (deadline && now_ns(CLOCK_MONOTONIC) >= deadline)
+			break;
+		if (target_exited(r))
+			break;
+	}
+	nnp_session_drain(r->sess);
+	if (stop_signal)
+		nnp_info("stopped by signal %d", (int)stop_signal);
+	return 0;
+}
+
+static void fill_meta(struct recorder *r, struct nnp_rec_meta *m, char *cmdline, size_t len,
+		      struct utsname *u)
+{
+	uint64_t st[NNP_STAT_NR] = { 0 };
+	size_t off = 0;
+
+	nnp_session_stats(r->sess, st);
+	cmdline[0] = 0;
+	for (char **a = r->o.cmd; a && *a && off < len; a++)
+		off += snprintf(cmdline + off, len - off, "%s%s", off ? " " : "", *a);
+	uname(u);
+	*m = (struct nnp_rec_meta){
+		.command = r->o.cmd ? cmdline : NULL,
+		.target_pid = r->launched ? r->child.pid : r->o.pid,
+		.start_realtime_ns = r->start_real,
+		.duration_ns = now_ns(CLOCK_MONOTONIC) - r->start_mono,
+		.hostname = u->nodename,
+		.kernel = u->release,
+		.lost_events = st[NNP_STAT_LOST],
+		.unmatched = st[NNP_STAT_UNMATCHED],
+		.fetch_errors = st[NNP_STAT_FETCH_ERR],
+		.probe_hits = st[NNP_STAT_HITS],
+		.ringbuf_bytes = nnp_session_ringbuf_bytes(r->sess),
+		.exit_status = r->launched ? nnp_launch_exit_code(&r->child) : -1,
+	};
+}
+
+static int write_file(const char *path, const struct nnp_agg *a, const struct nnp_rec_meta *m)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+	int err;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	err = nnp_recording_write_json(f, a, m);
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+static int report(struct recorder *r)
+{
+	struct nnp_rec_meta m;
+	struct utsname u;
+	char cmdline[1024];
+	int err = 0;
+
+	for (struct nnp_proc_stats *p = r->agg.procs; p; p = p->hh.next)
+		if (nnp_proc_exists(p->tgid) != 0)
+			nnp_agg_proc_exited(&r->agg, p->tgid);
+	fill_meta(r, &m, cmdline, sizeof(cmdline), &u);
+	if (r->o.output) {
+		err = write_file(r->o.output, &r->agg, &m);
+		if (err)
+			nnp_err("failed to write %s: %s", r->o.output, strerror(-err));
+	}
+	if (r->o.format == NNP_OUT_JSON)
+		nnp_recording_write_json(stdout, &r->agg, &m);
+	else
+		nnp_recording_write_table(stdout, &r->agg, &m);
+	fflush(stdout);
+	if (m.lost_events)
+		nnp_warn("%llu events lost: the ring buffer was full (raise --ringbuf-size)",
+			 (unsigned long long)m.lost_events);
+	return err;
+}
+
+static int run(struct recorder *r)
+{
+	int err = target_prepare(r);
+
+	if (!err)
+		err = attach_all(r);
+	if (err)
+		return err;
+	install_signals();
+	r->start_mono = now_ns(CLOCK_MONOTONIC);
+	r->start_real = now_ns(CLOCK_REALTIME);
+	if (r->launched) {
+		err = nnp_launch_release(&r->child);
+		if (err) {
+			nnp_err("failed to run %s: %s", r->o.cmd[0], strerror(-err));
+			return err;
+		}
+	}
+	err = collect(r);
+	if (r->launched && stop_signal)
+		nnp_launch_stop(&r->child, 2000);
+	else if (r->launched && !target_exited(r))
+		nnp_launch_stop(&r->child, 2000);
+	return err ? err : report(r);
+}
+
+static void cleanup(struct recorder *r)
+{
+	nnp_planner_free(r->plan);
+	nnp_session_close(r->sess);
+	if (r->launched) {
+		nnp_launch_stop(&r->child, 0);
+		nnp_launch_close(&r->child);
+	}
+	if (r->pidfd >= 0)
+		close(r->pidfd);
+	nnp_agg_free(&r->agg);
+	record_opts_free(&r->o);
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct recorder r = { .pidfd = -1 };
+	int err;
+
+	err = record_opts_parse(argc, argv, &r.o);
+	if (err)
+		return err == 1 ? 0 : err;
+	if (nnp_features_require_record() || nnp_sys_prepare())
+		return 1;
+	err = nnp_agg_init(&r.agg, NULL);
+	if (!err)
+		err = run(&r);
+	cleanup(&r);
+	return err ? 1 : 0;
+}

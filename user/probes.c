@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf_sym.h"
+#include "libpath.h"
+#include "log.h"
+#include "procmaps.h"
+#include "probes.h"
+
+#define MAX_ELFS 64
+
+struct lib_pair {
+	char path[PATH_MAX];
+	uint32_t probe_id;
+};
+
+struct nnp_planner {
+	struct nnp_session *s;
+	struct nnp_agg *a;
+	struct nnp_target t;
+	uint32_t next_probe_id;
+	size_t nsites;
+	struct nnp_elf *elfs[MAX_ELFS];
+	size_t nelfs;
+	struct lib_pair *pairs; /* explicit begin/end roles pair up per library */
+	size_t npairs;
+	size_t usdt_files;
+};
+
+/* what one attach needs beyond the definition */
+struct site {
+	const char *path;
+	uint64_t off;
+	const char *label;
+	uint32_t probe_id;
+};
+
+int nnp_planner_new(struct nnp_session *s, struct nnp_agg *a, const struct nnp_target *t,
+		    struct nnp_planner **out)
+{
+	struct nnp_planner *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p->s = s;
+	p->a = a;
+	p->t = *t;
+	p->next_probe_id = 1;
+	*out = p;
+	return 0;
+}
+
+void nnp_planner_free(struct nnp_planner *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nelfs; i++)
+		nnp_elf_close(p->elfs[i]);
+	free(p->pairs);
+	free(p);
+}
+
+size_t nnp_planner_sites(const struct nnp_planner *p)
+{
+	return p->nsites;
+}
+
+static int elf_get(struct nnp_planner *p, const char *path, struct nnp_elf **out)
+{
+	int err;
+
+	for (size_t i = 0; i < p->nelfs; i++) {
+		if (!strcmp(nnp_elf_path(p->elfs[i]), path)) {
+			*out = p->elfs[i];
+			return 0;
+		}
+	}
+	err = nnp_elf_open(path, out);
+	if (err)
+		return err;
+	if (p->nelfs == MAX_ELFS) {
+		nnp_elf_close(p->elfs[0]);
+		memmove(p->elfs, p->elfs + 1, (MAX_ELFS - 1) * sizeof(p->elfs[0]));
+		p->nelfs--;
+	}
+	p->elfs[p->nelfs++] = *out;
+	return 0;
+}
+
+static int resolve_lib(struct nnp_planner *p, const char *lib, char *out, size_t len)
+{
+	int err;
+
+	if (strchr(lib, '/')) {
+		if (!realpath(lib, out) || strlen(out) >= len) {
+			err = -errno;
+			nnp_err("cannot open library '%s': %s", lib, strerror(-err));
+			return err;
+		}
+		return 0;
+	}
+	if (p->t.exe)
+		err = nnp_lib_resolve(p->t.exe, lib, out, len);
+	else
+		err = nnp_proc_find_lib(p->t.pid, lib, out, len);
+	if (!err)
+		return 0;
+	if (p->t.exe)
+		nnp_err("library '%s' not found for %s (searched its dependencies)", lib,
+			p->t.exe);
+	else
+		nnp_err("library '%s' is not mapped by process %d (looked in /proc/%d/maps)", lib,
+			p->t.pid, p->t.pid);
+	return err;
+}
+
+static enum nnp_role begin_role(enum nnp_probe_kind k)
+{
+	switch (k) {
+	case NNP_PROBE_INFERENCE:
+	case NNP_PROBE_INFER_BEGIN:
+		return NNP_ROLE_INFER_BEGIN;
+	case NNP_PROBE_INFER_END:
+		return NNP_ROLE_INFER_END;
+	case NNP_PROBE_LAYER_END:
+		return NNP_ROLE_LAYER_END;
+	default:
+		return NNP_ROLE_LAYER_BEGIN;
+	}
+}
+
+static bool has_return(const struct nnp_probe_def *d)
+{
+	return (d->kind == NNP_PROBE_LAYER || d->kind == NNP_PROBE_INFERENCE) && !d->entry_only;
+}
+
+static void spec_fill(struct nnp_spec *sp, const struct nnp_probe_def *d, uint32_t probe_id,
+		      bool at_return)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->probe_id = probe_id;
+	if (at_return) {
+		/* arguments are gone at return: the end pairs with the begin frame */
+		sp->role = d->kind == NNP_PROBE_INFERENCE ? NNP_ROLE_INFER_END : NNP_ROLE_LAYER_END;
+		return;
+	}
+	sp->role = begin_role(d->kind);
+	sp->flags = d->entry_only ? NNP_SPEC_ENTRY_ONLY : 0;
+	sp->key = d->key;
+	sp->name = d->name;
+	sp->op = d->op;
+}
+
+/* a probe_id shared by explicit begin/end roles of one library */
+static int pair_id(struct nnp_planner *p, const char *path, uint32_t *id)
+{
+	struct lib_pair *n;
+
+	for (size_t i = 0; i < p->npairs; i++) {
+		if (!strcmp(p->pairs[i].path, path)) {
+			*id = p->pairs[i].probe_id;
+			return 0;
+		}
+	}
+	n = realloc(p->pairs, (p->npairs + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	p->pairs = n;
+	snprintf(n[p->npairs].path, sizeof(n[p->npairs].path), "%s", path);
+	n[p->npairs].probe_id = *id = p->next_probe_id++;
+	p->npairs++;
+	return 0;
+}
+
+static int probe_id_for(struct nnp_planner *p, const struct nnp_probe_def *d, const char *path,
+			uint32_t *id)
+{
+	if (d->kind == NNP_PROBE_LAYER || d->kind == NNP_PROBE_INFERENCE) {
+		*id = p->next_probe_id++;
+		return 0;
+	}
+	return pair_id(p, path, id);
+}
+
+static int register_probe(struct nnp_planner *p, const struct nnp_probe_def *d, uint32_t id,
+			  const char *label, const char *runtime)
+{
+	const char *name = d->name_literal[0] ? d->name_literal : label;
+
+	if (nnp_agg_probe(p->a, id))
+		return 0;
+	return nnp_agg_add_probe(p->a, id, name, d->op_literal, runtime);
+}
+
+static const char *role_name(uint8_t role)
+{
+	static const char *const names[] = { "?", "inference-begin", "inference-end",
+					     "layer-begin", "layer-end" };
+
+	return role <= NNP_ROLE_LAYER_END ? names[role] : "?";
+}
+
+/* one spec + one attachment; usdt when st->path names a USDT site */
+static int attach_one(struct nnp_planner *p, const struct nnp_probe_def *d, const struct site *st,
+		      bool at_return)
+{
+	struct nnp_spec sp;
+	uint32_t idx;
+	int err;
+
+	spec_fill(&sp, d, st->probe_id, at_return);
+	err = nnp_session_add_spec(p->s, &sp, &idx);
+	if (err) {
+		nnp_err("too many probe sites (%s): raise --max-sites", strerror(-err));
+		return err;
+	}
+	if (d->site == NNP_SITE_USDT)
+		err = nnp_session_attach_usdt(p->s, idx, p->t.pid, st->path, d->provider,
+					      d->usdt_name);
+	else
+		err = nnp_session_attach_uprobe(p->s, idx, p->t.pid, st->path, st->off, at_return);
+	if (err) {
+		nnp_err("failed to attach %s probe to %s:%s: %s", role_name(sp.role), st->path,
+			st->label, strerror(-err));
+		return err;
+	}
+	p->nsites++;
+	nnp_info("attached %s %s %s:%s (file offset 0x%llx, cookie %u, probe %u)",
+		 role_name(sp.role), d->site == NNP_SITE_USDT ? "usdt" : at_return ? "uretprobe" :
+		 "uprobe", st->path, st->label, (unsigned long long)st->off, idx, st->probe_id);
+	return 0;
+}
+
+static int attach_site(struct nnp_planner *p, const struct nnp_probe_def *d, struct site *st,
+		       const char *runtime)
+{
+	int err;
+
+	err = probe_id_for(p, d, st->path, &st->probe_id);
+	if (!err)
+		err = register_probe(p, d, st->probe_id, st->label, runtime);
+	if (err)
+		return err;
+	err = attach_one(p, d, st, false);
+	if (!err && has_return(d) && d->site != NNP_SITE_USDT)
+		err = attach_one(p, d, st, true);
+	return err;
+}
+
+struct match_ctx {
+	struct nnp_planner *p;
+	const struct nnp_probe_def *d;
+	const char *path;
+	const char *runtime;
+	int err;
+};
+
+static int on_symbol(const struct nnp_sym *sym, void *arg)
+{
+	struct match_ctx *m = arg;
+	char label[512];
+	struct site st = { .path = m->path, .off = sym->file_off + m->d->offset, .label = label };
+	const char *name = sym->demangled ? sym->demangled : sym->name;
+
+	snprintf(label, sizeof(label), "%.*s", (int)strcspn(name, "("), name);
+	m->err = attach_site(m->p, m->d, &st, m->runtime);
+	return m->err;
+}
+
+static int attach_symbols(struct nnp_planner *p, const struct nnp_probe_def *d, const char *path,
+			  const char *runtime)
+{
+	struct match_ctx m = { .p = p, .d = d, .path = path, .runtime = runtime };
+	struct nnp_elf *e;
+	int n, err = elf_get(p, path, &e);
+
+	if (err) {
+		nnp_err("cannot read symbols of %s: %s", path,
+			err == -ENOEXEC ? "not an ELF file" : strerror(-err));
+		return err;
+	}
+	n = nnp_elf_match(e, d->symbol, on_symbol, &m);
+	if (n < 0 || m.err)
+		return m.err ? m.err : n;
+	if (n > 0)
+		return 0;
+	if (nnp_elf_is_stripped(e))
+		nnp_err("%s is stripped: no symbol table to find '%s' in (%s)", path, d->symbol,
+			d->origin);
+	else
+		nnp_err("no function matches '%s' in %s (%s)", d->symbol, path, d->origin);
+	return -ENOENT;
+}
+
+static int attach_offset(struct nnp_planner *p, const struct nnp_probe_def *d, const char *path,
+			 const char *runtime)
+{
+	char label[64];
+	struct site st = { .path = path, .off = d->offset, .label = label };
+
+	snprintf(label, sizeof(label), "0x%llx", (unsigned long long)d->offset);
+	return attach_site(p, d, &st, runtime);
+}
+
+static int attach_usdt(struct nnp_planner *p, const struct nnp_probe_def *d, const char *path,
+		       const char *runtime)
+{
+	char label[160];
+	struct site st = { .path = path, .label = label };
+
+	snprintf(label, sizeof(label), "%s:%s", d->provider, d->usdt_name);
+	return attach_site(p, d, &st, runtime);
+}
+
+int nnp_planner_attach(struct nnp_planner *p, const struct nnp_probe_def *d, const char *runtime)
+{
+	char path[PATH_MAX];
+	int err;
+
+	if (d->kind == NNP_PROBE_INFERENCE && d->entry_only) {
+		nnp_err("%s: an inference probe needs its return (mode=entry-only is for layers)",
+			d->origin);
+		return -EINVAL;
+	}
+	if (d->site == NNP_SITE_USDT && has_return(d)) {
+		nnp_err("%s: a USDT site has no return: use layer-begin/layer-end or "
+			"mode=entry-only", d->origin);
+		return -EINVAL;
+	}
+	err = resolve_lib(p, d->lib, path, sizeof(path));
+	if (err)
+		return err;
+	switch (d->site) {
+	case NNP_SITE_SYMBOL:
+		return attach_symbols(p, d, path, runtime);
+	case NNP_SITE_OFFSET:
+		return attach_offset(p, d, path, runtime);
+	case NNP_SITE_USDT:
+		return attach_usdt(p, d, path, runtime);
+	}
+	return -EINVAL;
+}
+
+/* nnperf's USDT header (include/nnperf/usdt.h): the built-in adapter */
+static void usdt_def(struct nnp_probe_def *d, const char *path, const char *name)
+{
+	memset(d, 0, sizeof(*d));
+	d->site = NNP_SITE_USDT;
+	snprintf(d->lib, sizeof(d->lib), "%s", path);
+	snprintf(d->provider, sizeof(d->provider), "nnperf");
+	snprintf(d->usdt_name, sizeof(d->usdt_name), "%s", name);
+	snprintf(d->origin, sizeof(d->origin), "nnperf USDT markers");
+	if (!strcmp(name, "inference_begin")) {
+		d->kind = NNP_PROBE_INFER_BEGIN;
+	} else if (!strcmp(name, "inference_end")) {
+		d->kind = NNP_PROBE_INFER_END;
+	} else {
+		d->kind = strcmp(name, "layer_begin") ? NNP_PROBE_LAYER_END : NNP_PROBE_LAYER_BEGIN;
+		d->key = (struct nnp_fetch){ .kind = NNP_FETCH_VALUE, .arg = 0 };
+	}
+	if (d->kind == NNP_PROBE_LAYER_BEGIN) {
+		d->name = (struct nnp_fetch){ .kind = NNP_FETCH_STRING, .arg = 1 };
+		d->op = (struct nnp_fetch){ .kind = NNP_FETCH_STRING, .arg = 2 };
+	}
+}
+
+struct usdt_scan {
+	unsigned int names; /* bit per known name present */
+};
+
+static const char *const usdt_names[] = { "inference_begin", "inference_end", "layer_begin",
+					  "layer_end" };
+
+static int on_usdt_note(const char *provider, const char *name, void *arg)
+{
+	struct usdt_scan *u = arg;
+
+	if (strcmp(provider, "nnperf"))
+		return 0;
+	for (unsigned int i = 0; i < 4; i++)
+		if (!strcmp(name, usdt_names[i]))
+			u->names |= 1u << i;
+	return 0;
+}
+
+static int usdt_auto_file(const char *path, void *arg)
+{
+	struct nnp_planner *p = arg;
+	struct usdt_scan u = { 0 };
+	struct nnp_probe_def d;
+	struct nnp_elf *e;
+	int err;
+
+	if (nnp_elf_open(path, &e))
+		return 0; /* not ELF or unreadable: nothing of ours there */
+	err = nnp_elf_usdt_foreach(e, on_usdt_note, &u);
+	nnp_elf_close(e);
+	if (err || !u.names)
+		return 0;
+	for (unsigned int i = 0; i < 4; i++) {
+		if (!(u.names & (1u << i)))
+			continue;
+		usdt_def(&d, path, usdt_names[i]);
+		err = attach_usdt(p, &d, path, "usdt");
+		if (err)
+			return err;
+	}
+	p->usdt_files++;
+	return 0;
+}
+
+int nnp_planner_attach_usdt_auto(struct nnp_planner *p)
+{
+	int err;
+
+	p->usdt_files = 0;
+	if (p->t.exe) {
+		err = usdt_auto_file(p->t.exe, p);
+		if (!err)
+			err = nnp_deps_foreach(p->t.exe, usdt_auto_file, p);
+	} else {
+		err = nnp_proc_exec_files(p->t.pid, usdt_auto_file, p);
+	}
+	return err < 0 ? err : (int)p->usdt_files;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Command line of `nnperf record`. */
+#ifndef NNP_RECORD_OPTS_H
+#define NNP_RECORD_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "probe_spec.h"
+
+enum nnp_out_format { NNP_OUT_TABLE, NNP_OUT_JSON };
+
+struct record_opts {
+	pid_t pid;            /* -p */
+	char **cmd;           /* after --, NULL-terminated */
+	double duration_s;    /* -d, 0 = until the target exits or SIGINT */
+	const char *output;   /* -o FILE (JSON) */
+	enum nnp_out_format format;
+	bool usdt_auto;
+	uint32_t ringbuf_bytes;
+	uint32_t max_sites;
+	struct nnp_probe_def *defs; /* --probe and --spec, in order */
+	size_t ndefs;
+	const char **runtimes;      /* per def: "probe" or "spec" */
+};
+
+/* 0, or 2 after printing one error line (usage error), or 1 (help printed: exit 0) */
+int record_opts_parse(int argc, char **argv, struct record_opts *o);
+void record_opts_free(struct record_opts *o);
+/* "4M", "65536", "1G" -> bytes; 0 or -EINVAL */
+int parse_size(const char *s, uint32_t *out);
+
+#endif

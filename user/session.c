@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "layer.skel.h"
+#include "log.h"
+#include "session.h"
+
+struct nnp_session {
+	struct layer_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link **links;
+	size_t nlinks, cap_links;
+	uint32_t nspecs, max_specs;
+	uint32_t ringbuf_bytes;
+};
+
+static int valid_ringbuf(uint32_t bytes)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return bytes >= (uint32_t)page && !(bytes & (bytes - 1));
+}
+
+static int session_load(struct nnp_session *s, const struct nnp_session_opts *o)
+{
+	int err;
+
+	s->skel = layer_bpf__open();
+	if (!s->skel)
+		return -errno ? -errno : -EINVAL;
+	s->skel->rodata->filter_tgids = o->filter_tgids;
+	err = bpf_map__set_max_entries(s->skel->maps.specs, s->max_specs);
+	if (!err)
+		err = bpf_map__set_max_entries(s->skel->maps.events, s->ringbuf_bytes);
+	if (err)
+		return err;
+	return layer_bpf__load(s->skel);
+}
+
+int nnp_session_open(const struct nnp_session_opts *o, nnp_event_cb cb, void *ctx,
+		     struct nnp_session **out)
+{
+	struct nnp_session *s = calloc(1, sizeof(*s));
+	int err;
+
+	if (!s)
+		return -ENOMEM;
+	s->max_specs = o->max_specs ? o->max_specs : NNP_DEFAULT_SPECS;
+	s->ringbuf_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : NNP_DEFAULT_RINGBUF;
+	if (!valid_ringbuf(s->ringbuf_bytes)) {
+		nnp_err("ring buffer size %u is not a power of two of at least a page",
+			s->ringbuf_bytes);
+		err = -EINVAL;
+		goto cleanup;
+	}
+	err = session_load(s, o);
+	if (err) {
+		nnp_err("failed to load BPF programs: %s (run 'nnperf doctor')", strerror(-err));
+		goto cleanup;
+	}
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), (ring_buffer_sample_fn)cb, ctx,
+				 NULL);
+	if (!s->rb) {
+		err = -errno;
+		nnp_err("failed to open the ring buffer: %s", strerror(-err));
+		goto cleanup;
+	}
+	*out = s;
+	return 0;
+cleanup:
+	nnp_session_close(s);
+	return err;
+}
+
+void nnp_session_close(struct nnp_session *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nlinks; i++)
+		bpf_link__destroy(s->links[i]);
+	free(s->links);
+	ring_buffer__free(s->rb);
+	layer_bpf__destroy(s->skel);
+	free(s);
+}
+
+int nnp_session_add_spec(struct nnp_session *s, const struct nnp_spec *spec, uint32_t *idx)
+{
+	uint32_t i = s->nspecs;
+	int err;
+
+	if (i >= s->max_specs)
+		return -ENOSPC;
+	err = bpf_map__update_elem(s->skel->maps.specs, &i, sizeof(i), spec, sizeof(*spec), 0);
+	if (err)
+		return err;
+	s->nspecs++;
+	*idx = i;
+	return 0;
+}
+
+static int keep_link(struct nnp_session *s, struct bpf_link *link)
+{
+	struct bpf_link **n;
+
+	if (!link)
+		return -errno ? -errno : -EINVAL;
+	if (s->nlinks == s->cap_links) {
+		size_t cap = s->cap_links ? s->cap_links * 2 : 64;
+
+		n = realloc(s->links, cap * sizeof(*n));
+		if (!n) {
+			bpf_link__destroy(link);
+			return -ENOMEM;
+		}
+		s->links = n;
+		s->cap_links = cap;
+	}
+	s->links[s->nlinks++] = link;
+	return 0;
+}
+
+int nnp_session_attach_uprobe(struct nnp_session *s, uint32_t idx, pid_t pid, const char *path,
+			      uint64_t file_off, bool retprobe)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = idx, .retprobe = retprobe);
+	struct bpf_link *link;
+
+	link = bpf_program__attach_uprobe_opts(s->skel->progs.nnp_uprobe, pid ? pid : -1, path,
+					       file_off, &opts);
+	return keep_link(s, link);
+}
+
+int nnp_session_attach_usdt(struct nnp_session *s, uint32_t idx, pid_t pid, const char *path,
+			    const char *provider, const char *name)
+{
+	LIBBPF_OPTS(bpf_usdt_opts, opts, .usdt_cookie = idx);
+	struct bpf_link *link;
+
+	link = bpf_program__attach_usdt(s->skel->progs.nnp_usdt, pid ? pid : -1, path, provider,
+					name, &opts);
+	return keep_link(s, link);
+}
+
+int nnp_session_add_target(struct nnp_session *s, pid_t tgid)
+{
+	uint32_t key = tgid;
+	uint8_t one = 1;
+
+	return bpf_map__update_elem(s->skel->maps.targets, &key, sizeof(key), &one, sizeof(one),
+				    BPF_ANY);
+}
+
+size_t nnp_session_links(const struct nnp_session *s)
+{
+	return s->nlinks;
+}
+
+int nnp_session_poll(struct nnp_session *s, int timeout_ms)
+{
+	int n = ring_buffer__poll(s->rb, timeout_ms);
+
+	return n == -EINTR ? 0 : n;
+}
+
+int nnp_session_drain(struct nnp_session *s)
+{
+	return ring_buffer__consume(s->rb);
+}
+
+int nnp_session_stats(const struct nnp_session *s, uint64_t out[NNP_STAT_NR])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *vals;
+	int err = 0;
+
+	if (ncpu < 0)
+		return ncpu;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < NNP_STAT_NR && !err; k++) {
+		out[k] = 0;
+		err = bpf_map__lookup_elem(s->skel->maps.stats, &k, sizeof(k), vals,
+					   ncpu * sizeof(*vals), 0);
+		for (int c = 0; c < ncpu && !err; c++)
+			out[k] += vals[c];
+	}
+	free(vals);
+	return err;
+}
+
+uint32_t nnp_session_ringbuf_bytes(const struct nnp_session *s)
+{
+	return s->ringbuf_bytes;
+}

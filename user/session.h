@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * A loaded layer.bpf.c: its spec table, its links and its ring buffer.
+ * Lifecycle: open (open, size maps, load) -> add specs -> attach -> poll -> close.
+ */
+#ifndef NNP_SESSION_H
+#define NNP_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "nnperf_abi.h"
+
+#define NNP_DEFAULT_RINGBUF (4u << 20)
+
+struct nnp_session;
+
+struct nnp_session_opts {
+	uint32_t ringbuf_bytes; /* power of two >= page size; 0 = NNP_DEFAULT_RINGBUF */
+	uint32_t max_specs;     /* 0 = NNP_DEFAULT_SPECS */
+	bool filter_tgids;      /* only processes added with nnp_session_add_target */
+};
+
+typedef int (*nnp_event_cb)(void *ctx, void *data, size_t size);
+
+int nnp_session_open(const struct nnp_session_opts *opts, nnp_event_cb cb, void *ctx,
+		     struct nnp_session **out);
+void nnp_session_close(struct nnp_session *s);
+
+/* stores a spec; *idx is the cookie its sites carry. 0, -ENOSPC */
+int nnp_session_add_spec(struct nnp_session *s, const struct nnp_spec *spec, uint32_t *idx);
+int nnp_session_attach_uprobe(struct nnp_session *s, uint32_t idx, pid_t pid, const char *path,
+			      uint64_t file_off, bool retprobe);
+int nnp_session_attach_usdt(struct nnp_session *s, uint32_t idx, pid_t pid, const char *path,
+			    const char *provider, const char *name);
+int nnp_session_add_target(struct nnp_session *s, pid_t tgid);
+size_t nnp_session_links(const struct nnp_session *s);
+
+/* events go to cb; returns events consumed or -errno (-EINTR is not an error) */
+int nnp_session_poll(struct nnp_session *s, int timeout_ms);
+int nnp_session_drain(struct nnp_session *s);
+/* sums of the per-CPU BPF counters (enum nnp_stat) */
+int nnp_session_stats(const struct nnp_session *s, uint64_t out[NNP_STAT_NR]);
+uint32_t nnp_session_ringbuf_bytes(const struct nnp_session *s);
+
+#endif
