@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Shared set-up of the demo and the tests: installs the Debian packages that are
+# missing, mounts bpffs/tracefs if needed, raises nothing else, and builds into
+# build/ (NNPERF_BUILD_DIR overrides). Run as root on Debian 12.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcapstone-dev
+	libmicrohttpd-dev libncurses-dev libjson-c-dev libcmocka-dev uthash-dev
+	systemtap-sdt-dev cmake ninja-build pkg-config gcc g++ make binutils
+	python3 util-linux procps)
+
+die() { echo "setup: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (nnperf loads BPF programs; apt-get installs packages)"
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "setup: installing ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# bpffs and tracefs: not needed to record (uprobes attach through perf events),
+# but bpftool, pinning and the legacy uprobe path use them.
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf || echo "setup: warning: cannot mount bpffs" >&2
+mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing ||
+	echo "setup: warning: cannot mount tracefs" >&2
+
+build=${NNPERF_BUILD_DIR:-build}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo ${NNPERF_CMAKE_ARGS:-} >/dev/null
+cmake --build "$build"

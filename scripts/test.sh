@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# README's second command: the same set-up, then every test: unit tests (also
+# built with ASan/UBSan) and the integration tests that load BPF (root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+jobs=$(nproc)
+status=0
+
+echo "== unit tests under ASan/UBSan (build-asan/)"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNNPERF_SANITIZE=ON >/dev/null
+cmake --build build-asan
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	ctest -L unit --output-on-failure -j "$jobs") || status=1
+
+echo "== all tests (build/): unit and root integration"
+(cd build && ctest --output-on-failure) || status=1
+exit $status
