@@ -1,0 +1,29 @@
+# Shared by the integration tests (sourced). They load BPF: root only.
+set -euo pipefail
+: "${NNPERF:?set by ctest}" "${TINYNET:?set by ctest}" "${NNP_SRC:?set by ctest}"
+CHECK="/usr/bin/python3 $NNP_SRC/tests/integration/check.py"
+TMP=$(mktemp -d /tmp/nnperf-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+require_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: needs root to load BPF programs"
+		exit 77
+	fi
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# expect_error EXPECTED_SUBSTRING CMD...: exit 1, exactly one line on stderr
+expect_error() {
+	local want=$1 rc=0
+	shift
+	"$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
+	[ "$rc" = 1 ] || fail "'$*' exited $rc, want 1 (stderr: $(cat "$TMP/err"))"
+	[ "$(wc -l <"$TMP/err")" = 1 ] || fail "'$*' printed $(wc -l <"$TMP/err") lines on stderr, want 1: $(cat "$TMP/err")"
+	grep -q -- "$want" "$TMP/err" || fail "'$*' error '$(cat "$TMP/err")' lacks '$want'"
+	echo "ok: $* -> $(cat "$TMP/err")"
+}
