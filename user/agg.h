@@ -24,6 +24,9 @@ struct nnp_probe_info {
 	UT_hash_handle hh;
 };
 
+struct nnp_pending_name;
+struct nnp_probe_keys;
+
 struct nnp_layer_key {
 	uint32_t probe_id;
 	uint32_t pad;
@@ -38,6 +41,7 @@ struct nnp_layer_stats {
 	struct nnp_hist hist; /* inclusive duration of each call, ns */
 	uint64_t self_ns;  /* sum of durations minus nested probed layers */
 	uint64_t in_infer; /* calls that ran inside an inference */
+	bool named;        /* name came from a name event (a default name may change) */
 	UT_hash_handle hh;
 };
 
@@ -51,6 +55,9 @@ struct nnp_proc_stats {
 	uint64_t first_ns, last_ns; /* first and last event time seen */
 	struct nnp_layer_stats *layers; /* uthash by id */
 	uint64_t next_order;
+	struct nnp_pending_name *pending; /* names whose layer has not run yet (agg.c) */
+	size_t npending;                  /* bounded by max_layers */
+	struct nnp_probe_keys *probe_keys; /* distinct keys per probe, for label#N (agg.c) */
 	UT_hash_handle hh;
 };
 
@@ -67,6 +74,8 @@ struct nnp_agg {
 	uint64_t bad_events;     /* records too short or of unknown type */
 	uint64_t dropped_layers; /* layers not tracked because of max_layers */
 	uint64_t evicted_procs;  /* processes dropped because of max_procs */
+	uint64_t refused_events; /* records of new processes refused: max_procs, none exited */
+	uint64_t dropped_names;  /* name events not kept: max_layers pending names */
 };
 
 int nnp_agg_init(struct nnp_agg *a, const struct nnp_agg_opts *opts);
@@ -76,6 +85,11 @@ int nnp_agg_add_probe(struct nnp_agg *a, uint32_t probe_id, const char *label,
 const struct nnp_probe_info *nnp_agg_probe(const struct nnp_agg *a, uint32_t probe_id);
 /* one ring-buffer record; 0, -EINVAL (counted in bad_events) or -ENOMEM */
 int nnp_agg_event(struct nnp_agg *a, const void *data, size_t size);
+/*
+ * Overrides the comm read from /proc/TGID/comm when the process was first
+ * seen; 0 or -ENOENT if the process is not tracked.
+ */
+int nnp_agg_set_comm(struct nnp_agg *a, uint32_t tgid, const char *comm);
 /* mark a process as exited (its stats stay) */
 void nnp_agg_proc_exited(struct nnp_agg *a, uint32_t tgid);
 struct nnp_proc_stats *nnp_agg_proc(struct nnp_agg *a, uint32_t tgid);

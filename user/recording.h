@@ -34,4 +34,14 @@ int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_
 /* Writes the table shown by default */
 int nnp_recording_write_table(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m);
 
+struct json_object;
+/*
+ * Reads a recording written by any nnperf up to this version (for `diff` and
+ * friends). On failure returns -errno and puts one line in err: a syntax error
+ * as "FILE:LINE:COL: message", else "FILE: message" (wrong schema, a version
+ * newer than NNP_RECORDING_VERSION, I/O errors). *out is released with
+ * json_object_put().
+ */
+int nnp_recording_read(const char *path, struct json_object **out, char *err, size_t errlen);
+
 #endif

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg_names.h"
+#include "text.h"
+
+static const char *probe_label(const struct nnp_agg *a, uint32_t probe_id, char *buf, size_t len)
+{
+	const struct nnp_probe_info *pi = nnp_agg_probe(a, probe_id);
+
+	if (pi && pi->label[0])
+		return pi->label;
+	snprintf(buf, len, "probe%" PRIu32, probe_id);
+	return buf;
+}
+
+/* label, or label#N with the label cut so that "#N" always survives */
+static void set_default_name(const struct nnp_agg *a, struct nnp_layer_stats *l, uint64_t n)
+{
+	char buf[32], suffix[24] = "";
+	const char *label = probe_label(a, l->id.probe_id, buf, sizeof(buf));
+	size_t room;
+
+	if (n)
+		snprintf(suffix, sizeof(suffix), "#%" PRIu64, n);
+	room = sizeof(l->name) - strlen(suffix);
+	nnp_text_copy(l->name, room, label, SIZE_MAX);
+	strcat(l->name, suffix);
+}
+
+static struct nnp_probe_keys *probe_keys(struct nnp_proc_stats *p, uint32_t probe_id)
+{
+	struct nnp_probe_keys *pk;
+
+	HASH_FIND(hh, p->probe_keys, &probe_id, sizeof(probe_id), pk);
+	if (pk)
+		return pk;
+	pk = calloc(1, sizeof(*pk));
+	if (!pk)
+		return NULL;
+	pk->probe_id = probe_id;
+	HASH_ADD(hh, p->probe_keys, probe_id, sizeof(pk->probe_id), pk);
+	return pk;
+}
+
+/*
+ * A probe with one key names its layer after the probe; once a second key
+ * shows up, every non-zero key is numbered in first-seen order, the first
+ * renamed to label#1 unless a name event named it. Key 0 keeps the label.
+ */
+static int name_by_label(const struct nnp_agg *a, struct nnp_proc_stats *p,
+			 struct nnp_layer_stats *l)
+{
+	struct nnp_probe_keys *pk = probe_keys(p, l->id.probe_id);
+	uint64_t n;
+
+	set_default_name(a, l, 0);
+	if (!pk)
+		return -ENOMEM;
+	if (l->id.key == 0) {
+		pk->has_zero = true;
+		if (pk->nkeys == 1 && !pk->first->named)
+			set_default_name(a, pk->first, 1);
+		return 0;
+	}
+	n = ++pk->nkeys;
+	if (n == 1)
+		pk->first = l;
+	if (n == 2 && !pk->first->named)
+		set_default_name(a, pk->first, 1);
+	if (n > 1 || pk->has_zero)
+		set_default_name(a, l, n);
+	return 0;
+}
+
+static void apply_name(struct nnp_layer_stats *l, const char *name, const char *op)
+{
+	if (name[0]) {
+		nnp_text_copy(l->name, sizeof(l->name), name, NNP_NAME_LEN);
+		l->named = true;
+	}
+	if (op[0])
+		nnp_text_copy(l->op, sizeof(l->op), op, NNP_OP_LEN);
+}
+
+static void set_probe_op(const struct nnp_agg *a, struct nnp_layer_stats *l)
+{
+	const struct nnp_probe_info *pi = nnp_agg_probe(a, l->id.probe_id);
+
+	nnp_text_copy(l->op, sizeof(l->op), pi ? pi->op : "", NNP_OP_LEN);
+}
+
+int nnp_agg_name_layer(struct nnp_agg *a, struct nnp_proc_stats *p, struct nnp_layer_stats *l)
+{
+	struct nnp_pending_name *pn;
+	int err;
+
+	err = name_by_label(a, p, l);
+	set_probe_op(a, l);
+	HASH_FIND(hh, p->pending, &l->id, sizeof(l->id), pn);
+	if (pn) {
+		apply_name(l, pn->name, pn->op);
+		HASH_DEL(p->pending, pn);
+		p->npending--;
+		free(pn);
+	}
+	return err;
+}
+
+static int keep_pending(struct nnp_agg *a, struct nnp_proc_stats *p, const struct nnp_layer_key *id,
+			const struct nnp_name_event *e)
+{
+	struct nnp_pending_name *pn;
+
+	HASH_FIND(hh, p->pending, id, sizeof(*id), pn);
+	if (pn)
+		return 0; /* the first name wins, as for a layer that exists */
+	if (p->npending >= a->opts.max_layers) {
+		a->dropped_names++;
+		return 0;
+	}
+	pn = calloc(1, sizeof(*pn));
+	if (!pn)
+		return -ENOMEM;
+	pn->id = *id;
+	nnp_text_copy(pn->name, sizeof(pn->name), e->name, sizeof(e->name));
+	nnp_text_copy(pn->op, sizeof(pn->op), e->op, sizeof(e->op));
+	HASH_ADD(hh, p->pending, id, sizeof(pn->id), pn);
+	p->npending++;
+	return 0;
+}
+
+int nnp_agg_name_event(struct nnp_agg *a, struct nnp_proc_stats *p,
+		       const struct nnp_name_event *e)
+{
+	struct nnp_layer_key id = { .probe_id = e->hdr.probe_id, .key = e->key };
+	char name[NNP_NAME_LEN + 1], op[NNP_OP_LEN + 1];
+	struct nnp_layer_stats *l;
+
+	HASH_FIND(hh, p->layers, &id, sizeof(id), l);
+	if (!l)
+		return keep_pending(a, p, &id, e);
+	if (l->named)
+		return 0;
+	nnp_text_copy(name, sizeof(name), e->name, sizeof(e->name));
+	nnp_text_copy(op, sizeof(op), e->op, sizeof(e->op));
+	apply_name(l, name, op);
+	return 0;
+}
+
+void nnp_agg_names_free(struct nnp_proc_stats *p)
+{
+	struct nnp_pending_name *pn, *tpn;
+	struct nnp_probe_keys *pk, *tpk;
+
+	HASH_ITER(hh, p->pending, pn, tpn) {
+		HASH_DEL(p->pending, pn);
+		free(pn);
+	}
+	HASH_ITER(hh, p->probe_keys, pk, tpk) {
+		HASH_DEL(p->probe_keys, pk);
+		free(pk);
+	}
+	p->npending = 0;
+}

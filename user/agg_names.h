@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Naming of layers, inside the aggregator: name events, labels and label#N. */
+#ifndef NNP_AGG_NAMES_H
+#define NNP_AGG_NAMES_H
+
+#include "agg.h"
+
+/* A name event whose layer has not run yet. */
+struct nnp_pending_name {
+	struct nnp_layer_key id;
+	char name[NNP_NAME_LEN + 1];
+	char op[NNP_OP_LEN + 1];
+	UT_hash_handle hh;
+};
+
+/* Per process and probe: how many distinct keys ran, to number them label#N. */
+struct nnp_probe_keys {
+	uint32_t probe_id;
+	uint64_t nkeys;                /* distinct non-zero keys */
+	bool has_zero;                 /* key 0 ran: it keeps the plain label */
+	struct nnp_layer_stats *first; /* first non-zero key, renamed label#1 by a second */
+	UT_hash_handle hh;
+};
+
+/* Gives a new layer its name and op; 0 or -ENOMEM (the layer then keeps a default name). */
+int nnp_agg_name_layer(struct nnp_agg *a, struct nnp_proc_stats *p, struct nnp_layer_stats *l);
+/* Applies or keeps a name event; 0 or -ENOMEM. */
+int nnp_agg_name_event(struct nnp_agg *a, struct nnp_proc_stats *p,
+		       const struct nnp_name_event *e);
+void nnp_agg_names_free(struct nnp_proc_stats *p);
+
+#endif

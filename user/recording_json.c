@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The recording document (docs/recording-format.md). Times are integer
+ * nanoseconds and the one fraction (share) is printed with fixed decimals, so
+ * the same input always gives the same bytes.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "recording.h"
+#include "recording_util.h"
+#include "text.h"
+
+/* two-space indent, "key": value, "/" unescaped: stable and readable golden files */
+#define JSON_STYLE \
+	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/* json-c reports allocation failure per call; collect it once instead of at each add */
+struct builder {
+	int err;
+};
+
+static void add(struct builder *b, json_object *o, const char *key, json_object *v)
+{
+	if (!o || !v || json_object_object_add(o, key, v)) {
+		json_object_put(v);
+		b->err = -ENOMEM;
+	}
+}
+
+static void add_u64(struct builder *b, json_object *o, const char *key, uint64_t v)
+{
+	add(b, o, key, json_object_new_uint64(v));
+}
+
+static void add_int(struct builder *b, json_object *o, const char *key, int64_t v)
+{
+	add(b, o, key, json_object_new_int64(v));
+}
+
+/* a JSON null: json-c stores a NULL value as null */
+static void add_null(json_object *o, const char *key)
+{
+	if (o)
+		json_object_object_add(o, key, NULL);
+}
+
+/* Untrusted bytes become valid UTF-8 first: json-c would pass invalid bytes through. */
+static void add_str(struct builder *b, json_object *o, const char *key, const char *s)
+{
+	char *clean;
+
+	if (!s) {
+		add_null(o, key);
+		return;
+	}
+	clean = nnp_utf8_sanitize(s);
+	if (!clean) {
+		b->err = -ENOMEM;
+		return;
+	}
+	add(b, o, key, json_object_new_string(clean));
+	free(clean);
+}
+
+static void add_fixed(struct builder *b, json_object *o, const char *key, double v)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%.4f", v);
+	add(b, o, key, json_object_new_double_s(strtod(buf, NULL), buf));
+}
+
+static void add_time(struct builder *b, json_object *o, uint64_t realtime_ns)
+{
+	time_t secs = (time_t)(realtime_ns / 1000000000);
+	char date[32], buf[48];
+	struct tm tm;
+
+	add_u64(b, o, "start_realtime_ns", realtime_ns);
+	if (!realtime_ns || !gmtime_r(&secs, &tm) ||
+	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm)) {
+		add_null(o, "start_time");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s.%09" PRIu64 "Z", date, realtime_ns % 1000000000);
+	add_str(b, o, "start_time", buf);
+}
+
+static json_object *new_obj(struct builder *b)
+{
+	json_object *o = json_object_new_object();
+
+	if (!o)
+		b->err = -ENOMEM;
+	return o;
+}
+
+static json_object *new_arr(struct builder *b)
+{
+	json_object *o = json_object_new_array();
+
+	if (!o)
+		b->err = -ENOMEM;
+	return o;
+}
+
+static void append(struct builder *b, json_object *arr, json_object *v)
+{
+	if (!arr || !v || json_object_array_add(arr, v)) {
+		json_object_put(v);
+		b->err = -ENOMEM;
+	}
+}
+
+/* min/mean/max/percentiles of an empty histogram are undefined: null, never a made-up 0 */
+static void add_dist(struct builder *b, json_object *o, const struct nnp_hist *h,
+		     const uint64_t *self_ns)
+{
+	static const struct {
+		const char *key;
+		double q;
+	} pct[] = { { "p50_ns", 0.50 }, { "p90_ns", 0.90 }, { "p99_ns", 0.99 } };
+
+	add_u64(b, o, "count", h->count);
+	add_u64(b, o, "total_ns", h->sum);
+	if (self_ns)
+		add_u64(b, o, "self_ns", *self_ns);
+	if (!h->count) {
+		add_null(o, "mean_ns");
+		add_null(o, "min_ns");
+		add_null(o, "max_ns");
+		for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++)
+			add_null(o, pct[i].key);
+		return;
+	}
+	add_u64(b, o, "mean_ns", nnp_rec_mean_ns(h));
+	add_u64(b, o, "min_ns", h->min);
+	add_u64(b, o, "max_ns", h->max);
+	for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++)
+		add_u64(b, o, pct[i].key, nnp_hist_quantile(h, pct[i].q));
+}
+
+static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p,
+			       const struct nnp_layer_stats *l)
+{
+	json_object *o = new_obj(b);
+	char key[24];
+	double share;
+
+	snprintf(key, sizeof(key), "0x%" PRIx64, l->id.key);
+	add_u64(b, o, "probe_id", l->id.probe_id);
+	add_str(b, o, "key", key);
+	add_str(b, o, "name", l->name);
+	add_str(b, o, "op", l->op);
+	add_dist(b, o, &l->hist, &l->self_ns);
+	add_u64(b, o, "in_inference", l->in_infer);
+	if (nnp_rec_share(p, l, &share))
+		add_fixed(b, o, "share", share);
+	else
+		add_null(o, "share");
+	return o;
+}
+
+static json_object *layers_json(struct builder *b, const struct nnp_proc_stats *p)
+{
+	struct nnp_layer_stats **ls;
+	json_object *arr;
+	size_t n;
+	int err;
+
+	err = nnp_agg_sorted_layers(p, &ls, &n);
+	if (err) {
+		b->err = err;
+		return NULL;
+	}
+	arr = new_arr(b);
+	for (size_t i = 0; i < n && !b->err; i++)
+		append(b, arr, layer_json(b, p, ls[i]));
+	free(ls);
+	return arr;
+}
+
+static json_object *proc_json(struct builder *b, const struct nnp_proc_stats *p)
+{
+	json_object *o = new_obj(b), *inf = new_obj(b);
+
+	add_u64(b, o, "pid", p->tgid);
+	add_str(b, o, "comm", p->comm);
+	add(b, o, "exited", json_object_new_boolean(p->exited));
+	add_dist(b, inf, &p->infer, NULL);
+	add(b, o, "inferences", inf);
+	add_u64(b, o, "layer_events", p->layer_events);
+	add(b, o, "layers", layers_json(b, p));
+	return o;
+}
+
+static json_object *procs_json(struct builder *b, const struct nnp_agg *a)
+{
+	struct nnp_proc_stats **ps;
+	json_object *arr;
+	size_t n;
+	int err;
+
+	err = nnp_rec_sorted_procs(a, &ps, &n);
+	if (err) {
+		b->err = err;
+		return NULL;
+	}
+	arr = new_arr(b);
+	for (size_t i = 0; i < n && !b->err; i++)
+		append(b, arr, proc_json(b, ps[i]));
+	free(ps);
+	return arr;
+}
+
+static int cmp_probe(const void *x, const void *y)
+{
+	const struct nnp_probe_info *l = *(struct nnp_probe_info *const *)x;
+	const struct nnp_probe_info *r = *(struct nnp_probe_info *const *)y;
+
+	return l->probe_id < r->probe_id ? -1 : l->probe_id > r->probe_id;
+}
+
+static json_object *probe_json(struct builder *b, const struct nnp_probe_info *pi)
+{
+	json_object *o = new_obj(b);
+
+	add_u64(b, o, "probe_id", pi->probe_id);
+	add_str(b, o, "label", pi->label);
+	add_str(b, o, "op", pi->op);
+	add_str(b, o, "runtime", pi->runtime);
+	return o;
+}
+
+static json_object *probes_json(struct builder *b, const struct nnp_agg *a)
+{
+	size_t i = 0, n = HASH_COUNT(a->probes);
+	struct nnp_probe_info *pi, *tmp, **v;
+	json_object *arr;
+
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v) {
+		b->err = -ENOMEM;
+		return NULL;
+	}
+	HASH_ITER(hh, a->probes, pi, tmp)
+		v[i++] = pi;
+	qsort(v, n, sizeof(*v), cmp_probe);
+	arr = new_arr(b);
+	for (i = 0; i < n && !b->err; i++)
+		append(b, arr, probe_json(b, v[i]));
+	free(v);
+	return arr;
+}
+
+static json_object *stats_json(struct builder *b, const struct nnp_agg *a,
+			       const struct nnp_rec_meta *m)
+{
+	json_object *o = new_obj(b);
+
+	add_u64(b, o, "events", a->events);
+	add_u64(b, o, "lost_events", m->lost_events);
+	add_u64(b, o, "unmatched", m->unmatched);
+	add_u64(b, o, "fetch_errors", m->fetch_errors);
+	add_u64(b, o, "probe_hits", m->probe_hits);
+	add_u64(b, o, "bad_events", a->bad_events);
+	add_u64(b, o, "dropped_layers", a->dropped_layers);
+	add_u64(b, o, "evicted_procs", a->evicted_procs);
+	add_u64(b, o, "refused_events", a->refused_events);
+	add_u64(b, o, "dropped_names", a->dropped_names);
+	return o;
+}
+
+static void add_run(struct builder *b, json_object *o, const struct nnp_rec_meta *m)
+{
+	json_object *host = new_obj(b);
+
+	add_str(b, o, "nnperf_version", NNPERF_VERSION);
+	add_time(b, o, m->start_realtime_ns);
+	add_u64(b, o, "duration_ns", m->duration_ns);
+	add_str(b, host, "hostname", m->hostname);
+	add_str(b, host, "kernel", m->kernel);
+	add(b, o, "host", host);
+	add_str(b, o, "command", m->command);
+	if (m->target_pid > 0)
+		add_int(b, o, "target_pid", m->target_pid);
+	else
+		add_null(o, "target_pid");
+	if (m->exit_status >= 0)
+		add_int(b, o, "exit_status", m->exit_status);
+	else
+		add_null(o, "exit_status");
+	add_u64(b, o, "ringbuf_bytes", m->ringbuf_bytes);
+}
+
+int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m)
+{
+	struct builder b = { 0 };
+	json_object *root = new_obj(&b);
+	const char *text;
+	int err;
+
+	add_str(&b, root, "schema", NNP_RECORDING_SCHEMA);
+	add_int(&b, root, "version", NNP_RECORDING_VERSION);
+	add_run(&b, root, m);
+	add(&b, root, "stats", stats_json(&b, a, m));
+	add(&b, root, "probes", probes_json(&b, a));
+	add(&b, root, "processes", procs_json(&b, a));
+	err = b.err;
+	if (err)
+		goto cleanup;
+	text = json_object_to_json_string_ext(root, JSON_STYLE);
+	if (!text) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	errno = 0;
+	if (fputs(text, f) == EOF || fputc('\n', f) == EOF || fflush(f) == EOF)
+		err = errno ? -errno : -EIO;
+cleanup:
+	json_object_put(root);
+	return err;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* What the JSON and table outputs of a recording compute alike. */
+#ifndef NNP_RECORDING_UTIL_H
+#define NNP_RECORDING_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agg.h"
+
+/* processes by pid; *out is malloc'ed (NULL when there are none), caller frees */
+int nnp_rec_sorted_procs(const struct nnp_agg *a, struct nnp_proc_stats ***out, size_t *n);
+/* the mean rounded to the nearest nanosecond; 0 when empty */
+uint64_t nnp_rec_mean_ns(const struct nnp_hist *h);
+/* a layer's total time over its process's total inference time; false without inferences */
+bool nnp_rec_share(const struct nnp_proc_stats *p, const struct nnp_layer_stats *l, double *share);
+
+#endif
