@@ -28,8 +28,8 @@ static int expect_fail(struct fetch_parser *fp, const char *at, const char *what
 
 	nnp_lex_found(at, found, sizeof(found));
 	if (nnp_lex_skip_ws_at(fp->start) == at)
-		return nnp_lex_fail(fp->lx, at, "expected %s for %s but found %s", what,
-				    fp->option, found);
+		return nnp_lex_fail(fp->lx, at, "expected %s for %s but found %s", what, fp->option,
+				    found);
 	return nnp_lex_fail(fp->lx, at, "expected %s after '%s' but found %s", what,
 			    nnp_lex_span(fp->start, at, span, sizeof(span)), found);
 }
@@ -129,9 +129,9 @@ static int parse_offset(struct fetch_parser *fp, int sign, int64_t *off)
 	else
 		*off += sign * (int64_t)v;
 	if (err || *off < INT32_MIN || *off > INT32_MAX)
-		return nnp_lex_fail(fp->lx, at,
-				    "offset out of range in '%s': offsets must fit in 32 signed bits",
-				    nnp_lex_span(fp->start, end, span, sizeof(span)));
+		return nnp_lex_fail(
+		    fp->lx, at, "offset out of range in '%s': offsets must fit in 32 signed bits",
+		    nnp_lex_span(fp->start, end, span, sizeof(span)));
 	fp->lx->p = end;
 	return 0;
 }
@@ -185,7 +185,7 @@ static unsigned width_of(const char *p, size_t n)
 int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f)
 {
 	const char *p = nnp_lex_skip_ws_at(lx->p), *q;
-	struct fetch_parser fp = { .lx = lx, .start = p, .usdt = usdt, .option = "key" };
+	struct fetch_parser fp = {.lx = lx, .start = p, .usdt = usdt, .option = "key"};
 	size_t n = nnp_lex_ident_len(p);
 	unsigned width = width_of(p, n);
 	int64_t off = 0;
@@ -193,8 +193,9 @@ int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f)
 
 	memset(f, 0, sizeof(*f));
 	if (*p == '"' || nnp_lex_word_is(p, n, "str"))
-		return nnp_lex_fail(lx, p, "key must be a value (argN, *ADDR, u32(ADDR), ...), "
-					   "not a string");
+		return nnp_lex_fail(lx, p,
+				    "key must be a value (argN, *ADDR, u32(ADDR), ...), "
+				    "not a string");
 	q = nnp_lex_skip_ws_at(p + n);
 	if (width && *q != '(')
 		return expect_fail(&fp, q, "'('");
@@ -231,7 +232,8 @@ static int parse_literal(struct fetch_parser *fp, char *lit, size_t litlen)
 			if (c != '"' && c != '\\')
 				return nnp_lex_fail(fp->lx, at,
 						    "unknown escape in %s literal: only \\\" and "
-						    "\\\\ are allowed", fp->option);
+						    "\\\\ are allowed",
+						    fp->option);
 		}
 		if (n + 1 >= litlen)
 			return nnp_lex_fail(fp->lx, at, "%s literal too long (at most %zu bytes)",
@@ -245,11 +247,11 @@ static int parse_literal(struct fetch_parser *fp, char *lit, size_t litlen)
 	return 0;
 }
 
-int nnp_fetch_parse_string(struct nnp_lex *lx, bool usdt, const char *option,
-			   struct nnp_fetch *f, char *lit, size_t litlen)
+int nnp_fetch_parse_string(struct nnp_lex *lx, bool usdt, const char *option, struct nnp_fetch *f,
+			   char *lit, size_t litlen)
 {
 	const char *p = nnp_lex_skip_ws_at(lx->p), *q;
-	struct fetch_parser fp = { .lx = lx, .start = p, .usdt = usdt, .option = option };
+	struct fetch_parser fp = {.lx = lx, .start = p, .usdt = usdt, .option = option};
 	size_t n = nnp_lex_ident_len(p);
 	int err;
 

@@ -23,8 +23,8 @@ int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f);
  * Parses STRING at lx->p: str(ADDR) into *f (kind STRING), or a quoted literal
  * into lit (f->kind stays NONE). option ("name", "op") is for messages.
  */
-int nnp_fetch_parse_string(struct nnp_lex *lx, bool usdt, const char *option,
-			   struct nnp_fetch *f, char *lit, size_t litlen);
+int nnp_fetch_parse_string(struct nnp_lex *lx, bool usdt, const char *option, struct nnp_fetch *f,
+			   char *lit, size_t litlen);
 
 /* Writes a VALUE or STRING fetch in canonical form; 0, -EINVAL or -ENOSPC. */
 int nnp_fetch_format(const struct nnp_fetch *f, char *buf, size_t len);

@@ -61,7 +61,8 @@ static int site_end(struct nnp_lex *lx, const char *start, const char **end)
 		}
 		if (*p == '(' || *p == '[' || *p == '<') {
 			if (depth == MAX_NESTING)
-				return nnp_lex_fail(lx, p, "site nested too deeply (at most %d levels)",
+				return nnp_lex_fail(lx, p,
+						    "site nested too deeply (at most %d levels)",
 						    MAX_NESTING);
 			open[depth] = p;
 			stack[depth++] = *p;
@@ -75,7 +76,8 @@ static int site_end(struct nnp_lex *lx, const char *start, const char **end)
 	if (depth > 0)
 		return nnp_lex_fail(lx, open[0],
 				    "unclosed '%c' in site (a ',' inside (), <> or [] belongs to "
-				    "the symbol)", stack[0]);
+				    "the symbol)",
+				    stack[0]);
 	*end = p;
 	return 0;
 }
@@ -132,8 +134,8 @@ static int whole_number(const char *p, const char *end, uint64_t *v)
  * Splits a trailing "+NUMBER" off [s, end): operator+ and friends keep their
  * '+' because only a number may follow the one that starts an offset.
  */
-static int split_offset(const char *s, const char *end, const char **sym_end,
-			const char **num, uint64_t *off)
+static int split_offset(const char *s, const char *end, const char **sym_end, const char **num,
+			uint64_t *off)
 {
 	const char *plus = end;
 	int err;
@@ -157,7 +159,8 @@ static int check_ident(struct site_text *st, const char *from, const char *to, c
 		if (!nnp_lex_is_ident(*from))
 			return nnp_lex_fail(st->lx, from,
 					    "invalid character '%c' in USDT %s (expected letters, "
-					    "digits and '_')", *from, what);
+					    "digits and '_')",
+					    *from, what);
 	}
 	return 0;
 }
@@ -182,13 +185,13 @@ static int parse_usdt(struct site_text *st, const char *rest)
 	d->site = NNP_SITE_USDT;
 	err = copy_part(st, rest, c1, d->lib, sizeof(d->lib), "a library");
 	if (!err)
-		err = copy_part(st, c1 + 1, c2, d->provider, sizeof(d->provider),
-				"a USDT provider");
+		err =
+		    copy_part(st, c1 + 1, c2, d->provider, sizeof(d->provider), "a USDT provider");
 	if (!err)
 		err = check_ident(st, c1 + 1, c2, "provider");
 	if (!err)
-		err = copy_part(st, c2 + 1, tend, d->usdt_name, sizeof(d->usdt_name),
-				"a USDT name");
+		err =
+		    copy_part(st, c2 + 1, tend, d->usdt_name, sizeof(d->usdt_name), "a USDT name");
 	if (!err)
 		err = check_ident(st, c2 + 1, tend, "name");
 	return err;
@@ -202,12 +205,12 @@ static int parse_symbol(struct site_text *st, const char *sym)
 
 	sym = nnp_lex_skip_ws_at(sym);
 	if (sym >= tend)
-		return copy_part(st, sym, tend, d->symbol, sizeof(d->symbol),
-				 "a symbol or offset");
+		return copy_part(st, sym, tend, d->symbol, sizeof(d->symbol), "a symbol or offset");
 	hash = memchr(sym, '#', (size_t)(tend - sym));
 	if (hash)
-		return nnp_lex_fail(st->lx, hash, "unexpected '#' in symbol: a comment must be "
-						 "on a line of its own");
+		return nnp_lex_fail(st->lx, hash,
+				    "unexpected '#' in symbol: a comment must be "
+				    "on a line of its own");
 	err = whole_number(sym, tend, &d->offset);
 	if (err == 0) {
 		d->site = NNP_SITE_OFFSET;
@@ -228,7 +231,7 @@ static int parse_symbol(struct site_text *st, const char *sym)
 
 int nnp_site_parse(struct nnp_lex *lx, struct nnp_probe_def *d)
 {
-	struct site_text st = { .lx = lx, .d = d, .start = nnp_lex_skip_ws_at(lx->p) };
+	struct site_text st = {.lx = lx, .d = d, .start = nnp_lex_skip_ws_at(lx->p)};
 	const char *colon;
 	char found[48], span[SPAN_LEN];
 	int err;

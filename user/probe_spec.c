@@ -20,17 +20,17 @@ static const struct {
 	const char *name;
 	enum nnp_probe_kind kind;
 } roles[] = {
-	{ "layer", NNP_PROBE_LAYER },
-	{ "inference", NNP_PROBE_INFERENCE },
-	{ "layer-begin", NNP_PROBE_LAYER_BEGIN },
-	{ "layer-end", NNP_PROBE_LAYER_END },
-	{ "inference-begin", NNP_PROBE_INFER_BEGIN },
-	{ "inference-end", NNP_PROBE_INFER_END },
+    {"layer", NNP_PROBE_LAYER},
+    {"inference", NNP_PROBE_INFERENCE},
+    {"layer-begin", NNP_PROBE_LAYER_BEGIN},
+    {"layer-end", NNP_PROBE_LAYER_END},
+    {"inference-begin", NNP_PROBE_INFER_BEGIN},
+    {"inference-end", NNP_PROBE_INFER_END},
 };
 
 enum option { OPT_KEY, OPT_NAME, OPT_OP, OPT_MODE, OPT_NR };
 
-static const char *const options[OPT_NR] = { "key", "name", "op", "mode" };
+static const char *const options[OPT_NR] = {"key", "name", "op", "mode"};
 
 static const char *role_name(enum nnp_probe_kind kind)
 {
@@ -66,11 +66,12 @@ static int parse_role(struct nnp_lex *lx, struct nnp_probe_def *d)
 	if (!d->kind)
 		return nnp_lex_fail(lx, p,
 				    "unknown role '%.*s' (expected layer, inference, layer-begin, "
-				    "layer-end, inference-begin, inference-end)", (int)n, p);
+				    "layer-end, inference-begin, inference-end)",
+				    (int)n, p);
 	q = nnp_lex_skip_ws_at(p + n);
 	if (*q != '=')
-		return nnp_lex_fail(lx, q, "expected '=' after role '%.*s' but found %s", (int)n,
-				    p, nnp_lex_found(q, found, sizeof(found)));
+		return nnp_lex_fail(lx, q, "expected '=' after role '%.*s' but found %s", (int)n, p,
+				    nnp_lex_found(q, found, sizeof(found)));
 	lx->p = q + 1;
 	return 0;
 }
@@ -84,8 +85,7 @@ static int parse_mode(struct nnp_lex *lx, struct nnp_probe_def *d)
 	if (nnp_lex_word_is(p, n, "entry-only"))
 		d->entry_only = true;
 	else if (!nnp_lex_word_is(p, n, "entry-return"))
-		return nnp_lex_fail(lx, p,
-				    "expected mode entry-only or entry-return but found %s",
+		return nnp_lex_fail(lx, p, "expected mode entry-only or entry-return but found %s",
 				    nnp_lex_found(p, found, sizeof(found)));
 	lx->p = p + n;
 	return 0;
@@ -153,10 +153,9 @@ static int parse_option(struct nnp_lex *lx, struct nnp_probe_def *d, unsigned *s
 	return parse_option_value(lx, d, (enum option)opt);
 }
 
-int nnp_probe_parse(const char *text, struct nnp_probe_def *out, char *err, size_t errlen,
-		    int *col)
+int nnp_probe_parse(const char *text, struct nnp_probe_def *out, char *err, size_t errlen, int *col)
 {
-	struct nnp_lex lx = { .text = text, .p = text, .err = err, .errlen = errlen };
+	struct nnp_lex lx = {.text = text, .p = text, .err = err, .errlen = errlen};
 	const char *opt_start = NULL;
 	char found[48], span[SPAN_LEN];
 	unsigned seen = 0;
@@ -172,11 +171,12 @@ int nnp_probe_parse(const char *text, struct nnp_probe_def *out, char *err, size
 		if (*lx.p == '\0')
 			break;
 		if (*lx.p != ',') {
-			ret = nnp_lex_fail(&lx, lx.p, "expected ',' or end of input after '%s' but "
-					   "found %s",
-					   nnp_lex_span(opt_start ? opt_start : text, lx.p, span,
-							sizeof(span)),
-					   nnp_lex_found(lx.p, found, sizeof(found)));
+			ret = nnp_lex_fail(
+			    &lx, lx.p,
+			    "expected ',' or end of input after '%s' but "
+			    "found %s",
+			    nnp_lex_span(opt_start ? opt_start : text, lx.p, span, sizeof(span)),
+			    nnp_lex_found(lx.p, found, sizeof(found)));
 			break;
 		}
 		lx.p++;
@@ -234,7 +234,7 @@ static void append_string(struct out *o, const char *option, const struct nnp_fe
 
 int nnp_probe_format(const struct nnp_probe_def *d, char *buf, size_t len)
 {
-	struct out o = { .buf = buf, .len = len };
+	struct out o = {.buf = buf, .len = len};
 	char text[PATH_MAX + 1024];
 	const char *role = role_name(d->kind);
 	int err;

@@ -8,7 +8,7 @@
 #include "probe_spec.h"
 #include "spec_lex.h"
 
-#define MAX_LINE 4096             /* characters in one line, newline excluded */
+#define MAX_LINE 4096		     /* characters in one line, newline excluded */
 #define MAX_PROBES NNP_DEFAULT_SPECS /* the BPF spec table holds no more */
 
 struct spec_file {
@@ -67,8 +67,8 @@ static int load_line(struct spec_file *sf, char *line, size_t len)
 	err = nnp_probe_parse(line, &(*sf->defs)[sf->n], msg, sizeof(msg), &col);
 	if (err)
 		return line_fail(sf, (size_t)col, msg);
-	snprintf((*sf->defs)[sf->n].origin, sizeof((*sf->defs)[sf->n].origin), "%s:%u",
-		 sf->path, sf->line);
+	snprintf((*sf->defs)[sf->n].origin, sizeof((*sf->defs)[sf->n].origin), "%s:%u", sf->path,
+		 sf->line);
 	sf->n++;
 	return 0;
 }
@@ -100,8 +100,8 @@ static int read_lines(struct spec_file *sf, FILE *f)
 int nnp_spec_load(const char *path, struct nnp_probe_def **defs, size_t *n, char *err,
 		  size_t errlen)
 {
-	struct spec_file sf = { .path = path, .defs = defs, .n = *n, .cap = *n,
-				.err = err, .errlen = errlen };
+	struct spec_file sf = {
+	    .path = path, .defs = defs, .n = *n, .cap = *n, .err = err, .errlen = errlen};
 	FILE *f;
 	int ret;
 

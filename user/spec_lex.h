@@ -15,7 +15,7 @@
 
 struct nnp_lex {
 	const char *text; /* start of the probe text: column 1 */
-	const char *p;    /* next character to read */
+	const char *p;	  /* next character to read */
 	char *err;
 	size_t errlen;
 	int col;
