@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Fetch expressions are normalised while they are parsed: an ADDR is carried
+ * as (arg, derefs so far, pending offset); '*' turns the pending offset into
+ * the next deref offset, so *(*(arg1+8)+16)+4 becomes derefs [8, 16], final 4,
+ * exactly what the BPF side walks.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fetch_expr.h"
+
+#define MAX_NESTING 32 /* '(' and '*' levels: keeps hostile input off the stack */
+#define CTX_LEN 96
+
+struct fetch_parser {
+	struct nnp_lex *lx;
+	const char *start; /* first character of the option's value, for context */
+	bool usdt;
+	const char *option;
+};
+
+static int expect_fail(struct fetch_parser *fp, const char *at, const char *what)
+{
+	char found[48], span[CTX_LEN];
+
+	nnp_lex_found(at, found, sizeof(found));
+	if (nnp_lex_skip_ws_at(fp->start) == at)
+		return nnp_lex_fail(fp->lx, at, "expected %s for %s but found %s", what, fp->option,
+				    found);
+	return nnp_lex_fail(fp->lx, at, "expected %s after '%s' but found %s", what,
+			    nnp_lex_span(fp->start, at, span, sizeof(span)), found);
+}
+
+static int parse_arg(struct fetch_parser *fp, struct nnp_fetch *f)
+{
+	const char *p = fp->lx->p, *digits = p + 3, *end;
+	size_t n = nnp_lex_ident_len(p);
+	unsigned max = fp->usdt ? NNP_USDT_MAX_ARG : NNP_UPROBE_MAX_ARG;
+	uint64_t v = 0;
+	int err;
+
+	if (n == 3)
+		return expect_fail(fp, digits, "an argument number");
+	err = nnp_lex_number(digits, &v, &end);
+	if (err == -EINVAL || (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) ||
+	    (err == 0 && end != p + n))
+		return expect_fail(fp, p, "argN, '*' or '('");
+	if (err == -ERANGE || v > max)
+		return nnp_lex_fail(fp->lx, digits,
+				    "argument index %.*s out of range: %s sites have arg0..arg%u%s",
+				    (int)(n - 3), digits, fp->usdt ? "usdt" : "uprobe", max,
+				    fp->usdt ? "" : " (x86-64 argument registers)");
+	f->arg = (__u8)v;
+	fp->lx->p = end;
+	return 0;
+}
+
+static int parse_addr(struct fetch_parser *fp, struct nnp_fetch *f, int64_t *off, int depth);
+
+static int parse_deref(struct fetch_parser *fp, struct nnp_fetch *f, int64_t *off, int depth);
+
+static int parse_term(struct fetch_parser *fp, struct nnp_fetch *f, int64_t *off, int depth)
+{
+	struct nnp_lex *lx = fp->lx;
+	const char *p;
+	int err;
+
+	nnp_lex_skip_ws(lx);
+	p = lx->p;
+	if (depth > MAX_NESTING)
+		return nnp_lex_fail(lx, p, "expression nested too deeply (at most %d levels)",
+				    MAX_NESTING);
+	if (*p == '*')
+		return parse_deref(fp, f, off, depth);
+	if (*p == '(') {
+		lx->p++;
+		err = parse_addr(fp, f, off, depth + 1);
+		if (err)
+			return err;
+		nnp_lex_skip_ws(lx);
+		if (*lx->p != ')')
+			return expect_fail(fp, lx->p, "')'");
+		lx->p++;
+		return 0;
+	}
+	if (strncmp(p, "arg", 3) == 0) {
+		*off = 0;
+		return parse_arg(fp, f);
+	}
+	return expect_fail(fp, p, "argN, '*' or '('");
+}
+
+static int parse_deref(struct fetch_parser *fp, struct nnp_fetch *f, int64_t *off, int depth)
+{
+	const char *star = fp->lx->p;
+	int64_t inner = 0;
+	int err;
+
+	fp->lx->p++;
+	err = parse_term(fp, f, &inner, depth + 1);
+	if (err)
+		return err;
+	if (f->nderef == NNP_MAX_DEREF)
+		return nnp_lex_fail(fp->lx, star,
+				    "too many dereferences: at most %d '*' in one fetch",
+				    NNP_MAX_DEREF);
+	f->deref_off[f->nderef++] = (__s32)inner;
+	*off = 0;
+	return 0;
+}
+
+static int parse_offset(struct fetch_parser *fp, int sign, int64_t *off)
+{
+	const char *at = nnp_lex_skip_ws_at(fp->lx->p), *end;
+	char span[CTX_LEN];
+	uint64_t v;
+	int err;
+
+	err = nnp_lex_number(at, &v, &end);
+	if (err == -EINVAL)
+		return expect_fail(fp, at, "a number");
+	if (err)
+		end = at + nnp_lex_ident_len(at);
+	else if (v > (uint64_t)INT32_MAX + 1)
+		err = -ERANGE;
+	else
+		*off += sign * (int64_t)v;
+	if (err || *off < INT32_MIN || *off > INT32_MAX)
+		return nnp_lex_fail(
+		    fp->lx, at, "offset out of range in '%s': offsets must fit in 32 signed bits",
+		    nnp_lex_span(fp->start, end, span, sizeof(span)));
+	fp->lx->p = end;
+	return 0;
+}
+
+static int parse_addr(struct fetch_parser *fp, struct nnp_fetch *f, int64_t *off, int depth)
+{
+	const char *q;
+	int err;
+
+	err = parse_term(fp, f, off, depth);
+	while (!err) {
+		q = nnp_lex_skip_ws_at(fp->lx->p);
+		if (*q != '+' && *q != '-')
+			break;
+		fp->lx->p = q + 1;
+		err = parse_offset(fp, *q == '+' ? 1 : -1, off);
+	}
+	return err;
+}
+
+/* Parses "ADDR )" after an opening parenthesis into *f. */
+static int parse_wrapped(struct fetch_parser *fp, struct nnp_fetch *f)
+{
+	int64_t off = 0;
+	int err;
+
+	err = parse_addr(fp, f, &off, 1);
+	if (err)
+		return err;
+	f->final_off = (__s32)off;
+	nnp_lex_skip_ws(fp->lx);
+	if (*fp->lx->p != ')')
+		return expect_fail(fp, fp->lx->p, "')'");
+	fp->lx->p++;
+	return 0;
+}
+
+static unsigned width_of(const char *p, size_t n)
+{
+	if (nnp_lex_word_is(p, n, "u8"))
+		return 1;
+	if (nnp_lex_word_is(p, n, "u16"))
+		return 2;
+	if (nnp_lex_word_is(p, n, "u32"))
+		return 4;
+	if (nnp_lex_word_is(p, n, "u64"))
+		return 8;
+	return 0;
+}
+
+int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f)
+{
+	const char *p = nnp_lex_skip_ws_at(lx->p), *q;
+	struct fetch_parser fp = {.lx = lx, .start = p, .usdt = usdt, .option = "key"};
+	size_t n = nnp_lex_ident_len(p);
+	unsigned width = width_of(p, n);
+	int64_t off = 0;
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	if (*p == '"' || nnp_lex_word_is(p, n, "str"))
+		return nnp_lex_fail(lx, p,
+				    "key must be a value (argN, *ADDR, u32(ADDR), ...), "
+				    "not a string");
+	q = nnp_lex_skip_ws_at(p + n);
+	if (width && *q != '(')
+		return expect_fail(&fp, q, "'('");
+	if (width) {
+		lx->p = q + 1;
+		err = parse_wrapped(&fp, f);
+	} else {
+		width = 8;
+		err = parse_addr(&fp, f, &off, 0);
+		f->final_off = (__s32)off;
+	}
+	if (err)
+		return err;
+	f->kind = NNP_FETCH_VALUE;
+	f->width = (__u8)width;
+	return 0;
+}
+
+static int parse_literal(struct fetch_parser *fp, char *lit, size_t litlen)
+{
+	const char *open = fp->lx->p, *q = open + 1, *at;
+	size_t n = 0;
+	char c;
+
+	for (;;) {
+		at = q;
+		c = *q++;
+		if (c == '\0')
+			return expect_fail(fp, at, "'\"' to end the literal");
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			c = *q++;
+			if (c != '"' && c != '\\')
+				return nnp_lex_fail(fp->lx, at,
+						    "unknown escape in %s literal: only \\\" and "
+						    "\\\\ are allowed",
+						    fp->option);
+		}
+		if (n + 1 >= litlen)
+			return nnp_lex_fail(fp->lx, at, "%s literal too long (at most %zu bytes)",
+					    fp->option, litlen - 1);
+		lit[n++] = c;
+	}
+	if (n == 0)
+		return nnp_lex_fail(fp->lx, open, "empty %s literal", fp->option);
+	lit[n] = '\0';
+	fp->lx->p = q;
+	return 0;
+}
+
+int nnp_fetch_parse_string(struct nnp_lex *lx, bool usdt, const char *option, struct nnp_fetch *f,
+			   char *lit, size_t litlen)
+{
+	const char *p = nnp_lex_skip_ws_at(lx->p), *q;
+	struct fetch_parser fp = {.lx = lx, .start = p, .usdt = usdt, .option = option};
+	size_t n = nnp_lex_ident_len(p);
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	memset(lit, 0, litlen);
+	lx->p = p;
+	if (*p == '"')
+		return parse_literal(&fp, lit, litlen);
+	if (!nnp_lex_word_is(p, n, "str"))
+		return expect_fail(&fp, p, "str(ADDR) or a \"literal\"");
+	q = nnp_lex_skip_ws_at(p + n);
+	if (*q != '(')
+		return expect_fail(&fp, q, "'('");
+	lx->p = q + 1;
+	err = parse_wrapped(&fp, f);
+	if (err)
+		return err;
+	f->kind = NNP_FETCH_STRING;
+	return 0;
+}
+
+static void put(char *buf, size_t len, size_t *used, const char *fmt, ...) NNP_PRINTF(4, 5);
+
+static void put(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	*used = n < 0 ? len : *used + (size_t)n;
+}
+
+/* The innermost deref is written innermost: derefs [8, 16] read *(*(argN+8)+16). */
+static int format_addr(const struct nnp_fetch *f, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	if (f->nderef > NNP_MAX_DEREF)
+		return -EINVAL;
+	for (i = f->nderef - 1; i >= 0; i--)
+		put(buf, len, &used, "%s", f->deref_off[i] ? "*(" : "*");
+	put(buf, len, &used, "arg%u", f->arg);
+	for (i = 0; i < f->nderef; i++) {
+		if (f->deref_off[i])
+			put(buf, len, &used, "%+d)", f->deref_off[i]);
+	}
+	if (f->final_off)
+		put(buf, len, &used, "%+d", f->final_off);
+	return used >= len ? -ENOSPC : 0;
+}
+
+int nnp_fetch_format(const struct nnp_fetch *f, char *buf, size_t len)
+{
+	char addr[CTX_LEN * 2];
+	int err, n;
+
+	err = format_addr(f, addr, sizeof(addr));
+	if (err)
+		return err;
+	if (f->kind == NNP_FETCH_STRING)
+		n = snprintf(buf, len, "str(%s)", addr);
+	else if (f->kind == NNP_FETCH_VALUE && f->width == 8)
+		n = snprintf(buf, len, "%s", addr);
+	else if (f->kind == NNP_FETCH_VALUE && (f->width == 1 || f->width == 2 || f->width == 4))
+		n = snprintf(buf, len, "u%d(%s)", f->width * 8, addr);
+	else
+		return -EINVAL;
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+int nnp_literal_format(const char *lit, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (len < 3)
+		return -ENOSPC;
+	buf[n++] = '"';
+	for (; *lit; lit++) {
+		if (n + 4 > len) /* escape pair, closing quote, NUL */
+			return -ENOSPC;
+		if (*lit == '"' || *lit == '\\')
+			buf[n++] = '\\';
+		buf[n++] = *lit;
+	}
+	buf[n++] = '"';
+	buf[n] = '\0';
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The fetch-expression language of probe definitions (see probe_spec.h):
+ * parses key=VALUE and name/op=STRING into the normalised struct nnp_fetch of
+ * nnperf_abi.h, and writes a fetch back as text.
+ */
+#ifndef NNP_FETCH_EXPR_H
+#define NNP_FETCH_EXPR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nnperf_abi.h"
+#include "spec_lex.h"
+
+#define NNP_UPROBE_MAX_ARG 5 /* rdi rsi rdx rcx r8 r9 */
+#define NNP_USDT_MAX_ARG 11  /* sys/sdt.h carries at most 12 arguments */
+
+/* Parses VALUE at lx->p into *f (kind VALUE); usdt picks the argument limit. */
+int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f);
+
+/*
+ * Parses STRING at lx->p: str(ADDR) into *f (kind STRING), or a quoted literal
+ * into lit (f->kind stays NONE). option ("name", "op") is for messages.
+ */
+int nnp_fetch_parse_string(struct nnp_lex *lx, bool usdt, const char *option, struct nnp_fetch *f,
+			   char *lit, size_t litlen);
+
+/* Writes a VALUE or STRING fetch in canonical form; 0, -EINVAL or -ENOSPC. */
+int nnp_fetch_format(const struct nnp_fetch *f, char *buf, size_t len);
+
+/* Writes lit as a quoted literal with '"' and '\' escaped; 0 or -ENOSPC. */
+int nnp_literal_format(const char *lit, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * ROLE '=' SITE { ',' OPTION }: the probe as a whole, parsed and written back.
+ * Sites and fetch expressions have their own files.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fetch_expr.h"
+#include "probe_site.h"
+#include "probe_spec.h"
+#include "spec_lex.h"
+
+#define SPAN_LEN 96
+#define FETCH_TEXT 256
+
+static const struct {
+	const char *name;
+	enum nnp_probe_kind kind;
+} roles[] = {
+    {"layer", NNP_PROBE_LAYER},
+    {"inference", NNP_PROBE_INFERENCE},
+    {"layer-begin", NNP_PROBE_LAYER_BEGIN},
+    {"layer-end", NNP_PROBE_LAYER_END},
+    {"inference-begin", NNP_PROBE_INFER_BEGIN},
+    {"inference-end", NNP_PROBE_INFER_END},
+};
+
+enum option { OPT_KEY, OPT_NAME, OPT_OP, OPT_MODE, OPT_NR };
+
+static const char *const options[OPT_NR] = {"key", "name", "op", "mode"};
+
+static const char *role_name(enum nnp_probe_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		if (roles[i].kind == kind)
+			return roles[i].name;
+	}
+	return NULL;
+}
+
+static bool is_end_role(enum nnp_probe_kind kind)
+{
+	return kind == NNP_PROBE_LAYER_END || kind == NNP_PROBE_INFER_END;
+}
+
+static int parse_role(struct nnp_lex *lx, struct nnp_probe_def *d)
+{
+	const char *p = nnp_lex_skip_ws_at(lx->p), *q;
+	size_t n = nnp_lex_word_len(p), i;
+	char found[48];
+
+	if (n == 0)
+		return nnp_lex_fail(lx, p,
+				    "expected a role (layer, inference, layer-begin, layer-end, "
+				    "inference-begin, inference-end) but found %s",
+				    nnp_lex_found(p, found, sizeof(found)));
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		if (nnp_lex_word_is(p, n, roles[i].name))
+			d->kind = roles[i].kind;
+	}
+	if (!d->kind)
+		return nnp_lex_fail(lx, p,
+				    "unknown role '%.*s' (expected layer, inference, layer-begin, "
+				    "layer-end, inference-begin, inference-end)",
+				    (int)n, p);
+	q = nnp_lex_skip_ws_at(p + n);
+	if (*q != '=')
+		return nnp_lex_fail(lx, q, "expected '=' after role '%.*s' but found %s", (int)n, p,
+				    nnp_lex_found(q, found, sizeof(found)));
+	lx->p = q + 1;
+	return 0;
+}
+
+static int parse_mode(struct nnp_lex *lx, struct nnp_probe_def *d)
+{
+	const char *p = nnp_lex_skip_ws_at(lx->p);
+	size_t n = nnp_lex_word_len(p);
+	char found[48];
+
+	if (nnp_lex_word_is(p, n, "entry-only"))
+		d->entry_only = true;
+	else if (!nnp_lex_word_is(p, n, "entry-return"))
+		return nnp_lex_fail(lx, p, "expected mode entry-only or entry-return but found %s",
+				    nnp_lex_found(p, found, sizeof(found)));
+	lx->p = p + n;
+	return 0;
+}
+
+/* Rules that depend on the role, checked at the option's name. */
+static int check_option(struct nnp_lex *lx, const struct nnp_probe_def *d, enum option opt,
+			const char *at)
+{
+	if (opt == OPT_MODE && d->kind != NNP_PROBE_LAYER && d->kind != NNP_PROBE_INFERENCE)
+		return nnp_lex_fail(lx, at,
+				    "mode applies only to layer and inference probes, not %s",
+				    role_name(d->kind));
+	if ((opt == OPT_NAME || opt == OPT_OP) && is_end_role(d->kind))
+		return nnp_lex_fail(lx, at,
+				    "%s is not allowed on %s probes: names are read at the begin",
+				    options[opt], role_name(d->kind));
+	return 0;
+}
+
+static int parse_option_value(struct nnp_lex *lx, struct nnp_probe_def *d, enum option opt)
+{
+	bool usdt = d->site == NNP_SITE_USDT;
+
+	switch (opt) {
+	case OPT_KEY:
+		return nnp_fetch_parse_value(lx, usdt, &d->key);
+	case OPT_NAME:
+		return nnp_fetch_parse_string(lx, usdt, "name", &d->name, d->name_literal,
+					      sizeof(d->name_literal));
+	case OPT_OP:
+		return nnp_fetch_parse_string(lx, usdt, "op", &d->op, d->op_literal,
+					      sizeof(d->op_literal));
+	default:
+		return parse_mode(lx, d);
+	}
+}
+
+static int parse_option(struct nnp_lex *lx, struct nnp_probe_def *d, unsigned *seen)
+{
+	const char *p = nnp_lex_skip_ws_at(lx->p), *q;
+	size_t n = nnp_lex_word_len(p);
+	char found[48];
+	int opt, err;
+
+	if (n == 0)
+		return nnp_lex_fail(lx, p, "expected an option (key, name, op, mode) but found %s",
+				    nnp_lex_found(p, found, sizeof(found)));
+	for (opt = 0; opt < OPT_NR && !nnp_lex_word_is(p, n, options[opt]); opt++)
+		;
+	if (opt == OPT_NR)
+		return nnp_lex_fail(lx, p, "unknown option '%.*s' (expected key, name, op, mode)",
+				    (int)n, p);
+	if (*seen & (1u << opt))
+		return nnp_lex_fail(lx, p, "option '%s' given twice", options[opt]);
+	*seen |= 1u << opt;
+	err = check_option(lx, d, (enum option)opt, p);
+	if (err)
+		return err;
+	q = nnp_lex_skip_ws_at(p + n);
+	if (*q != '=')
+		return nnp_lex_fail(lx, q, "expected '=' after '%s' but found %s", options[opt],
+				    nnp_lex_found(q, found, sizeof(found)));
+	lx->p = q + 1;
+	return parse_option_value(lx, d, (enum option)opt);
+}
+
+int nnp_probe_parse(const char *text, struct nnp_probe_def *out, char *err, size_t errlen, int *col)
+{
+	struct nnp_lex lx = {.text = text, .p = text, .err = err, .errlen = errlen};
+	const char *opt_start = NULL;
+	char found[48], span[SPAN_LEN];
+	unsigned seen = 0;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->origin, sizeof(out->origin), "--probe");
+	ret = parse_role(&lx, out);
+	if (!ret)
+		ret = nnp_site_parse(&lx, out);
+	while (!ret) {
+		nnp_lex_skip_ws(&lx);
+		if (*lx.p == '\0')
+			break;
+		if (*lx.p != ',') {
+			ret = nnp_lex_fail(
+			    &lx, lx.p,
+			    "expected ',' or end of input after '%s' but "
+			    "found %s",
+			    nnp_lex_span(opt_start ? opt_start : text, lx.p, span, sizeof(span)),
+			    nnp_lex_found(lx.p, found, sizeof(found)));
+			break;
+		}
+		lx.p++;
+		opt_start = nnp_lex_skip_ws_at(lx.p);
+		ret = parse_option(&lx, out, &seen);
+	}
+	if (col)
+		*col = ret ? lx.col : 0;
+	if (!ret && err && errlen)
+		err[0] = '\0';
+	return ret;
+}
+
+struct out {
+	char *buf;
+	size_t len;
+	size_t used;
+	int err;
+};
+
+static void append(struct out *o, const char *fmt, ...) NNP_PRINTF(2, 3);
+
+static void append(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->err)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->len - o->used)
+		o->err = -ENOSPC;
+	else
+		o->used += (size_t)n;
+}
+
+static void append_string(struct out *o, const char *option, const struct nnp_fetch *f,
+			  const char *lit)
+{
+	char text[NNP_NAME_LEN * 2 + 256];
+	int err;
+
+	if (f->kind == NNP_FETCH_NONE && !lit[0])
+		return;
+	if (f->kind != NNP_FETCH_NONE)
+		err = nnp_fetch_format(f, text, sizeof(text));
+	else
+		err = nnp_literal_format(lit, text, sizeof(text));
+	if (err && !o->err)
+		o->err = err;
+	append(o, ",%s=%s", option, text);
+}
+
+int nnp_probe_format(const struct nnp_probe_def *d, char *buf, size_t len)
+{
+	struct out o = {.buf = buf, .len = len};
+	char text[PATH_MAX + 1024];
+	const char *role = role_name(d->kind);
+	int err;
+
+	if (!len)
+		return -ENOSPC;
+	buf[0] = '\0';
+	if (!role)
+		return -EINVAL;
+	err = nnp_site_format(d, text, sizeof(text));
+	if (err)
+		return err;
+	append(&o, "%s=%s", role, text);
+	if (d->key.kind != NNP_FETCH_NONE) {
+		err = nnp_fetch_format(&d->key, text, sizeof(text));
+		if (err)
+			return err;
+		append(&o, ",key=%s", text);
+	}
+	append_string(&o, "name", &d->name, d->name_literal);
+	append_string(&o, "op", &d->op, d->op_literal);
+	if (d->entry_only)
+		append(&o, ",mode=entry-only");
+	if (o.err)
+		buf[0] = '\0';
+	return o.err;
+}
