@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The fast check in front of `nnperf record`: only what record cannot start
+ * without and what costs microseconds to try (no program loads), so that a
+ * missing privilege is one clear line rather than a libbpf error later.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "features.h"
+#include "features_try.h"
+#include "log.h"
+
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+
+static int require_btf(void)
+{
+	int fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0) {
+		err = errno;
+		nnp_err("cannot read kernel BTF %s: %s; %s", VMLINUX_BTF, strerror(err),
+			nnp_feat_fix(NNP_FEAT_BTF));
+		return -err;
+	}
+	close(fd);
+	return 0;
+}
+
+int nnp_features_require_record(void)
+{
+	struct nnp_feature f = {};
+	int err;
+
+	nnp_try_privileges(&f);
+	if (f.state != NNP_FEAT_YES) {
+		nnp_err("need root or CAP_BPF+CAP_PERFMON (%s); %s", f.detail,
+			nnp_feat_fix(NNP_FEAT_PRIV));
+		return -EPERM;
+	}
+	nnp_try_memlock(&f);
+	if (f.state != NNP_FEAT_YES) {
+		nnp_err("%s; %s", f.detail, nnp_feat_fix(NNP_FEAT_MEMLOCK));
+		return f.err ? -f.err : -EPERM;
+	}
+	err = require_btf();
+	if (err)
+		return err;
+	nnp_try_ringbuf(&f);
+	if (f.state != NNP_FEAT_YES) {
+		nnp_err("%s; %s", f.detail, nnp_feat_fix(NNP_FEAT_RINGBUF));
+		return f.err ? -f.err : -EOPNOTSUPP;
+	}
+	if (nnp_feature_forced_off("cookie")) {
+		nnp_err("bpf cookies are forced off (NNPERF_FORCE=no-cookie) and every uprobe "
+			"needs one; unset NNPERF_FORCE");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
