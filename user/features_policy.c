@@ -22,7 +22,8 @@
 static const char *const fix_text[NNP_FEAT_NR] = {
 	[NNP_FEAT_PRIV] = "run as root, or grant CAP_BPF and CAP_PERFMON "
 			  "(setcap cap_bpf,cap_perfmon+ep nnperf)",
-	[NNP_FEAT_MEMLOCK] = "run as root, or raise the limit first: ulimit -l unlimited",
+	[NNP_FEAT_MEMLOCK] = "raise the limit before nnperf starts (ulimit -l unlimited, or "
+			     "LimitMEMLOCK=infinity); raising it needs CAP_SYS_RESOURCE",
 	[NNP_FEAT_BTF] = "use a kernel built with CONFIG_DEBUG_INFO_BTF=y "
 			 "(/sys/kernel/btf/vmlinux)",
 	[NNP_FEAT_BPFFS] = "mount -t bpf bpf /sys/fs/bpf",

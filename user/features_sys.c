@@ -109,8 +109,8 @@ void nnp_try_memlock(struct nnp_feature *f)
 	}
 	if (!map_beyond_limit(rl.rlim_cur)) {
 		nnp_feat_set(f, NNP_FEAT_YES, 0,
-			     "RLIMIT_MEMLOCK stuck at %llu KiB (%s) but not enforced: a bigger map "
-			     "was created (memcg accounting)",
+			     "RLIMIT_MEMLOCK stuck at %llu KiB (setrlimit: %s) but not enforced: a "
+			     "bigger map was created (memcg accounting)",
 			     (unsigned long long)rl.rlim_cur / 1024, strerror(-err));
 		return;
 	}
