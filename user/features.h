@@ -69,7 +69,8 @@ struct nnp_features {
 	bool can_record; /* every required feature is present */
 };
 
-/* Raises RLIMIT_MEMLOCK and routes libbpf messages to -v; 0 or -errno */
+/* Raises RLIMIT_MEMLOCK and routes libbpf messages to -v; 0 or -errno
+ * (0 also when the limit stays but is not enforced: memcg accounting) */
 int nnp_sys_prepare(void);
 /* Tries everything; 0 even when features are missing (see can_record) */
 int nnp_features_detect(struct nnp_features *f);

@@ -45,10 +45,42 @@ static int raise_memlock(void)
 	return setrlimit(RLIMIT_MEMLOCK, &rl) ? -errno : 0;
 }
 
+/* Beyond this, a limit that stays is plenty, and trying past it costs memory */
+#define MEMLOCK_PLENTY (256ULL << 20)
+
+/*
+ * Kernels that charge BPF memory to the memory cgroup ignore RLIMIT_MEMLOCK:
+ * a map bigger than the limit that still gets created proves it.
+ */
+static int map_beyond_limit(rlim_t limit)
+{
+	__u32 entries = (__u32)(limit / 4096) + 256;
+	int fd;
+
+	if (limit == RLIM_INFINITY || limit >= MEMLOCK_PLENTY)
+		return 0;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "nnp_feat_mlock", 4, 4096, entries, NULL);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/* Fails only when BPF memory is really limited: a limit that cannot be raised
+ * (no CAP_SYS_RESOURCE) does not matter under memcg accounting */
 int nnp_sys_prepare(void)
 {
+	struct rlimit rl;
+	int err;
+
 	libbpf_set_print(libbpf_print);
-	return raise_memlock();
+	err = raise_memlock();
+	if (!err)
+		return 0;
+	if (getrlimit(RLIMIT_MEMLOCK, &rl))
+		return -errno;
+	return map_beyond_limit(rl.rlim_cur) ? err : 0;
 }
 
 static bool cap_has(const struct __user_cap_data_struct *d, int cap)
@@ -79,21 +111,6 @@ void nnp_try_privileges(struct nnp_feature *f)
 			     perfmon ? "" : "CAP_PERFMON");
 }
 
-/*
- * Kernels that charge BPF memory to the memory cgroup ignore RLIMIT_MEMLOCK:
- * a map bigger than the limit that still gets created proves it.
- */
-static int map_beyond_limit(rlim_t limit)
-{
-	__u32 entries = (__u32)(limit / 4096) + 256;
-	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "nnp_feat_mlock", 4, 4096, entries, NULL);
-
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
-}
-
 void nnp_try_memlock(struct nnp_feature *f)
 {
 	struct rlimit rl = {};
@@ -105,6 +122,11 @@ void nnp_try_memlock(struct nnp_feature *f)
 	}
 	if (getrlimit(RLIMIT_MEMLOCK, &rl)) {
 		nnp_feat_set(f, NNP_FEAT_NO, errno, "getrlimit failed: %s", strerror(errno));
+		return;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= MEMLOCK_PLENTY) {
+		nnp_feat_set(f, NNP_FEAT_YES, 0, "RLIMIT_MEMLOCK stays at %llu MiB, enough",
+			     (unsigned long long)rl.rlim_cur >> 20);
 		return;
 	}
 	if (!map_beyond_limit(rl.rlim_cur)) {
