@@ -14,16 +14,18 @@
 #include "log.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+/* the perf PMU through which libbpf attaches uprobes (nnperf needs no tracefs) */
+#define UPROBE_PMU "/sys/bus/event_source/devices/uprobe/type"
 
-static int require_btf(void)
+/* 0 if PATH opens for reading, else -errno after naming WHAT and FIX */
+static int require_readable(const char *path, const char *what, enum nnp_feat_id fix)
 {
-	int fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int err;
 
 	if (fd < 0) {
 		err = errno;
-		nnp_err("cannot read kernel BTF %s: %s; %s", VMLINUX_BTF, strerror(err),
-			nnp_feat_fix(NNP_FEAT_BTF));
+		nnp_err("cannot read %s %s: %s; %s", what, path, strerror(err), nnp_feat_fix(fix));
 		return -err;
 	}
 	close(fd);
@@ -46,7 +48,9 @@ int nnp_features_require_record(void)
 		nnp_err("%s; %s", f.detail, nnp_feat_fix(NNP_FEAT_MEMLOCK));
 		return f.err ? -f.err : -EPERM;
 	}
-	err = require_btf();
+	err = require_readable(VMLINUX_BTF, "kernel BTF", NNP_FEAT_BTF);
+	if (!err)
+		err = require_readable(UPROBE_PMU, "the uprobe PMU", NNP_FEAT_UPROBE);
 	if (err)
 		return err;
 	nnp_try_ringbuf(&f);
