@@ -6,10 +6,18 @@
  * no-cookie) makes detection report a feature as missing, so tests can force
  * every fallback on any machine; doctor shows "forced".
  */
+/*
+ * user/ is on the -I path, so glibc's own `#include <features.h>` (in every libc
+ * header) lands here first: pass it on to the real one. Harmless once user/ is
+ * searched with -iquote instead, or this file is renamed.
+ */
+#include_next <features.h>
+
 #ifndef NNP_FEATURES_H
 #define NNP_FEATURES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum nnp_feat_id {
 	NNP_FEAT_PRIV,      /* CAP_BPF+CAP_PERFMON or CAP_SYS_ADMIN */
@@ -61,13 +69,33 @@ struct nnp_features {
 	bool can_record; /* every required feature is present */
 };
 
-/* Raises RLIMIT_MEMLOCK and routes libbpf messages to -v; 0 or -errno */
+/* Raises RLIMIT_MEMLOCK and routes libbpf messages to -v; 0 or -errno
+ * (0 also when the limit stays but is not enforced: memcg accounting) */
 int nnp_sys_prepare(void);
 /* Tries everything; 0 even when features are missing (see can_record) */
 int nnp_features_detect(struct nnp_features *f);
 /* Quick check of what `record` needs (privileges, BTF, uprobes, ringbuf): 0 or
  * -errno after printing one error line with the fix */
 int nnp_features_require_record(void);
+/* NAME is a feature's name ("tp_btf", "hardware perf events") or an
+ * NNPERF_FORCE word with or without "no-" ("no-pmu", "pmu", "tp-btf") */
 bool nnp_feature_forced_off(const char *name);
+
+/* The pieces of nnp_features_detect, public so that tests can drive the
+ * policy choice from a filled-in struct. */
+/* Names and required flags, every state NNP_FEAT_UNKNOWN */
+void nnp_features_init(struct nnp_features *f);
+/* Bit (1u << id) per feature that LIST (NNPERF_FORCE syntax) turns off;
+ * unknown words are copied, comma-separated, into UNKNOWN (may be NULL) */
+unsigned int nnp_force_parse(const char *list, char *unknown, size_t unknown_len);
+/* Turns features in MASK that were found present into NNP_FEAT_FORCED_OFF */
+void nnp_features_apply_force(struct nnp_features *f, unsigned int mask);
+/* Chooses the policies, fills fallback and fix texts, sets can_record */
+void nnp_features_decide(struct nnp_features *f);
+
+const char *nnp_feat_state_str(enum nnp_feat_state s);     /* "yes", "forced off" */
+const char *nnp_sched_attach_str(enum nnp_sched_attach a); /* "tp_btf", "none" */
+const char *nnp_fault_attach_str(enum nnp_fault_attach a); /* "fentry", "kprobe" */
+const char *nnp_counter_source_str(enum nnp_counter_source c); /* "software only" */
 
 #endif

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# nnperf doctor against the real kernel: every try, the JSON document,
+# NNPERF_FORCE fallbacks and the unprivileged error. Needs root.
+set -u
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+NNPERF=${NNPERF:-${NNP_BUILD:-build}/nnperf}
+[ -x "$NNPERF" ] || { echo "FAIL: no nnperf binary at $NNPERF"; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# Runs doctor ARGS with output in $tmp/out, $tmp/err; sets rc and ms (wall time)
+doctor() {
+	local t0 t1
+	t0=$(date +%s%N)
+	"$NNPERF" doctor "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	t1=$(date +%s%N)
+	ms=$(((t1 - t0) / 1000000))
+}
+
+# Checks $tmp/out (doctor --json) with python code reading `d` and `feat`
+check_json() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+feat = {f["name"]: f for f in d["features"]}
+exec(sys.argv[2])
+' "$tmp/out" "$1" || fail "json check failed: $1 (document in $tmp/out below)
+$(cat "$tmp/out")"
+}
+
+# --- the table ---
+doctor
+[ "$rc" = 0 ] || fail "doctor exited $rc: $(cat "$tmp/err")"
+for want in FEATURE STATUS DETAIL FALLBACK "nnperf can record: yes" "scheduler hooks: tp_btf" \
+	"fault timing: " "counters: "; do
+	grep -q "$want" "$tmp/out" || fail "table lacks '$want'"
+done
+# the doctor must stay fast; sanitizer builds get slack
+[ "$ms" -lt 3000 ] || fail "doctor took $ms ms"
+echo "doctor: $ms ms"
+
+# --- JSON: what this project's machines have (docs/kernel-compat.md) ---
+doctor --json
+[ "$rc" = 0 ] || fail "doctor --json exited $rc: $(cat "$tmp/err")"
+check_json '
+assert d["can_record"] is True
+assert d["kernel_release"]
+assert len(d["features"]) == 16
+for name in ("privileges", "memlock", "btf", "ringbuf", "uprobes", "uretprobes", "usdt",
+             "bpf cookies", "tp_btf", "raw_tp", "software perf events"):
+    assert feat[name]["state"] == "yes", (name, feat[name])
+    assert feat[name]["errno"] == 0 and feat[name]["fallback"] == "", feat[name]
+for f in d["features"]:
+    assert set(f) >= {"name", "state", "errno", "detail", "fallback", "required"}, f
+    assert f["state"] in ("yes", "no"), f
+    assert f["detail"], f
+    if f["state"] == "no":
+        assert f["fallback"], f
+for name in ("fentry", "kprobes"):
+    if feat[name]["state"] == "no":
+        assert feat[name]["errno"] != 0, feat[name]
+        assert "handle_mm_fault" in feat[name]["fallback"] or \
+            "fault handling time unavailable" in feat[name]["fallback"], feat[name]
+hw = feat["hardware perf events"]
+if hw["state"] == "no" and hw["errno"] == 2:
+    assert hw["detail"].startswith("n/a: no hardware PMU"), hw
+    assert "n/a: no hardware PMU; software events still used" in hw["fallback"], hw
+    assert d["policies"]["counters"] == "software only", d["policies"]
+p = d["policies"]
+assert p["sched"] == "tp_btf", p
+want_fault = "fentry" if feat["fentry"]["state"] == "yes" else \
+    "kprobe" if feat["kprobes"]["state"] == "yes" else "none"
+assert p["fault"] == want_fault, p
+'
+
+# --- forced fallbacks ---
+NNPERF_FORCE=no-tp-btf,no-pmu doctor --json
+[ "$rc" = 0 ] || fail "forced doctor exited $rc"
+check_json '
+assert feat["tp_btf"]["state"] == "forced off", feat["tp_btf"]
+assert "NNPERF_FORCE=no-tp-btf" in feat["tp_btf"]["detail"]
+assert feat["tp_btf"]["fallback"] == "raw_tp/sched_switch", feat["tp_btf"]
+assert d["policies"]["sched"] == "raw_tp", d["policies"]
+assert feat["hardware perf events"]["state"] in ("no", "forced off")
+assert d["policies"]["counters"] != "hardware"
+assert d["can_record"] is True
+'
+NNPERF_FORCE=no-tp-btf,no-pmu doctor
+grep -q "scheduler hooks: raw_tp" "$tmp/out" || fail "forced table lacks raw_tp policy"
+grep -Eq "^tp_btf +forced off " "$tmp/out" || fail "forced table lacks 'tp_btf forced off'"
+
+NNPERF_FORCE=no-cookie doctor --json
+[ "$rc" = 1 ] || fail "doctor without cookies exited $rc, want 1"
+check_json 'assert d["can_record"] is False and feat["bpf cookies"]["state"] == "forced off"'
+grep -q "cannot record: bpf cookies.*NNPERF_FORCE" "$tmp/err" || fail "no reason line: $(cat "$tmp/err")"
+
+NNPERF_FORCE=no-tp-btf,bogus doctor
+[ "$rc" = 0 ] || fail "unknown NNPERF_FORCE word made doctor exit $rc"
+[ "$(grep -c "unknown 'bogus'" "$tmp/err")" = 1 ] || fail "want one warning: $(cat "$tmp/err")"
+
+# --- options ---
+doctor --help
+[ "$rc" = 0 ] && grep -q "usage: nnperf doctor" "$tmp/out" || fail "--help"
+doctor --bogus
+[ "$rc" = 2 ] || fail "bad option exited $rc, want 2"
+
+# --- without privileges ---
+if setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$NNPERF"; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$NNPERF" doctor >"$tmp/out" 2>&1
+	rc=$?
+	[ "$rc" = 1 ] || fail "unprivileged doctor exited $rc, want 1"
+	grep -q "nnperf can record: no" "$tmp/out" || fail "unprivileged: no summary"
+	grep -q "error: cannot record: privileges: missing CAP_BPF" "$tmp/out" ||
+		fail "unprivileged: no line naming the missing capability: $(cat "$tmp/out")"
+else
+	echo "note: $NNPERF is not executable by uid 65534; unprivileged check skipped"
+fi
+echo "PASS"
