@@ -6,13 +6,6 @@
  * no-cookie) makes detection report a feature as missing, so tests can force
  * every fallback on any machine; doctor shows "forced".
  */
-/*
- * user/ is on the -I path, so glibc's own `#include <features.h>` (in every libc
- * header) lands here first: pass it on to the real one. Harmless once user/ is
- * searched with -iquote instead, or this file is renamed.
- */
-#include_next <features.h>
-
 #ifndef NNP_FEATURES_H
 #define NNP_FEATURES_H
 
