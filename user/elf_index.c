@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,20 +208,79 @@ static int fn_to_sym(struct nnp_elf_fn *fn, struct nnp_sym *out)
 	return 0;
 }
 
+/*
+ * fnmatch over every name of a big library is slow ("*::forward" against
+ * 100,000 names): literal parts of the glob reject most names first.
+ */
 struct pattern {
 	const char *text;
-	size_t literal; /* length of the prefix before any glob character */
 	int glob;
-	int cold;       /* the user asked for .cold fragments */
+	int cold;          /* the user asked for .cold fragments */
+	size_t prefix;     /* literal text before the first glob character */
+	const char *tail;  /* literal text after the last one, or NULL */
+	size_t tail_len;
+	char needle[64];   /* (part of) the longest literal run in between */
 };
+
+/* end of the glob token at p: '*', '?' or a bracket expression */
+static const char *glob_token_end(const char *p)
+{
+	const char *q = p + 1;
+
+	if (*p != '[')
+		return q;
+	q += *q == '!' || *q == '^';
+	q += *q == ']';
+	q = strchr(q, ']');
+	return q ? q + 1 : p + 1; /* an unclosed '[' is a plain character to fnmatch */
+}
+
+static void pattern_init(struct pattern *p, const char *text)
+{
+	const char *run = text, *end;
+	size_t best = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->text = text;
+	p->cold = strstr(text, ".cold") != NULL;
+	p->prefix = strcspn(text, "*?[\\");
+	p->glob = text[p->prefix] != '\0';
+	/* escapes would need unquoting: only the prefix check then */
+	if (!p->glob || strchr(text, '\\'))
+		return;
+	while (*run) {
+		size_t n = strcspn(run, "*?[");
+
+		if (n > best) {
+			best = n;
+			snprintf(p->needle, sizeof(p->needle), "%.*s", (int)n, run);
+		}
+		if (!run[n]) {
+			p->tail = run;
+			p->tail_len = n;
+			break;
+		}
+		end = glob_token_end(run + n);
+		run = end;
+	}
+}
 
 static int str_match(const struct pattern *p, const char *s)
 {
+	size_t len;
+
 	if (!s)
 		return 0;
 	if (!strcmp(p->text, s))
 		return 1;
-	if (!p->glob || strncmp(s, p->text, p->literal))
+	if (!p->glob || strncmp(s, p->text, p->prefix))
+		return 0;
+	if (p->tail) {
+		len = strlen(s);
+		if (len < p->tail_len || memcmp(s + len - p->tail_len, p->tail, p->tail_len))
+			return 0;
+	}
+	if (p->needle[0] && !strstr(s, p->needle))
 		return 0;
 	return !fnmatch(p->text, s, 0);
 }
@@ -239,18 +299,16 @@ static int is_cold(const char *name)
 /* 1, 0 or -ENOMEM */
 static int fn_match(struct nnp_elf_fn *fn, const struct pattern *p, int demangled)
 {
-	int err;
+	int err, m;
 
-	if (!p->cold && is_cold(fn->name))
-		return 0;
-	if (str_match(p, fn->name))
-		return 1;
-	if (!demangled || strncmp(fn->name, "_Z", 2))
-		return 0;
-	err = fn_demangle(fn);
-	if (err)
-		return err;
-	return str_match(p, fn->dem) || str_match(p, fn->base);
+	m = str_match(p, fn->name);
+	if (!m && demangled && !strncmp(fn->name, "_Z", 2)) {
+		err = fn_demangle(fn);
+		if (err)
+			return err;
+		m = str_match(p, fn->dem) || str_match(p, fn->base);
+	}
+	return m && (p->cold || !is_cold(fn->name));
 }
 
 /* one callback per address: the first matching name in (table, binding, name) order */
@@ -298,10 +356,7 @@ int nnp_elf_match(struct nnp_elf *e, const char *pattern, nnp_sym_cb cb, void *c
 	err = build_index(e);
 	if (err)
 		return err;
-	p.text = pattern;
-	p.literal = strcspn(pattern, "*?[\\");
-	p.glob = pattern[p.literal] != '\0';
-	p.cold = strstr(pattern, ".cold") != NULL;
+	pattern_init(&p, pattern);
 	/*
 	 * A C-looking name is looked up among stored names first: demangling is
 	 * needed only if that finds nothing (a C++ function in no namespace).

@@ -162,7 +162,9 @@ int nnp_elf_off_to_vaddr(const struct nnp_elf *e, uint64_t off, uint64_t *vaddr)
 	for (i = 0; i < e->nsegs; i++) {
 		const struct nnp_elf_seg *s = &e->segs[i];
 
-		if (off >= s->off && off - s->off < s->filesz && (!found || (s->exec && !found->exec)))
+		if (off < s->off || off - s->off >= s->filesz)
+			continue;
+		if (!found || (s->exec && !found->exec))
 			found = s;
 	}
 	if (!found)

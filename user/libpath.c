@@ -81,12 +81,15 @@ static int expand_token(const char **p, size_t *n, const char *origin, const cha
 
 	s += brace;
 	left -= brace;
-	if (left >= 6 && !strncmp(s, "ORIGIN", 6))
-		*val = origin, tl = 6;
-	else if (left >= 3 && !strncmp(s, "LIB", 3))
-		*val = "lib/" NNP_MULTIARCH, tl = 3;
-	else
+	if (left >= 6 && !strncmp(s, "ORIGIN", 6)) {
+		*val = origin;
+		tl = 6;
+	} else if (left >= 3 && !strncmp(s, "LIB", 3)) {
+		*val = "lib/" NNP_MULTIARCH;
+		tl = 3;
+	} else {
 		return -ENOENT; /* $PLATFORM and unknown tokens: ld.so drops the entry too */
+	}
 	s += tl;
 	left -= tl;
 	if (brace && (!left || *s != '}'))

@@ -338,17 +338,57 @@ static int add_name(const char *name, void *ctx)
 	return 0;
 }
 
+/* DT_NEEDED in order, as readelf -d prints them */
+static void readelf_needed(const char *file, struct names *l)
+{
+	char *txt = tu_run("readelf -dW '%s'", file), *p = txt;
+
+	memset(l, 0, sizeof(*l));
+	while ((p = strstr(p, "Shared library: ["))) {
+		p += strlen("Shared library: [");
+		snprintf(l->v[l->n++], sizeof(l->v[0]), "%.*s", (int)strcspn(p, "]"), p);
+	}
+	free(txt);
+}
+
+static void assert_needed(const char *file)
+{
+	struct nnp_elf *e = open_ok(file);
+	struct names got = {0}, want;
+	int i;
+
+	readelf_needed(file, &want);
+	assert_int_equal(nnp_elf_needed_foreach(e, add_name, &got), 0);
+	assert_int_equal(got.n, want.n);
+	for (i = 0; i < got.n; i++)
+		assert_string_equal(got.v[i], want.v[i]);
+	nnp_elf_close(e);
+}
+
+static int stop_needed(const char *soname, void *ctx)
+{
+	(void)soname;
+	(*(int *)ctx)++;
+	return 1;
+}
+
 static void test_dynamic(void **state)
 {
 	struct nnp_elf *e = open_ok(EXE);
 	struct names l = {0};
+	int calls = 0;
 
 	(void)state;
 	assert_int_equal(nnp_elf_needed_foreach(e, add_name, &l), 0);
-	/* readelf -d of the fixture: in this order */
 	assert_int_equal(l.n, 2);
 	assert_string_equal(l.v[0], "libnnpfix.so");
 	assert_string_equal(l.v[1], "libc.so.6");
+	assert_needed(EXE);
+	assert_needed(LIB);
+	assert_needed(CXX);
+	assert_needed("/bin/sh");
+	assert_int_equal(nnp_elf_needed_foreach(e, stop_needed, &calls), 0);
+	assert_int_equal(calls, 1);
 	assert_string_equal(nnp_elf_runpath(e), "$ORIGIN");
 	nnp_elf_close(e);
 	e = open_ok(EXE_RPATH);
@@ -356,9 +396,6 @@ static void test_dynamic(void **state)
 	nnp_elf_close(e);
 	e = open_ok(LIB);
 	assert_null(nnp_elf_runpath(e));
-	memset(&l, 0, sizeof(l));
-	assert_int_equal(nnp_elf_needed_foreach(e, add_name, &l), 0);
-	assert_int_equal(l.n, 0);
 	nnp_elf_close(e);
 }
 
@@ -431,7 +468,8 @@ static void test_real_library(void **state)
 		"operator new", "std::condition_variable::*", "__cxa_demangle",
 		"std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >::"
 		"reserve",
-		"std::__detail::_Prime_rehash_policy::_M_next_bkt(unsigned long) const", "*bad_cast*"};
+		"std::__detail::_Prime_rehash_policy::_M_next_bkt(unsigned long) const",
+		"*bad_cast*"};
 	void *lib = dlopen("libstdc++.so.6", RTLD_NOW | RTLD_NOLOAD);
 	struct link_map *map = NULL;
 	struct nnp_elf *e;
