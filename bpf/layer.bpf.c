@@ -113,21 +113,17 @@ static __always_inline void stat_inc(__u32 idx)
 
 static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
 {
+	/* fixed-offset loads into a stack array: a switch on i would let clang
+	 * compute ctx + variable offset, which the verifier rejects */
+	__u64 regs[8] = { PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
+			  PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx) };
 	long v = 0;
 
 	if (usdt) {
 		bpf_usdt_arg(ctx, i, &v);
 		return v;
 	}
-	switch (i) {
-	case 0: return PT_REGS_PARM1(ctx);
-	case 1: return PT_REGS_PARM2(ctx);
-	case 2: return PT_REGS_PARM3(ctx);
-	case 3: return PT_REGS_PARM4(ctx);
-	case 4: return PT_REGS_PARM5(ctx);
-	case 5: return PT_REGS_PARM6(ctx);
-	}
-	return 0;
+	return regs[i & 7];
 }
 
 /* The address or value a fetch describes; 0 or -EFAULT */
