@@ -284,7 +284,7 @@ int cmd_record(int argc, char **argv)
 
 	err = record_opts_parse(argc, argv, &r.o);
 	if (err)
-		return err == 1 ? 0 : err;
+		return err == 1 ? 0 : err == 2 ? 2 : 1;
 	if (nnp_features_require_record() || nnp_sys_prepare())
 		return 1;
 	err = nnp_agg_init(&r.agg, NULL);

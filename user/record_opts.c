@@ -190,7 +190,7 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 		o->usdt_auto = !v;
 		return err;
 	}
-	return -EINVAL; /* getopt printed why */
+	return -EINVAL;
 }
 
 int record_opts_parse(int argc, char **argv, struct record_opts *o)
@@ -205,8 +205,10 @@ int record_opts_parse(int argc, char **argv, struct record_opts *o)
 			usage();
 			return 1;
 		}
+		if (c == '?')
+			return 2; /* getopt said why */
 		if (parse_one(o, c, optarg))
-			return 2;
+			return 3;
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;

@@ -26,7 +26,8 @@ struct record_opts {
 	const char **runtimes;      /* per def: "probe" or "spec" */
 };
 
-/* 0, or 2 after printing one error line (usage error), or 1 (help printed: exit 0) */
+/* 0; 1: help printed (exit 0); 2: usage error (unknown option, no target);
+ * 3: a bad value (exit 1). Errors print one line. */
 int record_opts_parse(int argc, char **argv, struct record_opts *o);
 void record_opts_free(struct record_opts *o);
 /* "4M", "65536", "1G" -> bytes; 0 or -EINVAL */
