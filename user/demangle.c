@@ -91,20 +91,28 @@ static int operator_at(const char *s, size_t i)
 	       (i == 0 || s[i - 1] == ':' || s[i - 1] == ' ');
 }
 
-/* skip a return type: it ends at the last space outside brackets before the name */
+/*
+ * Skip a return type: it ends at the last space outside brackets before the
+ * name. Inside parentheses '<' may be a comparison (decltype return types),
+ * so angle brackets count only outside them.
+ */
 static size_t name_start(const char *s, size_t end)
 {
+	long parens = 0, angles = 0;
 	size_t i, start = 0;
-	long depth = 0;
 
 	for (i = 0; i < end; i++) {
-		if (depth == 0 && operator_at(s, i))
+		if (!parens && !angles && operator_at(s, i))
 			break; /* "operator<" and "operator new" hold brackets and spaces */
-		if (s[i] == '<' || s[i] == '(' || s[i] == '[')
-			depth++;
-		else if ((s[i] == '>' || s[i] == ')' || s[i] == ']') && depth > 0)
-			depth--;
-		else if (s[i] == ' ' && depth == 0)
+		if (s[i] == '(' || s[i] == '[')
+			parens++;
+		else if ((s[i] == ')' || s[i] == ']') && parens > 0)
+			parens--;
+		else if (!parens && s[i] == '<')
+			angles++;
+		else if (!parens && s[i] == '>' && angles > 0)
+			angles--;
+		else if (s[i] == ' ' && !parens && !angles)
 			start = i + 1;
 	}
 	return start;

@@ -145,10 +145,14 @@ static int build_index(struct nnp_elf *e)
 	e->fns = calloc(nsyms ? nsyms : 1, sizeof(*e->fns));
 	if (!e->fns)
 		return -ENOMEM;
-	for (i = 0; i < ntabs; i++) {
+	for (i = 0; i < ntabs && !err; i++)
 		err = index_table(e, &tabs[i]);
-		if (err)
-			return err;
+	if (err) {
+		/* nothing is demangled yet; a later call starts over */
+		free(e->fns);
+		e->fns = NULL;
+		e->nfns = 0;
+		return err;
 	}
 	qsort(e->fns, e->nfns, sizeof(*e->fns), fn_cmp);
 	drop_duplicates(e);

@@ -35,7 +35,6 @@ struct nnp_elf {
 	struct nnp_elf_fn *fns;
 	size_t nfns;
 	int indexed;
-	int all_demangled;
 	/* from notes and .dynamic, read at open */
 	char *build_id;
 	const char **needed;

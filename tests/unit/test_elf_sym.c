@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "elf_priv.h"
 #include "elf_sym.h"
 #include "fixtures/test_util.h"
 
@@ -452,6 +453,53 @@ static void test_demangle(void **state)
 	assert_null(nnp_demangle(NULL));
 }
 
+/* the form users type: no return type, parameters, qualifiers or ABI tags */
+static void test_short_names(void **state)
+{
+	static const struct {
+		const char *mangled, *base;
+	} cases[] = {
+		{"_ZN2ns6Widget3runEi", "ns::Widget::run"},
+		{"_ZNK2ns6Widget3runEd", "ns::Widget::run"},
+		{"_ZN2ns5twiceIiEET_S1_", "ns::twice<int>"},
+		{"_ZStlsISt11char_traitsIcEERSt13basic_ostreamIcT_ES5_PKc",
+		 "std::operator<< <std::char_traits<char> >"},
+		{"_ZNKSt4lessIvEclIiiEEDTltclsr3stdE7forwardIT_Efp_Eclsr3stdE7forwardIT0_Efp0_E"
+		 "EOS2_OS3_",
+		 "std::less<void>::operator()<int, int>"},
+		{"_ZZ4mainENKUlvE_clEv", "main::{lambda()#1}::operator()"},
+		{"_ZNK3FoocvbEv", "Foo::operator bool"},
+		{"_Znwm", "operator new"},
+		{"_ZdaPv", "operator delete[]"},
+		{"_ZNSt6vectorIiSaIiEEixEm", "std::vector<int, std::allocator<int> >::operator[]"},
+		{"_ZN4llvm10LineEditor21getDefaultHistoryPathB5cxx11ENS_9StringRefE",
+		 "llvm::LineEditor::getDefaultHistoryPath"},
+		{"_ZNKSt7__cxx1115basic_stringbufIcSt11char_traitsIcESaIcEE3strEv",
+		 "std::__cxx11::basic_stringbuf<char, std::char_traits<char>, "
+		 "std::allocator<char> >::str"},
+		/* compiler-made copies are not the function a user names */
+		{"_ZN2ns6Widget3runEi.cold", NULL},
+		{"_ZN2ns6Widget3runEi.constprop.0", NULL},
+	};
+	const char *base;
+	size_t i;
+	char *dem;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(nnp_demangle_full(cases[i].mangled, &dem, &base), 0);
+		assert_non_null(dem);
+		if (cases[i].base)
+			assert_string_equal(base, cases[i].base);
+		else
+			assert_null(base);
+		free(dem);
+	}
+	assert_int_equal(nnp_demangle_full("nnp_fixture_alpha", &dem, &base), 0);
+	assert_null(dem);
+	assert_null(base);
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -515,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_dynamic),
 		cmocka_unit_test(test_usdt),
 		cmocka_unit_test(test_demangle),
+		cmocka_unit_test(test_short_names),
 		cmocka_unit_test(test_real_library),
 	};
 

@@ -99,7 +99,7 @@ static void assert_like_ldd(const char *exe)
 
 static void test_find_exe(void **state)
 {
-	char got[PATH_MAX], want[PATH_MAX], *sh;
+	char got[PATH_MAX], want[PATH_MAX], *sh, *saved;
 
 	(void)state;
 	sh = tu_run("command -v sh");
@@ -110,7 +110,12 @@ static void test_find_exe(void **state)
 	assert_string_equal(got, want);
 	assert_int_equal(nnp_path_find_exe("/bin/sh", got, sizeof(got)), 0);
 	assert_string_equal(got, want);
+	/* in a PATH we cannot search, execvp says EACCES: keep to searchable ones */
+	saved = strdup(getenv("PATH"));
+	setenv("PATH", "/usr/bin:/bin", 1);
 	assert_int_equal(nnp_path_find_exe("nnp-no-such-command", got, sizeof(got)), -ENOENT);
+	setenv("PATH", saved, 1);
+	free(saved);
 	assert_int_equal(nnp_path_find_exe("/nonexistent/sh", got, sizeof(got)), -ENOENT);
 	assert_int_equal(nnp_path_find_exe("", got, sizeof(got)), -ENOENT);
 	assert_int_equal(nnp_path_find_exe("/tmp", got, sizeof(got)), -EACCES);
