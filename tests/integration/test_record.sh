@@ -17,6 +17,15 @@ echo "== launched, uprobes from the spec file, USDT off"
 	-- "$TINYNET" --model dense --iterations $N >/dev/null
 $CHECK exact-counts "$TMP/uprobe.json" $N 8 0.90
 
+echo "== entry-only layers (the next begin ends a layer) and a raw file-offset site"
+off=$(objdump -d -F --disassemble=tinynet_infer "$TINYNET" | sed -n 's/.*<tinynet_infer> (File Offset: \(0x[0-9a-f]*\)).*/\1/p')
+[ -n "$off" ] || fail "objdump found no tinynet_infer"
+sed -e '/^#/d' -e '/^inference/d' -e 's/$/,mode=entry-only/' "$SPEC" >"$TMP/entry-only.spec"
+"$NNPERF" record --usdt off --spec "$TMP/entry-only.spec" --probe "inference=nnperf-tinynet:$off" \
+	-o "$TMP/eo.json" -- "$TINYNET" --model dense --iterations $N >/dev/null
+# entry-only layers also cover the gaps between layers: they fill the inference
+$CHECK exact-counts "$TMP/eo.json" $N 8 0.98
+
 echo "== USDT and uprobe paths agree within 10% (layers over 100 us, p50)"
 ok=0
 for try in 1 2 3; do
