@@ -115,8 +115,8 @@ static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
 {
 	/* fixed-offset loads into a stack array: a switch on i would let clang
 	 * compute ctx + variable offset, which the verifier rejects */
-	__u64 regs[8] = { PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
-			  PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx) };
+	__u64 regs[8] = {PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
+			 PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx)};
 	long v = 0;
 
 	if (usdt) {
@@ -176,7 +176,7 @@ static __always_inline void fetch_str(struct pt_regs *ctx, bool usdt, const stru
 static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const struct nnp_spec *s,
 				      __u32 tgid, __u32 tid, __u64 key)
 {
-	struct name_key nk = { .tgid = tgid, .probe_id = s->probe_id, .key = key };
+	struct name_key nk = {.tgid = tgid, .probe_id = s->probe_id, .key = key};
 	struct nnp_name_event *e;
 	__u8 one = 1;
 
@@ -200,8 +200,8 @@ static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const stru
 	bpf_map_update_elem(&named, &nk, &one, BPF_ANY);
 }
 
-static __always_inline void emit_layer(struct thread_state *ts, const struct frame *f,
-				       __u32 tgid, __u32 tid, __u64 now)
+static __always_inline void emit_layer(struct thread_state *ts, const struct frame *f, __u32 tgid,
+				       __u32 tid, __u64 now)
 {
 	struct nnp_layer_event *e;
 
@@ -257,8 +257,8 @@ static __always_inline void infer_begin(struct thread_state *ts, __u64 now)
 	ts->infer_layers = 0;
 }
 
-static __always_inline void infer_end(struct thread_state *ts, const struct nnp_spec *s,
-				      __u32 tgid, __u32 tid, __u64 now)
+static __always_inline void infer_end(struct thread_state *ts, const struct nnp_spec *s, __u32 tgid,
+				      __u32 tid, __u64 now)
 {
 	struct nnp_infer_event *e;
 

@@ -15,10 +15,10 @@
 
 #define NNP_ABI_VERSION 1
 
-#define NNP_MAX_DEREF 4     /* dereference steps in one fetch */
-#define NNP_NAME_LEN 64     /* bytes of a layer name read from the target */
-#define NNP_OP_LEN 32       /* bytes of an op type read from the target */
-#define NNP_MAX_DEPTH 8     /* nested open layers per thread */
+#define NNP_MAX_DEREF 4 /* dereference steps in one fetch */
+#define NNP_NAME_LEN 64 /* bytes of a layer name read from the target */
+#define NNP_OP_LEN 32	/* bytes of an op type read from the target */
+#define NNP_MAX_DEPTH 8 /* nested open layers per thread */
 #define NNP_DEFAULT_SPECS 4096
 
 /* What a probe site means when it is hit. */
@@ -54,8 +54,8 @@ struct nnp_fetch {
 
 struct nnp_spec {
 	__u32 probe_id; /* layer group: events of one probe share it */
-	__u8 role;      /* enum nnp_role */
-	__u8 flags;     /* NNP_SPEC_* */
+	__u8 role;	/* enum nnp_role */
+	__u8 flags;	/* NNP_SPEC_* */
 	__u16 pad;
 	struct nnp_fetch key;
 	struct nnp_fetch name;
@@ -81,7 +81,7 @@ struct nnp_layer_event {
 	__u64 key;
 	__u64 start_ns;
 	__u64 end_ns;
-	__u64 child_ns;  /* time spent in nested probed layers */
+	__u64 child_ns;	 /* time spent in nested probed layers */
 	__u64 infer_seq; /* per-thread inference number, 0 = outside any */
 	__u32 cpu;
 	__u32 depth;
@@ -107,10 +107,10 @@ struct nnp_name_event {
 
 /* Indexes of the per-CPU "stats" array: what BPF counts about itself. */
 enum nnp_stat {
-	NNP_STAT_HITS = 0,      /* probe program runs */
-	NNP_STAT_LOST = 1,      /* events dropped: ring buffer full */
+	NNP_STAT_HITS = 0,	/* probe program runs */
+	NNP_STAT_LOST = 1,	/* events dropped: ring buffer full */
 	NNP_STAT_UNMATCHED = 2, /* an end with no matching begin */
-	NNP_STAT_OVERFLOW = 3,  /* a begin nested deeper than NNP_MAX_DEPTH */
+	NNP_STAT_OVERFLOW = 3,	/* a begin nested deeper than NNP_MAX_DEPTH */
 	NNP_STAT_FETCH_ERR = 4, /* a key/name read from the target failed */
 	NNP_STAT_NR = 5,
 };

@@ -209,7 +209,7 @@ static struct nnp_layer_stats *get_layer(struct nnp_agg *a, struct nnp_proc_stat
 
 static int on_layer(struct nnp_agg *a, const struct nnp_layer_event *e)
 {
-	struct nnp_layer_key id = { .probe_id = e->hdr.probe_id, .key = e->key };
+	struct nnp_layer_key id = {.probe_id = e->hdr.probe_id, .key = e->key};
 	struct nnp_proc_stats *p;
 	struct nnp_layer_stats *l;
 	uint64_t dur;
@@ -310,8 +310,7 @@ static int cmp_order(const void *x, const void *y)
 	return l->order < r->order ? -1 : l->order > r->order;
 }
 
-int nnp_agg_sorted_layers(const struct nnp_proc_stats *p, struct nnp_layer_stats ***out,
-			  size_t *n)
+int nnp_agg_sorted_layers(const struct nnp_proc_stats *p, struct nnp_layer_stats ***out, size_t *n)
 {
 	struct nnp_layer_stats *l, *tmp, **v;
 	size_t i = 0, cnt = HASH_COUNT(p->layers);

@@ -18,7 +18,7 @@
 /* What user space knows about a probe_id: its label (symbol or USDT name). */
 struct nnp_probe_info {
 	uint32_t probe_id;
-	char label[128]; /* e.g. "tinynet_conv2d" or "nnperf:layer_begin" */
+	char label[128];     /* e.g. "tinynet_conv2d" or "nnperf:layer_begin" */
 	char op[NNP_OP_LEN]; /* default op for layers of this probe ("" = label) */
 	char runtime[32];    /* adapter that made it: "usdt", "probe", "spec", ... */
 	UT_hash_handle hh;
@@ -37,11 +37,11 @@ struct nnp_layer_stats {
 	struct nnp_layer_key id;
 	char name[NNP_NAME_LEN + 16]; /* from a name event, else label or label#N */
 	char op[NNP_OP_LEN];
-	uint64_t order;    /* first-seen order within the process, for display */
+	uint64_t order;	      /* first-seen order within the process, for display */
 	struct nnp_hist hist; /* inclusive duration of each call, ns */
-	uint64_t self_ns;  /* sum of durations minus nested probed layers */
-	uint64_t in_infer; /* calls that ran inside an inference */
-	bool named;        /* name came from a name event (a default name may change) */
+	uint64_t self_ns;     /* sum of durations minus nested probed layers */
+	uint64_t in_infer;    /* calls that ran inside an inference */
+	bool named;	      /* name came from a name event (a default name may change) */
 	UT_hash_handle hh;
 };
 
@@ -49,14 +49,14 @@ struct nnp_proc_stats {
 	uint32_t tgid;
 	char comm[16];
 	bool exited;
-	struct nnp_hist infer;   /* inference durations, ns */
+	struct nnp_hist infer; /* inference durations, ns */
 	uint64_t layer_events;
 	uint64_t nlayers;
-	uint64_t first_ns, last_ns; /* first and last event time seen */
+	uint64_t first_ns, last_ns;	/* first and last event time seen */
 	struct nnp_layer_stats *layers; /* uthash by id */
 	uint64_t next_order;
-	struct nnp_pending_name *pending; /* names whose layer has not run yet (agg.c) */
-	size_t npending;                  /* bounded by max_layers */
+	struct nnp_pending_name *pending;  /* names whose layer has not run yet (agg.c) */
+	size_t npending;		   /* bounded by max_layers */
 	struct nnp_probe_keys *probe_keys; /* distinct keys per probe, for label#N (agg.c) */
 	UT_hash_handle hh;
 };
@@ -70,18 +70,18 @@ struct nnp_agg {
 	struct nnp_agg_opts opts;
 	struct nnp_probe_info *probes; /* uthash by probe_id */
 	struct nnp_proc_stats *procs;  /* uthash by tgid */
-	uint64_t events;         /* records consumed */
-	uint64_t bad_events;     /* records too short or of unknown type */
-	uint64_t dropped_layers; /* layers not tracked because of max_layers */
-	uint64_t evicted_procs;  /* processes dropped because of max_procs */
+	uint64_t events;	       /* records consumed */
+	uint64_t bad_events;	       /* records too short or of unknown type */
+	uint64_t dropped_layers;       /* layers not tracked because of max_layers */
+	uint64_t evicted_procs;	       /* processes dropped because of max_procs */
 	uint64_t refused_events; /* records of new processes refused: max_procs, none exited */
-	uint64_t dropped_names;  /* name events not kept: max_layers pending names */
+	uint64_t dropped_names;	 /* name events not kept: max_layers pending names */
 };
 
 int nnp_agg_init(struct nnp_agg *a, const struct nnp_agg_opts *opts);
 void nnp_agg_free(struct nnp_agg *a);
-int nnp_agg_add_probe(struct nnp_agg *a, uint32_t probe_id, const char *label,
-		      const char *op, const char *runtime);
+int nnp_agg_add_probe(struct nnp_agg *a, uint32_t probe_id, const char *label, const char *op,
+		      const char *runtime);
 const struct nnp_probe_info *nnp_agg_probe(const struct nnp_agg *a, uint32_t probe_id);
 /* one ring-buffer record; 0, -EINVAL (counted in bad_events) or -ENOMEM */
 int nnp_agg_event(struct nnp_agg *a, const void *data, size_t size);
@@ -94,7 +94,6 @@ int nnp_agg_set_comm(struct nnp_agg *a, uint32_t tgid, const char *comm);
 void nnp_agg_proc_exited(struct nnp_agg *a, uint32_t tgid);
 struct nnp_proc_stats *nnp_agg_proc(struct nnp_agg *a, uint32_t tgid);
 /* layers of a process in first-seen order; *out is malloc'ed, caller frees */
-int nnp_agg_sorted_layers(const struct nnp_proc_stats *p, struct nnp_layer_stats ***out,
-			  size_t *n);
+int nnp_agg_sorted_layers(const struct nnp_proc_stats *p, struct nnp_layer_stats ***out, size_t *n);
 
 #endif

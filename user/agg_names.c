@@ -134,10 +134,9 @@ static int keep_pending(struct nnp_agg *a, struct nnp_proc_stats *p, const struc
 	return 0;
 }
 
-int nnp_agg_name_event(struct nnp_agg *a, struct nnp_proc_stats *p,
-		       const struct nnp_name_event *e)
+int nnp_agg_name_event(struct nnp_agg *a, struct nnp_proc_stats *p, const struct nnp_name_event *e)
 {
-	struct nnp_layer_key id = { .probe_id = e->hdr.probe_id, .key = e->key };
+	struct nnp_layer_key id = {.probe_id = e->hdr.probe_id, .key = e->key};
 	char name[NNP_NAME_LEN + 1], op[NNP_OP_LEN + 1];
 	struct nnp_layer_stats *l;
 

@@ -16,8 +16,8 @@ struct nnp_pending_name {
 /* Per process and probe: how many distinct keys ran, to number them label#N. */
 struct nnp_probe_keys {
 	uint32_t probe_id;
-	uint64_t nkeys;                /* distinct non-zero keys */
-	bool has_zero;                 /* key 0 ran: it keeps the plain label */
+	uint64_t nkeys;		       /* distinct non-zero keys */
+	bool has_zero;		       /* key 0 ran: it keeps the plain label */
 	struct nnp_layer_stats *first; /* first non-zero key, renamed label#1 by a second */
 	UT_hash_handle hh;
 };
@@ -25,8 +25,7 @@ struct nnp_probe_keys {
 /* Gives a new layer its name and op; 0 or -ENOMEM (the layer then keeps a default name). */
 int nnp_agg_name_layer(struct nnp_agg *a, struct nnp_proc_stats *p, struct nnp_layer_stats *l);
 /* Applies or keeps a name event; 0 or -ENOMEM. */
-int nnp_agg_name_event(struct nnp_agg *a, struct nnp_proc_stats *p,
-		       const struct nnp_name_event *e);
+int nnp_agg_name_event(struct nnp_agg *a, struct nnp_proc_stats *p, const struct nnp_name_event *e);
 void nnp_agg_names_free(struct nnp_proc_stats *p);
 
 #endif

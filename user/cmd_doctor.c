@@ -110,7 +110,7 @@ static int print_json(const struct nnp_features *f)
 	json_object_object_add(root, "policies", pol);
 	json_object_object_add(root, "can_record", json_object_new_boolean(f->can_record));
 	printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-								   JSON_C_TO_STRING_NOSLASHESCAPE));
+								JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
 	return 0;
 }
@@ -140,10 +140,10 @@ static double now_ms(void)
 int cmd_doctor(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    {"json", no_argument, NULL, 'j'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	struct nnp_features f;
 	bool json = false;

@@ -61,7 +61,7 @@ static int on_event(void *ctx, void *data, size_t size)
 
 static void install_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = {.sa_handler = on_signal};
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -99,10 +99,10 @@ static int target_prepare(struct recorder *r)
 
 static int attach_all(struct recorder *r)
 {
-	struct nnp_target t = { .pid = r->launched ? r->child.pid : r->o.pid,
-				.exe = r->launched ? r->exe : NULL };
-	struct nnp_session_opts so = { .ringbuf_bytes = r->o.ringbuf_bytes,
-				       .max_specs = r->o.max_sites };
+	struct nnp_target t = {.pid = r->launched ? r->child.pid : r->o.pid,
+			       .exe = r->launched ? r->exe : NULL};
+	struct nnp_session_opts so = {.ringbuf_bytes = r->o.ringbuf_bytes,
+				      .max_specs = r->o.max_sites};
 	int err;
 
 	err = nnp_session_open(&so, on_event, r, &r->sess);
@@ -120,7 +120,8 @@ static int attach_all(struct recorder *r)
 		return err;
 	if (!nnp_planner_sites(r->plan)) {
 		nnp_err("nothing to measure: %s carries no nnperf USDT markers and no --probe or "
-			"--spec was given", r->launched ? r->exe : "the process");
+			"--spec was given",
+			r->launched ? r->exe : "the process");
 		return -ENOENT;
 	}
 	nnp_info("%zu probe sites attached", nnp_planner_sites(r->plan));
@@ -129,7 +130,7 @@ static int attach_all(struct recorder *r)
 
 static bool target_exited(struct recorder *r)
 {
-	struct pollfd pfd = { .fd = r->launched ? r->child.pidfd : r->pidfd, .events = POLLIN };
+	struct pollfd pfd = {.fd = r->launched ? r->child.pidfd : r->pidfd, .events = POLLIN};
 
 	if (r->launched)
 		return nnp_launch_poll_exit(&r->child) == 1;
@@ -165,7 +166,7 @@ static int collect(struct recorder *r)
 static void fill_meta(struct recorder *r, struct nnp_rec_meta *m, char *cmdline, size_t len,
 		      struct utsname *u)
 {
-	uint64_t st[NNP_STAT_NR] = { 0 };
+	uint64_t st[NNP_STAT_NR] = {0};
 	size_t off = 0;
 
 	nnp_session_stats(r->sess, st);
@@ -174,18 +175,18 @@ static void fill_meta(struct recorder *r, struct nnp_rec_meta *m, char *cmdline,
 		off += snprintf(cmdline + off, len - off, "%s%s", off ? " " : "", *a);
 	uname(u);
 	*m = (struct nnp_rec_meta){
-		.command = r->o.cmd ? cmdline : NULL,
-		.target_pid = r->launched ? r->child.pid : r->o.pid,
-		.start_realtime_ns = r->start_real,
-		.duration_ns = now_ns(CLOCK_MONOTONIC) - r->start_mono,
-		.hostname = u->nodename,
-		.kernel = u->release,
-		.lost_events = st[NNP_STAT_LOST],
-		.unmatched = st[NNP_STAT_UNMATCHED],
-		.fetch_errors = st[NNP_STAT_FETCH_ERR],
-		.probe_hits = st[NNP_STAT_HITS],
-		.ringbuf_bytes = nnp_session_ringbuf_bytes(r->sess),
-		.exit_status = r->launched ? nnp_launch_exit_code(&r->child) : -1,
+	    .command = r->o.cmd ? cmdline : NULL,
+	    .target_pid = r->launched ? r->child.pid : r->o.pid,
+	    .start_realtime_ns = r->start_real,
+	    .duration_ns = now_ns(CLOCK_MONOTONIC) - r->start_mono,
+	    .hostname = u->nodename,
+	    .kernel = u->release,
+	    .lost_events = st[NNP_STAT_LOST],
+	    .unmatched = st[NNP_STAT_UNMATCHED],
+	    .fetch_errors = st[NNP_STAT_FETCH_ERR],
+	    .probe_hits = st[NNP_STAT_HITS],
+	    .ringbuf_bytes = nnp_session_ringbuf_bytes(r->sess),
+	    .exit_status = r->launched ? nnp_launch_exit_code(&r->child) : -1,
 	};
 }
 
@@ -279,7 +280,7 @@ static void cleanup(struct recorder *r)
 
 int cmd_record(int argc, char **argv)
 {
-	struct recorder r = { .pidfd = -1 };
+	struct recorder r = {.pidfd = -1};
 	int err;
 
 	err = record_opts_parse(argc, argv, &r.o);

@@ -219,11 +219,11 @@ static int fn_to_sym(struct nnp_elf_fn *fn, struct nnp_sym *out)
 struct pattern {
 	const char *text;
 	int glob;
-	int cold;          /* the user asked for .cold fragments */
-	size_t prefix;     /* literal text before the first glob character */
-	const char *tail;  /* literal text after the last one, or NULL */
+	int cold;	  /* the user asked for .cold fragments */
+	size_t prefix;	  /* literal text before the first glob character */
+	const char *tail; /* literal text after the last one, or NULL */
 	size_t tail_len;
-	char needle[64];   /* (part of) the longest literal run in between */
+	char needle[64]; /* (part of) the longest literal run in between */
 };
 
 /* end of the glob token at p: '*', '?' or a bracket expression */
@@ -316,8 +316,7 @@ static int fn_match(struct nnp_elf_fn *fn, const struct pattern *p, int demangle
 }
 
 /* one callback per address: the first matching name in (table, binding, name) order */
-static int walk(struct nnp_elf *e, const struct pattern *p, int demangled, nnp_sym_cb cb,
-		void *ctx)
+static int walk(struct nnp_elf *e, const struct pattern *p, int demangled, nnp_sym_cb cb, void *ctx)
 {
 	struct nnp_sym sym;
 	size_t i, k, next;

@@ -134,8 +134,7 @@ static const char *next_string(const char *s, const char *end)
  * A stapsdt note: pc, base and semaphore addresses, then "provider\0name\0args\0".
  * A malformed one is skipped, as other USDT readers do.
  */
-static int usdt_note(const GElf_Nhdr *nh, const char *owner, const unsigned char *desc,
-		     void *ctx)
+static int usdt_note(const GElf_Nhdr *nh, const char *owner, const unsigned char *desc, void *ctx)
 {
 	struct usdt_walk *w = ctx;
 	size_t addrs = 3 * (w->cls == ELFCLASS64 ? 8 : 4);

@@ -15,10 +15,10 @@ struct nnp_elf_seg {
 /* One name of a function; several may share an address (aliases, both tables). */
 struct nnp_elf_fn {
 	const char *name; /* points into libelf's mapping of the string table */
-	char *dem;        /* demangled, then its parameter-less form after the NUL */
+	char *dem;	  /* demangled, then its parameter-less form after the NUL */
 	const char *base; /* inside dem, NULL when it has no parameter list */
 	uint64_t vaddr, size, off;
-	unsigned rank;    /* lower is preferred when several names share an address */
+	unsigned rank; /* lower is preferred when several names share an address */
 	int dem_done;
 };
 
@@ -26,9 +26,9 @@ struct nnp_elf {
 	char *path;
 	int fd;
 	Elf *elf;
-	int cls;      /* ELFCLASS32 / ELFCLASS64 */
-	int machine;  /* e_machine */
-	int type;     /* e_type */
+	int cls;     /* ELFCLASS32 / ELFCLASS64 */
+	int machine; /* e_machine */
+	int type;    /* e_type */
 	struct nnp_elf_seg *segs;
 	size_t nsegs;
 	/* function index, built on first use, sorted by (vaddr, rank, name) */

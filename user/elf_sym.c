@@ -193,8 +193,7 @@ const char *nnp_elf_dt_runpath(const struct nnp_elf *e)
 	return e->runpath;
 }
 
-int nnp_elf_needed_foreach(struct nnp_elf *e, int (*cb)(const char *soname, void *ctx),
-			   void *ctx)
+int nnp_elf_needed_foreach(struct nnp_elf *e, int (*cb)(const char *soname, void *ctx), void *ctx)
 {
 	size_t i;
 	int ret;

@@ -16,7 +16,7 @@ struct nnp_sym {
 	const char *demangled; /* C++ demangled name, or NULL for C symbols */
 	uint64_t vaddr;
 	uint64_t size;
-	uint64_t file_off;     /* where uprobes attach */
+	uint64_t file_off; /* where uprobes attach */
 };
 
 /* return non-zero from the callback to stop the walk */
@@ -53,8 +53,7 @@ int nnp_elf_usdt_foreach(struct nnp_elf *e,
 const char *nnp_elf_build_id(const struct nnp_elf *e);
 
 /* DT_NEEDED entries in order; cb returns non-zero to stop; 0 or -errno */
-int nnp_elf_needed_foreach(struct nnp_elf *e, int (*cb)(const char *soname, void *ctx),
-			   void *ctx);
+int nnp_elf_needed_foreach(struct nnp_elf *e, int (*cb)(const char *soname, void *ctx), void *ctx);
 /* DT_RUNPATH, else DT_RPATH, else NULL */
 const char *nnp_elf_runpath(const struct nnp_elf *e);
 

@@ -13,22 +13,22 @@
 #include <stddef.h>
 
 enum nnp_feat_id {
-	NNP_FEAT_PRIV,      /* CAP_BPF+CAP_PERFMON or CAP_SYS_ADMIN */
-	NNP_FEAT_MEMLOCK,   /* RLIMIT_MEMLOCK could be raised (or memcg accounting) */
-	NNP_FEAT_BTF,       /* /sys/kernel/btf/vmlinux loads */
-	NNP_FEAT_BPFFS,     /* /sys/fs/bpf mounted */
-	NNP_FEAT_TRACEFS,   /* /sys/kernel/tracing mounted */
+	NNP_FEAT_PRIV,	  /* CAP_BPF+CAP_PERFMON or CAP_SYS_ADMIN */
+	NNP_FEAT_MEMLOCK, /* RLIMIT_MEMLOCK could be raised (or memcg accounting) */
+	NNP_FEAT_BTF,	  /* /sys/kernel/btf/vmlinux loads */
+	NNP_FEAT_BPFFS,	  /* /sys/fs/bpf mounted */
+	NNP_FEAT_TRACEFS, /* /sys/kernel/tracing mounted */
 	NNP_FEAT_RINGBUF,
 	NNP_FEAT_UPROBE,
 	NNP_FEAT_URETPROBE,
 	NNP_FEAT_USDT,
-	NNP_FEAT_COOKIE,    /* bpf_get_attach_cookie in uprobes */
+	NNP_FEAT_COOKIE, /* bpf_get_attach_cookie in uprobes */
 	NNP_FEAT_TP_BTF,
 	NNP_FEAT_RAW_TP,
 	NNP_FEAT_FENTRY,
 	NNP_FEAT_KPROBE,
-	NNP_FEAT_PERF_HW,   /* hardware PMU events */
-	NNP_FEAT_PERF_SW,   /* software perf events */
+	NNP_FEAT_PERF_HW, /* hardware PMU events */
+	NNP_FEAT_PERF_SW, /* software perf events */
 	NNP_FEAT_NR,
 };
 
@@ -40,13 +40,13 @@ enum nnp_feat_state {
 };
 
 struct nnp_feature {
-	const char *name;     /* "uprobes", "hardware perf events", ... */
+	const char *name; /* "uprobes", "hardware perf events", ... */
 	enum nnp_feat_state state;
-	int err;              /* errno of the failed try, 0 if none */
-	bool required;        /* nnperf cannot record without it */
-	char detail[192];     /* what was tried and what happened */
-	char fallback[192];   /* what nnperf uses instead ("" if nothing needed) */
-	char fix[192];        /* how to fix it, for required features */
+	int err;	    /* errno of the failed try, 0 if none */
+	bool required;	    /* nnperf cannot record without it */
+	char detail[192];   /* what was tried and what happened */
+	char fallback[192]; /* what nnperf uses instead ("" if nothing needed) */
+	char fix[192];	    /* how to fix it, for required features */
 };
 
 /* Fallback policies: chosen once in nnp_features_detect */
@@ -86,9 +86,9 @@ void nnp_features_apply_force(struct nnp_features *f, unsigned int mask);
 /* Chooses the policies, fills fallback and fix texts, sets can_record */
 void nnp_features_decide(struct nnp_features *f);
 
-const char *nnp_feat_state_str(enum nnp_feat_state s);     /* "yes", "forced off" */
-const char *nnp_sched_attach_str(enum nnp_sched_attach a); /* "tp_btf", "none" */
-const char *nnp_fault_attach_str(enum nnp_fault_attach a); /* "fentry", "kprobe" */
+const char *nnp_feat_state_str(enum nnp_feat_state s);	       /* "yes", "forced off" */
+const char *nnp_sched_attach_str(enum nnp_sched_attach a);     /* "tp_btf", "none" */
+const char *nnp_fault_attach_str(enum nnp_fault_attach a);     /* "fentry", "kprobe" */
 const char *nnp_counter_source_str(enum nnp_counter_source c); /* "software only" */
 
 #endif

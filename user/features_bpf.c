@@ -43,8 +43,8 @@ void nnp_try_end_later(struct nnp_try *t)
 
 	if (!t->skel)
 		return;
-	copy = n_teardowns < sizeof(teardowns) / sizeof(teardowns[0]) ? malloc(sizeof(*copy))
-								      : NULL;
+	copy =
+	    n_teardowns < sizeof(teardowns) / sizeof(teardowns[0]) ? malloc(sizeof(*copy)) : NULL;
 	if (copy) {
 		*copy = *t;
 		if (!pthread_create(&teardowns[n_teardowns], NULL, teardown_thread, copy)) {

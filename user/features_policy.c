@@ -20,17 +20,17 @@
 
 /* How to get a missing feature; "" where nothing is worth doing */
 static const char *const fix_text[NNP_FEAT_NR] = {
-	[NNP_FEAT_PRIV] = "run as root, or grant CAP_BPF and CAP_PERFMON "
-			  "(setcap cap_bpf,cap_perfmon+ep nnperf)",
-	[NNP_FEAT_MEMLOCK] = "raise the limit before nnperf starts (ulimit -l unlimited, or "
-			     "LimitMEMLOCK=infinity); raising it needs CAP_SYS_RESOURCE",
-	[NNP_FEAT_BTF] = "use a kernel built with CONFIG_DEBUG_INFO_BTF=y "
-			 "(/sys/kernel/btf/vmlinux)",
-	[NNP_FEAT_BPFFS] = "mount -t bpf bpf /sys/fs/bpf",
-	[NNP_FEAT_TRACEFS] = "mount -t tracefs tracefs /sys/kernel/tracing",
-	[NNP_FEAT_RINGBUF] = "use a kernel with BPF ring buffers (BPF_MAP_TYPE_RINGBUF)",
-	[NNP_FEAT_UPROBE] = "use a kernel built with CONFIG_UPROBE_EVENTS=y",
-	[NNP_FEAT_COOKIE] = "use a kernel whose uprobe programs can call bpf_get_attach_cookie",
+    [NNP_FEAT_PRIV] = "run as root, or grant CAP_BPF and CAP_PERFMON "
+		      "(setcap cap_bpf,cap_perfmon+ep nnperf)",
+    [NNP_FEAT_MEMLOCK] = "raise the limit before nnperf starts (ulimit -l unlimited, or "
+			 "LimitMEMLOCK=infinity); raising it needs CAP_SYS_RESOURCE",
+    [NNP_FEAT_BTF] = "use a kernel built with CONFIG_DEBUG_INFO_BTF=y "
+		     "(/sys/kernel/btf/vmlinux)",
+    [NNP_FEAT_BPFFS] = "mount -t bpf bpf /sys/fs/bpf",
+    [NNP_FEAT_TRACEFS] = "mount -t tracefs tracefs /sys/kernel/tracing",
+    [NNP_FEAT_RINGBUF] = "use a kernel with BPF ring buffers (BPF_MAP_TYPE_RINGBUF)",
+    [NNP_FEAT_UPROBE] = "use a kernel built with CONFIG_UPROBE_EVENTS=y",
+    [NNP_FEAT_COOKIE] = "use a kernel whose uprobe programs can call bpf_get_attach_cookie",
 };
 
 const char *nnp_feat_fix(enum nnp_feat_id id)
@@ -109,15 +109,15 @@ static const char *fallback_text(const struct nnp_features *f, enum nnp_feat_id 
 						    : FAULT_NONE;
 	case NNP_FEAT_KPROBE:
 		return f->fault == NNP_FAULT_FENTRY
-			       ? "not needed: fentry/fexit on handle_mm_fault is used"
-			       : FAULT_NONE;
+			   ? "not needed: fentry/fexit on handle_mm_fault is used"
+			   : FAULT_NONE;
 	case NNP_FEAT_PERF_HW:
 		return hw_fallback(f);
 	case NNP_FEAT_PERF_SW:
 		return f->counters == NNP_COUNTERS_HW
-			       ? "not needed: hardware events are used"
-			       : "no perf counters; context switches and page faults still come "
-				 "from task counters";
+			   ? "not needed: hardware events are used"
+			   : "no perf counters; context switches and page faults still come "
+			     "from task counters";
 	default:
 		return REQUIRED;
 	}

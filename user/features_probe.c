@@ -93,7 +93,7 @@ static int uprobe_run(struct nnp_feature *f, struct nnp_try *t, const char *prog
 
 void nnp_try_uprobe(struct nnp_feature *f)
 {
-	struct nnp_try t = { .what = "uprobe on nnp_doctor_target" };
+	struct nnp_try t = {.what = "uprobe on nnp_doctor_target"};
 	const struct features_bpf__bss *bss;
 
 	if (uprobe_run(f, &t, "feat_uprobe", false, 0))
@@ -111,7 +111,7 @@ cleanup:
 
 void nnp_try_uretprobe(struct nnp_feature *f)
 {
-	struct nnp_try t = { .what = "uretprobe on nnp_doctor_target" };
+	struct nnp_try t = {.what = "uretprobe on nnp_doctor_target"};
 	const struct features_bpf__bss *bss;
 
 	if (uprobe_run(f, &t, "feat_uretprobe", true, 0))
@@ -129,7 +129,7 @@ cleanup:
 
 void nnp_try_cookie(struct nnp_feature *f)
 {
-	struct nnp_try t = { .what = "bpf_get_attach_cookie in a uprobe" };
+	struct nnp_try t = {.what = "bpf_get_attach_cookie in a uprobe"};
 	const struct features_bpf__bss *bss;
 
 	if (uprobe_run(f, &t, "feat_cookie", false, COOKIE))
@@ -147,7 +147,7 @@ cleanup:
 
 void nnp_try_usdt(struct nnp_feature *f)
 {
-	struct nnp_try t = { .what = "USDT nnperf_doctor:probe" };
+	struct nnp_try t = {.what = "USDT nnperf_doctor:probe"};
 	const struct features_bpf__bss *bss;
 	struct bpf_link *link;
 	char path[PATH_MAX];
@@ -175,4 +175,3 @@ void nnp_try_usdt(struct nnp_feature *f)
 cleanup:
 	nnp_try_end_later(&t);
 }
-

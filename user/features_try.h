@@ -10,8 +10,8 @@
 #include "features.h"
 #include "log.h"
 
-void nnp_feat_set(struct nnp_feature *f, enum nnp_feat_state state, int err, const char *fmt,
-		  ...) NNP_PRINTF(4, 5);
+void nnp_feat_set(struct nnp_feature *f, enum nnp_feat_state state, int err, const char *fmt, ...)
+    NNP_PRINTF(4, 5);
 
 /* features_policy.c: how to get feature ID, "" if nothing is worth doing */
 const char *nnp_feat_fix(enum nnp_feat_id id);

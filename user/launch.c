@@ -106,7 +106,7 @@ int nnp_launch_poll_exit(struct nnp_child *c)
 
 void nnp_launch_stop(struct nnp_child *c, int timeout_ms)
 {
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	struct timespec ts = {0, 10 * 1000 * 1000};
 
 	if (c->pid <= 0 || nnp_launch_poll_exit(c))
 		return;

@@ -12,11 +12,11 @@
 
 struct nnp_child {
 	pid_t pid;
-	int go_fd;   /* write end: a byte releases the child */
-	int err_fd;  /* read end, close-on-exec in the child: errno of a failed exec */
-	int pidfd;   /* readable when the child exits, -1 if pidfd_open is missing */
+	int go_fd;  /* write end: a byte releases the child */
+	int err_fd; /* read end, close-on-exec in the child: errno of a failed exec */
+	int pidfd;  /* readable when the child exits, -1 if pidfd_open is missing */
 	bool reaped;
-	int status;  /* wait status once reaped */
+	int status; /* wait status once reaped */
 };
 
 /* forks; the child waits. 0 or -errno */

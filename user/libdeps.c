@@ -70,10 +70,10 @@ struct deps {
 	struct nnp_elf *exe;
 	char exe_origin[PATH_MAX];
 	const char *ld_library_path;
-	struct strlist conf;    /* ld.so.conf directories */
+	struct strlist conf;	/* ld.so.conf directories */
 	struct strlist sonames; /* DT_NEEDED names already satisfied */
-	struct strlist files;   /* paths found, in load order: the queue */
-	struct strlist reals;   /* their real paths: each file once */
+	struct strlist files;	/* paths found, in load order: the queue */
+	struct strlist reals;	/* their real paths: each file once */
 	int (*cb)(const char *path, void *ctx);
 	void *ctx;
 	int stopped;
@@ -149,8 +149,8 @@ static int in_conf_dirs(const struct deps *d, const char *soname, char *out, siz
 }
 
 /* where ld.so would find soname needed by e (whose directory is origin) */
-static int resolve(const struct deps *d, struct nnp_elf *e, const char *origin,
-		   const char *soname, char *out, size_t len)
+static int resolve(const struct deps *d, struct nnp_elf *e, const char *origin, const char *soname,
+		   char *out, size_t len)
 {
 	const struct nnp_abi *abi = &d->abi;
 

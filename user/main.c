@@ -12,8 +12,8 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
-	{ "record", cmd_record, "measure every layer of a process: record [-p PID | -- CMD]" },
-	{ "doctor", cmd_doctor, "what this kernel supports and what nnperf falls back to" },
+    {"record", cmd_record, "measure every layer of a process: record [-p PID | -- CMD]"},
+    {"doctor", cmd_doctor, "what this kernel supports and what nnperf falls back to"},
 };
 
 static int usage(FILE *f)

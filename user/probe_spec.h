@@ -35,8 +35,8 @@
 #include "nnperf_abi.h"
 
 enum nnp_probe_kind {
-	NNP_PROBE_LAYER = 1,       /* LAYER_BEGIN at entry (+ LAYER_END at return) */
-	NNP_PROBE_INFERENCE,       /* INFER_BEGIN at entry + INFER_END at return */
+	NNP_PROBE_LAYER = 1, /* LAYER_BEGIN at entry (+ LAYER_END at return) */
+	NNP_PROBE_INFERENCE, /* INFER_BEGIN at entry + INFER_END at return */
 	NNP_PROBE_LAYER_BEGIN,
 	NNP_PROBE_LAYER_END,
 	NNP_PROBE_INFER_BEGIN,
@@ -57,13 +57,13 @@ struct nnp_probe_def {
 	uint64_t offset;   /* SYMBOL: +OFF; OFFSET: the file offset */
 	char provider[64]; /* NNP_SITE_USDT */
 	char usdt_name[64];
-	bool entry_only;   /* mode=entry-only (LAYER/INFERENCE only) */
+	bool entry_only; /* mode=entry-only (LAYER/INFERENCE only) */
 	struct nnp_fetch key;
 	struct nnp_fetch name;
 	struct nnp_fetch op;
 	char name_literal[NNP_NAME_LEN]; /* name="..." */
-	char op_literal[NNP_OP_LEN];     /* op="..." */
-	char origin[PATH_MAX + 32];      /* "--probe" or "FILE:LINE", for messages */
+	char op_literal[NNP_OP_LEN];	 /* op="..." */
+	char origin[PATH_MAX + 32];	 /* "--probe" or "FILE:LINE", for messages */
 };
 
 /*

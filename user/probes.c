@@ -110,8 +110,7 @@ static int resolve_lib(struct nnp_planner *p, const char *lib, char *out, size_t
 	if (!err)
 		return 0;
 	if (p->t.exe)
-		nnp_err("library '%s' not found for %s (searched its dependencies)", lib,
-			p->t.exe);
+		nnp_err("library '%s' not found for %s (searched its dependencies)", lib, p->t.exe);
 	else
 		nnp_err("library '%s' is not mapped by process %d (looked in /proc/%d/maps)", lib,
 			p->t.pid, p->t.pid);
@@ -198,8 +197,8 @@ static int register_probe(struct nnp_planner *p, const struct nnp_probe_def *d, 
 
 static const char *role_name(uint8_t role)
 {
-	static const char *const names[] = { "?", "inference-begin", "inference-end",
-					     "layer-begin", "layer-end" };
+	static const char *const names[] = {"?", "inference-begin", "inference-end", "layer-begin",
+					    "layer-end"};
 
 	return role <= NNP_ROLE_LAYER_END ? names[role] : "?";
 }
@@ -230,8 +229,11 @@ static int attach_one(struct nnp_planner *p, const struct nnp_probe_def *d, cons
 	}
 	p->nsites++;
 	nnp_info("attached %s %s %s:%s (file offset 0x%llx, cookie %u, probe %u)",
-		 role_name(sp.role), d->site == NNP_SITE_USDT ? "usdt" : at_return ? "uretprobe" :
-		 "uprobe", st->path, st->label, (unsigned long long)st->off, idx, st->probe_id);
+		 role_name(sp.role),
+		 d->site == NNP_SITE_USDT ? "usdt"
+		 : at_return		  ? "uretprobe"
+					  : "uprobe",
+		 st->path, st->label, (unsigned long long)st->off, idx, st->probe_id);
 	return 0;
 }
 
@@ -263,7 +265,7 @@ static int on_symbol(const struct nnp_sym *sym, void *arg)
 {
 	struct match_ctx *m = arg;
 	char label[512];
-	struct site st = { .path = m->path, .off = sym->file_off + m->d->offset, .label = label };
+	struct site st = {.path = m->path, .off = sym->file_off + m->d->offset, .label = label};
 	const char *name = sym->demangled ? sym->demangled : sym->name;
 
 	snprintf(label, sizeof(label), "%.*s", (int)strcspn(name, "("), name);
@@ -274,7 +276,7 @@ static int on_symbol(const struct nnp_sym *sym, void *arg)
 static int attach_symbols(struct nnp_planner *p, const struct nnp_probe_def *d, const char *path,
 			  const char *runtime)
 {
-	struct match_ctx m = { .p = p, .d = d, .path = path, .runtime = runtime };
+	struct match_ctx m = {.p = p, .d = d, .path = path, .runtime = runtime};
 	struct nnp_elf *e;
 	int n, err = elf_get(p, path, &e);
 
@@ -300,7 +302,7 @@ static int attach_offset(struct nnp_planner *p, const struct nnp_probe_def *d, c
 			 const char *runtime)
 {
 	char label[64];
-	struct site st = { .path = path, .off = d->offset, .label = label };
+	struct site st = {.path = path, .off = d->offset, .label = label};
 
 	snprintf(label, sizeof(label), "0x%llx", (unsigned long long)d->offset);
 	return attach_site(p, d, &st, runtime);
@@ -310,7 +312,7 @@ static int attach_usdt(struct nnp_planner *p, const struct nnp_probe_def *d, con
 		       const char *runtime)
 {
 	char label[160];
-	struct site st = { .path = path, .label = label };
+	struct site st = {.path = path, .label = label};
 
 	snprintf(label, sizeof(label), "%s:%s", d->provider, d->usdt_name);
 	return attach_site(p, d, &st, runtime);
@@ -328,7 +330,8 @@ int nnp_planner_attach(struct nnp_planner *p, const struct nnp_probe_def *d, con
 	}
 	if (d->site == NNP_SITE_USDT && has_return(d)) {
 		nnp_err("%s: a USDT site has no return: use layer-begin/layer-end or "
-			"mode=entry-only", d->origin);
+			"mode=entry-only",
+			d->origin);
 		return -EINVAL;
 	}
 	err = resolve_lib(p, d->lib, path, sizeof(path));
@@ -360,11 +363,11 @@ static void usdt_def(struct nnp_probe_def *d, const char *path, const char *name
 		d->kind = NNP_PROBE_INFER_END;
 	} else {
 		d->kind = strcmp(name, "layer_begin") ? NNP_PROBE_LAYER_END : NNP_PROBE_LAYER_BEGIN;
-		d->key = (struct nnp_fetch){ .kind = NNP_FETCH_VALUE, .arg = 0 };
+		d->key = (struct nnp_fetch){.kind = NNP_FETCH_VALUE, .arg = 0};
 	}
 	if (d->kind == NNP_PROBE_LAYER_BEGIN) {
-		d->name = (struct nnp_fetch){ .kind = NNP_FETCH_STRING, .arg = 1 };
-		d->op = (struct nnp_fetch){ .kind = NNP_FETCH_STRING, .arg = 2 };
+		d->name = (struct nnp_fetch){.kind = NNP_FETCH_STRING, .arg = 1};
+		d->op = (struct nnp_fetch){.kind = NNP_FETCH_STRING, .arg = 2};
 	}
 }
 
@@ -372,8 +375,8 @@ struct usdt_scan {
 	unsigned int names; /* bit per known name present */
 };
 
-static const char *const usdt_names[] = { "inference_begin", "inference_end", "layer_begin",
-					  "layer_end" };
+static const char *const usdt_names[] = {"inference_begin", "inference_end", "layer_begin",
+					 "layer_end"};
 
 static int on_usdt_note(const char *provider, const char *name, void *arg)
 {
@@ -390,7 +393,7 @@ static int on_usdt_note(const char *provider, const char *name, void *arg)
 static int usdt_auto_file(const char *path, void *arg)
 {
 	struct nnp_planner *p = arg;
-	struct usdt_scan u = { 0 };
+	struct usdt_scan u = {0};
 	struct nnp_probe_def d;
 	struct nnp_elf *e;
 	int err;

@@ -17,7 +17,7 @@
 #include "session.h"
 
 struct nnp_target {
-	pid_t pid;       /* process the probes are for */
+	pid_t pid;	 /* process the probes are for */
 	const char *exe; /* launched and not yet exec'ed: its executable; NULL for -p */
 };
 

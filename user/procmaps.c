@@ -80,8 +80,7 @@ static int open_maps(pid_t pid, FILE **f)
 	return errno == EPERM ? -EACCES : -errno;
 }
 
-int nnp_procmaps_foreach(pid_t pid, int (*cb)(const struct nnp_mapping *m, void *ctx),
-			 void *ctx)
+int nnp_procmaps_foreach(pid_t pid, int (*cb)(const struct nnp_mapping *m, void *ctx), void *ctx)
 {
 	struct nnp_mapping *m = NULL;
 	size_t cap = 0;

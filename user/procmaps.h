@@ -16,8 +16,7 @@ struct nnp_mapping {
 };
 
 /* cb returns non-zero to stop; 0, -ESRCH (no such process), -EACCES */
-int nnp_procmaps_foreach(pid_t pid, int (*cb)(const struct nnp_mapping *m, void *ctx),
-			 void *ctx);
+int nnp_procmaps_foreach(pid_t pid, int (*cb)(const struct nnp_mapping *m, void *ctx), void *ctx);
 /*
  * A file mapped executable in pid whose basename equals name, or starts with
  * name followed by '.' or '-' ("libtorch_cpu" and "libtorch_cpu.so" both match

@@ -14,18 +14,18 @@
 enum { OPT_PROBE = 256, OPT_SPEC, OPT_FORMAT, OPT_USDT, OPT_RINGBUF, OPT_MAX_SITES };
 
 static const struct option long_opts[] = {
-	{ "pid", required_argument, NULL, 'p' },
-	{ "duration", required_argument, NULL, 'd' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "probe", required_argument, NULL, OPT_PROBE },
-	{ "spec", required_argument, NULL, OPT_SPEC },
-	{ "usdt", required_argument, NULL, OPT_USDT },
-	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
-	{ "max-sites", required_argument, NULL, OPT_MAX_SITES },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{},
+    {"pid", required_argument, NULL, 'p'},
+    {"duration", required_argument, NULL, 'd'},
+    {"output", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"probe", required_argument, NULL, OPT_PROBE},
+    {"spec", required_argument, NULL, OPT_SPEC},
+    {"usdt", required_argument, NULL, OPT_USDT},
+    {"ringbuf-size", required_argument, NULL, OPT_RINGBUF},
+    {"max-sites", required_argument, NULL, OPT_MAX_SITES},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {},
 };
 
 static void usage(void)
@@ -34,12 +34,15 @@ static void usage(void)
 	       "Measures every inference and every layer of a process, then prints a table\n"
 	       "(or JSON) and optionally writes a recording.\n\n"
 	       "  -p, --pid PID          attach to a running process\n"
-	       "  -d, --duration SECS    stop after SECS (default: when the target exits or on Ctrl-C)\n"
+	       "  -d, --duration SECS    stop after SECS (default: when the target exits or on "
+	       "Ctrl-C)\n"
 	       "  -o, --output FILE      write the JSON recording to FILE\n"
 	       "      --format FMT       what to print: table (default) or json\n"
-	       "      --probe ROLE=SITE[,OPT...]  add a probe, e.g. layer=libfoo.so:run_layer,key=arg0\n"
+	       "      --probe ROLE=SITE[,OPT...]  add a probe, e.g. "
+	       "layer=libfoo.so:run_layer,key=arg0\n"
 	       "      --spec FILE        add the probes of a spec file (docs/spec-format.md)\n"
-	       "      --usdt auto|off    attach nnperf USDT markers found in the target (default auto)\n"
+	       "      --usdt auto|off    attach nnperf USDT markers found in the target (default "
+	       "auto)\n"
 	       "      --ringbuf-size N   ring buffer bytes, power of two (default 4M)\n"
 	       "      --max-sites N      probe sites at most (default %u)\n"
 	       "  -v, --verbose          show attached sites (-vv: libbpf messages)\n",
@@ -56,9 +59,21 @@ int parse_size(const char *s, uint32_t *out)
 	if (errno || end == s)
 		return -EINVAL;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
 	}
 	if (*end || v == 0 || v > UINT32_MAX / 2 + 1)
 		return -EINVAL;
@@ -173,14 +188,24 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 	int v = 0, err;
 
 	switch (c) {
-	case 'p': return opt_pid(o, arg);
-	case 'd': return opt_duration(o, arg);
-	case 'o': o->output = arg; return 0;
-	case 'v': nnp_log_set_verbose(nnp_log_verbose() + 1); return 0;
-	case OPT_PROBE: return opt_probe(o, arg);
-	case OPT_SPEC: return opt_spec(o, arg);
-	case OPT_RINGBUF: return opt_u32("--ringbuf-size", arg, &o->ringbuf_bytes);
-	case OPT_MAX_SITES: return opt_u32("--max-sites", arg, &o->max_sites);
+	case 'p':
+		return opt_pid(o, arg);
+	case 'd':
+		return opt_duration(o, arg);
+	case 'o':
+		o->output = arg;
+		return 0;
+	case 'v':
+		nnp_log_set_verbose(nnp_log_verbose() + 1);
+		return 0;
+	case OPT_PROBE:
+		return opt_probe(o, arg);
+	case OPT_SPEC:
+		return opt_spec(o, arg);
+	case OPT_RINGBUF:
+		return opt_u32("--ringbuf-size", arg, &o->ringbuf_bytes);
+	case OPT_MAX_SITES:
+		return opt_u32("--max-sites", arg, &o->max_sites);
 	case OPT_FORMAT:
 		err = opt_enum("--format", arg, "table", "json", &v);
 		o->format = v ? NNP_OUT_JSON : NNP_OUT_TABLE;

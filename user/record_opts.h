@@ -13,17 +13,17 @@
 enum nnp_out_format { NNP_OUT_TABLE, NNP_OUT_JSON };
 
 struct record_opts {
-	pid_t pid;            /* -p */
-	char **cmd;           /* after --, NULL-terminated */
-	double duration_s;    /* -d, 0 = until the target exits or SIGINT */
-	const char *output;   /* -o FILE (JSON) */
+	pid_t pid;	    /* -p */
+	char **cmd;	    /* after --, NULL-terminated */
+	double duration_s;  /* -d, 0 = until the target exits or SIGINT */
+	const char *output; /* -o FILE (JSON) */
 	enum nnp_out_format format;
 	bool usdt_auto;
 	uint32_t ringbuf_bytes;
 	uint32_t max_sites;
 	struct nnp_probe_def *defs; /* --probe and --spec, in order */
 	size_t ndefs;
-	const char **runtimes;      /* per def: "probe" or "spec" */
+	const char **runtimes; /* per def: "probe" or "spec" */
 };
 
 /* 0; 1: help printed (exit 0); 2: usage error (unknown option, no target);

@@ -15,10 +15,10 @@
 #define NNP_RECORDING_VERSION 1
 
 struct nnp_rec_meta {
-	const char *command;  /* the launched command line, or NULL with -p */
-	int target_pid;       /* -p PID, or the launched child's pid */
+	const char *command;	    /* the launched command line, or NULL with -p */
+	int target_pid;		    /* -p PID, or the launched child's pid */
 	uint64_t start_realtime_ns; /* wall clock at start (CLOCK_REALTIME) */
-	uint64_t duration_ns;       /* how long recording ran */
+	uint64_t duration_ns;	    /* how long recording ran */
 	const char *hostname;
 	const char *kernel;   /* uname -r */
 	uint64_t lost_events; /* ring buffer full (BPF stat) */
@@ -26,7 +26,7 @@ struct nnp_rec_meta {
 	uint64_t fetch_errors;
 	uint64_t probe_hits;
 	uint32_t ringbuf_bytes;
-	int exit_status;      /* launched command's exit status, -1 if none */
+	int exit_status; /* launched command's exit status, -1 if none */
 };
 
 /* Writes the JSON document; 0 or -errno */

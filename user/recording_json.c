@@ -17,7 +17,7 @@
 #include "text.h"
 
 /* two-space indent, "key": value, "/" unescaped: stable and readable golden files */
-#define JSON_STYLE \
+#define JSON_STYLE                                                                                 \
 	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 /* json-c reports allocation failure per call; collect it once instead of at each add */
@@ -125,7 +125,7 @@ static void add_dist(struct builder *b, json_object *o, const struct nnp_hist *h
 	static const struct {
 		const char *key;
 		double q;
-	} pct[] = { { "p50_ns", 0.50 }, { "p90_ns", 0.90 }, { "p99_ns", 0.99 } };
+	} pct[] = {{"p50_ns", 0.50}, {"p90_ns", 0.90}, {"p99_ns", 0.99}};
 
 	add_u64(b, o, "count", h->count);
 	add_u64(b, o, "total_ns", h->sum);
@@ -301,7 +301,7 @@ static void add_run(struct builder *b, json_object *o, const struct nnp_rec_meta
 
 int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m)
 {
-	struct builder b = { 0 };
+	struct builder b = {0};
 	json_object *root = new_obj(&b);
 	const char *text;
 	int err;

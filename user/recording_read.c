@@ -52,8 +52,8 @@ cleanup:
 	return 0;
 }
 
-static void syntax_error(const char *path, const char *buf, size_t off, const char *msg,
-			 char *err, size_t errlen)
+static void syntax_error(const char *path, const char *buf, size_t off, const char *msg, char *err,
+			 size_t errlen)
 {
 	size_t line = 1, col = 1;
 

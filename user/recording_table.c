@@ -35,12 +35,12 @@ enum col {
 };
 
 static const char *const col_title[NCOLS] = {
-	"LAYER", "OP", "CALLS", "TOTAL", "MEAN", "MIN", "P50", "P90", "P99", "MAX", "SHARE",
+    "LAYER", "OP", "CALLS", "TOTAL", "MEAN", "MIN", "P50", "P90", "P99", "MAX", "SHARE",
 };
 
 struct cell {
 	char s[MAX_NAME_COLS * 4 + 8]; /* up to 4 bytes a character, and "…" */
-	size_t w;                     /* columns it takes */
+	size_t w;		       /* columns it takes */
 };
 
 struct row {
@@ -119,8 +119,7 @@ static void print_layers(FILE *f, const struct nnp_proc_stats *p, struct nnp_lay
 		print_row(f, &rows[j], width);
 }
 
-static void print_proc_header(FILE *f, const struct nnp_proc_stats *p,
-			      const struct nnp_rec_meta *m)
+static void print_proc_header(FILE *f, const struct nnp_proc_stats *p, const struct nnp_rec_meta *m)
 {
 	char comm[sizeof(p->comm) * 4], mean[32], p50[32], p99[32];
 	const struct nnp_hist *h = &p->infer;

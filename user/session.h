@@ -19,8 +19,8 @@ struct nnp_session;
 
 struct nnp_session_opts {
 	uint32_t ringbuf_bytes; /* power of two >= page size; 0 = NNP_DEFAULT_RINGBUF */
-	uint32_t max_specs;     /* 0 = NNP_DEFAULT_SPECS */
-	bool filter_tgids;      /* only processes added with nnp_session_add_target */
+	uint32_t max_specs;	/* 0 = NNP_DEFAULT_SPECS */
+	bool filter_tgids;	/* only processes added with nnp_session_add_target */
 };
 
 typedef int (*nnp_event_cb)(void *ctx, void *data, size_t size);

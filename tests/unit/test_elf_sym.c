@@ -459,27 +459,27 @@ static void test_short_names(void **state)
 	static const struct {
 		const char *mangled, *base;
 	} cases[] = {
-		{"_ZN2ns6Widget3runEi", "ns::Widget::run"},
-		{"_ZNK2ns6Widget3runEd", "ns::Widget::run"},
-		{"_ZN2ns5twiceIiEET_S1_", "ns::twice<int>"},
-		{"_ZStlsISt11char_traitsIcEERSt13basic_ostreamIcT_ES5_PKc",
-		 "std::operator<< <std::char_traits<char> >"},
-		{"_ZNKSt4lessIvEclIiiEEDTltclsr3stdE7forwardIT_Efp_Eclsr3stdE7forwardIT0_Efp0_E"
-		 "EOS2_OS3_",
-		 "std::less<void>::operator()<int, int>"},
-		{"_ZZ4mainENKUlvE_clEv", "main::{lambda()#1}::operator()"},
-		{"_ZNK3FoocvbEv", "Foo::operator bool"},
-		{"_Znwm", "operator new"},
-		{"_ZdaPv", "operator delete[]"},
-		{"_ZNSt6vectorIiSaIiEEixEm", "std::vector<int, std::allocator<int> >::operator[]"},
-		{"_ZN4llvm10LineEditor21getDefaultHistoryPathB5cxx11ENS_9StringRefE",
-		 "llvm::LineEditor::getDefaultHistoryPath"},
-		{"_ZNKSt7__cxx1115basic_stringbufIcSt11char_traitsIcESaIcEE3strEv",
-		 "std::__cxx11::basic_stringbuf<char, std::char_traits<char>, "
-		 "std::allocator<char> >::str"},
-		/* compiler-made copies are not the function a user names */
-		{"_ZN2ns6Widget3runEi.cold", NULL},
-		{"_ZN2ns6Widget3runEi.constprop.0", NULL},
+	    {"_ZN2ns6Widget3runEi", "ns::Widget::run"},
+	    {"_ZNK2ns6Widget3runEd", "ns::Widget::run"},
+	    {"_ZN2ns5twiceIiEET_S1_", "ns::twice<int>"},
+	    {"_ZStlsISt11char_traitsIcEERSt13basic_ostreamIcT_ES5_PKc",
+	     "std::operator<< <std::char_traits<char> >"},
+	    {"_ZNKSt4lessIvEclIiiEEDTltclsr3stdE7forwardIT_Efp_Eclsr3stdE7forwardIT0_Efp0_E"
+	     "EOS2_OS3_",
+	     "std::less<void>::operator()<int, int>"},
+	    {"_ZZ4mainENKUlvE_clEv", "main::{lambda()#1}::operator()"},
+	    {"_ZNK3FoocvbEv", "Foo::operator bool"},
+	    {"_Znwm", "operator new"},
+	    {"_ZdaPv", "operator delete[]"},
+	    {"_ZNSt6vectorIiSaIiEEixEm", "std::vector<int, std::allocator<int> >::operator[]"},
+	    {"_ZN4llvm10LineEditor21getDefaultHistoryPathB5cxx11ENS_9StringRefE",
+	     "llvm::LineEditor::getDefaultHistoryPath"},
+	    {"_ZNKSt7__cxx1115basic_stringbufIcSt11char_traitsIcESaIcEE3strEv",
+	     "std::__cxx11::basic_stringbuf<char, std::char_traits<char>, "
+	     "std::allocator<char> >::str"},
+	    /* compiler-made copies are not the function a user names */
+	    {"_ZN2ns6Widget3runEi.cold", NULL},
+	    {"_ZN2ns6Widget3runEi.constprop.0", NULL},
 	};
 	const char *base;
 	size_t i;
@@ -512,12 +512,17 @@ static double now_ms(void)
 static void test_real_library(void **state)
 {
 	static const char *const patterns[] = {
-		"std::terminate", "__cxa_throw", "std::__throw_bad_alloc", "std::locale::classic",
-		"operator new", "std::condition_variable::*", "__cxa_demangle",
-		"std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >::"
-		"reserve",
-		"std::__detail::_Prime_rehash_policy::_M_next_bkt(unsigned long) const",
-		"*bad_cast*"};
+	    "std::terminate",
+	    "__cxa_throw",
+	    "std::__throw_bad_alloc",
+	    "std::locale::classic",
+	    "operator new",
+	    "std::condition_variable::*",
+	    "__cxa_demangle",
+	    "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >::"
+	    "reserve",
+	    "std::__detail::_Prime_rehash_policy::_M_next_bkt(unsigned long) const",
+	    "*bad_cast*"};
 	void *lib = dlopen("libstdc++.so.6", RTLD_NOW | RTLD_NOLOAD);
 	struct link_map *map = NULL;
 	struct nnp_elf *e;
@@ -550,21 +555,21 @@ static void test_real_library(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open_errors),
-		cmocka_unit_test(test_exact_c_match),
-		cmocka_unit_test(test_aliases_once),
-		cmocka_unit_test(test_no_match_and_stop),
-		cmocka_unit_test(test_cxx_names),
-		cmocka_unit_test(test_stripped),
-		cmocka_unit_test(test_offsets),
-		cmocka_unit_test(test_sym_at),
-		cmocka_unit_test(test_offsets_hold_the_code),
-		cmocka_unit_test(test_build_id),
-		cmocka_unit_test(test_dynamic),
-		cmocka_unit_test(test_usdt),
-		cmocka_unit_test(test_demangle),
-		cmocka_unit_test(test_short_names),
-		cmocka_unit_test(test_real_library),
+	    cmocka_unit_test(test_open_errors),
+	    cmocka_unit_test(test_exact_c_match),
+	    cmocka_unit_test(test_aliases_once),
+	    cmocka_unit_test(test_no_match_and_stop),
+	    cmocka_unit_test(test_cxx_names),
+	    cmocka_unit_test(test_stripped),
+	    cmocka_unit_test(test_offsets),
+	    cmocka_unit_test(test_sym_at),
+	    cmocka_unit_test(test_offsets_hold_the_code),
+	    cmocka_unit_test(test_build_id),
+	    cmocka_unit_test(test_dynamic),
+	    cmocka_unit_test(test_usdt),
+	    cmocka_unit_test(test_demangle),
+	    cmocka_unit_test(test_short_names),
+	    cmocka_unit_test(test_real_library),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

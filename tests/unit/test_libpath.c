@@ -267,13 +267,13 @@ static void test_lib_resolve(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_find_exe),
-		cmocka_unit_test(test_find_exe_path_rules),
-		cmocka_unit_test(test_deps_fixture),
-		cmocka_unit_test(test_deps_real_programs),
-		cmocka_unit_test(test_deps_errors_and_stop),
-		cmocka_unit_test(test_search_order),
-		cmocka_unit_test(test_lib_resolve),
+	    cmocka_unit_test(test_find_exe),
+	    cmocka_unit_test(test_find_exe_path_rules),
+	    cmocka_unit_test(test_deps_fixture),
+	    cmocka_unit_test(test_deps_real_programs),
+	    cmocka_unit_test(test_deps_errors_and_stop),
+	    cmocka_unit_test(test_search_order),
+	    cmocka_unit_test(test_lib_resolve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

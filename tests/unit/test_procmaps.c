@@ -125,18 +125,18 @@ static void test_name_rule(void **state)
 		const char *path, *name;
 		int want;
 	} cases[] = {
-		{"/usr/lib/libtorch_cpu.so.1.13", "libtorch_cpu", 1},
-		{"/usr/lib/libtorch_cpu.so.1.13", "libtorch_cpu.so", 1},
-		{"/usr/lib/libtorch_cpu.so.1.13", "libtorch_cpu.so.1.13", 2},
-		{"/usr/lib/libtorch_cpu.so.1.13", "libtorch", 0},
-		{"/usr/lib/libtorch_cpu.so.1.13", "torch_cpu", 0},
-		{"/lib/libc-2.31.so", "libc", 1},
-		{"/lib/libcap.so.2", "libc", 0},
-		{"/lib/libc.so.6 (deleted)", "libc.so.6", 2},
-		{"/opt/x/python3.11", "python3", 1},
-		{"/lib/libc.so.6", "", 0},
-		{"libc.so.6", "libc.so.6", 2},
-		{"/lib/libc.so", "libc.so.6", 0},
+	    {"/usr/lib/libtorch_cpu.so.1.13", "libtorch_cpu", 1},
+	    {"/usr/lib/libtorch_cpu.so.1.13", "libtorch_cpu.so", 1},
+	    {"/usr/lib/libtorch_cpu.so.1.13", "libtorch_cpu.so.1.13", 2},
+	    {"/usr/lib/libtorch_cpu.so.1.13", "libtorch", 0},
+	    {"/usr/lib/libtorch_cpu.so.1.13", "torch_cpu", 0},
+	    {"/lib/libc-2.31.so", "libc", 1},
+	    {"/lib/libcap.so.2", "libc", 0},
+	    {"/lib/libc.so.6 (deleted)", "libc.so.6", 2},
+	    {"/opt/x/python3.11", "python3", 1},
+	    {"/lib/libc.so.6", "", 0},
+	    {"libc.so.6", "libc.so.6", 2},
+	    {"/lib/libc.so", "libc.so.6", 0},
 	};
 	size_t i;
 
@@ -229,7 +229,7 @@ static void test_exec_files(void **state)
 	(void)state;
 	assert_non_null(f);
 	assert_int_equal(
-		nnp_proc_find_lib(getpid(), "libc.so.6", f->libc_path, sizeof(f->libc_path)), 0);
+	    nnp_proc_find_lib(getpid(), "libc.so.6", f->libc_path, sizeof(f->libc_path)), 0);
 	assert_non_null(realpath("/proc/self/exe", exe));
 	snprintf(f->exe_path, sizeof(f->exe_path), "/proc/%d/root%s", (int)getpid(), exe);
 	assert_int_equal(nnp_proc_exec_files(getpid(), add_file, f), 0);
@@ -282,11 +282,11 @@ static void test_gone_process(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_foreach_self),   cmocka_unit_test(test_foreach_stops),
-		cmocka_unit_test(test_find_libc),      cmocka_unit_test(test_name_rule),
-		cmocka_unit_test(test_path_with_spaces), cmocka_unit_test(test_deleted_library),
-		cmocka_unit_test(test_exec_files),     cmocka_unit_test(test_identity),
-		cmocka_unit_test(test_gone_process),
+	    cmocka_unit_test(test_foreach_self),     cmocka_unit_test(test_foreach_stops),
+	    cmocka_unit_test(test_find_libc),	     cmocka_unit_test(test_name_rule),
+	    cmocka_unit_test(test_path_with_spaces), cmocka_unit_test(test_deleted_library),
+	    cmocka_unit_test(test_exec_files),	     cmocka_unit_test(test_identity),
+	    cmocka_unit_test(test_gone_process),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,8 +8,8 @@
 
 static int fill_weights(struct tinynet_layer *l, uint64_t seed)
 {
-	size_t fan_in = (size_t)l->in.c * (l->op_kind == TINYNET_OP_CONV2D ? l->k * l->k
-									     : l->in.h * l->in.w);
+	size_t fan_in =
+	    (size_t)l->in.c * (l->op_kind == TINYNET_OP_CONV2D ? l->k * l->k : l->in.h * l->in.w);
 	size_t n = fan_in * l->out.c;
 	/* one stream per layer, so a layer's weights do not depend on the others' sizes */
 	uint64_t state = seed ^ (0x6a09e667f3bcc909ULL * (uint64_t)(l->id + 1));

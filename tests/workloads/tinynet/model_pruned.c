@@ -63,8 +63,8 @@ static bool is_weighted(const struct tinynet_layer *l)
 static int prune_layer(struct tinynet_layer *p, const struct tinynet_layer *d, int *in_keep)
 {
 	int keep[MAX_CHANNELS];
-	size_t spatial = p->op_kind == TINYNET_OP_CONV2D ? (size_t)p->k * p->k
-							   : (size_t)p->in.h * p->in.w;
+	size_t spatial =
+	    p->op_kind == TINYNET_OP_CONV2D ? (size_t)p->k * p->k : (size_t)p->in.h * p->in.w;
 	int err;
 
 	if (d->out.c > MAX_CHANNELS)
@@ -79,7 +79,7 @@ static int prune_layer(struct tinynet_layer *p, const struct tinynet_layer *d, i
 
 int tinynet_build_pruned(struct tinynet_model *m, const struct tinynet_model *dense)
 {
-	int widths[TINYNET_MAX_LAYERS] = { 0 }, in_keep[MAX_CHANNELS];
+	int widths[TINYNET_MAX_LAYERS] = {0}, in_keep[MAX_CHANNELS];
 	int err, classifier = -1;
 
 	for (int i = 0; i < dense->n_layers; i++)

@@ -64,14 +64,14 @@ struct tinynet_csr {
 
 struct tinynet_layer {
 	const char *name; /* +0: read by nnperf, see above */
-	int id;           /* +8 */
-	const char *op;   /* +16 */
+	int id;		  /* +8 */
+	const char *op;	  /* +16 */
 	tinynet_layer_fn fn;
 	enum tinynet_op op_kind;
 	struct tinynet_shape in, out;
-	int k, pad;          /* conv kernel and padding; pool window (= stride) */
-	uint64_t macs;       /* multiply-accumulates (conv, fc) or elements touched */
-	unsigned sleep_us;   /* --sleep-layer: nanosleep inside the layer */
+	int k, pad;	      /* conv kernel and padding; pool window (= stride) */
+	uint64_t macs;	      /* multiply-accumulates (conv, fc) or elements touched */
+	unsigned sleep_us;    /* --sleep-layer: nanosleep inside the layer */
 	unsigned touch_pages; /* --touch-layer: fault in fresh pages inside the layer */
 	/* fp32 (dense, pruned; fc and conv) */
 	float *w, *b;
@@ -79,8 +79,8 @@ struct tinynet_layer {
 	struct tinynet_csr csr;
 	/* int8: symmetric, zero point 0 */
 	int8_t *qw;
-	int32_t *qb;      /* bias in units of in_scale * w_scale[row] */
-	float *qmult;     /* per output row: in_scale * w_scale[row] / out_scale */
+	int32_t *qb;  /* bias in units of in_scale * w_scale[row] */
+	float *qmult; /* per output row: in_scale * w_scale[row] / out_scale */
 	float in_scale, out_scale;
 };
 
@@ -93,7 +93,7 @@ struct tinynet_model {
 	enum tinynet_variant variant;
 	int n_layers;
 	struct tinynet_layer layers[TINYNET_MAX_LAYERS];
-	size_t act_bytes; /* largest activation of any layer, in bytes */
+	size_t act_bytes;  /* largest activation of any layer, in bytes */
 	float input_scale; /* int8: input quantization */
 };
 
@@ -125,8 +125,7 @@ int tinynet_top_k(const float *score, int n, int k, int *keep);
 int tinynet_build_dense(struct tinynet_model *m, uint64_t seed);
 int tinynet_build_pruned(struct tinynet_model *m, const struct tinynet_model *dense);
 int tinynet_build_sparse(struct tinynet_model *m, const struct tinynet_model *dense);
-int tinynet_build_int8(struct tinynet_model *m, const struct tinynet_model *dense,
-		       uint64_t seed);
+int tinynet_build_int8(struct tinynet_model *m, const struct tinynet_model *dense, uint64_t seed);
 
 /* rng.c */
 #define TINYNET_INPUT_ELEMS (TINYNET_INPUT_C * TINYNET_INPUT_HW * TINYNET_INPUT_HW)
