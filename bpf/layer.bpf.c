@@ -12,7 +12,9 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/usdt.bpf.h>
 
-#include "nnperf_abi.h"
+#include "nnperf_state.h"
+
+NNP_SHARED_MAPS;
 
 /* libbpf 1.1 stops at PARM5 */
 #ifndef PT_REGS_PARM6
@@ -28,27 +30,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* set through rodata before load: only count processes in `targets` */
 const volatile __u32 filter_tgids = 0;
 
-struct frame {
-	__u64 start_ns;
-	__u64 key;
-	__u64 child_ns;
-	__u32 probe_id;
-	__u32 pad;
-};
-
-struct thread_state {
-	__u64 infer_start;
-	__u64 infer_seq;
-	__u32 infer_depth;
-	__u32 infer_layers;
-	__u32 depth;	/* frames in use */
-	__u32 overflow; /* begins not pushed because frames were full */
-	__u32 has_open; /* an entry-only layer is open */
-	__u32 pad;
-	struct frame open;
-	struct frame frames[NNP_MAX_DEPTH];
-};
-
 struct name_key {
 	__u32 tgid;
 	__u32 probe_id;
@@ -63,12 +44,6 @@ struct {
 	__type(value, struct nnp_spec);
 } specs SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, struct thread_state);
-} threads SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -84,32 +59,8 @@ struct {
 	__type(value, __u8);
 } named SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, __u8);
-} targets SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, NNP_STAT_NR);
-	__type(key, __u32);
-	__type(value, __u64);
-} stats SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);
-} events SEC(".maps");
-
-static __always_inline void stat_inc(__u32 idx)
-{
-	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
-
-	if (v)
-		(*v)++;
-}
 
 static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
 {
@@ -149,7 +100,7 @@ static __always_inline __u64 fetch_key(struct pt_regs *ctx, bool usdt, const str
 	if (f->kind != NNP_FETCH_VALUE)
 		return 0;
 	if (fetch_addr(ctx, usdt, f, &v)) {
-		stat_inc(NNP_STAT_FETCH_ERR);
+		stat_inc(&stats, NNP_STAT_FETCH_ERR);
 		return 0;
 	}
 	if (f->width && f->width < 8)
@@ -168,7 +119,7 @@ static __always_inline void fetch_str(struct pt_regs *ctx, bool usdt, const stru
 	if (fetch_addr(ctx, usdt, f, &addr) ||
 	    bpf_probe_read_user_str(buf, len, (void *)addr) < 0) {
 		buf[0] = 0;
-		stat_inc(NNP_STAT_FETCH_ERR);
+		stat_inc(&stats, NNP_STAT_FETCH_ERR);
 	}
 }
 
@@ -186,7 +137,7 @@ static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const stru
 		return;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		stat_inc(NNP_STAT_LOST);
+		stat_inc(&stats, NNP_STAT_LOST);
 		return;
 	}
 	e->hdr.type = NNP_EV_NAME;
@@ -200,6 +151,48 @@ static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const stru
 	bpf_map_update_elem(&named, &nk, &one, BPF_ANY);
 }
 
+/* cumulative signals of the current thread now */
+static __always_inline void ksnap_take(struct thread_state *ts, struct ksnap *s)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	s->nvcsw = t->nvcsw;
+	s->nivcsw = t->nivcsw;
+	s->minflt = t->min_flt;
+	s->majflt = t->maj_flt;
+	s->run_delay = t->sched_info.run_delay;
+	s->migrations = t->se.nr_migrations;
+	s->offcpu_ns = ts->sched.offcpu_ns;
+	s->fault_ns = ts->sched.fault_ns;
+	for (int i = 0; i < NNP_MAX_COUNTERS; i++) {
+		if (i >= nr_counters)
+			break;
+		s->counters[i] = ts->sched.counter_acc[i];
+		if (ts->sched.counters_on)
+			s->counters[i] += pmu_read(&pmu, i) - ts->sched.counter_in[i];
+	}
+}
+
+/* k = what happened between snapshot a and now */
+static __always_inline void ksig_since(struct thread_state *ts, const struct ksnap *a,
+				       struct nnp_ksig *k)
+{
+	struct ksnap b = {};
+
+	ksnap_take(ts, &b);
+	k->offcpu_ns = b.offcpu_ns - a->offcpu_ns;
+	k->runq_ns = b.run_delay - a->run_delay;
+	k->fault_ns = b.fault_ns - a->fault_ns;
+	k->vcsw = b.nvcsw - a->nvcsw;
+	k->ivcsw = b.nivcsw - a->nivcsw;
+	k->minflt = b.minflt - a->minflt;
+	k->majflt = b.majflt - a->majflt;
+	k->migrations = b.migrations - a->migrations;
+	k->pad = 0;
+	for (int i = 0; i < NNP_MAX_COUNTERS; i++)
+		k->counters[i] = i < nr_counters ? b.counters[i] - a->counters[i] : 0;
+}
+
 static __always_inline void emit_layer(struct thread_state *ts, const struct frame *f, __u32 tgid,
 				       __u32 tid, __u64 now)
 {
@@ -209,7 +202,7 @@ static __always_inline void emit_layer(struct thread_state *ts, const struct fra
 		ts->infer_layers++;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		stat_inc(NNP_STAT_LOST);
+		stat_inc(&stats, NNP_STAT_LOST);
 		return;
 	}
 	e->hdr.type = NNP_EV_LAYER;
@@ -223,6 +216,7 @@ static __always_inline void emit_layer(struct thread_state *ts, const struct fra
 	e->infer_seq = ts->infer_depth ? ts->infer_seq : 0;
 	e->cpu = bpf_get_smp_processor_id();
 	e->depth = ts->depth;
+	ksig_since(ts, &f->snap, &e->k);
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -245,7 +239,15 @@ static __always_inline struct thread_state *thread_get(__u32 tid)
 	if (!ts)
 		return NULL;
 	bpf_map_update_elem(&threads, &tid, ts, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&threads, &tid);
+	ts = bpf_map_lookup_elem(&threads, &tid);
+	if (!ts)
+		return NULL;
+	/* counters count from here; sched.bpf.c keeps them per thread at switches */
+	for (int i = 0; i < NNP_MAX_COUNTERS; i++)
+		if (i < nr_counters)
+			ts->sched.counter_in[i] = pmu_read(&pmu, i);
+	ts->sched.counters_on = 1;
+	return ts;
 }
 
 static __always_inline void infer_begin(struct thread_state *ts, __u64 now)
@@ -255,6 +257,7 @@ static __always_inline void infer_begin(struct thread_state *ts, __u64 now)
 	ts->infer_start = now;
 	ts->infer_seq++;
 	ts->infer_layers = 0;
+	ksnap_take(ts, &ts->infer_snap);
 }
 
 static __always_inline void infer_end(struct thread_state *ts, const struct nnp_spec *s, __u32 tgid,
@@ -263,7 +266,7 @@ static __always_inline void infer_end(struct thread_state *ts, const struct nnp_
 	struct nnp_infer_event *e;
 
 	if (!ts->infer_depth) {
-		stat_inc(NNP_STAT_UNMATCHED);
+		stat_inc(&stats, NNP_STAT_UNMATCHED);
 		return;
 	}
 	close_open(ts, tgid, tid, now);
@@ -271,7 +274,7 @@ static __always_inline void infer_end(struct thread_state *ts, const struct nnp_
 		return;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		stat_inc(NNP_STAT_LOST);
+		stat_inc(&stats, NNP_STAT_LOST);
 		return;
 	}
 	e->hdr.type = NNP_EV_INFER;
@@ -283,6 +286,7 @@ static __always_inline void infer_end(struct thread_state *ts, const struct nnp_
 	e->infer_seq = ts->infer_seq;
 	e->layers = ts->infer_layers;
 	e->pad = 0;
+	ksig_since(ts, &ts->infer_snap, &e->k);
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -298,12 +302,13 @@ static __always_inline void layer_begin(struct thread_state *ts, const struct nn
 		ts->open.key = key;
 		ts->open.child_ns = 0;
 		ts->open.probe_id = s->probe_id;
+		ksnap_take(ts, &ts->open.snap);
 		ts->has_open = 1;
 		return;
 	}
 	if (d >= NNP_MAX_DEPTH) {
 		ts->overflow++;
-		stat_inc(NNP_STAT_OVERFLOW);
+		stat_inc(&stats, NNP_STAT_OVERFLOW);
 		return;
 	}
 	f = &ts->frames[d & (NNP_MAX_DEPTH - 1)];
@@ -311,6 +316,7 @@ static __always_inline void layer_begin(struct thread_state *ts, const struct nn
 	f->key = key;
 	f->child_ns = 0;
 	f->probe_id = s->probe_id;
+	ksnap_take(ts, &f->snap);
 	ts->depth = d + 1;
 }
 
@@ -347,11 +353,11 @@ static __always_inline void layer_end(struct thread_state *ts, const struct nnp_
 	}
 	slot = find_frame(ts, s, key);
 	if (slot < 0) {
-		stat_inc(NNP_STAT_UNMATCHED);
+		stat_inc(&stats, NNP_STAT_UNMATCHED);
 		return;
 	}
 	if ((__u32)slot + 1 != ts->depth)
-		stat_inc(NNP_STAT_UNMATCHED);
+		stat_inc(&stats, NNP_STAT_UNMATCHED);
 	ts->depth = slot;
 	f = &ts->frames[slot & (NNP_MAX_DEPTH - 1)];
 	emit_layer(ts, f, tgid, tid, now);
@@ -369,7 +375,7 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 	if (filter_tgids && !bpf_map_lookup_elem(&targets, &tgid))
 		return 0;
 	now = bpf_ktime_get_ns();
-	stat_inc(NNP_STAT_HITS);
+	stat_inc(&stats, NNP_STAT_HITS);
 	s = bpf_map_lookup_elem(&specs, &idx);
 	if (!s)
 		return 0;

@@ -20,6 +20,8 @@
 #define NNP_OP_LEN 32	/* bytes of an op type read from the target */
 #define NNP_MAX_DEPTH 8 /* nested open layers per thread */
 #define NNP_DEFAULT_SPECS 4096
+#define NNP_MAX_COUNTERS 4 /* perf counters read per layer */
+#define NNP_COMM_LEN 16
 
 /* What a probe site means when it is hit. */
 enum nnp_role {
@@ -66,6 +68,26 @@ enum nnp_event_type {
 	NNP_EV_LAYER = 1,
 	NNP_EV_INFER = 2,
 	NNP_EV_NAME = 3,
+	NNP_EV_PREEMPT = 4,
+};
+
+/*
+ * What the kernel did to a thread over an interval (a layer or an inference).
+ * The task counters come from task_struct at begin and end (exact); off-CPU
+ * time from sched_switch; fault time from fentry/kprobes where the kernel has
+ * them; counters from per-CPU perf events virtualised per thread at switches.
+ */
+struct nnp_ksig {
+	__u64 offcpu_ns;     /* switched out (sleeping or preempted) */
+	__u64 runq_ns;       /* runnable but waiting for a CPU (sched_info.run_delay) */
+	__u64 fault_ns;      /* in handle_mm_fault (0 when unavailable) */
+	__u32 vcsw;          /* voluntary context switches (nvcsw) */
+	__u32 ivcsw;         /* involuntary ones (nivcsw) */
+	__u32 minflt;
+	__u32 majflt;
+	__u32 migrations;    /* se.nr_migrations */
+	__u32 pad;
+	__u64 counters[NNP_MAX_COUNTERS];
 };
 
 struct nnp_event_hdr {
@@ -85,6 +107,7 @@ struct nnp_layer_event {
 	__u64 infer_seq; /* per-thread inference number, 0 = outside any */
 	__u32 cpu;
 	__u32 depth;
+	struct nnp_ksig k;
 };
 
 /* One inference (outermost begin .. end on one thread). */
@@ -95,6 +118,19 @@ struct nnp_infer_event {
 	__u64 infer_seq;
 	__u32 layers; /* layer executions that ended inside it on this thread */
 	__u32 pad;
+	struct nnp_ksig k;
+};
+
+/* A tracked thread inside an inference was preempted: who ran instead, and
+ * how long the thread waited before it ran again. */
+struct nnp_preempt_event {
+	struct nnp_event_hdr hdr; /* probe_id unused */
+	__u64 infer_seq;
+	__u64 start_ns; /* switched out */
+	__u64 end_ns;   /* switched back in */
+	__u32 by_pid;   /* the task that took the CPU (thread id) */
+	__u32 by_tgid;
+	char by_comm[NNP_COMM_LEN];
 };
 
 /* The name and op of a (probe_id, key) pair, sent once per process. */

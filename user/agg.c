@@ -37,6 +37,7 @@ static void proc_free(struct nnp_proc_stats *p)
 	}
 	nnp_agg_names_free(p);
 	nnp_hist_free(&p->infer);
+	nnp_agg_free_preemptors(p);
 	free(p);
 }
 
@@ -229,6 +230,7 @@ static int on_layer(struct nnp_agg *a, const struct nnp_layer_event *e)
 	l->self_ns += dur > e->child_ns ? dur - e->child_ns : 0;
 	if (e->infer_seq)
 		l->in_infer++;
+	nnp_ksig_add(&l->k, &e->k);
 	return nnp_hist_add(&l->hist, dur);
 }
 
@@ -243,7 +245,21 @@ static int on_infer(struct nnp_agg *a, const struct nnp_infer_event *e)
 	if (!p)
 		return err;
 	note_time(p, e->start_ns, e->end_ns);
+	nnp_ksig_add(&p->infer_k, &e->k);
 	return nnp_hist_add(&p->infer, e->end_ns - e->start_ns);
+}
+
+static int on_preempt(struct nnp_agg *a, const struct nnp_preempt_event *e)
+{
+	struct nnp_proc_stats *p;
+	int err;
+
+	if (e->end_ns < e->start_ns)
+		return -EINVAL;
+	p = get_proc(a, e->hdr.tgid, &err);
+	if (!p)
+		return err;
+	return nnp_agg_preempt(a, p, e);
 }
 
 static int on_name(struct nnp_agg *a, const struct nnp_name_event *e)
@@ -265,6 +281,7 @@ static int dispatch(struct nnp_agg *a, const void *data, size_t size)
 		struct nnp_layer_event layer;
 		struct nnp_infer_event infer;
 		struct nnp_name_event name;
+		struct nnp_preempt_event preempt;
 	} ev;
 
 	if (size < sizeof(ev.hdr))
@@ -286,6 +303,11 @@ static int dispatch(struct nnp_agg *a, const void *data, size_t size)
 			return -EINVAL;
 		memcpy(&ev.name, data, sizeof(ev.name));
 		return on_name(a, &ev.name);
+	case NNP_EV_PREEMPT:
+		if (size < sizeof(ev.preempt))
+			return -EINVAL;
+		memcpy(&ev.preempt, data, sizeof(ev.preempt));
+		return on_preempt(a, &ev.preempt);
 	default:
 		return -EINVAL;
 	}

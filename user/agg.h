@@ -33,6 +33,25 @@ struct nnp_layer_key {
 	uint64_t key;
 };
 
+/* Kernel signals (struct nnp_ksig) summed over calls */
+struct nnp_ksig_sum {
+	uint64_t offcpu_ns, runq_ns, fault_ns;
+	uint64_t vcsw, ivcsw, minflt, majflt, migrations;
+	uint64_t counters[NNP_MAX_COUNTERS]; /* by slot: see struct nnp_counters */
+};
+
+/* A task that preempted the process's threads inside inferences */
+struct nnp_preemptor {
+	uint32_t pid; /* thread id of the task that ran instead */
+	uint32_t tgid;
+	char comm[NNP_COMM_LEN];
+	uint64_t count;
+	uint64_t total_ns; /* how long the preempted threads waited to run again */
+	UT_hash_handle hh;
+};
+
+#define NNP_MAX_PREEMPTORS 256
+
 struct nnp_layer_stats {
 	struct nnp_layer_key id;
 	char name[NNP_NAME_LEN + 16]; /* from a name event, else label or label#N */
@@ -42,6 +61,7 @@ struct nnp_layer_stats {
 	uint64_t self_ns;     /* sum of durations minus nested probed layers */
 	uint64_t in_infer;    /* calls that ran inside an inference */
 	bool named;	      /* name came from a name event (a default name may change) */
+	struct nnp_ksig_sum k; /* what the kernel did during these calls */
 	UT_hash_handle hh;
 };
 
@@ -50,6 +70,10 @@ struct nnp_proc_stats {
 	char comm[16];
 	bool exited;
 	struct nnp_hist infer; /* inference durations, ns */
+	struct nnp_ksig_sum infer_k; /* kernel signals summed over inferences */
+	struct nnp_preemptor *preemptors; /* uthash by pid, at most NNP_MAX_PREEMPTORS */
+	size_t npreemptors;
+	uint64_t preempt_other_count, preempt_other_ns; /* beyond the bound */
 	uint64_t layer_events;
 	uint64_t nlayers;
 	uint64_t first_ns, last_ns;	/* first and last event time seen */
@@ -93,6 +117,14 @@ int nnp_agg_set_comm(struct nnp_agg *a, uint32_t tgid, const char *comm);
 /* mark a process as exited (its stats stay) */
 void nnp_agg_proc_exited(struct nnp_agg *a, uint32_t tgid);
 struct nnp_proc_stats *nnp_agg_proc(struct nnp_agg *a, uint32_t tgid);
+/* preemptors of a process, most time first; *out is malloc'ed, caller frees */
+int nnp_agg_sorted_preemptors(const struct nnp_proc_stats *p, struct nnp_preemptor ***out,
+			      size_t *n);
+void nnp_ksig_add(struct nnp_ksig_sum *s, const struct nnp_ksig *k);
+/* agg_kernel.c: a preemption event; 0 or -errno */
+int nnp_agg_preempt(struct nnp_agg *a, struct nnp_proc_stats *p,
+		    const struct nnp_preempt_event *e);
+void nnp_agg_free_preemptors(struct nnp_proc_stats *p);
 /* layers of a process in first-seen order; *out is malloc'ed, caller frees */
 int nnp_agg_sorted_layers(const struct nnp_proc_stats *p, struct nnp_layer_stats ***out, size_t *n);
 

@@ -14,6 +14,7 @@
 
 #include "agg.h"
 #include "cmds.h"
+#include "counters.h"
 #include "features.h"
 #include "launch.h"
 #include "libpath.h"
@@ -37,6 +38,9 @@ struct recorder {
 	struct nnp_session *sess;
 	struct nnp_planner *plan;
 	struct nnp_child child;
+	struct nnp_features feat;
+	struct nnp_counters counters;
+	struct nnp_rec_kernel kinfo;
 	bool launched;
 	int pidfd; /* -p target */
 	char exe[PATH_MAX];
@@ -97,12 +101,45 @@ static int target_prepare(struct recorder *r)
 	return 0;
 }
 
+/* scheduler hooks, fault timing and counters, as this kernel allows */
+static int kernel_setup(struct recorder *r)
+{
+	const char *list = r->o.counters ? r->o.counters : nnp_counters_default();
+	int err;
+
+	nnp_features_detect_policies(&r->feat);
+	err = nnp_counters_parse(&r->counters, list);
+	if (!err)
+		err = nnp_counters_open(&r->counters, r->feat.counters == NNP_COUNTERS_HW);
+	if (err)
+		return err;
+	for (int i = 0; r->o.counters && i < r->counters.nreq; i++)
+		if (r->counters.req[i].slot < 0)
+			nnp_warn("counter %s: %s; recording goes on", r->counters.req[i].name,
+				 r->counters.req[i].why);
+	r->kinfo = (struct nnp_rec_kernel){
+		.sched = nnp_sched_attach_str(r->feat.sched),
+		.fault = nnp_fault_attach_str(r->feat.fault),
+		.fault_why = "n/a (no fentry or kprobes)",
+		.counters = &r->counters,
+	};
+	nnp_info("scheduler hooks: %s, fault timing: %s, counters open: %d",
+		 nnp_sched_attach_str(r->feat.sched), nnp_fault_attach_str(r->feat.fault),
+		 r->counters.nslots);
+	return 0;
+}
+
 static int attach_all(struct recorder *r)
 {
 	struct nnp_target t = {.pid = r->launched ? r->child.pid : r->o.pid,
 			       .exe = r->launched ? r->exe : NULL};
-	struct nnp_session_opts so = {.ringbuf_bytes = r->o.ringbuf_bytes,
-				      .max_specs = r->o.max_sites};
+	struct nnp_session_opts so = {
+		.ringbuf_bytes = r->o.ringbuf_bytes,
+		.max_specs = r->o.max_sites,
+		.sched = r->feat.sched,
+		.fault = r->feat.fault,
+		.counters = &r->counters,
+	};
 	int err;
 
 	err = nnp_session_open(&so, on_event, r, &r->sess);
@@ -187,6 +224,7 @@ static void fill_meta(struct recorder *r, struct nnp_rec_meta *m, char *cmdline,
 	    .probe_hits = st[NNP_STAT_HITS],
 	    .ringbuf_bytes = nnp_session_ringbuf_bytes(r->sess),
 	    .exit_status = r->launched ? nnp_launch_exit_code(&r->child) : -1,
+	    .kernel_info = &r->kinfo,
 	};
 }
 
@@ -240,8 +278,10 @@ static int report(struct recorder *r)
 
 static int run(struct recorder *r)
 {
-	int err = target_prepare(r);
+	int err = kernel_setup(r);
 
+	if (!err)
+		err = target_prepare(r);
 	if (!err)
 		err = attach_all(r);
 	if (err)
@@ -275,6 +315,7 @@ static void cleanup(struct recorder *r)
 	if (r->pidfd >= 0)
 		close(r->pidfd);
 	nnp_agg_free(&r->agg);
+	nnp_counters_close(&r->counters);
 	record_opts_free(&r->o);
 }
 

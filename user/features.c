@@ -181,7 +181,7 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-int nnp_features_detect(struct nnp_features *f)
+static int detect(struct nnp_features *f, unsigned int which)
 {
 	unsigned int mask = force_mask_env();
 
@@ -189,6 +189,8 @@ int nnp_features_detect(struct nnp_features *f)
 	for (int i = 0; i < NNP_FEAT_NR; i++) {
 		double t0 = now_ms();
 
+		if (!(which & (1u << i)))
+			continue;
 		feat_info[i].try(&f->f[i]);
 		nnp_info("feature %s: %s (%.1f ms)", f->f[i].name,
 			 nnp_feat_state_str(f->f[i].state), now_ms() - t0);
@@ -197,6 +199,18 @@ int nnp_features_detect(struct nnp_features *f)
 	nnp_features_apply_force(f, mask);
 	nnp_features_decide(f);
 	return 0;
+}
+
+int nnp_features_detect(struct nnp_features *f)
+{
+	return detect(f, ~0u);
+}
+
+int nnp_features_detect_policies(struct nnp_features *f)
+{
+	return detect(f, 1u << NNP_FEAT_TP_BTF | 1u << NNP_FEAT_RAW_TP | 1u << NNP_FEAT_FENTRY |
+				 1u << NNP_FEAT_KPROBE | 1u << NNP_FEAT_PERF_HW |
+				 1u << NNP_FEAT_PERF_SW);
 }
 
 const char *nnp_feat_state_str(enum nnp_feat_state s)

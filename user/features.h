@@ -67,6 +67,9 @@ struct nnp_features {
 int nnp_sys_prepare(void);
 /* Tries everything; 0 even when features are missing (see can_record) */
 int nnp_features_detect(struct nnp_features *f);
+/* Only the tries behind the policies (scheduler hooks, fault timing,
+ * counters), for record; can_record is not meaningful afterwards */
+int nnp_features_detect_policies(struct nnp_features *f);
 /* Quick check of what `record` needs (privileges, BTF, uprobes, ringbuf): 0 or
  * -errno after printing one error line with the fix */
 int nnp_features_require_record(void);

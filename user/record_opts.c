@@ -11,7 +11,8 @@
 #include "record_opts.h"
 #include "session.h"
 
-enum { OPT_PROBE = 256, OPT_SPEC, OPT_FORMAT, OPT_USDT, OPT_RINGBUF, OPT_MAX_SITES };
+enum { OPT_PROBE = 256, OPT_SPEC, OPT_FORMAT, OPT_USDT, OPT_RINGBUF, OPT_MAX_SITES,
+       OPT_COUNTERS };
 
 static const struct option long_opts[] = {
     {"pid", required_argument, NULL, 'p'},
@@ -23,6 +24,7 @@ static const struct option long_opts[] = {
     {"usdt", required_argument, NULL, OPT_USDT},
     {"ringbuf-size", required_argument, NULL, OPT_RINGBUF},
     {"max-sites", required_argument, NULL, OPT_MAX_SITES},
+    {"counters", required_argument, NULL, OPT_COUNTERS},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {},
@@ -45,6 +47,8 @@ static void usage(void)
 	       "auto)\n"
 	       "      --ringbuf-size N   ring buffer bytes, power of two (default 4M)\n"
 	       "      --max-sites N      probe sites at most (default %u)\n"
+	       "      --counters LIST    perf counters per layer (default with a PMU:\n"
+	       "                         cache-misses,instructions,cycles; '' for none)\n"
 	       "  -v, --verbose          show attached sites (-vv: libbpf messages)\n",
 	       NNP_DEFAULT_SPECS);
 }
@@ -206,6 +210,9 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 		return opt_u32("--ringbuf-size", arg, &o->ringbuf_bytes);
 	case OPT_MAX_SITES:
 		return opt_u32("--max-sites", arg, &o->max_sites);
+	case OPT_COUNTERS:
+		o->counters = arg;
+		return 0;
 	case OPT_FORMAT:
 		err = opt_enum("--format", arg, "table", "json", &v);
 		o->format = v ? NNP_OUT_JSON : NNP_OUT_TABLE;

@@ -21,6 +21,7 @@ struct record_opts {
 	bool usdt_auto;
 	uint32_t ringbuf_bytes;
 	uint32_t max_sites;
+	const char *counters;       /* --counters LIST, NULL = the default */
 	struct nnp_probe_def *defs; /* --probe and --spec, in order */
 	size_t ndefs;
 	const char **runtimes; /* per def: "probe" or "spec" */

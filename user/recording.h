@@ -14,6 +14,16 @@
 #define NNP_RECORDING_SCHEMA "nnperf.recording"
 #define NNP_RECORDING_VERSION 1
 
+struct nnp_counters;
+
+/* How kernel signals were collected (NULL in nnp_rec_meta: none were) */
+struct nnp_rec_kernel {
+	const char *sched;	  /* scheduler hooks: "tp_btf", "raw_tp", "none" */
+	const char *fault;	  /* fault timing: "fentry", "kprobe", "none" */
+	const char *fault_why;	  /* shown as n/a reason when fault is "none" */
+	const struct nnp_counters *counters; /* requested counters, or NULL */
+};
+
 struct nnp_rec_meta {
 	const char *command;	    /* the launched command line, or NULL with -p */
 	int target_pid;		    /* -p PID, or the launched child's pid */
@@ -27,6 +37,7 @@ struct nnp_rec_meta {
 	uint64_t probe_hits;
 	uint32_t ringbuf_bytes;
 	int exit_status; /* launched command's exit status, -1 if none */
+	const struct nnp_rec_kernel *kernel_info; /* NULL: no kernel signals */
 };
 
 /* Writes the JSON document; 0 or -errno */

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "counters.h"
+#include "ksig_view.h"
 #include "recording.h"
 #include "recording_util.h"
 #include "text.h"
@@ -23,6 +25,7 @@
 /* json-c reports allocation failure per call; collect it once instead of at each add */
 struct builder {
 	int err;
+	const struct nnp_rec_kernel *ki; /* kernel signals were collected */
 };
 
 static void add(struct builder *b, json_object *o, const char *key, json_object *v)
@@ -146,6 +149,53 @@ static void add_dist(struct builder *b, json_object *o, const struct nnp_hist *h
 		add_u64(b, o, pct[i].key, nnp_hist_quantile(h, pct[i].q));
 }
 
+/* "kernel": totals and means per call; unavailable signals are null */
+static json_object *ksig_json(struct builder *b, const struct nnp_ksig_sum *s, uint64_t calls,
+			      uint64_t wall_ns)
+{
+	struct nnp_ksig_field f[NNP_KSIG_MAX_FIELDS];
+	int n = nnp_ksig_view(b->ki, s, calls, wall_ns, f);
+	json_object *o = new_obj(b);
+	char mean[56];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(mean, sizeof(mean), "%.40s_mean", f[i].key);
+		if (f[i].has_total && f[i].available)
+			add_u64(b, o, f[i].key, f[i].total);
+		else if (f[i].has_total)
+			add_null(o, f[i].key);
+		if (!f[i].available)
+			add_null(o, f[i].has_total ? mean : f[i].key);
+		else
+			add_fixed(b, o, f[i].has_total ? mean : f[i].key, f[i].mean);
+	}
+	return o;
+}
+
+static json_object *preemptors_json(struct builder *b, const struct nnp_proc_stats *p)
+{
+	struct nnp_preemptor **v;
+	json_object *arr;
+	size_t n;
+
+	b->err = b->err ? b->err : nnp_agg_sorted_preemptors(p, &v, &n);
+	if (b->err)
+		return NULL;
+	arr = new_arr(b);
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = new_obj(b);
+
+		add_u64(b, o, "pid", v[i]->pid);
+		add_u64(b, o, "tgid", v[i]->tgid);
+		add_str(b, o, "comm", v[i]->comm);
+		add_u64(b, o, "count", v[i]->count);
+		add_u64(b, o, "total_ns", v[i]->total_ns);
+		append(b, arr, o);
+	}
+	free(v);
+	return arr;
+}
+
 static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p,
 			       const struct nnp_layer_stats *l)
 {
@@ -164,6 +214,8 @@ static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p
 		add_fixed(b, o, "share", share);
 	else
 		add_null(o, "share");
+	if (b->ki)
+		add(b, o, "kernel", ksig_json(b, &l->k, l->hist.count, l->hist.sum));
 	return o;
 }
 
@@ -194,7 +246,14 @@ static json_object *proc_json(struct builder *b, const struct nnp_proc_stats *p)
 	add_str(b, o, "comm", p->comm);
 	add(b, o, "exited", json_object_new_boolean(p->exited));
 	add_dist(b, inf, &p->infer, NULL);
+	if (b->ki)
+		add(b, inf, "kernel", ksig_json(b, &p->infer_k, p->infer.count, p->infer.sum));
 	add(b, o, "inferences", inf);
+	if (b->ki) {
+		add(b, o, "preempted_by", preemptors_json(b, p));
+		add_u64(b, o, "preempted_by_others_count", p->preempt_other_count);
+		add_u64(b, o, "preempted_by_others_ns", p->preempt_other_ns);
+	}
 	add_u64(b, o, "layer_events", p->layer_events);
 	add(b, o, "layers", layers_json(b, p));
 	return o;
@@ -299,9 +358,29 @@ static void add_run(struct builder *b, json_object *o, const struct nnp_rec_meta
 	add_u64(b, o, "ringbuf_bytes", m->ringbuf_bytes);
 }
 
+static json_object *kernel_info_json(struct builder *b, const struct nnp_rec_kernel *ki)
+{
+	json_object *o = new_obj(b), *arr = new_arr(b);
+
+	add_str(b, o, "sched", ki->sched);
+	add_str(b, o, "fault_timing", ki->fault);
+	add_str(b, o, "fault_timing_why", ki->fault_why);
+	for (int i = 0; ki->counters && i < ki->counters->nreq; i++) {
+		const struct nnp_counter_req *r = &ki->counters->req[i];
+		json_object *c = new_obj(b);
+
+		add_str(b, c, "name", r->name);
+		add(b, c, "available", json_object_new_boolean(r->slot >= 0));
+		add_str(b, c, "why", r->slot >= 0 ? NULL : r->why);
+		append(b, arr, c);
+	}
+	add(b, o, "counters", arr);
+	return o;
+}
+
 int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m)
 {
-	struct builder b = {0};
+	struct builder b = {.ki = m->kernel_info};
 	json_object *root = new_obj(&b);
 	const char *text;
 	int err;
@@ -310,6 +389,8 @@ int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_
 	add_int(&b, root, "version", NNP_RECORDING_VERSION);
 	add_run(&b, root, m);
 	add(&b, root, "stats", stats_json(&b, a, m));
+	if (b.ki)
+		add(&b, root, "kernel_signals", kernel_info_json(&b, b.ki));
 	add(&b, root, "probes", probes_json(&b, a));
 	add(&b, root, "processes", procs_json(&b, a));
 	err = b.err;

@@ -6,12 +6,14 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "kernel_hooks.h"
 #include "layer.skel.h"
 #include "log.h"
 #include "session.h"
 
 struct nnp_session {
 	struct layer_bpf *skel;
+	struct nnp_kernel_hooks hooks;
 	struct ring_buffer *rb;
 	struct bpf_link **links;
 	size_t nlinks, cap_links;
@@ -26,6 +28,20 @@ static int valid_ringbuf(uint32_t bytes)
 	return bytes >= (uint32_t)page && !(bytes & (bytes - 1));
 }
 
+static int fill_pmu(struct nnp_session *s, const struct nnp_counters *c)
+{
+	int fd = bpf_map__fd(s->skel->maps.pmu), err;
+
+	for (__u32 i = 0; i < (__u32)(c->nslots * c->ncpu); i++) {
+		if (c->fds[i] < 0)
+			continue;
+		err = bpf_map_update_elem(fd, &i, &c->fds[i], BPF_ANY);
+		if (err)
+			return -errno;
+	}
+	return 0;
+}
+
 static int session_load(struct nnp_session *s, const struct nnp_session_opts *o)
 {
 	int err;
@@ -34,12 +50,21 @@ static int session_load(struct nnp_session *s, const struct nnp_session_opts *o)
 	if (!s->skel)
 		return -errno ? -errno : -EINVAL;
 	s->skel->rodata->filter_tgids = o->filter_tgids;
+	s->skel->rodata->nr_cpus = libbpf_num_possible_cpus();
+	s->skel->rodata->nr_counters = o->counters ? o->counters->nslots : 0;
 	err = bpf_map__set_max_entries(s->skel->maps.specs, s->max_specs);
 	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.events, s->ringbuf_bytes);
+	if (!err)
+		err = bpf_map__set_max_entries(s->skel->maps.pmu,
+					       NNP_MAX_COUNTERS * s->skel->rodata->nr_cpus);
+	if (!err)
+		err = layer_bpf__load(s->skel);
+	if (!err && o->counters)
+		err = fill_pmu(s, o->counters);
 	if (err)
 		return err;
-	return layer_bpf__load(s->skel);
+	return nnp_kernel_hooks_load(&s->hooks, s->skel, o->sched, o->fault);
 }
 
 int nnp_session_open(const struct nnp_session_opts *o, nnp_event_cb cb, void *ctx,
@@ -85,6 +110,7 @@ void nnp_session_close(struct nnp_session *s)
 		bpf_link__destroy(s->links[i]);
 	free(s->links);
 	ring_buffer__free(s->rb);
+	nnp_kernel_hooks_destroy(&s->hooks);
 	layer_bpf__destroy(s->skel);
 	free(s);
 }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "counters.h"
+#include "features.h"
 #include "nnperf_abi.h"
 
 #define NNP_DEFAULT_RINGBUF (4u << 20)
@@ -21,6 +23,9 @@ struct nnp_session_opts {
 	uint32_t ringbuf_bytes; /* power of two >= page size; 0 = NNP_DEFAULT_RINGBUF */
 	uint32_t max_specs;	/* 0 = NNP_DEFAULT_SPECS */
 	bool filter_tgids;	/* only processes added with nnp_session_add_target */
+	enum nnp_sched_attach sched; /* scheduler hooks: off-CPU time, preemptions */
+	enum nnp_fault_attach fault; /* fault handling time */
+	const struct nnp_counters *counters; /* open perf counters, or NULL */
 };
 
 typedef int (*nnp_event_cb)(void *ctx, void *data, size_t size);

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * BPF-side state shared by layer.bpf.c (probes), sched.bpf.c (scheduler
+ * hooks) and fault.bpf.c (fault timing). Each object declares the shared maps
+ * through NNP_SHARED_MAPS; user space loads layer.bpf.c first and hands its
+ * map fds to the others (bpf_map__reuse_fd), so all see one state.
+ */
+#ifndef NNPERF_STATE_H
+#define NNPERF_STATE_H
+
+#include "nnperf_abi.h"
+
+/* A thread's cumulative kernel signals at one instant. */
+struct ksnap {
+	__u64 offcpu_ns;
+	__u64 run_delay;
+	__u64 fault_ns;
+	__u64 nvcsw, nivcsw, minflt, majflt, migrations;
+	__u64 counters[NNP_MAX_COUNTERS];
+};
+
+struct frame {
+	__u64 start_ns;
+	__u64 key;
+	__u64 child_ns;
+	__u32 probe_id;
+	__u32 pad;
+	struct ksnap snap;
+};
+
+/* Maintained by sched.bpf.c and fault.bpf.c for every tracked thread. */
+struct thread_sched {
+	__u64 offcpu_ns;     /* cumulative */
+	__u64 switch_out_ns; /* when it last left the CPU, 0 while running */
+	__u64 fault_ns;      /* cumulative time in the fault handler */
+	__u64 fault_start;
+	__u32 preempted;     /* last switch-out left it runnable */
+	__u32 by_pid, by_tgid;
+	__u32 counters_on;   /* counter_in holds a valid reading */
+	char by_comm[NNP_COMM_LEN];
+	__u64 counter_acc[NNP_MAX_COUNTERS]; /* events while on CPU, cumulative */
+	__u64 counter_in[NNP_MAX_COUNTERS];  /* reading when it was switched in */
+};
+
+struct thread_state {
+	__u64 infer_start;
+	__u64 infer_seq;
+	__u32 infer_depth;
+	__u32 infer_layers;
+	__u32 depth;    /* frames in use */
+	__u32 overflow; /* begins not pushed because frames were full */
+	__u32 has_open; /* an entry-only layer is open */
+	__u32 pad;
+	struct ksnap infer_snap;
+	struct frame open;
+	struct frame frames[NNP_MAX_DEPTH];
+	struct thread_sched sched;
+};
+
+#define NNP_SHARED_MAPS                                                                            \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_LRU_HASH);                                               \
+		__uint(max_entries, 16384);                                                        \
+		__type(key, __u32);                                                                \
+		__type(value, struct thread_state);                                                \
+	} threads SEC(".maps");                                                                    \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_HASH);                                                   \
+		__uint(max_entries, 4096);                                                         \
+		__type(key, __u32);                                                                \
+		__type(value, __u8);                                                               \
+	} targets SEC(".maps");                                                                    \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                                           \
+		__uint(max_entries, NNP_STAT_NR);                                                  \
+		__type(key, __u32);                                                                \
+		__type(value, __u64);                                                              \
+	} stats SEC(".maps");                                                                      \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_RINGBUF);                                                \
+		__uint(max_entries, 4 << 20);                                                      \
+	} events SEC(".maps");                                                                     \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);                                       \
+		__uint(key_size, sizeof(__u32));                                                   \
+		__uint(value_size, sizeof(__u32));                                                 \
+	} pmu SEC(".maps")
+
+/* set through rodata: CPUs, and counters open in `pmu` (counter-major:
+ * index = counter * nr_cpus + cpu) */
+const volatile __u32 nr_cpus = 1;
+const volatile __u32 nr_counters = 0;
+
+static __always_inline void stat_inc(void *stats_map, __u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(stats_map, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+/* the current CPU's reading of counter i, 0 if it cannot be read */
+static __always_inline __u64 pmu_read(void *pmu_map, __u32 i)
+{
+	struct bpf_perf_event_value v = {};
+	__u64 idx = (__u64)i * nr_cpus + bpf_get_smp_processor_id();
+
+	if (bpf_perf_event_read_value(pmu_map, idx, &v, sizeof(v)))
+		return 0;
+	return v.counter;
+}
+
+#endif /* NNPERF_STATE_H */

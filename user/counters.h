@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Perf counters read per layer (--counters): hardware events where a PMU
+ * exists, software events always. One per-CPU event (pid -1) per counter,
+ * placed in layer.bpf.c's PERF_EVENT_ARRAY; sched.bpf.c makes the counts per
+ * thread. Counters that cannot be opened stay listed as unavailable with the
+ * reason, so every output can say "n/a (no hardware PMU)" instead of 0.
+ */
+#ifndef NNP_COUNTERS_H
+#define NNP_COUNTERS_H
+
+#include <stdbool.h>
+
+#include "nnperf_abi.h"
+
+#define NNP_COUNTER_NAME_LEN 32
+#define NNP_MAX_REQUESTED 8
+
+struct nnp_counter_req {
+	char name[NNP_COUNTER_NAME_LEN];
+	int slot;        /* index in the BPF counters[] array, -1 if unavailable */
+	char why[96];    /* why unavailable: "n/a (no hardware PMU)" */
+};
+
+struct nnp_counters {
+	struct nnp_counter_req req[NNP_MAX_REQUESTED];
+	int nreq;
+	int nslots; /* counters open (<= NNP_MAX_COUNTERS) */
+	int ncpu;
+	int *fds;   /* nslots * ncpu, counter-major, -1 where a CPU is offline */
+};
+
+/* The default list: cache-misses,instructions,cycles (n/a without a PMU) */
+const char *nnp_counters_default(void);
+/* Parses LIST ("a,b,c") into c->req; unknown names or too many: one error
+ * line naming them and -EINVAL */
+int nnp_counters_parse(struct nnp_counters *c, const char *list);
+/* Opens every requested counter on every CPU; hardware ones only if have_pmu.
+ * 0 (counters that fail are marked unavailable) or -errno */
+int nnp_counters_open(struct nnp_counters *c, bool have_pmu);
+void nnp_counters_close(struct nnp_counters *c);
+/* the requested counter whose value is in BPF counters[slot], or NULL */
+const struct nnp_counter_req *nnp_counters_slot(const struct nnp_counters *c, int slot);
+/* "instructions" -> true if the name is a known counter */
+bool nnp_counter_known(const char *name);
+
+#endif
