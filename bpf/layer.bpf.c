@@ -147,7 +147,7 @@ static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const stru
 	e->key = key;
 	fetch_str(ctx, usdt, &s->name, e->name, sizeof(e->name));
 	fetch_str(ctx, usdt, &s->op, e->op, sizeof(e->op));
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wakeup_flags(&events));
 	bpf_map_update_elem(&named, &nk, &one, BPF_ANY);
 }
 
@@ -217,7 +217,7 @@ static __always_inline void emit_layer(struct thread_state *ts, const struct fra
 	e->cpu = bpf_get_smp_processor_id();
 	e->depth = ts->depth;
 	ksig_since(ts, &f->snap, &e->k);
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wakeup_flags(&events));
 }
 
 static __always_inline void close_open(struct thread_state *ts, __u32 tgid, __u32 tid, __u64 now)
@@ -287,7 +287,7 @@ static __always_inline void infer_end(struct thread_state *ts, const struct nnp_
 	e->layers = ts->infer_layers;
 	e->pad = 0;
 	ksig_since(ts, &ts->infer_snap, &e->k);
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wakeup_flags(&events));
 }
 
 static __always_inline void layer_begin(struct thread_state *ts, const struct nnp_spec *s,

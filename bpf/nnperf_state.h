@@ -32,11 +32,11 @@ struct frame {
 struct thread_sched {
 	__u64 offcpu_ns;     /* cumulative */
 	__u64 switch_out_ns; /* when it last left the CPU, 0 while running */
-	__u64 fault_ns;      /* cumulative time in the fault handler */
+	__u64 fault_ns;	     /* cumulative time in the fault handler */
 	__u64 fault_start;
-	__u32 preempted;     /* last switch-out left it runnable */
+	__u32 preempted; /* last switch-out left it runnable */
 	__u32 by_pid, by_tgid;
-	__u32 counters_on;   /* counter_in holds a valid reading */
+	__u32 counters_on; /* counter_in holds a valid reading */
 	char by_comm[NNP_COMM_LEN];
 	__u64 counter_acc[NNP_MAX_COUNTERS]; /* events while on CPU, cumulative */
 	__u64 counter_in[NNP_MAX_COUNTERS];  /* reading when it was switched in */
@@ -47,7 +47,7 @@ struct thread_state {
 	__u64 infer_seq;
 	__u32 infer_depth;
 	__u32 infer_layers;
-	__u32 depth;    /* frames in use */
+	__u32 depth;	/* frames in use */
 	__u32 overflow; /* begins not pushed because frames were full */
 	__u32 has_open; /* an entry-only layer is open */
 	__u32 pad;
@@ -90,6 +90,9 @@ struct thread_state {
  * index = counter * nr_cpus + cpu) */
 const volatile __u32 nr_cpus = 1;
 const volatile __u32 nr_counters = 0;
+/* wake the reader only once this much is waiting: it polls on a timer
+ * anyway, and a wakeup per event would preempt the inference it measures */
+const volatile __u64 wakeup_bytes = 0;
 
 static __always_inline void stat_inc(void *stats_map, __u32 idx)
 {
@@ -97,6 +100,14 @@ static __always_inline void stat_inc(void *stats_map, __u32 idx)
 
 	if (v)
 		(*v)++;
+}
+
+static __always_inline __u64 wakeup_flags(void *ringbuf)
+{
+	if (!wakeup_bytes)
+		return 0;
+	return bpf_ringbuf_query(ringbuf, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									     : BPF_RB_NO_WAKEUP;
 }
 
 /* the current CPU's reading of counter i, 0 if it cannot be read */

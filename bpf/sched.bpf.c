@@ -71,7 +71,7 @@ static __always_inline void emit_preempt(struct thread_state *ts, __u32 tgid, __
 	e->by_pid = ts->sched.by_pid;
 	e->by_tgid = ts->sched.by_tgid;
 	__builtin_memcpy(e->by_comm, ts->sched.by_comm, sizeof(e->by_comm));
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wakeup_flags(&events));
 }
 
 static __always_inline void switch_in(struct thread_state *ts, struct task_struct *next, __u64 now)

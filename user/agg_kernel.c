@@ -22,8 +22,7 @@ void nnp_ksig_add(struct nnp_ksig_sum *s, const struct nnp_ksig *k)
 		s->counters[i] += k->counters[i];
 }
 
-int nnp_agg_preempt(struct nnp_agg *a, struct nnp_proc_stats *p,
-		    const struct nnp_preempt_event *e)
+int nnp_agg_preempt(struct nnp_agg *a, struct nnp_proc_stats *p, const struct nnp_preempt_event *e)
 {
 	uint64_t ns = e->end_ns - e->start_ns;
 	struct nnp_preemptor *t;
@@ -54,8 +53,7 @@ void nnp_agg_free_preemptors(struct nnp_proc_stats *p)
 {
 	struct nnp_preemptor *t, *tmp;
 
-	HASH_ITER(hh, p->preemptors, t, tmp)
-	{
+	HASH_ITER(hh, p->preemptors, t, tmp) {
 		HASH_DEL(p->preemptors, t);
 		free(t);
 	}

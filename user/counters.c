@@ -71,7 +71,8 @@ int nnp_counters_parse(struct nnp_counters *c, const char *list)
 			nnp_err("--counters: unknown counter '%.*s' (known: cycles, instructions, "
 				"cache-misses, cache-references, branch-misses, llc-misses, "
 				"page-faults, minor-faults, major-faults, context-switches, "
-				"cpu-migrations, cpu-clock)", (int)len, p);
+				"cpu-migrations, cpu-clock)",
+				(int)len, p);
 			return -EINVAL;
 		}
 		if (len) {

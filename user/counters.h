@@ -18,8 +18,8 @@
 
 struct nnp_counter_req {
 	char name[NNP_COUNTER_NAME_LEN];
-	int slot;        /* index in the BPF counters[] array, -1 if unavailable */
-	char why[96];    /* why unavailable: "n/a (no hardware PMU)" */
+	int slot;     /* index in the BPF counters[] array, -1 if unavailable */
+	char why[96]; /* why unavailable: "n/a (no hardware PMU)" */
 };
 
 struct nnp_counters {
@@ -27,7 +27,7 @@ struct nnp_counters {
 	int nreq;
 	int nslots; /* counters open (<= NNP_MAX_COUNTERS) */
 	int ncpu;
-	int *fds;   /* nslots * ncpu, counter-major, -1 where a CPU is offline */
+	int *fds; /* nslots * ncpu, counter-major, -1 where a CPU is offline */
 };
 
 /* The default list: cache-misses,instructions,cycles (n/a without a PMU) */

@@ -39,6 +39,7 @@ static int load_sched(struct nnp_kernel_hooks *h, struct layer_bpf *layer,
 		return -errno;
 	h->sched->rodata->nr_cpus = layer->rodata->nr_cpus;
 	h->sched->rodata->nr_counters = layer->rodata->nr_counters;
+	h->sched->rodata->wakeup_bytes = layer->rodata->wakeup_bytes;
 	bpf_program__set_autoload(h->sched->progs.nnp_switch_btf, btf);
 	bpf_program__set_autoload(h->sched->progs.nnp_exit_btf, btf);
 	bpf_program__set_autoload(h->sched->progs.nnp_switch_raw, !btf);
@@ -62,6 +63,7 @@ static int load_fault(struct nnp_kernel_hooks *h, struct layer_bpf *layer,
 		return -errno;
 	h->fault->rodata->nr_cpus = layer->rodata->nr_cpus;
 	h->fault->rodata->nr_counters = layer->rodata->nr_counters;
+	h->fault->rodata->wakeup_bytes = layer->rodata->wakeup_bytes;
 	bpf_program__set_autoload(h->fault->progs.nnp_fault_fentry, fentry);
 	bpf_program__set_autoload(h->fault->progs.nnp_fault_fexit, fentry);
 	bpf_program__set_autoload(h->fault->progs.nnp_fault_kprobe, !fentry);

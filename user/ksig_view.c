@@ -34,10 +34,10 @@ static void na(struct nnp_ksig_field *f, const char *why)
 static const char *short_head(const char *name)
 {
 	static const char *const map[][2] = {
-		{ "cycles", "CYCLES" },	      { "instructions", "INSNS" },
-		{ "cache-misses", "CMISS" },  { "cache-references", "CREFS" },
-		{ "branch-misses", "BMISS" }, { "llc-misses", "LLCMISS" },
-		{ "page-faults", "PGFLT" },   { "minor-faults", "MINFLT*" },
+		{ "cycles", "CYCLES" },	       { "instructions", "INSNS" },
+		{ "cache-misses", "CMISS" },   { "cache-references", "CREFS" },
+		{ "branch-misses", "BMISS" },  { "llc-misses", "LLCMISS" },
+		{ "page-faults", "PGFLT" },    { "minor-faults", "MINFLT*" },
 		{ "major-faults", "MAJFLT*" }, { "context-switches", "CSW*" },
 		{ "cpu-migrations", "MIGR*" }, { "cpu-clock", "CPUCLK" },
 	};
@@ -49,14 +49,13 @@ static const char *short_head(const char *name)
 }
 
 /* counters by name; the index of each one's value, or -1 */
-static int counters_view(const struct nnp_counters *c, const struct nnp_ksig_sum *s,
-			 uint64_t calls, struct nnp_ksig_field *out, int *n, int *insn, int *cyc,
-			 int *miss)
+static int counters_view(const struct nnp_counters *c, const struct nnp_ksig_sum *s, uint64_t calls,
+			 struct nnp_ksig_field *out, int *n, int *insn, int *cyc, int *miss)
 {
 	for (int i = 0; c && i < c->nreq && *n < NNP_KSIG_MAX_FIELDS - 2; i++) {
 		const struct nnp_counter_req *r = &c->req[i];
-		struct nnp_ksig_field *f = field(out, n, r->name, short_head(r->name),
-						 !strcmp(r->name, "cpu-clock"));
+		struct nnp_ksig_field *f =
+		    field(out, n, r->name, short_head(r->name), !strcmp(r->name, "cpu-clock"));
 
 		for (char *p = f->key; *p; p++)
 			*p = *p == '-' ? '_' : *p;

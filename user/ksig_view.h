@@ -21,9 +21,9 @@ struct nnp_ksig_field {
 	bool is_ns;	  /* a duration: shown with units */
 	bool has_total;	  /* ratios (ipc, mpki) have none */
 	bool available;
-	const char *why;  /* when unavailable */
+	const char *why; /* when unavailable */
 	uint64_t total;
-	double mean;	  /* per call */
+	double mean; /* per call */
 };
 
 /* fills out[] for S summed over CALLS calls lasting WALL_NS in all; returns the count */

@@ -11,23 +11,22 @@
 #include "record_opts.h"
 #include "session.h"
 
-enum { OPT_PROBE = 256, OPT_SPEC, OPT_FORMAT, OPT_USDT, OPT_RINGBUF, OPT_MAX_SITES,
-       OPT_COUNTERS };
+enum { OPT_PROBE = 256, OPT_SPEC, OPT_FORMAT, OPT_USDT, OPT_RINGBUF, OPT_MAX_SITES, OPT_COUNTERS };
 
 static const struct option long_opts[] = {
-    {"pid", required_argument, NULL, 'p'},
-    {"duration", required_argument, NULL, 'd'},
-    {"output", required_argument, NULL, 'o'},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"probe", required_argument, NULL, OPT_PROBE},
-    {"spec", required_argument, NULL, OPT_SPEC},
-    {"usdt", required_argument, NULL, OPT_USDT},
-    {"ringbuf-size", required_argument, NULL, OPT_RINGBUF},
-    {"max-sites", required_argument, NULL, OPT_MAX_SITES},
-    {"counters", required_argument, NULL, OPT_COUNTERS},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {},
+	{ "pid", required_argument, NULL, 'p' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "probe", required_argument, NULL, OPT_PROBE },
+	{ "spec", required_argument, NULL, OPT_SPEC },
+	{ "usdt", required_argument, NULL, OPT_USDT },
+	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+	{ "max-sites", required_argument, NULL, OPT_MAX_SITES },
+	{ "counters", required_argument, NULL, OPT_COUNTERS },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{},
 };
 
 static void usage(void)

@@ -12,6 +12,7 @@
 
 #include "fmt.h"
 #include "recording.h"
+#include "recording_ktable.h"
 #include "recording_util.h"
 #include "text.h"
 
@@ -158,6 +159,8 @@ static int print_proc(FILE *f, const struct nnp_proc_stats *p, const struct nnp_
 		goto cleanup;
 	}
 	print_layers(f, p, ls, n, rows);
+	if (m->kernel_info)
+		err = nnp_recording_write_ktable(f, p, ls, n, m->kernel_info);
 cleanup:
 	free(rows);
 	free(ls);
