@@ -67,6 +67,71 @@ def at_least(path, n):
     print(f"ok: {got} inferences recorded")
 
 
+def layer(p, name):
+    for l in p["layers"]:
+        if l["name"] == name:
+            return l
+    raise AssertionError(f"no layer {name}")
+
+
+def offcpu(path, sleep_layer, min_ns, others_max_ns):
+    """the sleeping layer shows >= min_ns off-CPU per call, the others (median) little"""
+    p = proc(load(path))
+    got = layer(p, sleep_layer)["kernel"]["offcpu_ns_mean"]
+    assert got >= min_ns, f"{sleep_layer}: off-CPU {got:.0f} ns per call < {min_ns}"
+    others = sorted(l["kernel"]["offcpu_ns_mean"] for l in p["layers"] if l["name"] != sleep_layer)
+    med = others[len(others) // 2]
+    assert med <= others_max_ns, f"median off-CPU of other layers {med:.0f} ns > {others_max_ns}"
+    print(f"ok: {sleep_layer} off-CPU {got / 1e6:.2f} ms per call, other layers median {med:.0f} ns")
+
+
+def faults(path, touch_layer, pages, counter):
+    """the touching layer shows >= pages minor faults; the software counter agrees within 5%"""
+    p = proc(load(path))
+    k = layer(p, touch_layer)["kernel"]
+    assert k["minflt_mean"] >= pages, f"{touch_layer}: {k['minflt_mean']} minor faults < {pages}"
+    if counter:
+        sw = k[counter]
+        assert sw is not None, f"{counter} missing"
+        rel = abs(sw - k["minflt"]) / k["minflt"]
+        assert rel <= 0.05, f"{counter} {sw} vs task counter {k['minflt']} ({rel:.1%})"
+        print(f"ok: software counter {counter} {sw} vs task counters {k['minflt']} ({rel:.2%})")
+    print(f"ok: {touch_layer} {k['minflt_mean']:.1f} minor faults per call (>= {pages})")
+
+
+def preempted(path, comm):
+    """a CPU hog caused involuntary switches and run-queue wait, and is named"""
+    p = proc(load(path))
+    k = p["inferences"]["kernel"]
+    assert k["ivcsw"] > 0, "no involuntary context switches"
+    assert k["runq_ns"] > 0, "no run-queue wait"
+    names = [x["comm"] for x in p["preempted_by"]]
+    assert comm in names, f"{comm} not in preempted_by {names}"
+    hog = next(x for x in p["preempted_by"] if x["comm"] == comm)
+    print(f"ok: {k['ivcsw']} involuntary switches, run-queue {k['runq_ns'] / 1e6:.1f} ms, "
+          f"{comm} preempted {hog['count']}x for {hog['total_ns'] / 1e6:.1f} ms")
+
+
+def unavailable(path, counter):
+    """a counter without hardware is null (never 0) with the reason"""
+    doc = load(path)
+    c = next(c for c in doc["kernel_signals"]["counters"] if c["name"] == counter)
+    assert not c["available"] and "n/a" in c["why"], c
+    key = counter.replace("-", "_")
+    for l in proc(doc)["layers"]:
+        assert l["kernel"][key] is None and l["kernel"][key + "_mean"] is None, l["kernel"]
+    print(f"ok: {counter} is null everywhere: {c['why']}")
+
+
+def field(path, dotted, want):
+    """a top-level field equals want"""
+    v = load(path)
+    for k in dotted.split("."):
+        v = v[k]
+    assert str(v) == want, f"{dotted} = {v}, want {want}"
+    print(f"ok: {dotted} = {v}")
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     try:
@@ -76,6 +141,16 @@ def main():
             agree(args[0], args[1], float(args[2]), int(args[3]))
         elif cmd == "at-least":
             at_least(args[0], int(args[1]))
+        elif cmd == "offcpu":
+            offcpu(args[0], args[1], int(args[2]), int(args[3]))
+        elif cmd == "faults":
+            faults(args[0], args[1], int(args[2]), args[3] if len(args) > 3 else None)
+        elif cmd == "preempted":
+            preempted(args[0], args[1])
+        elif cmd == "unavailable":
+            unavailable(args[0], args[1])
+        elif cmd == "field":
+            field(args[0], args[1], args[2])
         else:
             sys.exit(f"check.py: unknown command {cmd}")
     except AssertionError as e:

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Kernel signals per layer: off-CPU time of a sleeping layer, minor faults of a
+# layer touching fresh pages (task counters and the software-counter path), a
+# CPU hog's preemptions, the raw_tp fallback, and n/a (never 0) without a PMU.
+source "$(dirname "$0")/lib.sh"
+require_root
+N=30
+
+echo "== a layer that sleeps 2 ms shows >= 1.8 ms off-CPU per call (tp_btf)"
+"$NNPERF" record -o "$TMP/sleep.json" -- "$TINYNET" --iterations $N \
+	--sleep-layer relu2 --sleep-us 2000 >"$TMP/sleep.txt"
+$CHECK field "$TMP/sleep.json" kernel_signals.sched tp_btf
+$CHECK offcpu "$TMP/sleep.json" relu2 1800000 50000
+grep -q "OFFCPU" "$TMP/sleep.txt" || fail "table has no kernel-signal columns"
+
+echo "== forcing raw_tp gives the same"
+NNPERF_FORCE=no-tp-btf "$NNPERF" record -o "$TMP/raw.json" -- "$TINYNET" --iterations $N \
+	--sleep-layer relu2 --sleep-us 2000 >/dev/null
+$CHECK field "$TMP/raw.json" kernel_signals.sched raw_tp
+$CHECK offcpu "$TMP/raw.json" relu2 1800000 50000
+
+echo "== a layer touching 200 fresh pages: >= 200 minor faults; software counter within 5%"
+"$NNPERF" record --counters minor-faults -o "$TMP/faults.json" -- "$TINYNET" --iterations $N \
+	--touch-layer conv2 --touch-pages 200 >/dev/null
+$CHECK faults "$TMP/faults.json" conv2 200 minor_faults
+
+echo "== no PMU: hardware counters are n/a, not 0 (forced; and here, when the machine has none)"
+forces=(no-pmu)
+"$NNPERF" doctor --json | python3 -c '
+import json, sys
+f = {x["name"]: x for x in json.load(sys.stdin)["features"]}
+sys.exit(0 if f["hardware perf events"]["state"] == "no" else 1)' && forces+=("")
+for force in "${forces[@]}"; do
+	NNPERF_FORCE=$force "$NNPERF" record --counters cycles,minor-faults -o "$TMP/pmu.json" \
+		-- "$TINYNET" --iterations 5 >"$TMP/pmu.txt" 2>"$TMP/pmu.err"
+	$CHECK unavailable "$TMP/pmu.json" cycles
+	grep -q "CYCLES n/a (no hardware PMU)" "$TMP/pmu.txt" || fail "table lacks the n/a reason"
+	grep -q "counter cycles: n/a (no hardware PMU); recording goes on" "$TMP/pmu.err" ||
+		fail "no warning for the requested counter"
+done
+
+echo "== fault handling time: the chosen mechanism, n/a when there is none"
+fault=$(python3 -c "import json; print(json.load(open('$TMP/faults.json'))['kernel_signals']['fault_timing'])")
+echo "fault timing: $fault"
+if [ "$fault" = none ]; then
+	python3 -c "
+import json; d = json.load(open('$TMP/faults.json'))
+for l in d['processes'][0]['layers']:
+    assert l['kernel']['fault_ns'] is None, l['kernel']
+print('ok: fault_ns is null on every layer')"
+fi
+
+echo "== a CPU hog on the inference thread's CPU: involuntary switches, run-queue wait, named"
+ln -s "$(command -v sh)" "$TMP/nnperf-hog"
+taskset -c 0 "$TMP/nnperf-hog" -c 'while :; do :; done' &
+hog=$!
+trap 'kill $hog 2>/dev/null || true; rm -rf "$TMP"' EXIT
+sleep 0.2
+# the launched command inherits nnperf's CPU affinity
+taskset -c 0 "$NNPERF" record -o "$TMP/hog.json" -- "$TINYNET" --iterations 20 >/dev/null
+kill $hog; wait $hog 2>/dev/null || true
+$CHECK preempted "$TMP/hog.json" nnperf-hog
+echo "PASS"
