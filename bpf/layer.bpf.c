@@ -365,6 +365,22 @@ static __always_inline void layer_end(struct thread_state *ts, const struct nnp_
 		ts->frames[(slot - 1) & (NNP_MAX_DEPTH - 1)].child_ns += now - f->start_ns;
 }
 
+/* a library was loaded: user space rescans the maps now, not at its next poll */
+static __always_inline void emit_libload(__u32 tgid, __u32 tid)
+{
+	struct nnp_event_hdr *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		stat_inc(&stats, NNP_STAT_LOST);
+		return;
+	}
+	e->type = NNP_EV_LIBLOAD;
+	e->tgid = tgid;
+	e->tid = tid;
+	e->probe_id = 0;
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+}
+
 static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 {
 	__u64 id = bpf_get_current_pid_tgid(), now, key = 0;
@@ -379,6 +395,10 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 	s = bpf_map_lookup_elem(&specs, &idx);
 	if (!s)
 		return 0;
+	if (s->role == NNP_ROLE_LIBLOAD) {
+		emit_libload(tgid, tid);
+		return 0;
+	}
 	ts = thread_get(tid);
 	if (!ts)
 		return 0;

@@ -29,6 +29,7 @@ enum nnp_role {
 	NNP_ROLE_INFER_END = 2,
 	NNP_ROLE_LAYER_BEGIN = 3,
 	NNP_ROLE_LAYER_END = 4,
+	NNP_ROLE_LIBLOAD = 5, /* the dynamic loader changed the link map (dlopen) */
 };
 
 /* nnp_spec.flags */
@@ -69,6 +70,7 @@ enum nnp_event_type {
 	NNP_EV_INFER = 2,
 	NNP_EV_NAME = 3,
 	NNP_EV_PREEMPT = 4,
+	NNP_EV_LIBLOAD = 5, /* struct nnp_event_hdr only: rescan the process's maps */
 };
 
 /*
