@@ -11,7 +11,7 @@
 #include "record_opts.h"
 #include "session.h"
 
-enum { OPT_PROBE = 256, OPT_SPEC, OPT_FORMAT, OPT_USDT, OPT_RINGBUF, OPT_MAX_SITES };
+enum { OPT_PROBE = 256, OPT_SPEC, OPT_FORMAT, OPT_USDT, OPT_RINGBUF, OPT_MAX_SITES, OPT_TRACE };
 
 static const struct option long_opts[] = {
     {"pid", required_argument, NULL, 'p'},
@@ -23,6 +23,7 @@ static const struct option long_opts[] = {
     {"usdt", required_argument, NULL, OPT_USDT},
     {"ringbuf-size", required_argument, NULL, OPT_RINGBUF},
     {"max-sites", required_argument, NULL, OPT_MAX_SITES},
+    {"trace", required_argument, NULL, OPT_TRACE},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {},
@@ -37,6 +38,8 @@ static void usage(void)
 	       "  -d, --duration SECS    stop after SECS (default: when the target exits or on "
 	       "Ctrl-C)\n"
 	       "  -o, --output FILE      write the JSON recording to FILE\n"
+	       "      --trace FILE       write a Chrome/Perfetto trace (one slice per layer "
+	       "call)\n"
 	       "      --format FMT       what to print: table (default) or json\n"
 	       "      --probe ROLE=SITE[,OPT...]  add a probe, e.g. "
 	       "layer=libfoo.so:run_layer,key=arg0\n"
@@ -194,6 +197,9 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 		return opt_duration(o, arg);
 	case 'o':
 		o->output = arg;
+		return 0;
+	case OPT_TRACE:
+		o->trace = arg;
 		return 0;
 	case 'v':
 		nnp_log_set_verbose(nnp_log_verbose() + 1);
