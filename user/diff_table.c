@@ -144,6 +144,12 @@ static int layers_table(FILE *f, const struct diff_result *r)
 	return 0;
 }
 
+/* a share in percent, without the "-0.0" of a tiny negative share */
+static double pct(double share)
+{
+	return fabs(share) < 0.0005 ? 0.0 : 100 * share;
+}
+
 static void side_line(FILE *f, const char *tag, const struct diff_profile *p)
 {
 	char label[256], mean[32], p99[32];
@@ -173,11 +179,15 @@ static void verdict(FILE *f, const struct diff_result *r)
 	fprintf(f, "per inference: speedup %.3fx", s->est);
 	if (s->available)
 		fprintf(f, " (95%% CI %.3fx .. %.3fx)", s->lo, s->hi);
+	if (!d->available) {
+		fprintf(f, ", B-A %s (no confidence interval: a recording lacks stddev_ns)\n",
+			delta);
+		return;
+	}
 	fprintf(f, ", B-A %s %s: %s\n", delta, range,
-		!d->available	  ? "significance n/a (no stddev)"
-		: !d->significant ? "not significant"
-		: d->est < 0	  ? "B is significantly faster"
-				  : "B is significantly slower");
+		!d->significant ? "not significant"
+		: d->est < 0	? "B is significantly faster"
+				: "B is significantly slower");
 }
 
 static void where(FILE *f, const struct diff_result *r, size_t top)
@@ -195,13 +205,13 @@ static void where(FILE *f, const struct diff_result *r, size_t top)
 		diff_row_name(row, name, sizeof(name));
 		nnp_text_display(shown, sizeof(shown), name, NAME_COLS);
 		sdur(delta, sizeof(delta), row->contrib_ns);
-		fprintf(f, "  %-*s %9s  %6.1f%%\n", NAME_COLS, shown, delta, 100 * row->share);
+		fprintf(f, "  %-*s %9s  %6.1f%%\n", NAME_COLS, shown, delta, pct(row->share));
 	}
 	if (r->nranked > top)
 		fprintf(f, "  (%zu more layers)\n", r->nranked - top);
 	sdur(delta, sizeof(delta), r->unattributed_ns);
 	fprintf(f, "  %-*s %9s  %6.1f%%\n", NAME_COLS, "(outside probed layers)", delta,
-		r->infer_delta.est ? 100 * r->unattributed_ns / r->infer_delta.est : 0.0);
+		pct(r->infer_delta.est ? r->unattributed_ns / r->infer_delta.est : 0.0));
 }
 
 static void kval(char *buf, size_t len, bool null, double v)

@@ -42,7 +42,7 @@ static const char css[] =
     "td.l,th.l{text-align:left}tr.oa td{background:#fdf1f0}tr.ob td{background:#eef7f0}"
     ".yes{color:#2e9d5b;font-weight:600}.worse{color:#c9463d;font-weight:600}"
     ".no{color:#5b6472}"
-    "svg{background:#fff;border:1px solid #dde1e7;border-radius:8px}"
+    "svg{width:100%;height:auto;background:#fff;border:1px solid #dde1e7;border-radius:8px}"
     "svg text{font:12px system-ui,sans-serif;fill:#1d2430}";
 
 /* HTML-escapes s: text and attribute values alike */
@@ -95,7 +95,8 @@ static void side_card(FILE *f, const char *tag, const char *cls, const struct di
 	fprintf(f, "<div class=\"card\"><div><b class=\"%s\"></b><strong>%s</strong> ", cls, tag);
 	esc(f, p->label);
 	fputs("</div><div class=\"muted\">", f);
-	esc(f, p->command ? p->command : "(attached to a running process)");
+	if (!p->command || strcmp(p->command, p->label))
+		esc(f, p->command ? p->command : "(attached to a running process)");
 	fprintf(f, "</div><div>%u run%s, %llu inferences, mean ", p->runs, p->runs == 1 ? "" : "s",
 		(unsigned long long)p->infer.count);
 	dur(f, p->infer.mean_ns);
@@ -180,7 +181,7 @@ static void layer_bars(FILE *f, const struct diff_result *r)
 	}
 	scale = max > 0 ? BAR_MAX / max : 0;
 	fprintf(f,
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %.0f\" "
 		"role=\"img\" aria-label=\"time per inference of each layer, A and B\">\n",
 		CHART_W, 40 + r->n * 2.0 * ROW_H * 0.6 + r->n * 6);
 	fprintf(f,
@@ -237,7 +238,8 @@ static void step_row(FILE *f, const struct step *s, double y, double scale)
 static size_t waterfall_steps(const struct diff_result *r, struct step *st, char (*names)[64])
 {
 	double cum = r->a->infer.mean_ns, rest = 0;
-	size_t n = 0, shown = r->nranked < WATERFALL_TOP ? r->nranked : WATERFALL_TOP;
+	/* "1 other layer" would take the row that could show it */
+	size_t n = 0, shown = r->nranked <= WATERFALL_TOP + 1 ? r->nranked : WATERFALL_TOP;
 
 	st[n++] = (struct step){"A: inference", 0, cum, "#5b7fbf"};
 	for (size_t i = 0; i < r->nranked; i++) {
@@ -267,8 +269,8 @@ static size_t waterfall_steps(const struct diff_result *r, struct step *st, char
 
 static void waterfall(FILE *f, const struct diff_result *r)
 {
-	struct step st[WATERFALL_TOP + 4];
-	char names[WATERFALL_TOP + 1][64];
+	struct step st[WATERFALL_TOP + 5];
+	char names[WATERFALL_TOP + 2][64];
 	double max = 0, scale, y = 12;
 	size_t n;
 
@@ -281,7 +283,7 @@ static void waterfall(FILE *f, const struct diff_result *r)
 		max = fmax(max, fmax(st[i].from, st[i].to));
 	scale = max > 0 ? BAR_MAX / max : 0;
 	fprintf(f,
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%zu\" "
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %zu\" "
 		"role=\"img\" aria-label=\"waterfall from A's inference time to B's\">\n",
 		CHART_W, 24 + n * 26);
 	for (size_t i = 0; i < n; i++, y += 26) {
@@ -355,7 +357,8 @@ static void layer_row(FILE *f, const struct diff_row *row)
 	sig_cell(f, row);
 	td_dur(f, row->contrib_ns, true);
 	if (isfinite(row->share))
-		fprintf(f, "<td>%.1f%%</td></tr>\n", 100 * row->share);
+		fprintf(f, "<td>%.1f%%</td></tr>\n",
+			fabs(row->share) < 0.0005 ? 0.0 : 100 * row->share);
 	else
 		fputs("<td>&ndash;</td></tr>\n", f);
 }
