@@ -39,7 +39,9 @@ static const char css[] =
     "th,td{padding:4px 8px;border-bottom:1px solid #e6e9ee;text-align:right;"
     "white-space:nowrap}"
     "th{background:#eef1f5;position:sticky;top:0}"
-    "td.l,th.l{text-align:left}tr.oa td{background:#fdf1f0}tr.ob td{background:#eef7f0}"
+    "td.l,th.l{text-align:left}td.n{white-space:normal;overflow-wrap:anywhere;min-width:120px;"
+    "max-width:280px}.scroll{overflow-x:auto}tr.oa td{background:#fdf1f0}tr.ob "
+    "td{background:#eef7f0}"
     ".yes{color:#2e9d5b;font-weight:600}.worse{color:#c9463d;font-weight:600}"
     ".no{color:#5b6472}"
     "svg{width:100%;height:auto;background:#fff;border:1px solid #dde1e7;border-radius:8px}"
@@ -329,7 +331,7 @@ static void layer_row(FILE *f, const struct diff_row *row)
 	char name[512];
 
 	diff_row_name(row, name, sizeof(name));
-	fprintf(f, "<tr class=\"%s\"><td class=\"l\">", !a ? "ob" : !b ? "oa" : "");
+	fprintf(f, "<tr class=\"%s\"><td class=\"l n\">", !a ? "ob" : !b ? "oa" : "");
 	esc(f, name);
 	fputs("</td><td class=\"l\">", f);
 	esc(f, a ? a->op : b->op);
@@ -365,14 +367,16 @@ static void layer_row(FILE *f, const struct diff_row *row)
 
 static void layer_table(FILE *f, const struct diff_result *r)
 {
-	fputs("<table><thead><tr><th class=\"l\">layer</th><th class=\"l\">op</th><th>A mean</th>"
+	fputs("<div class=\"scroll\"><table><thead><tr><th class=\"l\">layer</th><th "
+	      "class=\"l\">op</th>"
+	      "<th>A mean</th>"
 	      "<th>B mean</th><th>A p99</th><th>B p99</th><th>speedup</th><th>B&minus;A</th>"
 	      "<th>95% CI of B&minus;A</th><th class=\"l\">significant</th>"
 	      "<th>per inference</th><th>share</th></tr></thead><tbody>\n",
 	      f);
 	for (size_t i = 0; i < r->n; i++)
 		layer_row(f, &r->rows[i]);
-	fputs("</tbody></table>\n", f);
+	fputs("</tbody></table></div>\n", f);
 }
 
 static void kval(FILE *f, bool null, double v)
