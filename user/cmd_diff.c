@@ -49,7 +49,7 @@ int cmd_diff(int argc, char **argv)
 	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:vh", long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			usage();
 			return 0;
