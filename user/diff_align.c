@@ -8,13 +8,6 @@
 
 #include "diff_align.h"
 
-/* the diff_profile index, read here to find B's layer of the same identity */
-struct diff_layer_index {
-	char *key;
-	size_t idx;
-	UT_hash_handle hh;
-};
-
 #define NONE SIZE_MAX
 
 static int match_names(const struct diff_profile *a, const struct diff_profile *b, size_t *a2b,

@@ -17,12 +17,6 @@
 #include "diff_profile.h"
 #include "recording.h"
 
-struct diff_layer_index {
-	char *key;
-	size_t idx;
-	UT_hash_handle hh;
-};
-
 static const char *const pct_keys[3] = {"p50_ns", "p90_ns", "p99_ns"};
 
 static void dist_init(struct diff_dist *d)

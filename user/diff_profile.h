@@ -11,9 +11,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <uthash.h>
 
 struct json_object;
-struct diff_layer_index;
+
+/* A layer's identity "name\x1fop\x1foccurrence" -> its index in diff_profile.layers. */
+struct diff_layer_index {
+	char *key;
+	size_t idx;
+	UT_hash_handle hh;
+};
 
 /* Percentiles of each run, until diff_profile_finish takes their median. */
 struct diff_runs {
