@@ -23,7 +23,9 @@
 #include "procmaps.h"
 #include "record_opts.h"
 #include "recording.h"
+#include "record_run.h"
 #include "session.h"
+#include "trace_writer.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -45,6 +47,7 @@ struct recorder {
 	int pidfd; /* -p target */
 	char exe[PATH_MAX];
 	uint64_t start_mono, start_real;
+	struct nnp_trace *trace; /* --trace FILE */
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -60,6 +63,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct recorder *r = ctx;
 
 	nnp_agg_event(&r->agg, data, size);
+	if (r->trace)
+		nnp_trace_event(r->trace, &r->agg, data, size);
 	return 0;
 }
 
@@ -265,7 +270,9 @@ static int report(struct recorder *r)
 		if (err)
 			nnp_err("failed to write %s: %s", r->o.output, strerror(-err));
 	}
-	if (r->o.format == NNP_OUT_JSON)
+	if (r->o.quiet)
+		;
+	else if (r->o.format == NNP_OUT_JSON)
 		nnp_recording_write_json(stdout, &r->agg, &m);
 	else
 		nnp_recording_write_table(stdout, &r->agg, &m);
@@ -276,14 +283,26 @@ static int report(struct recorder *r)
 	return err;
 }
 
+static int close_trace(struct recorder *r)
+{
+	int err = r->trace ? nnp_trace_close(r->trace) : 0;
+
+	r->trace = NULL;
+	if (err)
+		nnp_err("failed to write %s: %s", r->o.trace, strerror(-err));
+	return err;
+}
+
 static int run(struct recorder *r)
 {
-	int err = kernel_setup(r);
+	int err = kernel_setup(r), trace_err;
 
 	if (!err)
 		err = target_prepare(r);
 	if (!err)
 		err = attach_all(r);
+	if (!err && r->o.trace && (err = nnp_trace_open(r->o.trace, &r->trace)))
+		nnp_err("failed to open %s: %s", r->o.trace, strerror(-err));
 	if (err)
 		return err;
 	install_signals();
@@ -301,7 +320,10 @@ static int run(struct recorder *r)
 		nnp_launch_stop(&r->child, 2000);
 	else if (r->launched && !target_exited(r))
 		nnp_launch_stop(&r->child, 2000);
-	return err ? err : report(r);
+	if (!err)
+		err = report(r);
+	trace_err = close_trace(r);
+	return err ? err : trace_err;
 }
 
 static void cleanup(struct recorder *r)
@@ -314,24 +336,41 @@ static void cleanup(struct recorder *r)
 	}
 	if (r->pidfd >= 0)
 		close(r->pidfd);
+	close_trace(r);
 	nnp_agg_free(&r->agg);
 	nnp_counters_close(&r->counters);
-	record_opts_free(&r->o);
+}
+
+bool nnp_record_interrupted(void)
+{
+	return stop_signal != 0;
+}
+
+int nnp_record_run(const struct record_opts *o)
+{
+	struct recorder r = {.pidfd = -1, .o = *o};
+	int err;
+
+	err = nnp_features_require_record();
+	if (!err)
+		err = nnp_sys_prepare();
+	if (!err)
+		err = nnp_agg_init(&r.agg, NULL);
+	if (!err)
+		err = run(&r);
+	cleanup(&r);
+	return err;
 }
 
 int cmd_record(int argc, char **argv)
 {
-	struct recorder r = {.pidfd = -1};
+	struct record_opts o;
 	int err;
 
-	err = record_opts_parse(argc, argv, &r.o);
+	err = record_opts_parse(argc, argv, &o);
 	if (err)
 		return err == 1 ? 0 : err == 2 ? 2 : 1;
-	if (nnp_features_require_record() || nnp_sys_prepare())
-		return 1;
-	err = nnp_agg_init(&r.agg, NULL);
-	if (!err)
-		err = run(&r);
-	cleanup(&r);
+	err = nnp_record_run(&o);
+	record_opts_free(&o);
 	return err ? 1 : 0;
 }

@@ -66,6 +66,7 @@ static void note_value(struct nnp_hist *h, uint64_t v, uint64_t n)
 {
 	h->count += n;
 	h->sum += v * n;
+	h->sumsq += (double)v * (double)v * (double)n;
 	if (v < h->min)
 		h->min = v;
 	if (v > h->max)
@@ -109,6 +110,7 @@ int nnp_hist_merge(struct nnp_hist *dst, const struct nnp_hist *src)
 		return 0;
 	dst->count += src->count;
 	dst->sum += src->sum;
+	dst->sumsq += src->sumsq;
 	if (src->min < dst->min)
 		dst->min = src->min;
 	if (src->max > dst->max)
@@ -191,4 +193,15 @@ uint64_t nnp_hist_count_le(const struct nnp_hist *h, uint64_t bound)
 double nnp_hist_mean(const struct nnp_hist *h)
 {
 	return h->count ? (double)h->sum / (double)h->count : 0.0;
+}
+
+/* sumsq - sum^2/n cancels badly only when the spread is < 1e-6 of the mean: not for timings */
+double nnp_hist_stddev(const struct nnp_hist *h)
+{
+	double n = (double)h->count, sum = (double)h->sum, var;
+
+	if (h->count < 2)
+		return 0.0;
+	var = (h->sumsq - sum * sum / n) / (n - 1);
+	return var > 0 ? sqrt(var) : 0.0;
 }

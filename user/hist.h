@@ -20,6 +20,7 @@ struct nnp_hist {
 	uint64_t sum;
 	uint64_t min;
 	uint64_t max;
+	double sumsq; /* sum of squares, for the standard deviation */
 	uint32_t *rows[NNP_HIST_ROWS];
 };
 
@@ -33,5 +34,7 @@ uint64_t nnp_hist_quantile(const struct nnp_hist *h, double q);
 /* values <= bound, counting a bucket only when it lies wholly at or below bound */
 uint64_t nnp_hist_count_le(const struct nnp_hist *h, uint64_t bound);
 double nnp_hist_mean(const struct nnp_hist *h);
+/* sample standard deviation (n - 1); 0 with fewer than 2 values */
+double nnp_hist_stddev(const struct nnp_hist *h);
 
 #endif

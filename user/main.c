@@ -14,6 +14,8 @@ struct cmd {
 static const struct cmd cmds[] = {
     {"record", cmd_record, "measure every layer of a process: record [-p PID | -- CMD]"},
     {"doctor", cmd_doctor, "what this kernel supports and what nnperf falls back to"},
+    {"diff", cmd_diff, "compare two recordings layer by layer: diff A.json B.json"},
+    {"compare", cmd_compare, "run two commands alternately, diff them: compare -- A ::: B"},
 };
 
 static int usage(FILE *f)

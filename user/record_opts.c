@@ -11,7 +11,16 @@
 #include "record_opts.h"
 #include "session.h"
 
-enum { OPT_PROBE = 256, OPT_SPEC, OPT_FORMAT, OPT_USDT, OPT_RINGBUF, OPT_MAX_SITES, OPT_COUNTERS };
+enum {
+	OPT_PROBE = 256,
+	OPT_SPEC,
+	OPT_FORMAT,
+	OPT_USDT,
+	OPT_RINGBUF,
+	OPT_MAX_SITES,
+	OPT_COUNTERS,
+	OPT_TRACE,
+};
 
 static const struct option long_opts[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -24,6 +33,7 @@ static const struct option long_opts[] = {
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
 	{ "max-sites", required_argument, NULL, OPT_MAX_SITES },
 	{ "counters", required_argument, NULL, OPT_COUNTERS },
+	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -38,6 +48,8 @@ static void usage(void)
 	       "  -d, --duration SECS    stop after SECS (default: when the target exits or on "
 	       "Ctrl-C)\n"
 	       "  -o, --output FILE      write the JSON recording to FILE\n"
+	       "      --trace FILE       write a Chrome/Perfetto trace (one slice per layer "
+	       "call)\n"
 	       "      --format FMT       what to print: table (default) or json\n"
 	       "      --probe ROLE=SITE[,OPT...]  add a probe, e.g. "
 	       "layer=libfoo.so:run_layer,key=arg0\n"
@@ -197,6 +209,9 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 		return opt_duration(o, arg);
 	case 'o':
 		o->output = arg;
+		return 0;
+	case OPT_TRACE:
+		o->trace = arg;
 		return 0;
 	case 'v':
 		nnp_log_set_verbose(nnp_log_verbose() + 1);

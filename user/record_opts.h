@@ -25,6 +25,8 @@ struct record_opts {
 	struct nnp_probe_def *defs; /* --probe and --spec, in order */
 	size_t ndefs;
 	const char **runtimes; /* per def: "probe" or "spec" */
+	const char *trace;     /* --trace FILE: Chrome/Perfetto trace events */
+	bool quiet;	       /* print nothing on stdout (nnperf compare) */
 };
 
 /* 0; 1: help printed (exit 0); 2: usage error (unknown option, no target);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,7 @@ static void add_dist(struct builder *b, json_object *o, const struct nnp_hist *h
 		add_u64(b, o, "self_ns", *self_ns);
 	if (!h->count) {
 		add_null(o, "mean_ns");
+		add_null(o, "stddev_ns");
 		add_null(o, "min_ns");
 		add_null(o, "max_ns");
 		for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++)
@@ -143,6 +145,10 @@ static void add_dist(struct builder *b, json_object *o, const struct nnp_hist *h
 		return;
 	}
 	add_u64(b, o, "mean_ns", nnp_rec_mean_ns(h));
+	if (h->count > 1)
+		add_u64(b, o, "stddev_ns", (uint64_t)llround(nnp_hist_stddev(h)));
+	else
+		add_null(o, "stddev_ns");
 	add_u64(b, o, "min_ns", h->min);
 	add_u64(b, o, "max_ns", h->max);
 	for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++)

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# nnperf compare and diff on tinynet dense vs pruned: the pruned convolutions are
+# significantly faster, softmax (the same 10-element work in both) is not
+# significantly different; bad input gives one clear error line.
+source "$(dirname "$0")/lib.sh"
+require_root
+N=60
+DATA=$NNP_SRC/tests/unit/data
+
+check_diff() {
+	/usr/bin/python3 - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "nnperf.diff", d["schema"]
+assert d["a"]["runs"] == 3 and d["b"]["runs"] == 3, (d["a"]["runs"], d["b"]["runs"])
+assert d["a"]["inferences"]["count"] == 180, d["a"]["inferences"]["count"]
+al = d["alignment"]
+assert al == {"by_name": 13, "by_order": 0, "only_a": 0, "only_b": 0}, al
+rows = {r["name"]: r for r in d["layers"]}
+for conv in ("conv1", "conv2", "conv3"):
+    r = rows[conv]
+    assert r["significant"] is True and r["delta_ns"]["hi"] < 0, (conv, r["delta_ns"])
+    assert r["speedup"]["lo"] > 1.3, (conv, r["speedup"])
+    print(f"ok: {conv} {r['speedup']['est']:.2f}x faster, B-A 95% CI "
+          f"[{r['delta_ns']['lo'] / 1e3:.1f}, {r['delta_ns']['hi'] / 1e3:.1f}] us")
+inf = d["inference"]
+assert inf["significant"] and inf["speedup"]["lo"] > 1.5, inf
+print(f"ok: inference {inf['speedup']['est']:.2f}x "
+      f"[{inf['speedup']['lo']:.2f}, {inf['speedup']['hi']:.2f}]")
+top = d["contributions"][0]["name"]
+assert top in ("conv2", "conv3"), f"largest contribution from {top}"
+sm = rows["softmax"]
+print(f"softmax: B-A {sm['delta_ns']['est']:.0f} ns, 95% CI "
+      f"[{sm['delta_ns']['lo']:.0f}, {sm['delta_ns']['hi']:.0f}], significant {sm['significant']}")
+sys.exit(0 if sm["significant"] is False else 3)
+PY
+}
+
+echo "== compare --runs 3: dense ::: pruned, interleaved"
+ok=0
+for try in 1 2; do
+	rm -rf "$TMP/runs"
+	"$NNPERF" compare --runs 3 --keep "$TMP/runs" --format json -o "$TMP/diff.json" \
+		-- "$TINYNET" --model dense --iterations $N ::: "$TINYNET" --model pruned --iterations $N \
+		>"$TMP/table" || fail "compare exited $?"
+	rc=0
+	check_diff "$TMP/diff.json" || rc=$?
+	[ $rc = 0 ] && { ok=1; break; }
+	[ $rc = 3 ] || fail "diff of dense vs pruned is wrong"
+	echo "retrying ($try): softmax came out significant; this machine is noisy"
+done
+[ $ok = 1 ] || fail "softmax (identical work) significantly different twice in a row"
+grep -q "B is significantly faster" "$TMP/table" || fail "the table lacks the verdict"
+[ "$(ls "$TMP/runs" | wc -l)" = 6 ] || fail "--keep holds $(ls "$TMP/runs")"
+
+echo "== diff of two kept runs, every format"
+"$NNPERF" diff "$TMP/runs/A-1.json" "$TMP/runs/B-1.json" >"$TMP/t1" || fail "diff exited $?"
+grep -q "^conv3 " "$TMP/t1" || fail "diff table lacks conv3"
+"$NNPERF" diff --format html -o "$TMP/r.html" "$TMP/runs/A-1.json" "$TMP/runs/B-1.json" >/dev/null
+grep -q "</html>" "$TMP/r.html" || fail "no HTML report"
+"$NNPERF" diff --format json "$TMP/runs/A-1.json" "$TMP/runs/B-1.json" | /usr/bin/python3 -c \
+	'import json,sys; assert json.load(sys.stdin)["schema"] == "nnperf.diff"'
+
+echo "== bad input: one error line, exit 1"
+R=$TMP/runs/A-1.json
+expect_error "look like different models" "$NNPERF" diff "$R" "$DATA/diff_unrelated.json"
+"$NNPERF" diff --force "$R" "$DATA/diff_unrelated.json" >/dev/null || fail "--force did not diff"
+expect_error "recording_corrupt.json:4:" "$NNPERF" diff "$DATA/recording_corrupt.json" "$R"
+expect_error "recording version 2 is newer than this nnperf supports (1)" \
+	"$NNPERF" diff "$R" "$DATA/recording_v2.json"
+expect_error "not an nnperf recording" "$NNPERF" diff "$R" "$DATA/recording_wrong_schema.json"
+expect_error "command not found" "$NNPERF" compare --runs 1 -- /nonexistent/a ::: "$TINYNET"
+rc=0
+"$NNPERF" compare -- "$TINYNET" 2>"$TMP/err" || rc=$?
+[ $rc = 2 ] && grep -q "give two commands" "$TMP/err" || fail "compare without ::: exited $rc"
+rc=0
+"$NNPERF" diff "$R" 2>"$TMP/err" || rc=$?
+[ $rc = 2 ] || fail "diff with one file exited $rc, want 2"
+echo "PASS"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# nnperf diff --format html: one self-contained page that headless Chromium
+# renders (screenshot taken), with the layer names in the page, hostile names
+# escaped, and no console errors.
+source "$(dirname "$0")/lib.sh"
+require_root
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+[ -n "$CHROMIUM" ] || { echo "SKIP: no chromium (scripts/setup.sh installs it)"; exit 77; }
+
+"$NNPERF" record -o "$TMP/dense.json" -- "$TINYNET" --model dense --iterations 20 >/dev/null
+"$NNPERF" record -o "$TMP/pruned.json" -- "$TINYNET" --model pruned --iterations 20 >/dev/null
+# a runtime may name a layer anything: this one tries to inject markup
+/usr/bin/python3 - "$TMP/pruned.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for l in d["processes"][0]["layers"]:
+    if l["name"] == "pool2":
+        l["name"] = "<script>alert(1)</script><img src=x onerror=alert(2)>pool2"
+json.dump(d, open(sys.argv[1], "w"))
+PY
+"$NNPERF" diff --format html -o "$TMP/report.html" "$TMP/dense.json" "$TMP/pruned.json" >"$TMP/table" ||
+	fail "diff exited $?"
+! grep -q "<script\|<img\|https\?://[^w]" "$TMP/report.html" || fail "markup or a URL leaked into the page"
+
+chrome() {
+	timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$TMP/chr" --window-size=1280,2000 --enable-logging=stderr --v=0 "$@" \
+		"file://$TMP/report.html"
+}
+chrome --screenshot="$TMP/report.png" >/dev/null 2>"$TMP/shot.log" || fail "chromium: $(tail -3 "$TMP/shot.log")"
+[ -f "$TMP/report.png" ] || fail "no screenshot"
+size=$(stat -c %s "$TMP/report.png")
+[ "$size" -gt 30000 ] || fail "screenshot is $size bytes: nothing rendered?"
+[ "$(head -c 8 "$TMP/report.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "not a PNG"
+chrome --dump-dom >"$TMP/dom.html" 2>"$TMP/dom.log" || fail "chromium --dump-dom failed"
+for name in conv1 conv2 conv3 fc1 softmax "alert(1)"; do
+	grep -qF "$name" "$TMP/dom.html" || fail "$name is not in the rendered page"
+done
+[ "$(grep -c "<script" "$TMP/dom.html")" = 0 ] || fail "a script element made it into the DOM"
+if grep -E "Uncaught|CONSOLE|Refused to|net::ERR" "$TMP/shot.log" "$TMP/dom.log"; then
+	fail "console errors or network requests while rendering"
+fi
+[ -n "${NNP_KEEP_SCREENSHOT:-}" ] && cp "$TMP/report.png" "$NNP_KEEP_SCREENSHOT"
+echo "ok: report.html renders ($size bytes of PNG), names present, nothing injected"
+echo "PASS"

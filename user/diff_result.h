@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * `nnperf diff`: two profiles aligned layer by layer, with Welch confidence
+ * intervals, kernel signals side by side and where the inference time went.
+ * Writers: table (diff_table.c), JSON (diff_json.c), HTML (report_html.c).
+ */
+#ifndef NNP_DIFF_RESULT_H
+#define NNP_DIFF_RESULT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diff_align.h"
+#include "diff_profile.h"
+#include "stats.h"
+
+#define DIFF_CONFIDENCE 0.95
+
+/* A kernel signal present in both layers; null (not measured) on a side is n/a. */
+struct diff_kcmp {
+	const char *key;
+	bool a_null, b_null;
+	double a, b;
+	double ratio; /* b / a; NAN when n/a or a is 0 */
+};
+
+struct diff_row {
+	struct diff_pair pair;
+	double a_calls, b_calls;     /* calls per inference; NAN without inferences */
+	struct nnp_interval delta;   /* mean(B) - mean(A), ns; est NAN for one-sided rows */
+	struct nnp_interval speedup; /* mean(A) / mean(B) */
+	double contrib_ns;	     /* self time per inference, B - A (one-sided: +-its own) */
+	double share;		     /* contrib_ns / the inference difference */
+	struct diff_kcmp *kernel;
+	size_t nkernel;
+};
+
+struct diff_result {
+	const struct diff_profile *a, *b;
+	struct diff_alignment al;
+	struct diff_row *rows; /* al.n, in al's order */
+	size_t n;
+	struct nnp_interval infer_delta;   /* inference mean B - A, ns */
+	struct nnp_interval infer_speedup; /* inference mean A / B */
+	double layers_delta_ns;		   /* sum of contrib_ns */
+	double unattributed_ns;		   /* infer_delta.est - layers_delta_ns: outside layers */
+	size_t *ranked; /* rows by |contrib_ns|, largest first (finite ones only) */
+	size_t nranked;
+};
+
+/*
+ * Aligns and compares; 0, -ENOMEM, or -EINVAL with one line in err when the
+ * recordings look unrelated (unless force).
+ */
+int diff_compute(const struct diff_profile *a, const struct diff_profile *b, bool force,
+		 struct diff_result *r, char *err, size_t errlen);
+void diff_result_free(struct diff_result *r);
+
+/* a layer's display name: "conv1", or "conv1 -> conv1_fused" when the names differ */
+void diff_row_name(const struct diff_row *row, char *buf, size_t len);
+
+enum diff_format { DIFF_TABLE, DIFF_JSON, DIFF_HTML };
+
+/* parses "table", "json", "html"; 0 or -EINVAL */
+int diff_format_parse(const char *s, enum diff_format *out);
+/* 0 or -errno */
+int diff_write(FILE *f, const struct diff_result *r, enum diff_format fmt);
+int diff_write_table(FILE *f, const struct diff_result *r);
+int diff_write_json(FILE *f, const struct diff_result *r);
+int diff_write_html(FILE *f, const struct diff_result *r);
+
+#endif

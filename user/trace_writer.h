@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * `nnperf record --trace FILE`: the Chrome trace-event format (JSON object
+ * form, read by Perfetto and chrome://tracing), streamed as events arrive:
+ * one complete ("X") slice per layer call and per inference, on the thread
+ * that ran it, plus process and thread names ("M"). Memory stays bounded by
+ * the number of threads seen.
+ */
+#ifndef NNP_TRACE_WRITER_H
+#define NNP_TRACE_WRITER_H
+
+#include <stddef.h>
+
+#include "agg.h"
+
+struct nnp_trace;
+
+/* creates path and writes the header; 0 or -errno */
+int nnp_trace_open(const char *path, struct nnp_trace **out);
+/*
+ * One ring-buffer record, after nnp_agg_event has seen it: layer names and
+ * ops are the aggregator's at that moment. Bad records are skipped.
+ */
+void nnp_trace_event(struct nnp_trace *t, struct nnp_agg *a, const void *data, size_t size);
+/* finishes the JSON document and frees t; 0 or the first write error (-errno) */
+int nnp_trace_close(struct nnp_trace *t);
+
+#endif
