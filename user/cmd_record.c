@@ -303,6 +303,8 @@ static int run(struct recorder *r)
 		err = attach_all(r);
 	if (!err && r->o.trace && (err = nnp_trace_open(r->o.trace, &r->trace)))
 		nnp_err("failed to open %s: %s", r->o.trace, strerror(-err));
+	if (r->trace)
+		nnp_trace_set_offcpu(r->trace, r->feat.sched != NNP_SCHED_NONE);
 	if (err)
 		return err;
 	install_signals();

@@ -27,7 +27,13 @@ struct nnp_trace {
 	bool first; /* no event written yet: no comma before the next */
 	struct seen_thread *seen;
 	int err;
+	bool offcpu; /* off-CPU time was measured */
 };
+
+void nnp_trace_set_offcpu(struct nnp_trace *t, bool measured)
+{
+	t->offcpu = measured;
+}
 
 int nnp_trace_open(const char *path, struct nnp_trace **out)
 {
@@ -155,9 +161,20 @@ static void slice(struct nnp_trace *t, const struct nnp_event_hdr *h, const char
 	fprintf(t->f, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"args\":{", h->tgid, h->tid);
 }
 
+/* the kernel signals of one call; off-CPU time only where it was measured */
+static void ksig_args(const struct nnp_trace *t, FILE *f, const struct nnp_ksig *k)
+{
+	if (t->offcpu)
+		fprintf(f, ",\"offcpu_ns\":%" PRIu64, (uint64_t)k->offcpu_ns);
+	fprintf(f,
+		",\"runq_ns\":%" PRIu64 ",\"vcsw\":%" PRIu32 ",\"ivcsw\":%" PRIu32
+		",\"minflt\":%" PRIu32 ",\"majflt\":%" PRIu32 ",\"migrations\":%" PRIu32,
+		(uint64_t)k->runq_ns, k->vcsw, k->ivcsw, k->minflt, k->majflt, k->migrations);
+}
+
 static void layer(struct nnp_trace *t, struct nnp_agg *a, const struct nnp_layer_event *e)
 {
-	struct nnp_layer_key id = {.probe_id = e->hdr.probe_id, .key = e->key};
+	struct nnp_layer_key id = { .probe_id = e->hdr.probe_id, .key = e->key };
 	const struct nnp_probe_info *pi = nnp_agg_probe(a, e->hdr.probe_id);
 	struct nnp_proc_stats *p = nnp_agg_proc(a, e->hdr.tgid);
 	struct nnp_layer_stats *l = NULL;
@@ -174,16 +191,20 @@ static void layer(struct nnp_trace *t, struct nnp_agg *a, const struct nnp_layer
 	json_str(t->f, op);
 	fprintf(t->f,
 		",\"key\":\"0x%" PRIx64 "\",\"probe_id\":%" PRIu32 ",\"depth\":%" PRIu32
-		",\"infer_seq\":%" PRIu64 ",\"cpu\":%" PRIu32 ",\"self_ns\":%" PRIu64 "}}",
+		",\"infer_seq\":%" PRIu64 ",\"cpu\":%" PRIu32 ",\"self_ns\":%" PRIu64,
 		(uint64_t)e->key, e->hdr.probe_id, e->depth, (uint64_t)e->infer_seq, e->cpu,
 		(uint64_t)(dur > e->child_ns ? dur - e->child_ns : 0));
+	ksig_args(t, t->f, &e->k);
+	fputs("}}", t->f);
 }
 
 static void inference(struct nnp_trace *t, const struct nnp_infer_event *e)
 {
 	slice(t, &e->hdr, "inference", "inference", e->start_ns, e->end_ns);
-	fprintf(t->f, "\"infer_seq\":%" PRIu64 ",\"layers\":%" PRIu32 "}}", (uint64_t)e->infer_seq,
+	fprintf(t->f, "\"infer_seq\":%" PRIu64 ",\"layers\":%" PRIu32, (uint64_t)e->infer_seq,
 		e->layers);
+	ksig_args(t, t->f, &e->k);
+	fputs("}}", t->f);
 }
 
 void nnp_trace_event(struct nnp_trace *t, struct nnp_agg *a, const void *data, size_t size)

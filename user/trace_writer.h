@@ -9,6 +9,7 @@
 #ifndef NNP_TRACE_WRITER_H
 #define NNP_TRACE_WRITER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "agg.h"
@@ -17,6 +18,9 @@ struct nnp_trace;
 
 /* creates path and writes the header; 0 or -errno */
 int nnp_trace_open(const char *path, struct nnp_trace **out);
+/* whether off-CPU time was measured (scheduler hooks on): without it the
+ * slices carry no offcpu_ns, rather than a made-up 0 */
+void nnp_trace_set_offcpu(struct nnp_trace *t, bool measured);
 /*
  * One ring-buffer record, after nnp_agg_event has seen it: layer names and
  * ops are the aggregator's at that moment. Bad records are skipped.

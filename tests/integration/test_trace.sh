@@ -57,6 +57,19 @@ echo "== tinynet, one thread: one slice per layer call"
 validate "$TMP/t.json" $N 13
 grep -q '"name":"conv2","cat":"conv2d"' "$TMP/t.json" || fail "no conv2 slice"
 
+echo "== kernel signals as slice args: a layer that sleeps 1 ms"
+"$NNPERF" record --trace "$TMP/k.json" -- "$TINYNET" --model pruned --iterations 5 \
+	--sleep-layer relu1 --sleep-us 1000 >/dev/null
+/usr/bin/python3 - "$TMP/k.json" <<'PY'
+import json, sys
+ev = [e for e in json.load(open(sys.argv[1]))["traceEvents"] if e.get("name") == "relu1"]
+assert len(ev) == 5, len(ev)
+for e in ev:
+    a = e["args"]
+    assert a["offcpu_ns"] >= 900000 and a["vcsw"] >= 1, a
+print("ok: relu1 slices carry offcpu_ns >= 0.9 ms and a voluntary switch")
+PY
+
 echo "== two threads"
 "$NNPERF" record --trace "$TMP/t2.json" -- "$TINYNET" --model pruned --threads 2 --iterations $N >/dev/null
 validate "$TMP/t2.json" $N 13
