@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -103,10 +105,45 @@ cleanup:
 	return err;
 }
 
+/*
+ * Releasing a uprobe perf event waits for the kernel (an RCU grace period,
+ * ~100 ms here), one after another: seconds for a few dozen sites. A detached
+ * grandchild holding duplicates of every descriptor makes our own closes
+ * cheap; it exits at once, and the kernel releases the events in its exit
+ * path while we go on. Nothing stays attached once it is gone.
+ */
+static void release_in_background(void)
+{
+	pid_t child = fork(), grandchild;
+	int null;
+
+	if (child < 0)
+		return; /* then our closes pay, as they would anyway */
+	if (child > 0) {
+		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+			;
+		return;
+	}
+	grandchild = fork();
+	if (grandchild != 0)
+		_exit(0);
+	/* let no pipe reader of ours wait for this process's end */
+	null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+	}
+	setsid();
+	_exit(0);
+}
+
 void nnp_session_close(struct nnp_session *s)
 {
 	if (!s)
 		return;
+	if (s->nlinks)
+		release_in_background();
 	for (size_t i = 0; i < s->nlinks; i++)
 		bpf_link__destroy(s->links[i]);
 	free(s->links);
