@@ -14,6 +14,7 @@ struct cmd {
 static const struct cmd cmds[] = {
     {"record", cmd_record, "measure every layer of a process: record [-p PID | -- CMD]"},
     {"doctor", cmd_doctor, "what this kernel supports and what nnperf falls back to"},
+    {"export", cmd_export, "serve Prometheus metrics of inference processes: export [--all]"},
 };
 
 static int usage(FILE *f)
