@@ -141,17 +141,23 @@ static int parse_value(struct export_opts *o, int c, const char *arg)
 static int export_opts_parse(int argc, char **argv, struct export_opts *o)
 {
 	static const struct option lo[] = {
-	    {"pid", required_argument, NULL, 'p'},	 {"all", no_argument, NULL, 'a'},
-	    {"listen", required_argument, NULL, 'l'},	 {"format", required_argument, NULL, 'f'},
-	    {"interval", required_argument, NULL, 'i'}, {"max-series", required_argument, NULL, 'S'},
-	    {"model-arg", required_argument, NULL, 'M'}, {"ringbuf-size", required_argument, NULL, 'r'},
-	    {"no-bpf-stats", no_argument, NULL, 'B'},	 {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},		 {0},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"all", no_argument, NULL, 'a'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {"max-series", required_argument, NULL, 'S'},
+	    {"model-arg", required_argument, NULL, 'M'},
+	    {"ringbuf-size", required_argument, NULL, 'r'},
+	    {"no-bpf-stats", no_argument, NULL, 'B'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	int c, err;
 
-	*o = (struct export_opts){.listen = NNP_HTTP_DEFAULT_LISTEN, .interval_s = 1,
-				  .bpf_stats = true};
+	*o = (struct export_opts){
+	    .listen = NNP_HTTP_DEFAULT_LISTEN, .interval_s = 1, .bpf_stats = true};
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:al:f:i:vh", lo, NULL)) != -1) {
 		switch (c) {

@@ -12,7 +12,7 @@
 
 #include "discover.h"
 
-#define RECHECK_SCANS 30     /* a process without a runtime is examined again this often */
+#define RECHECK_SCANS 30	/* a process without a runtime is examined again this often */
 #define MAX_FILE_VERDICTS 65536 /* the cache starts over when it grows past this */
 #define PF_KTHREAD 0x00200000u
 

@@ -46,7 +46,8 @@ int nnp_proc_stat(pid_t pid, uint64_t *starttime, char *comm, size_t commlen, un
 		return -EINVAL;
 	nnp_text_copy(comm, commlen, open + 1, (size_t)(close - open - 1));
 	*flags = 0;
-	for (tok = strtok_r(close + 1, " ", &save); tok; tok = strtok_r(NULL, " ", &save), field++) {
+	for (tok = strtok_r(close + 1, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save), field++) {
 		if (field == 9)
 			*flags = (unsigned int)strtoul(tok, NULL, 10);
 		if (field == 22) {

@@ -26,8 +26,7 @@ struct nnp_http;
 /* "ADDR:PORT", "[V6ADDR]:PORT" or ":PORT" (all IPv4 addresses) into addr; 0 or -EINVAL */
 int nnp_http_parse_listen(const char *s, struct sockaddr_storage *addr, socklen_t *len);
 /* binds and starts serving; one error line and -errno on failure (-EADDRINUSE) */
-int nnp_http_start(const char *listen, nnp_http_render_fn render, void *ctx,
-		   struct nnp_http **out);
+int nnp_http_start(const char *listen, nnp_http_render_fn render, void *ctx, struct nnp_http **out);
 void nnp_http_stop(struct nnp_http *h);
 
 #endif

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <json-c/json.h>
 
@@ -24,9 +26,13 @@ static void add_u64(struct json_object *o, const char *key, uint64_t v)
 	json_object_object_add(o, key, json_object_new_uint64(v));
 }
 
+/* exact nanoseconds, without the 17 digits json-c would print for a double */
 static void add_sec(struct json_object *o, const char *key, uint64_t ns)
 {
-	json_object_object_add(o, key, json_object_new_double((double)ns / 1e9));
+	char txt[32];
+
+	snprintf(txt, sizeof(txt), "%" PRIu64 ".%09" PRIu64, ns / 1000000000u, ns % 1000000000u);
+	json_object_object_add(o, key, json_object_new_double_s((double)ns / 1e9, txt));
 }
 
 /* count, sum, p50, p99, max: enough for a dashboard without the buckets */

@@ -243,7 +243,8 @@ static void collect_garbage(struct nnp_monitor *m)
 	struct target *t, *tmp;
 
 	HASH_ITER(hh, m->targets, t, tmp) {
-		if (t->exited && (m->reports > t->exit_report || now - t->exit_ns >= m->o.forget_ns))
+		if (t->exited &&
+		    (m->reports > t->exit_report || now - t->exit_ns >= m->o.forget_ns))
 			forget(m, t);
 	}
 }
@@ -314,4 +315,5 @@ int nnp_monitor_poll(struct nnp_monitor *m, int timeout_ms)
 void nnp_monitor_reported(struct nnp_monitor *m)
 {
 	m->reports++;
+	collect_garbage(m);
 }

@@ -46,7 +46,7 @@ void nnp_monitor_close(struct nnp_monitor *m);
 int nnp_monitor_add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt);
 /* waits up to timeout_ms for events or exits and handles them; 0 or -errno */
 int nnp_monitor_poll(struct nnp_monitor *m, int timeout_ms);
-/* a report showed the current state: exited targets may now be forgotten */
+/* under the lock: a report showed the current state; exited targets are forgotten */
 void nnp_monitor_reported(struct nnp_monitor *m);
 
 void nnp_monitor_lock(struct nnp_monitor *m);

@@ -8,6 +8,7 @@
 
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
 #define HIST_SERIES (NNP_PROM_NBOUNDS + 3)
+#define LAYER_SERIES (HIST_SERIES + ARRAY_SIZE(layer_descs))
 #define PROC_LABELS 4
 #define LAYER_LABELS 6
 
@@ -90,7 +91,7 @@ static void layer_labels(const struct page_proc *pp, const struct nnp_layer_stat
 static int admit_layers(struct nnp_prom_writer *w, struct page_proc *pp)
 {
 	struct nnp_layer_stats **all;
-	size_t n, cost = HIST_SERIES + ARRAY_SIZE(layer_descs);
+	size_t n, cost = LAYER_SERIES;
 	int err = nnp_agg_sorted_layers(pp->p, &all, &n);
 
 	if (err)
@@ -124,6 +125,8 @@ static int collect(struct nnp_prom_writer *w, const struct nnp_prom_page *pg,
 		v[i].admitted = nnp_prom_reserve(w, HIST_SERIES);
 		if (v[i].admitted)
 			err = admit_layers(w, &v[i]);
+		else
+			w->dropped += HASH_COUNT(v[i].p->layers) * LAYER_SERIES;
 	}
 	*out = v;
 	*nout = n;
@@ -186,7 +189,8 @@ static void write_self_counters(struct nnp_prom_writer *w, const struct nnp_self
 {
 	for (size_t i = 0; i < ARRAY_SIZE(self_counters); i++) {
 		const struct self_desc *d = &self_counters[i];
-		uint64_t v = d->bpf ? s->bpf[d->off] : *(const uint64_t *)((const char *)s + d->off);
+		uint64_t v =
+		    d->bpf ? s->bpf[d->off] : *(const uint64_t *)((const char *)s + d->off);
 
 		nnp_prom_family(w, d->name, NNP_PROM_COUNTER, NULL, d->help);
 		nnp_prom_u64(w, d->name, "_total", NULL, 0, v);
@@ -222,8 +226,9 @@ static void write_bpf_runtime(struct nnp_prom_writer *w, const struct nnp_self_s
 	/* without kernel stats the kernel counts nothing: no series rather than zeros */
 	if (!s->bpf_stats)
 		return;
-	nnp_prom_family(w, "nnperf_bpf_run_seconds", NNP_PROM_COUNTER, "seconds",
-			"Time the kernel spent running each nnperf BPF program (kernel bpf stats).");
+	nnp_prom_family(
+	    w, "nnperf_bpf_run_seconds", NNP_PROM_COUNTER, "seconds",
+	    "Time the kernel spent running each nnperf BPF program (kernel bpf stats).");
 	for (size_t i = 0; i < s->nprogs; i++) {
 		l = (struct nnp_prom_label){"program", s->progs[i].name};
 		nnp_prom_ns(w, "nnperf_bpf_run_seconds", "_total", &l, 1, s->progs[i].run_ns);
