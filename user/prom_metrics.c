@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "prom_metrics.h"
 
@@ -12,12 +13,17 @@
 #define PROC_LABELS 4
 #define LAYER_LABELS 6
 
-/* Per-layer counters: one row per aggregator field (kernel signals go here). */
+/*
+ * Per-layer counters: one row per aggregator field (kernel signals go here).
+ * Consecutive rows with the same name are one family told apart by an extra
+ * label: {"nnperf_layer_page_faults", ..., "kind", "minor", ...}.
+ */
 struct layer_desc {
 	const char *name;
 	const char *unit;
 	const char *help;
-	bool ns; /* value in nanoseconds, written in seconds */
+	const char *xlabel, *xvalue; /* extra label, or NULL */
+	bool ns;		     /* value in nanoseconds, written in seconds */
 	uint64_t (*get)(const struct nnp_layer_stats *l);
 };
 
@@ -28,7 +34,8 @@ static uint64_t layer_self_ns(const struct nnp_layer_stats *l)
 
 static const struct layer_desc layer_descs[] = {
     {"nnperf_layer_self_seconds", "seconds",
-     "Time inside the layer minus the time in probed layers nested in it.", true, layer_self_ns},
+     "Time inside the layer minus the time in probed layers nested in it.", NULL, NULL, true,
+     layer_self_ns},
 };
 
 /* nnperf's own counters that are plain numbers */
@@ -163,25 +170,34 @@ static void write_layer_hist(struct nnp_prom_writer *w, const struct page_proc *
 	}
 }
 
+static void write_layer_row(struct nnp_prom_writer *w, const struct layer_desc *ld,
+			    const struct page_proc *v, size_t n)
+{
+	struct nnp_prom_label l[LAYER_LABELS + 1];
+	size_t nl = LAYER_LABELS + (ld->xlabel != NULL);
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < v[i].nlayers; k++) {
+			uint64_t val = ld->get(v[i].layers[k]);
+
+			layer_labels(&v[i], v[i].layers[k], l);
+			l[LAYER_LABELS] = (struct nnp_prom_label){ld->xlabel, ld->xvalue};
+			if (ld->ns)
+				nnp_prom_ns(w, ld->name, "_total", l, nl, val);
+			else
+				nnp_prom_u64(w, ld->name, "_total", l, nl, val);
+		}
+	}
+}
+
 static void write_layer_counters(struct nnp_prom_writer *w, const struct page_proc *v, size_t n)
 {
-	struct nnp_prom_label l[LAYER_LABELS];
-
 	for (size_t d = 0; d < ARRAY_SIZE(layer_descs); d++) {
 		const struct layer_desc *ld = &layer_descs[d];
 
-		nnp_prom_family(w, ld->name, NNP_PROM_COUNTER, ld->unit, ld->help);
-		for (size_t i = 0; i < n; i++) {
-			for (size_t k = 0; k < v[i].nlayers; k++) {
-				uint64_t val = ld->get(v[i].layers[k]);
-
-				layer_labels(&v[i], v[i].layers[k], l);
-				if (ld->ns)
-					nnp_prom_ns(w, ld->name, "_total", l, LAYER_LABELS, val);
-				else
-					nnp_prom_u64(w, ld->name, "_total", l, LAYER_LABELS, val);
-			}
-		}
+		if (!d || strcmp(layer_descs[d - 1].name, ld->name))
+			nnp_prom_family(w, ld->name, NNP_PROM_COUNTER, ld->unit, ld->help);
+		write_layer_row(w, ld, v, n);
 	}
 }
 
