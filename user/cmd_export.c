@@ -19,6 +19,7 @@
 #include "cmds.h"
 #include "discover.h"
 #include "features.h"
+#include "features_try.h"
 #include "http_server.h"
 #include "jsonl_write.h"
 #include "log.h"
@@ -337,14 +338,15 @@ static int loop(struct exporter *x)
 	return err;
 }
 
-/* hardware counters are a label of the page: detected once */
+/* hardware counters: detected once, by opening them (doctor's try, not its whole run) */
 static int detect_hw_pmu(void)
 {
-	struct nnp_features f;
+	struct nnp_feature f = {.name = "hardware perf events"};
 
-	if (nnp_features_detect(&f))
-		return -1;
-	return f.f[NNP_FEAT_PERF_HW].state == NNP_FEAT_YES;
+	if (nnp_feature_forced_off("pmu"))
+		return 0;
+	nnp_try_perf_hw(&f);
+	return f.state == NNP_FEAT_YES;
 }
 
 static int setup(struct exporter *x)

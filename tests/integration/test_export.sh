@@ -99,7 +99,14 @@ echo "ok: 2 layers kept, $dropped series dropped so far"
 stop_export
 
 echo "== --format json: JSON lines on stdout"
-timeout -s INT 4 "$NNPERF" export -p $TN --format json --interval 0.5 >"$TMP/lines.jsonl" ||
-	[ $? = 124 ] || fail "export --format json failed"
-$X jsonl "$TMP/lines.jsonl" $TN
+"$NNPERF" export -p $TN --format json --interval 0.5 >"$TMP/lines.jsonl" 2>>"$TMP/export.err" &
+EXP=$!
+PIDS+=($EXP)
+for _ in $(seq 100); do
+	[ "$(grep -c "\"pid\":$TN,.*\"softmax\"" "$TMP/lines.jsonl")" -ge 2 ] && break
+	sleep 0.2
+done
+kill -INT $EXP
+wait $EXP || fail "export --format json exited $? after SIGINT"
+$X jsonl "$TMP/lines.jsonl" $TN || { cut -c1-400 "$TMP/lines.jsonl"; exit 1; }
 echo "PASS"
