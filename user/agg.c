@@ -131,6 +131,16 @@ void nnp_agg_proc_exited(struct nnp_agg *a, uint32_t tgid)
 		p->exited = true;
 }
 
+void nnp_agg_proc_remove(struct nnp_agg *a, uint32_t tgid)
+{
+	struct nnp_proc_stats *p = nnp_agg_proc(a, tgid);
+
+	if (!p)
+		return;
+	HASH_DEL(a->procs, p);
+	proc_free(p);
+}
+
 /* Frees the exited process that was active least recently; false if none has exited. */
 static bool evict_one(struct nnp_agg *a)
 {

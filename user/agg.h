@@ -116,6 +116,8 @@ int nnp_agg_event(struct nnp_agg *a, const void *data, size_t size);
 int nnp_agg_set_comm(struct nnp_agg *a, uint32_t tgid, const char *comm);
 /* mark a process as exited (its stats stay) */
 void nnp_agg_proc_exited(struct nnp_agg *a, uint32_t tgid);
+/* forget a process and its stats (an exporter drops the series of exited processes) */
+void nnp_agg_proc_remove(struct nnp_agg *a, uint32_t tgid);
 struct nnp_proc_stats *nnp_agg_proc(struct nnp_agg *a, uint32_t tgid);
 /* preemptors of a process, most time first; *out is malloc'ed, caller frees */
 int nnp_agg_sorted_preemptors(const struct nnp_proc_stats *p, struct nnp_preemptor ***out,

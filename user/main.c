@@ -16,6 +16,7 @@ static const struct cmd cmds[] = {
     {"doctor", cmd_doctor, "what this kernel supports and what nnperf falls back to"},
     {"diff", cmd_diff, "compare two recordings layer by layer: diff A.json B.json"},
     {"compare", cmd_compare, "run two commands alternately, diff them: compare -- A ::: B"},
+    {"export", cmd_export, "serve Prometheus metrics of inference processes: export [--all]"},
 };
 
 static int usage(FILE *f)

@@ -20,6 +20,7 @@ struct nnp_session {
 	struct bpf_link **links;
 	size_t nlinks, cap_links;
 	uint32_t nspecs, max_specs;
+	struct nnp_spec *spec_copy; /* what each slot holds: identical specs share a slot */
 	uint32_t ringbuf_bytes;
 };
 
@@ -147,10 +148,23 @@ void nnp_session_close(struct nnp_session *s)
 	for (size_t i = 0; i < s->nlinks; i++)
 		bpf_link__destroy(s->links[i]);
 	free(s->links);
+	free(s->spec_copy);
 	ring_buffer__free(s->rb);
 	nnp_kernel_hooks_destroy(&s->hooks);
 	layer_bpf__destroy(s->skel);
 	free(s);
+}
+
+/* a monitor attaches the same definitions to process after process: the table stays bounded */
+static bool find_spec(const struct nnp_session *s, const struct nnp_spec *spec, uint32_t *idx)
+{
+	for (uint32_t i = 0; i < s->nspecs; i++) {
+		if (!memcmp(&s->spec_copy[i], spec, sizeof(*spec))) {
+			*idx = i;
+			return true;
+		}
+	}
+	return false;
 }
 
 int nnp_session_add_spec(struct nnp_session *s, const struct nnp_spec *spec, uint32_t *idx)
@@ -158,11 +172,19 @@ int nnp_session_add_spec(struct nnp_session *s, const struct nnp_spec *spec, uin
 	uint32_t i = s->nspecs;
 	int err;
 
+	if (find_spec(s, spec, idx))
+		return 0;
 	if (i >= s->max_specs)
 		return -ENOSPC;
+	if (!s->spec_copy) {
+		s->spec_copy = calloc(s->max_specs, sizeof(*s->spec_copy));
+		if (!s->spec_copy)
+			return -ENOMEM;
+	}
 	err = bpf_map__update_elem(s->skel->maps.specs, &i, sizeof(i), spec, sizeof(*spec), 0);
 	if (err)
 		return err;
+	s->spec_copy[i] = *spec;
 	s->nspecs++;
 	*idx = i;
 	return 0;
@@ -223,6 +245,49 @@ int nnp_session_add_target(struct nnp_session *s, pid_t tgid)
 size_t nnp_session_links(const struct nnp_session *s)
 {
 	return s->nlinks;
+}
+
+int nnp_session_take_links(struct nnp_session *s, size_t first, struct bpf_link ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (first > s->nlinks)
+		return -EINVAL;
+	if (first == s->nlinks)
+		return 0;
+	*out = malloc((s->nlinks - first) * sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	*n = s->nlinks - first;
+	memcpy(*out, s->links + first, *n * sizeof(**out));
+	s->nlinks = first;
+	return 0;
+}
+
+int nnp_session_fd(const struct nnp_session *s)
+{
+	return ring_buffer__epoll_fd(s->rb);
+}
+
+int nnp_session_prog_stats(const struct nnp_session *s, nnp_prog_stats_cb cb, void *ctx)
+{
+	struct bpf_program *prog;
+	int err = 0;
+
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		struct bpf_prog_info info = {0};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0)
+			continue; /* not loaded (autoload off) */
+		err = bpf_obj_get_info_by_fd(fd, &info, &len);
+		if (!err)
+			err = cb(ctx, bpf_program__name(prog), info.run_time_ns, info.run_cnt);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 int nnp_session_poll(struct nnp_session *s, int timeout_ms)

@@ -42,6 +42,19 @@ int nnp_session_attach_usdt(struct nnp_session *s, uint32_t idx, pid_t pid, cons
 			    const char *provider, const char *name);
 int nnp_session_add_target(struct nnp_session *s, pid_t tgid);
 size_t nnp_session_links(const struct nnp_session *s);
+struct bpf_link;
+/*
+ * The links attached since nnp_session_links() returned `first` leave the
+ * session: the caller owns them (bpf_link__destroy each, free *out), so one
+ * target of many can be detached when it exits. 0, -EINVAL, -ENOMEM.
+ */
+int nnp_session_take_links(struct nnp_session *s, size_t first, struct bpf_link ***out, size_t *n);
+/* pollable when events are ready: poll it, then nnp_session_drain */
+int nnp_session_fd(const struct nnp_session *s);
+/* kernel BPF statistics of each loaded program; counted only while
+ * bpf_enable_stats(BPF_STATS_RUN_TIME) is held somewhere (0 otherwise) */
+typedef int (*nnp_prog_stats_cb)(void *ctx, const char *prog, uint64_t run_ns, uint64_t run_cnt);
+int nnp_session_prog_stats(const struct nnp_session *s, nnp_prog_stats_cb cb, void *ctx);
 
 /* events go to cb; returns events consumed or -errno (-EINTR is not an error) */
 int nnp_session_poll(struct nnp_session *s, int timeout_ms);

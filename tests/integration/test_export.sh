@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# nnperf export without a Prometheus server: option and port errors, the HTTP
+# surface, discovery of a process started later, live output through promtool,
+# --max-series, JSON lines, and series of an exited process removed.
+source "$(dirname "$0")/lib.sh"
+require_root
+X="/usr/bin/python3 $NNP_SRC/tests/integration/export_check.py"
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+start_export() { # start_export ARGS...: sets EXP; waits for /healthz
+	"$NNPERF" export -v "$@" 2>>"$TMP/export.err" &
+	EXP=$!
+	PIDS+=($EXP)
+	$X wait "http://$LISTEN/healthz" '^ok' 20
+}
+stop_export() {
+	kill -TERM $EXP
+	wait $EXP || fail "export exited $? after SIGTERM"
+}
+
+echo "== usage and value errors"
+rc=0; "$NNPERF" export --bogus >/dev/null 2>&1 || rc=$?
+[ $rc = 2 ] || fail "unknown option exited $rc, want 2"
+expect_error "invalid value 'xml' for --format" "$NNPERF" export --format xml
+expect_error "invalid value '0' for --interval" "$NNPERF" export --interval 0
+expect_error "invalid --listen" "$NNPERF" export --listen nowhere
+expect_error "no such process: 4194304" "$NNPERF" export -p 4194304 --listen 127.0.0.1:0
+sleep 30 &
+PIDS+=($!)
+expect_error "process $! uses no runtime nnperf knows" "$NNPERF" export -p $! --listen 127.0.0.1:0
+
+echo "== port in use: one line, exit 1"
+PORT=$($X free-port)
+$X hold-port $PORT >"$TMP/hold" &
+PIDS+=($!)
+for _ in $(seq 50); do grep -q listening "$TMP/hold" && break; sleep 0.1; done
+expect_error "cannot listen on 127.0.0.1:$PORT: Address already in use" \
+	"$NNPERF" export --listen 127.0.0.1:$PORT
+
+echo "== discovery: a process started after export is attached"
+LISTEN=127.0.0.1:$($X free-port)
+URL=http://$LISTEN/metrics
+start_export --all --listen $LISTEN --interval 0.5
+"$TINYNET" --model dense --iterations 1000000 >/dev/null &
+TN=$!
+PIDS+=($TN)
+$X wait $URL "^nnperf_layer_duration_seconds_count\{pid=\"$TN\".*layer=\"softmax\"" 20
+grep -q "attached to process $TN (usdt)" "$TMP/export.err" || fail "no attach message for $TN"
+! grep -q "pid=\"$EXP\"" <($X http $URL GET "" /dev/stdout) || fail "nnperf exported itself"
+
+echo "== HTTP surface"
+r=$($X http $URL GET "" "$TMP/page.prom")
+[ "$r" = "200|text/plain; version=0.0.4; charset=utf-8|" ] || fail "GET /metrics: $r"
+r=$($X http $URL GET "application/openmetrics-text;version=1.0.0,text/plain;q=0.5" "$TMP/page.om")
+[ "$r" = "200|application/openmetrics-text; version=1.0.0; charset=utf-8|" ] || fail "OpenMetrics: $r"
+[ "$(tail -n1 "$TMP/page.om")" = "# EOF" ] || fail "OpenMetrics page does not end with # EOF"
+r=$($X http http://$LISTEN/healthz GET "" "$TMP/body")
+[ "$r" = "200|text/plain; charset=utf-8|" ] && [ "$(cat "$TMP/body")" = ok ] || fail "/healthz: $r"
+r=$($X http http://$LISTEN/nope GET "" "$TMP/body")
+[ "${r%%|*}" = 404 ] || fail "unknown path: $r"
+r=$($X http $URL POST "" "$TMP/body")
+[ "$r" = "405|text/plain; charset=utf-8|GET" ] || fail "POST: $r"
+for m in process_cpu_seconds_total nnperf_build_info nnperf_events_lost_total \
+	nnperf_bpf_run_seconds_total nnperf_scrape_duration_seconds nnperf_targets; do
+	grep -q "^$m" "$TMP/page.prom" || fail "page lacks $m"
+done
+n=$(grep -c "^nnperf_layer_duration_seconds_count{pid=\"$TN\"" "$TMP/page.prom")
+[ "$n" = 13 ] || fail "$n layer histograms for tinynet, want 13"
+if command -v promtool >/dev/null; then
+	promtool check metrics <"$TMP/page.prom" || fail "promtool check metrics"
+	echo "ok: promtool check metrics on a live page"
+else
+	echo "SKIP: promtool missing (Debian package prometheus): live page not linted"
+fi
+
+echo "== exited process: its series go, global counters stay"
+kill $TN; wait $TN 2>/dev/null || true
+$X wait $URL "pid=\"$TN\"" 15 gone
+$X wait $URL '^nnperf_events_lost_total [0-9]+$' 2
+stop_export
+
+echo "== --max-series: whole layers dropped and counted"
+"$TINYNET" --model dense --iterations 1000000 >/dev/null &
+TN=$!
+PIDS+=($TN)
+start_export -p $TN --listen $LISTEN --max-series 80
+$X wait $URL "^nnperf_inference_duration_seconds_count\{pid=\"$TN\"" 15
+$X http $URL GET "" "$TMP/limited.prom" >/dev/null
+n=$(grep -c "^nnperf_layer_duration_seconds_count{" "$TMP/limited.prom" || true)
+[ "$n" = 2 ] || fail "$n layers under --max-series 80, want 2 (25 + 2 * 26 series)"
+dropped=$($X value $URL '^nnperf_series_dropped_total')
+[ "$dropped" -ge $((11 * 26)) ] || fail "series dropped $dropped"
+echo "ok: 2 layers kept, $dropped series dropped so far"
+stop_export
+
+echo "== --format json: JSON lines on stdout"
+"$NNPERF" export -p $TN --format json --interval 0.5 >"$TMP/lines.jsonl" 2>>"$TMP/export.err" &
+EXP=$!
+PIDS+=($EXP)
+for _ in $(seq 100); do
+	[ "$(grep -c "\"pid\":$TN,.*\"softmax\"" "$TMP/lines.jsonl")" -ge 2 ] && break
+	sleep 0.2
+done
+kill -INT $EXP
+wait $EXP || fail "export --format json exited $? after SIGINT"
+$X jsonl "$TMP/lines.jsonl" $TN || { cut -c1-400 "$TMP/lines.jsonl"; exit 1; }
+echo "PASS"

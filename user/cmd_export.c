@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * nnperf export: a service. Attaches to the -p processes or, with --all (the
+ * default), to every process that uses a known runtime as it appears; serves
+ * GET /metrics (Prometheus text or OpenMetrics) or writes JSON lines every
+ * --interval. Runs until SIGINT/SIGTERM.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "cmds.h"
+#include "discover.h"
+#include "features.h"
+#include "features_try.h"
+#include "http_server.h"
+#include "jsonl_write.h"
+#include "log.h"
+#include "monitor.h"
+#include "procmaps.h"
+#include "prom_metrics.h"
+#include "record_opts.h"
+
+enum export_format { FMT_PROMETHEUS, FMT_JSON };
+
+struct export_opts {
+	pid_t *pids;
+	size_t npids;
+	bool all;
+	const char *listen;
+	enum export_format format;
+	double interval_s;
+	size_t max_series;
+	const char *model_flag;
+	uint32_t ringbuf_bytes;
+	bool bpf_stats;
+};
+
+struct exporter {
+	struct export_opts o;
+	struct nnp_monitor *m;
+	struct nnp_discover *disc;
+	struct nnp_http *http;
+	int stats_fd; /* held while exporting: the kernel counts BPF run time */
+	int hw_pmu;
+	uint64_t last_scrape_ns, series_dropped; /* under the monitor lock */
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static const char usage_text[] =
+    "usage: nnperf export [-p PID ... | --all] [--listen ADDR:PORT]\n"
+    "                     [--format prometheus|json] [--interval S] [--max-series N]\n"
+    "                     [--model-arg FLAG] [--ringbuf-size SIZE] [--no-bpf-stats] [-v]\n"
+    "\n"
+    "  -p, --pid PID        export this process (repeatable)\n"
+    "  -a, --all            every process that uses a known runtime, as it starts\n"
+    "                       (the default without -p)\n"
+    "  -l, --listen ADDR    serve GET /metrics and /healthz here (default " NNP_HTTP_DEFAULT_LISTEN
+    ")\n"
+    "  -f, --format F       prometheus (HTTP, default) or json (JSON lines on stdout)\n"
+    "  -i, --interval S     discovery scan and JSON line period, seconds (default 1)\n"
+    "      --max-series N   at most N process and layer series per page (0 = no limit)\n"
+    "      --model-arg FLAG model label from the argument after FLAG in the target's\n"
+    "                       command line (NNPERF_MODEL in its environment wins)\n"
+    "      --ringbuf-size S ring buffer size (default 4M)\n"
+    "      --no-bpf-stats   do not turn on the kernel's BPF run-time statistics\n"
+    "  -v, --verbose        say what is attached and detached\n";
+
+static int add_pid(struct export_opts *o, const char *arg)
+{
+	char *end;
+	long v;
+	pid_t *n;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (!*arg || *end || errno || v <= 0 || v > INT32_MAX) {
+		nnp_err("invalid pid '%s'", arg);
+		return 3;
+	}
+	n = realloc(o->pids, (o->npids + 1) * sizeof(*n));
+	if (!n)
+		return 3;
+	o->pids = n;
+	o->pids[o->npids++] = (pid_t)v;
+	return 0;
+}
+
+static int parse_value(struct export_opts *o, int c, const char *arg)
+{
+	char *end;
+
+	switch (c) {
+	case 'p':
+		return add_pid(o, arg);
+	case 'f':
+		if (!strcmp(arg, "prometheus"))
+			o->format = FMT_PROMETHEUS;
+		else if (!strcmp(arg, "json"))
+			o->format = FMT_JSON;
+		else
+			break;
+		return 0;
+	case 'i':
+		o->interval_s = strtod(arg, &end);
+		if (*arg && !*end && isfinite(o->interval_s) && o->interval_s >= 0.05 &&
+		    o->interval_s <= 3600)
+			return 0;
+		break;
+	case 'S':
+		errno = 0;
+		o->max_series = strtoull(arg, &end, 10);
+		if (*arg && !*end && !errno && arg[0] != '-')
+			return 0;
+		break;
+	case 'r':
+		if (!parse_size(arg, &o->ringbuf_bytes))
+			return 0;
+		break;
+	}
+	nnp_err("invalid value '%s' for %s", arg,
+		c == 'f'   ? "--format (want prometheus or json)"
+		: c == 'i' ? "--interval (seconds, 0.05 to 3600)"
+		: c == 'S' ? "--max-series"
+			   : "--ringbuf-size");
+	return 3;
+}
+
+static int export_opts_parse(int argc, char **argv, struct export_opts *o)
+{
+	static const struct option lo[] = {
+	    {"pid", required_argument, NULL, 'p'},
+	    {"all", no_argument, NULL, 'a'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {"max-series", required_argument, NULL, 'S'},
+	    {"model-arg", required_argument, NULL, 'M'},
+	    {"ringbuf-size", required_argument, NULL, 'r'},
+	    {"no-bpf-stats", no_argument, NULL, 'B'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	int c, err;
+
+	*o = (struct export_opts){
+	    .listen = NNP_HTTP_DEFAULT_LISTEN, .interval_s = 1, .bpf_stats = true};
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:al:f:i:vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			o->all = true;
+			break;
+		case 'l':
+			o->listen = optarg;
+			break;
+		case 'M':
+			o->model_flag = optarg;
+			break;
+		case 'B':
+			o->bpf_stats = false;
+			break;
+		case 'v':
+			nnp_log_set_verbose(nnp_log_verbose() + 1);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 1;
+		case '?':
+			fputs(usage_text, stderr);
+			return 2;
+		default:
+			err = parse_value(o, c, optarg);
+			if (err)
+				return err;
+		}
+	}
+	if (optind < argc) {
+		nnp_err("unexpected argument '%s' (try 'nnperf export --help')", argv[optind]);
+		return 2;
+	}
+	if (!o->npids)
+		o->all = true;
+	return 0;
+}
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* under the monitor lock */
+static int self_stats(struct exporter *x, struct nnp_self_stats *s, struct nnp_prog_stat *progs)
+{
+	*s = (struct nnp_self_stats){.version = NNPERF_VERSION,
+				     .bpf_stats = x->stats_fd >= 0,
+				     .hw_pmu = x->hw_pmu,
+				     .last_scrape_ns = x->last_scrape_ns,
+				     .series_dropped = x->series_dropped};
+	return nnp_monitor_self_stats(x->m, s, progs, NNP_MONITOR_MAX_PROGS);
+}
+
+static int render(void *ctx, const char *accept, char **body, size_t *len, const char **ctype)
+{
+	struct nnp_prog_stat progs[NNP_MONITOR_MAX_PROGS];
+	enum nnp_prom_format fmt = nnp_prom_negotiate(accept);
+	struct exporter *x = ctx;
+	struct nnp_self_stats s;
+	struct nnp_prom_page pg;
+	uint64_t t0 = now_ns(CLOCK_MONOTONIC);
+	FILE *f = open_memstream(body, len);
+	int err;
+
+	if (!f)
+		return -errno;
+	nnp_monitor_lock(x->m);
+	self_stats(x, &s, progs);
+	pg = (struct nnp_prom_page){.agg = nnp_monitor_agg(x->m),
+				    .labels = nnp_monitor_labels,
+				    .labels_ctx = x->m,
+				    .self = &s,
+				    .max_series = x->o.max_series};
+	err = nnp_prom_render(f, fmt, &pg);
+	x->series_dropped = s.series_dropped;
+	nnp_monitor_reported(x->m);
+	x->last_scrape_ns = now_ns(CLOCK_MONOTONIC) - t0;
+	nnp_monitor_unlock(x->m);
+	if (fclose(f) && !err)
+		err = -errno;
+	*ctype = nnp_prom_content_type(fmt);
+	return err;
+}
+
+static int write_json(struct exporter *x)
+{
+	struct nnp_prog_stat progs[NNP_MONITOR_MAX_PROGS];
+	struct nnp_self_stats s;
+	int err;
+
+	nnp_monitor_lock(x->m);
+	self_stats(x, &s, progs);
+	err = nnp_jsonl_write(stdout, nnp_monitor_agg(x->m), nnp_monitor_labels, x->m, &s,
+			      now_ns(CLOCK_REALTIME));
+	nnp_monitor_reported(x->m);
+	nnp_monitor_unlock(x->m);
+	if (err)
+		nnp_err("failed to write JSON lines: %s", strerror(-err));
+	return err;
+}
+
+static int on_found(void *ctx, pid_t pid, const struct nnp_runtime *rt)
+{
+	struct exporter *x = ctx;
+	int err = nnp_monitor_add(x->m, pid, rt);
+
+	if (err && err != -EEXIST)
+		nnp_info("not attached to process %d: %s", (int)pid, strerror(-err));
+	return err == -EEXIST ? 0 : err;
+}
+
+static int attach_pids(struct exporter *x)
+{
+	const struct nnp_runtime *rt;
+	int err;
+
+	for (size_t i = 0; i < x->o.npids; i++) {
+		pid_t pid = x->o.pids[i];
+
+		if (nnp_proc_exists(pid)) {
+			nnp_err("no such process: %d", (int)pid);
+			return -ESRCH;
+		}
+		err = nnp_discover_runtime(x->disc, pid, &rt);
+		if (err == -ENOENT)
+			nnp_err("process %d uses no runtime nnperf knows (no nnperf USDT markers)",
+				(int)pid);
+		if (!err)
+			err = nnp_monitor_add(x->m, pid, rt);
+		if (err && err != -EEXIST && err != -ENOENT)
+			nnp_err("failed to attach to process %d: %s", (int)pid, strerror(-err));
+		if (err && err != -EEXIST)
+			return err;
+	}
+	return 0;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_signal};
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int loop(struct exporter *x)
+{
+	uint64_t period = (uint64_t)(x->o.interval_s * 1e9), next = now_ns(CLOCK_MONOTONIC);
+	int err = 0;
+
+	while (!stop_signal && !err) {
+		uint64_t now = now_ns(CLOCK_MONOTONIC);
+
+		if (now >= next) {
+			next = now + period;
+			if (x->o.all)
+				err = nnp_discover_scan(x->disc, on_found, x);
+			if (!err && x->o.format == FMT_JSON)
+				err = write_json(x);
+			if (err)
+				break;
+			now = now_ns(CLOCK_MONOTONIC);
+		}
+		err = nnp_monitor_poll(x->m, next > now ? (int)((next - now) / 1000000) + 1 : 0);
+		if (err)
+			nnp_err("failed to read events: %s", strerror(-err));
+	}
+	if (stop_signal)
+		nnp_info("stopped by signal %d", (int)stop_signal);
+	return err;
+}
+
+/* hardware counters: detected once, by opening them (doctor's try, not its whole run) */
+static int detect_hw_pmu(void)
+{
+	struct nnp_feature f = {.name = "hardware perf events"};
+
+	if (nnp_feature_forced_off("pmu"))
+		return 0;
+	nnp_try_perf_hw(&f);
+	return f.state == NNP_FEAT_YES;
+}
+
+static int setup(struct exporter *x)
+{
+	struct nnp_monitor_opts mo = {.session = {.ringbuf_bytes = x->o.ringbuf_bytes},
+				      .model_flag = x->o.model_flag};
+	int err;
+
+	x->hw_pmu = detect_hw_pmu();
+	if (x->o.bpf_stats) {
+		x->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (x->stats_fd < 0)
+			nnp_info("kernel BPF statistics unavailable: %s", strerror(errno));
+	}
+	err = nnp_discover_new(&x->disc);
+	if (!err)
+		err = nnp_monitor_open(&mo, &x->m);
+	if (err)
+		return err;
+	if (x->o.format == FMT_PROMETHEUS) {
+		err = nnp_http_start(x->o.listen, render, x, &x->http);
+		if (err)
+			return err;
+	}
+	return attach_pids(x);
+}
+
+int cmd_export(int argc, char **argv)
+{
+	struct exporter x = {.stats_fd = -1};
+	int err = export_opts_parse(argc, argv, &x.o);
+
+	if (err) {
+		free(x.o.pids);
+		return err == 1 ? 0 : err == 2 ? 2 : 1;
+	}
+	if (nnp_features_require_record() || nnp_sys_prepare()) {
+		free(x.o.pids);
+		return 1;
+	}
+	install_signals();
+	err = setup(&x);
+	if (!err) {
+		if (x.http)
+			nnp_info("serving http://%s/metrics", x.o.listen);
+		err = loop(&x);
+	}
+	nnp_http_stop(x.http);
+	nnp_monitor_close(x.m);
+	nnp_discover_free(x.disc);
+	if (x.stats_fd >= 0)
+		close(x.stats_fd);
+	free(x.o.pids);
+	return err ? 1 : 0;
+}

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <uthash.h>
+
+#include "launch.h"
+#include "log.h"
+#include "monitor.h"
+#include "probes.h"
+#include "procmaps.h"
+
+#define DEFAULT_FORGET_NS (30ull * 1000000000ull)
+
+struct target {
+	pid_t pid;
+	int pidfd; /* -1: pidfd_open is missing, exits are found with kill(pid, 0) */
+	const struct nnp_runtime *rt;
+	char model[128];
+	struct bpf_link **links;
+	size_t nlinks;
+	bool exited;
+	uint64_t exit_ns;     /* CLOCK_MONOTONIC */
+	uint64_t exit_report; /* reports made before it exited */
+	UT_hash_handle hh;
+};
+
+struct nnp_monitor {
+	struct nnp_monitor_opts o;
+	pthread_mutex_t mu;
+	struct nnp_session *s;
+	struct nnp_agg agg;
+	struct target *targets; /* uthash by pid */
+	uint64_t reports;
+	struct nnp_monitor_counts c;
+	struct pollfd *pfds;
+	struct target **pfd_target; /* target of pfds[i], NULL for the ring buffer */
+	size_t cap;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct nnp_monitor *m = ctx;
+
+	nnp_agg_event(&m->agg, data, size);
+	return 0;
+}
+
+int nnp_monitor_open(const struct nnp_monitor_opts *o, struct nnp_monitor **out)
+{
+	struct nnp_monitor *m = calloc(1, sizeof(*m));
+	int err;
+
+	if (!m)
+		return -ENOMEM;
+	m->o = *o;
+	if (!m->o.forget_ns)
+		m->o.forget_ns = DEFAULT_FORGET_NS;
+	pthread_mutex_init(&m->mu, NULL);
+	err = nnp_agg_init(&m->agg, &o->agg);
+	if (!err)
+		err = nnp_session_open(&o->session, on_event, m, &m->s);
+	if (err) {
+		nnp_monitor_close(m);
+		return err;
+	}
+	*out = m;
+	return 0;
+}
+
+static void detach(struct target *t)
+{
+	for (size_t i = 0; i < t->nlinks; i++)
+		bpf_link__destroy(t->links[i]);
+	free(t->links);
+	t->links = NULL;
+	t->nlinks = 0;
+	if (t->pidfd >= 0)
+		close(t->pidfd);
+	t->pidfd = -1;
+}
+
+static void forget(struct nnp_monitor *m, struct target *t)
+{
+	detach(t);
+	nnp_agg_proc_remove(&m->agg, (uint32_t)t->pid);
+	HASH_DEL(m->targets, t);
+	free(t);
+}
+
+void nnp_monitor_close(struct nnp_monitor *m)
+{
+	struct target *t, *tmp;
+
+	if (!m)
+		return;
+	HASH_ITER(hh, m->targets, t, tmp)
+		forget(m, t);
+	nnp_session_close(m->s);
+	nnp_agg_free(&m->agg);
+	pthread_mutex_destroy(&m->mu);
+	free(m->pfds);
+	free(m->pfd_target);
+	free(m);
+}
+
+void nnp_monitor_lock(struct nnp_monitor *m)
+{
+	pthread_mutex_lock(&m->mu);
+}
+
+void nnp_monitor_unlock(struct nnp_monitor *m)
+{
+	pthread_mutex_unlock(&m->mu);
+}
+
+const struct nnp_agg *nnp_monitor_agg(const struct nnp_monitor *m)
+{
+	return &m->agg;
+}
+
+struct nnp_session *nnp_monitor_session(struct nnp_monitor *m)
+{
+	return m->s;
+}
+
+struct nnp_monitor_counts nnp_monitor_counts(const struct nnp_monitor *m)
+{
+	return m->c;
+}
+
+bool nnp_monitor_labels(void *ctx, uint32_t tgid, struct nnp_proc_labels *out)
+{
+	struct nnp_monitor *m = ctx;
+	pid_t pid = (pid_t)tgid;
+	struct target *t;
+
+	HASH_FIND(hh, m->targets, &pid, sizeof(pid), t);
+	if (!t)
+		return false;
+	out->runtime = t->rt->name;
+	out->model = t->model;
+	return true;
+}
+
+/* the planner attaches; the links it made become the target's own */
+static int attach(struct nnp_monitor *m, struct target *t)
+{
+	struct nnp_target nt = {.pid = t->pid};
+	size_t first = nnp_session_links(m->s);
+	struct nnp_planner *plan;
+	int n, err;
+
+	err = nnp_planner_new(m->s, &m->agg, &nt, &plan);
+	if (err)
+		return err;
+	n = t->rt->attach(plan);
+	nnp_planner_free(plan);
+	err = nnp_session_take_links(m->s, first, &t->links, &t->nlinks);
+	if (err)
+		return err;
+	return n < 0 ? n : n == 0 ? -ENOENT : 0;
+}
+
+static int add_locked(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt)
+{
+	struct target *t;
+	int err;
+
+	HASH_FIND(hh, m->targets, &pid, sizeof(pid), t);
+	if (t && !t->exited)
+		return -EEXIST;
+	if (t)
+		forget(m, t); /* the pid was reused before its old stats were reported */
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->pid = pid;
+	t->rt = rt;
+	t->pidfd = nnp_pidfd_open(pid);
+	err = t->pidfd == -ESRCH ? -ESRCH : 0;
+	if (t->pidfd < 0)
+		t->pidfd = -1;
+	if (!err && nnp_proc_model(pid, m->o.model_flag, t->model, sizeof(t->model)))
+		snprintf(t->model, sizeof(t->model), "unknown");
+	if (!err)
+		err = attach(m, t);
+	if (err) {
+		detach(t);
+		free(t);
+		return err;
+	}
+	HASH_ADD(hh, m->targets, pid, sizeof(t->pid), t);
+	return 0;
+}
+
+int nnp_monitor_add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt)
+{
+	int err;
+
+	nnp_monitor_lock(m);
+	err = add_locked(m, pid, rt);
+	if (!err) {
+		m->c.attaches++;
+		m->c.targets++;
+		nnp_info("attached to process %d (%s)", (int)pid, rt->name);
+	} else if (err != -EEXIST && err != -ENOENT) {
+		m->c.attach_failures++;
+	}
+	nnp_monitor_unlock(m);
+	return err;
+}
+
+/* its links go first, so that the drain that follows sees its last events */
+static void target_exited(struct nnp_monitor *m, struct target *t)
+{
+	detach(t);
+	nnp_session_drain(m->s);
+	nnp_agg_proc_exited(&m->agg, (uint32_t)t->pid);
+	t->exited = true;
+	t->exit_ns = mono_ns();
+	t->exit_report = m->reports;
+	m->c.targets--;
+	nnp_info("process %d exited", (int)t->pid);
+}
+
+static void collect_garbage(struct nnp_monitor *m)
+{
+	uint64_t now = mono_ns();
+	struct target *t, *tmp;
+
+	HASH_ITER(hh, m->targets, t, tmp) {
+		if (t->exited &&
+		    (m->reports > t->exit_report || now - t->exit_ns >= m->o.forget_ns))
+			forget(m, t);
+	}
+}
+
+static int build_pollfds(struct nnp_monitor *m, size_t *n)
+{
+	size_t need = HASH_COUNT(m->targets) + 1, i = 1;
+	struct target *t, *tmp;
+
+	if (need > m->cap) {
+		struct pollfd *p = realloc(m->pfds, need * sizeof(*p));
+		struct target **pt;
+
+		if (!p)
+			return -ENOMEM;
+		m->pfds = p;
+		pt = realloc(m->pfd_target, need * sizeof(*pt));
+		if (!pt)
+			return -ENOMEM;
+		m->pfd_target = pt;
+		m->cap = need;
+	}
+	m->pfds[0] = (struct pollfd){.fd = nnp_session_fd(m->s), .events = POLLIN};
+	m->pfd_target[0] = NULL;
+	HASH_ITER(hh, m->targets, t, tmp) {
+		if (t->exited || t->pidfd < 0)
+			continue;
+		m->pfds[i] = (struct pollfd){.fd = t->pidfd, .events = POLLIN};
+		m->pfd_target[i++] = t;
+	}
+	*n = i;
+	return 0;
+}
+
+static void check_exits(struct nnp_monitor *m, size_t n)
+{
+	struct target *t, *tmp;
+
+	for (size_t i = 1; i < n; i++)
+		if (m->pfds[i].revents)
+			target_exited(m, m->pfd_target[i]);
+	HASH_ITER(hh, m->targets, t, tmp) {
+		if (!t->exited && t->pidfd < 0 && nnp_proc_exists(t->pid))
+			target_exited(m, t);
+	}
+}
+
+int nnp_monitor_poll(struct nnp_monitor *m, int timeout_ms)
+{
+	size_t n;
+	int err = build_pollfds(m, &n), r;
+
+	if (err)
+		return err;
+	r = poll(m->pfds, n, timeout_ms);
+	if (r < 0 && errno != EINTR)
+		return -errno;
+	nnp_monitor_lock(m);
+	r = nnp_session_drain(m->s);
+	if (r >= 0) {
+		check_exits(m, n);
+		collect_garbage(m);
+	}
+	nnp_monitor_unlock(m);
+	return r < 0 ? r : 0;
+}
+
+void nnp_monitor_reported(struct nnp_monitor *m)
+{
+	m->reports++;
+	collect_garbage(m);
+}

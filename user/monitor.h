@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Many target processes, one BPF session, one aggregator. Each target is
+ * attached through its own planner and owns the links it attached (taken out
+ * of the session), so it is detached alone when its pidfd says it exited.
+ * An exited target's stats stay until one report (a /metrics page, a JSON
+ * line) has shown them, or forget_ns has passed, then they are removed.
+ *
+ * Threads: one thread drives the monitor (add, poll); others may read the
+ * aggregator and the target labels between nnp_monitor_lock/unlock.
+ */
+#ifndef NNP_MONITOR_H
+#define NNP_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "agg.h"
+#include "discover.h"
+#include "prom_metrics.h"
+#include "session.h"
+
+struct nnp_monitor_opts {
+	struct nnp_session_opts session;
+	struct nnp_agg_opts agg;
+	const char *model_flag; /* nnp_proc_model's flag, may be NULL */
+	uint64_t forget_ns;	/* 0 = 30 s */
+};
+
+struct nnp_monitor_counts {
+	uint64_t targets;	  /* attached now (exited ones not yet forgotten excluded) */
+	uint64_t attaches;	  /* since open */
+	uint64_t attach_failures; /* since open */
+};
+
+struct nnp_monitor;
+
+int nnp_monitor_open(const struct nnp_monitor_opts *o, struct nnp_monitor **out);
+void nnp_monitor_close(struct nnp_monitor *m);
+/*
+ * Attaches runtime rt's probes to pid. 0; -EEXIST if already a target;
+ * -ENOENT when rt found nothing to attach; -errno (counted as a failure).
+ */
+int nnp_monitor_add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt);
+/* waits up to timeout_ms for events or exits and handles them; 0 or -errno */
+int nnp_monitor_poll(struct nnp_monitor *m, int timeout_ms);
+/* under the lock: a report showed the current state; exited targets are forgotten */
+void nnp_monitor_reported(struct nnp_monitor *m);
+
+void nnp_monitor_lock(struct nnp_monitor *m);
+void nnp_monitor_unlock(struct nnp_monitor *m);
+/* under the lock */
+const struct nnp_agg *nnp_monitor_agg(const struct nnp_monitor *m);
+struct nnp_session *nnp_monitor_session(struct nnp_monitor *m);
+/* nnp_proc_labels_fn over the monitor's targets (ctx = the monitor) */
+bool nnp_monitor_labels(void *m, uint32_t tgid, struct nnp_proc_labels *out);
+struct nnp_monitor_counts nnp_monitor_counts(const struct nnp_monitor *m);
+/*
+ * Under the lock: fills s->bpf, targets/attaches/failures, cpu_ns and, when
+ * s->bpf_stats is set, s->progs (up to max entries of progs). Other fields
+ * are the caller's. 0 or -errno.
+ */
+#define NNP_MONITOR_MAX_PROGS 32
+int nnp_monitor_self_stats(struct nnp_monitor *m, struct nnp_self_stats *s,
+			   struct nnp_prog_stat *progs, size_t max);
+
+#endif

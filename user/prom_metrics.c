@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prom_metrics.h"
+
+#define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
+#define HIST_SERIES (NNP_PROM_NBOUNDS + 3)
+#define LAYER_SERIES (HIST_SERIES + ARRAY_SIZE(layer_descs))
+#define PROC_LABELS 4
+#define LAYER_LABELS 6
+
+/*
+ * Per-layer counters: one row per aggregator field (kernel signals go here).
+ * Consecutive rows with the same name are one family told apart by an extra
+ * label: {"nnperf_layer_page_faults", ..., "kind", "minor", ...}.
+ */
+struct layer_desc {
+	const char *name;
+	const char *unit;
+	const char *help;
+	const char *xlabel, *xvalue; /* extra label, or NULL */
+	bool ns;		     /* value in nanoseconds, written in seconds */
+	uint64_t (*get)(const struct nnp_layer_stats *l);
+};
+
+static uint64_t layer_self_ns(const struct nnp_layer_stats *l)
+{
+	return l->self_ns;
+}
+
+static const struct layer_desc layer_descs[] = {
+    {"nnperf_layer_self_seconds", "seconds",
+     "Time inside the layer minus the time in probed layers nested in it.", NULL, NULL, true,
+     layer_self_ns},
+};
+
+/* nnperf's own counters that are plain numbers */
+struct self_desc {
+	const char *name;
+	const char *help;
+	size_t off; /* into struct nnp_self_stats, or bpf[] index when bpf is set */
+	bool bpf;
+};
+
+#define SELF(f) offsetof(struct nnp_self_stats, f)
+static const struct self_desc self_counters[] = {
+    {"nnperf_events_lost", "Events dropped in the kernel because the ring buffer was full.",
+     NNP_STAT_LOST, true},
+    {"nnperf_probe_hits", "Runs of nnperf's probe programs.", NNP_STAT_HITS, true},
+    {"nnperf_unmatched_ends", "Layer or inference ends that had no matching begin.",
+     NNP_STAT_UNMATCHED, true},
+    {"nnperf_nesting_overflows", "Layer begins nested deeper than nnperf tracks.",
+     NNP_STAT_OVERFLOW, true},
+    {"nnperf_fetch_errors", "Reads of a layer key or name from the target that failed.",
+     NNP_STAT_FETCH_ERR, true},
+    {"nnperf_attaches", "Processes attached since nnperf started.", SELF(attaches), false},
+    {"nnperf_attach_failures", "Processes nnperf failed to attach to.", SELF(attach_failures),
+     false},
+};
+
+struct page_proc {
+	const struct nnp_proc_stats *p;
+	struct nnp_proc_labels pl;
+	char pid[16];
+	struct nnp_layer_stats **layers; /* admitted, first-seen order */
+	size_t nlayers;
+	bool admitted; /* its series fit in the budget */
+};
+
+static int cmp_tgid(const void *x, const void *y)
+{
+	const struct page_proc *a = x, *b = y;
+
+	return a->p->tgid < b->p->tgid ? -1 : a->p->tgid > b->p->tgid;
+}
+
+static void proc_labels(const struct page_proc *pp, struct nnp_prom_label *l)
+{
+	l[0] = (struct nnp_prom_label){"pid", pp->pid};
+	l[1] = (struct nnp_prom_label){"comm", pp->p->comm};
+	l[2] = (struct nnp_prom_label){"runtime", pp->pl.runtime ? pp->pl.runtime : ""};
+	l[3] = (struct nnp_prom_label){"model", pp->pl.model ? pp->pl.model : ""};
+}
+
+static void layer_labels(const struct page_proc *pp, const struct nnp_layer_stats *ls,
+			 struct nnp_prom_label *l)
+{
+	proc_labels(pp, l);
+	l[4] = (struct nnp_prom_label){"layer", ls->name};
+	l[5] = (struct nnp_prom_label){"op", ls->op};
+}
+
+/* Which layers fit in the series budget: whole layers only, in first-seen order. */
+static int admit_layers(struct nnp_prom_writer *w, struct page_proc *pp)
+{
+	struct nnp_layer_stats **all;
+	size_t n, cost = LAYER_SERIES;
+	int err = nnp_agg_sorted_layers(pp->p, &all, &n);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++)
+		if (nnp_prom_reserve(w, cost))
+			all[pp->nlayers++] = all[i];
+	pp->layers = all;
+	return 0;
+}
+
+static int collect(struct nnp_prom_writer *w, const struct nnp_prom_page *pg,
+		   struct page_proc **out, size_t *nout)
+{
+	size_t n = 0, cap = HASH_COUNT(pg->agg->procs);
+	struct page_proc *v = calloc(cap ? cap : 1, sizeof(*v));
+	int err = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (const struct nnp_proc_stats *p = pg->agg->procs; p; p = p->hh.next) {
+		v[n] = (struct page_proc){.p = p};
+		if (pg->labels && !pg->labels(pg->labels_ctx, p->tgid, &v[n].pl))
+			continue;
+		snprintf(v[n].pid, sizeof(v[n].pid), "%u", p->tgid);
+		n++;
+	}
+	qsort(v, n, sizeof(*v), cmp_tgid);
+	for (size_t i = 0; i < n && !err; i++) {
+		/* a process that does not fit loses its layers too */
+		v[i].admitted = nnp_prom_reserve(w, HIST_SERIES);
+		if (v[i].admitted)
+			err = admit_layers(w, &v[i]);
+		else
+			w->dropped += HASH_COUNT(v[i].p->layers) * LAYER_SERIES;
+	}
+	*out = v;
+	*nout = n;
+	return err;
+}
+
+static void write_infer(struct nnp_prom_writer *w, const struct page_proc *v, size_t n)
+{
+	struct nnp_prom_label l[PROC_LABELS];
+
+	nnp_prom_family(w, "nnperf_inference_duration_seconds", NNP_PROM_HISTOGRAM, "seconds",
+			"Duration of each inference (outermost begin to end on one thread).");
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].admitted)
+			continue;
+		proc_labels(&v[i], l);
+		nnp_prom_histogram(w, "nnperf_inference_duration_seconds", l, PROC_LABELS,
+				   &v[i].p->infer);
+	}
+}
+
+static void write_layer_hist(struct nnp_prom_writer *w, const struct page_proc *v, size_t n)
+{
+	struct nnp_prom_label l[LAYER_LABELS];
+
+	nnp_prom_family(w, "nnperf_layer_duration_seconds", NNP_PROM_HISTOGRAM, "seconds",
+			"Duration of each execution of a layer, nested probed layers included.");
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < v[i].nlayers; k++) {
+			layer_labels(&v[i], v[i].layers[k], l);
+			nnp_prom_histogram(w, "nnperf_layer_duration_seconds", l, LAYER_LABELS,
+					   &v[i].layers[k]->hist);
+		}
+	}
+}
+
+static void write_layer_row(struct nnp_prom_writer *w, const struct layer_desc *ld,
+			    const struct page_proc *v, size_t n)
+{
+	struct nnp_prom_label l[LAYER_LABELS + 1];
+	size_t nl = LAYER_LABELS + (ld->xlabel != NULL);
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < v[i].nlayers; k++) {
+			uint64_t val = ld->get(v[i].layers[k]);
+
+			layer_labels(&v[i], v[i].layers[k], l);
+			l[LAYER_LABELS] = (struct nnp_prom_label){ld->xlabel, ld->xvalue};
+			if (ld->ns)
+				nnp_prom_ns(w, ld->name, "_total", l, nl, val);
+			else
+				nnp_prom_u64(w, ld->name, "_total", l, nl, val);
+		}
+	}
+}
+
+static void write_layer_counters(struct nnp_prom_writer *w, const struct page_proc *v, size_t n)
+{
+	for (size_t d = 0; d < ARRAY_SIZE(layer_descs); d++) {
+		const struct layer_desc *ld = &layer_descs[d];
+
+		if (!d || strcmp(layer_descs[d - 1].name, ld->name))
+			nnp_prom_family(w, ld->name, NNP_PROM_COUNTER, ld->unit, ld->help);
+		write_layer_row(w, ld, v, n);
+	}
+}
+
+static void write_self_counters(struct nnp_prom_writer *w, const struct nnp_self_stats *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(self_counters); i++) {
+		const struct self_desc *d = &self_counters[i];
+		uint64_t v =
+		    d->bpf ? s->bpf[d->off] : *(const uint64_t *)((const char *)s + d->off);
+
+		nnp_prom_family(w, d->name, NNP_PROM_COUNTER, NULL, d->help);
+		nnp_prom_u64(w, d->name, "_total", NULL, 0, v);
+	}
+}
+
+static void write_agg_counters(struct nnp_prom_writer *w, const struct nnp_agg *a)
+{
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} rows[] = {
+	    {"nnperf_events", "Ring-buffer records read.", offsetof(struct nnp_agg, events)},
+	    {"nnperf_bad_events", "Ring-buffer records too short or of unknown type.",
+	     offsetof(struct nnp_agg, bad_events)},
+	    {"nnperf_layers_dropped", "Layer executions not kept: the per-process layer limit.",
+	     offsetof(struct nnp_agg, dropped_layers)},
+	    {"nnperf_processes_evicted", "Exited processes dropped for the process limit.",
+	     offsetof(struct nnp_agg, evicted_procs)},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		nnp_prom_family(w, rows[i].name, NNP_PROM_COUNTER, NULL, rows[i].help);
+		nnp_prom_u64(w, rows[i].name, "_total", NULL, 0,
+			     *(const uint64_t *)((const char *)a + rows[i].off));
+	}
+}
+
+static void write_bpf_runtime(struct nnp_prom_writer *w, const struct nnp_self_stats *s)
+{
+	struct nnp_prom_label l;
+
+	/* without kernel stats the kernel counts nothing: no series rather than zeros */
+	if (!s->bpf_stats)
+		return;
+	nnp_prom_family(
+	    w, "nnperf_bpf_run_seconds", NNP_PROM_COUNTER, "seconds",
+	    "Time the kernel spent running each nnperf BPF program (kernel bpf stats).");
+	for (size_t i = 0; i < s->nprogs; i++) {
+		l = (struct nnp_prom_label){"program", s->progs[i].name};
+		nnp_prom_ns(w, "nnperf_bpf_run_seconds", "_total", &l, 1, s->progs[i].run_ns);
+	}
+	nnp_prom_family(w, "nnperf_bpf_runs", NNP_PROM_COUNTER, NULL,
+			"Runs of each nnperf BPF program (kernel bpf stats).");
+	for (size_t i = 0; i < s->nprogs; i++) {
+		l = (struct nnp_prom_label){"program", s->progs[i].name};
+		nnp_prom_u64(w, "nnperf_bpf_runs", "_total", &l, 1, s->progs[i].run_cnt);
+	}
+}
+
+static void write_features(struct nnp_prom_writer *w, const struct nnp_self_stats *s)
+{
+	struct nnp_prom_label l[] = {{"feature", "hw_pmu"}, {"feature", "bpf_stats"}};
+
+	nnp_prom_family(w, "nnperf_feature_available", NNP_PROM_GAUGE, NULL,
+			"1 if this host gives nnperf the feature, 0 if not.");
+	if (s->hw_pmu >= 0)
+		nnp_prom_u64(w, "nnperf_feature_available", NULL, &l[0], 1, s->hw_pmu > 0);
+	nnp_prom_u64(w, "nnperf_feature_available", NULL, &l[1], 1, s->bpf_stats);
+}
+
+static void write_self(struct nnp_prom_writer *w, const struct nnp_prom_page *pg)
+{
+	struct nnp_self_stats *s = pg->self;
+	struct nnp_prom_label ver = {"version", s->version ? s->version : ""};
+
+	write_self_counters(w, s);
+	write_agg_counters(w, pg->agg);
+	write_bpf_runtime(w, s);
+	write_features(w, s);
+	nnp_prom_family(w, "nnperf_build_info", NNP_PROM_GAUGE, NULL,
+			"nnperf's version, as a label; the value is always 1.");
+	nnp_prom_u64(w, "nnperf_build_info", NULL, &ver, 1, 1);
+	nnp_prom_family(w, "nnperf_targets", NNP_PROM_GAUGE, NULL,
+			"Processes nnperf is attached to now.");
+	nnp_prom_u64(w, "nnperf_targets", NULL, NULL, 0, s->targets);
+	nnp_prom_family(w, "nnperf_scrape_duration_seconds", NNP_PROM_GAUGE, "seconds",
+			"Time nnperf took to render the previous /metrics page.");
+	nnp_prom_ns(w, "nnperf_scrape_duration_seconds", NULL, NULL, 0, s->last_scrape_ns);
+	nnp_prom_family(w, "process_cpu_seconds", NNP_PROM_COUNTER, "seconds",
+			"User and system CPU time of the nnperf process.");
+	nnp_prom_ns(w, "process_cpu_seconds", "_total", NULL, 0, s->cpu_ns);
+	s->series_dropped += w->dropped;
+	nnp_prom_family(w, "nnperf_series_dropped", NNP_PROM_COUNTER, NULL,
+			"Series left out of pages because of --max-series, summed over pages.");
+	nnp_prom_u64(w, "nnperf_series_dropped", "_total", NULL, 0, s->series_dropped);
+}
+
+int nnp_prom_render(FILE *f, enum nnp_prom_format fmt, const struct nnp_prom_page *pg)
+{
+	struct nnp_prom_writer w;
+	struct page_proc *v = NULL;
+	size_t n = 0;
+	int err;
+
+	nnp_prom_writer_init(&w, f, fmt, pg->max_series);
+	err = collect(&w, pg, &v, &n);
+	write_infer(&w, v, n);
+	write_layer_hist(&w, v, n);
+	write_layer_counters(&w, v, n);
+	write_self(&w, pg);
+	nnp_prom_finish(&w);
+	for (size_t i = 0; i < n; i++)
+		free(v[i].layers);
+	free(v);
+	return err;
+}
