@@ -22,6 +22,7 @@
 #include "features_try.h"
 #include "http_server.h"
 #include "jsonl_write.h"
+#include "kernel_cfg.h"
 #include "log.h"
 #include "monitor.h"
 #include "procmaps.h"
@@ -41,6 +42,7 @@ struct export_opts {
 	const char *model_flag;
 	uint32_t ringbuf_bytes;
 	bool bpf_stats;
+	const char *counters; /* --counters LIST, NULL = the default */
 };
 
 struct exporter {
@@ -50,6 +52,7 @@ struct exporter {
 	struct nnp_http *http;
 	int stats_fd; /* held while exporting: the kernel counts BPF run time */
 	int hw_pmu;
+	struct nnp_kernel_cfg kcfg;		 /* kernel signals collected */
 	uint64_t last_scrape_ns, series_dropped; /* under the monitor lock */
 };
 
@@ -77,6 +80,7 @@ static const char usage_text[] =
     "                       command line (NNPERF_MODEL in its environment wins)\n"
     "      --ringbuf-size S ring buffer size (default 4M)\n"
     "      --no-bpf-stats   do not turn on the kernel's BPF run-time statistics\n"
+    "      --counters LIST  perf counters per layer (see nnperf record --help)\n"
     "  -v, --verbose        say what is attached and detached\n";
 
 static int add_pid(struct export_opts *o, const char *arg)
@@ -142,23 +146,25 @@ static int parse_value(struct export_opts *o, int c, const char *arg)
 static int export_opts_parse(int argc, char **argv, struct export_opts *o)
 {
 	static const struct option lo[] = {
-	    {"pid", required_argument, NULL, 'p'},
-	    {"all", no_argument, NULL, 'a'},
-	    {"listen", required_argument, NULL, 'l'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"interval", required_argument, NULL, 'i'},
-	    {"max-series", required_argument, NULL, 'S'},
-	    {"model-arg", required_argument, NULL, 'M'},
-	    {"ringbuf-size", required_argument, NULL, 'r'},
-	    {"no-bpf-stats", no_argument, NULL, 'B'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+		{ "pid", required_argument, NULL, 'p' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "max-series", required_argument, NULL, 'S' },
+		{ "model-arg", required_argument, NULL, 'M' },
+		{ "ringbuf-size", required_argument, NULL, 'r' },
+		{ "no-bpf-stats", no_argument, NULL, 'B' },
+		{ "counters", required_argument, NULL, 'C' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	int c, err;
 
-	*o = (struct export_opts){
-	    .listen = NNP_HTTP_DEFAULT_LISTEN, .interval_s = 1, .bpf_stats = true};
+	*o = (struct export_opts){ .listen = NNP_HTTP_DEFAULT_LISTEN,
+				   .interval_s = 1,
+				   .bpf_stats = true };
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:al:f:i:vh", lo, NULL)) != -1) {
 		switch (c) {
@@ -173,6 +179,9 @@ static int export_opts_parse(int argc, char **argv, struct export_opts *o)
 			break;
 		case 'B':
 			o->bpf_stats = false;
+			break;
+		case 'C':
+			o->counters = optarg;
 			break;
 		case 'v':
 			nnp_log_set_verbose(nnp_log_verbose() + 1);
@@ -209,11 +218,12 @@ static uint64_t now_ns(clockid_t clk)
 /* under the monitor lock */
 static int self_stats(struct exporter *x, struct nnp_self_stats *s, struct nnp_prog_stat *progs)
 {
-	*s = (struct nnp_self_stats){.version = NNPERF_VERSION,
-				     .bpf_stats = x->stats_fd >= 0,
-				     .hw_pmu = x->hw_pmu,
-				     .last_scrape_ns = x->last_scrape_ns,
-				     .series_dropped = x->series_dropped};
+	*s = (struct nnp_self_stats){ .version = NNPERF_VERSION,
+				      .bpf_stats = x->stats_fd >= 0,
+				      .hw_pmu = x->hw_pmu,
+				      .kernel = &x->kcfg.info,
+				      .last_scrape_ns = x->last_scrape_ns,
+				      .series_dropped = x->series_dropped };
 	return nnp_monitor_self_stats(x->m, s, progs, NNP_MONITOR_MAX_PROGS);
 }
 
@@ -232,11 +242,11 @@ static int render(void *ctx, const char *accept, char **body, size_t *len, const
 		return -errno;
 	nnp_monitor_lock(x->m);
 	self_stats(x, &s, progs);
-	pg = (struct nnp_prom_page){.agg = nnp_monitor_agg(x->m),
-				    .labels = nnp_monitor_labels,
-				    .labels_ctx = x->m,
-				    .self = &s,
-				    .max_series = x->o.max_series};
+	pg = (struct nnp_prom_page){ .agg = nnp_monitor_agg(x->m),
+				     .labels = nnp_monitor_labels,
+				     .labels_ctx = x->m,
+				     .self = &s,
+				     .max_series = x->o.max_series };
 	err = nnp_prom_render(f, fmt, &pg);
 	x->series_dropped = s.series_dropped;
 	nnp_monitor_reported(x->m);
@@ -303,7 +313,7 @@ static int attach_pids(struct exporter *x)
 
 static void install_signals(void)
 {
-	struct sigaction sa = {.sa_handler = on_signal};
+	struct sigaction sa = { .sa_handler = on_signal };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -338,24 +348,17 @@ static int loop(struct exporter *x)
 	return err;
 }
 
-/* hardware counters: detected once, by opening them (doctor's try, not its whole run) */
-static int detect_hw_pmu(void)
-{
-	struct nnp_feature f = {.name = "hardware perf events"};
-
-	if (nnp_feature_forced_off("pmu"))
-		return 0;
-	nnp_try_perf_hw(&f);
-	return f.state == NNP_FEAT_YES;
-}
-
 static int setup(struct exporter *x)
 {
-	struct nnp_monitor_opts mo = {.session = {.ringbuf_bytes = x->o.ringbuf_bytes},
-				      .model_flag = x->o.model_flag};
+	struct nnp_monitor_opts mo = { .session = { .ringbuf_bytes = x->o.ringbuf_bytes },
+				       .model_flag = x->o.model_flag };
 	int err;
 
-	x->hw_pmu = detect_hw_pmu();
+	err = nnp_kernel_cfg_init(&x->kcfg, x->o.counters);
+	if (err)
+		return err;
+	nnp_kernel_cfg_session(&x->kcfg, &mo.session);
+	x->hw_pmu = x->kcfg.feat.counters == NNP_COUNTERS_HW;
 	if (x->o.bpf_stats) {
 		x->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 		if (x->stats_fd < 0)
@@ -376,7 +379,7 @@ static int setup(struct exporter *x)
 
 int cmd_export(int argc, char **argv)
 {
-	struct exporter x = {.stats_fd = -1};
+	struct exporter x = { .stats_fd = -1 };
 	int err = export_opts_parse(argc, argv, &x.o);
 
 	if (err) {
@@ -397,6 +400,7 @@ int cmd_export(int argc, char **argv)
 	nnp_http_stop(x.http);
 	nnp_monitor_close(x.m);
 	nnp_discover_free(x.disc);
+	nnp_kernel_cfg_free(&x.kcfg);
 	if (x.stats_fd >= 0)
 		close(x.stats_fd);
 	free(x.o.pids);

@@ -14,7 +14,7 @@
 
 #include "agg.h"
 #include "cmds.h"
-#include "counters.h"
+#include "kernel_cfg.h"
 #include "features.h"
 #include "launch.h"
 #include "libpath.h"
@@ -40,9 +40,7 @@ struct recorder {
 	struct nnp_session *sess;
 	struct nnp_planner *plan;
 	struct nnp_child child;
-	struct nnp_features feat;
-	struct nnp_counters counters;
-	struct nnp_rec_kernel kinfo;
+	struct nnp_kernel_cfg kcfg;
 	bool launched;
 	int pidfd; /* -p target */
 	char exe[PATH_MAX];
@@ -70,7 +68,7 @@ static int on_event(void *ctx, void *data, size_t size)
 
 static void install_signals(void)
 {
-	struct sigaction sa = {.sa_handler = on_signal};
+	struct sigaction sa = { .sa_handler = on_signal };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -106,47 +104,17 @@ static int target_prepare(struct recorder *r)
 	return 0;
 }
 
-/* scheduler hooks, fault timing and counters, as this kernel allows */
-static int kernel_setup(struct recorder *r)
-{
-	const char *list = r->o.counters ? r->o.counters : nnp_counters_default();
-	int err;
-
-	nnp_features_detect_policies(&r->feat);
-	err = nnp_counters_parse(&r->counters, list);
-	if (!err)
-		err = nnp_counters_open(&r->counters, r->feat.counters == NNP_COUNTERS_HW);
-	if (err)
-		return err;
-	for (int i = 0; r->o.counters && i < r->counters.nreq; i++)
-		if (r->counters.req[i].slot < 0)
-			nnp_warn("counter %s: %s; recording goes on", r->counters.req[i].name,
-				 r->counters.req[i].why);
-	r->kinfo = (struct nnp_rec_kernel){
-		.sched = nnp_sched_attach_str(r->feat.sched),
-		.fault = nnp_fault_attach_str(r->feat.fault),
-		.fault_why = "n/a (no fentry or kprobes)",
-		.counters = &r->counters,
-	};
-	nnp_info("scheduler hooks: %s, fault timing: %s, counters open: %d",
-		 nnp_sched_attach_str(r->feat.sched), nnp_fault_attach_str(r->feat.fault),
-		 r->counters.nslots);
-	return 0;
-}
-
 static int attach_all(struct recorder *r)
 {
-	struct nnp_target t = {.pid = r->launched ? r->child.pid : r->o.pid,
-			       .exe = r->launched ? r->exe : NULL};
+	struct nnp_target t = { .pid = r->launched ? r->child.pid : r->o.pid,
+				.exe = r->launched ? r->exe : NULL };
 	struct nnp_session_opts so = {
 		.ringbuf_bytes = r->o.ringbuf_bytes,
 		.max_specs = r->o.max_sites,
-		.sched = r->feat.sched,
-		.fault = r->feat.fault,
-		.counters = &r->counters,
 	};
 	int err;
 
+	nnp_kernel_cfg_session(&r->kcfg, &so);
 	err = nnp_session_open(&so, on_event, r, &r->sess);
 	if (!err)
 		err = nnp_planner_new(r->sess, &r->agg, &t, &r->plan);
@@ -172,7 +140,7 @@ static int attach_all(struct recorder *r)
 
 static bool target_exited(struct recorder *r)
 {
-	struct pollfd pfd = {.fd = r->launched ? r->child.pidfd : r->pidfd, .events = POLLIN};
+	struct pollfd pfd = { .fd = r->launched ? r->child.pidfd : r->pidfd, .events = POLLIN };
 
 	if (r->launched)
 		return nnp_launch_poll_exit(&r->child) == 1;
@@ -208,7 +176,7 @@ static int collect(struct recorder *r)
 static void fill_meta(struct recorder *r, struct nnp_rec_meta *m, char *cmdline, size_t len,
 		      struct utsname *u)
 {
-	uint64_t st[NNP_STAT_NR] = {0};
+	uint64_t st[NNP_STAT_NR] = { 0 };
 	size_t off = 0;
 
 	nnp_session_stats(r->sess, st);
@@ -217,19 +185,19 @@ static void fill_meta(struct recorder *r, struct nnp_rec_meta *m, char *cmdline,
 		off += snprintf(cmdline + off, len - off, "%s%s", off ? " " : "", *a);
 	uname(u);
 	*m = (struct nnp_rec_meta){
-	    .command = r->o.cmd ? cmdline : NULL,
-	    .target_pid = r->launched ? r->child.pid : r->o.pid,
-	    .start_realtime_ns = r->start_real,
-	    .duration_ns = now_ns(CLOCK_MONOTONIC) - r->start_mono,
-	    .hostname = u->nodename,
-	    .kernel = u->release,
-	    .lost_events = st[NNP_STAT_LOST],
-	    .unmatched = st[NNP_STAT_UNMATCHED],
-	    .fetch_errors = st[NNP_STAT_FETCH_ERR],
-	    .probe_hits = st[NNP_STAT_HITS],
-	    .ringbuf_bytes = nnp_session_ringbuf_bytes(r->sess),
-	    .exit_status = r->launched ? nnp_launch_exit_code(&r->child) : -1,
-	    .kernel_info = &r->kinfo,
+		.command = r->o.cmd ? cmdline : NULL,
+		.target_pid = r->launched ? r->child.pid : r->o.pid,
+		.start_realtime_ns = r->start_real,
+		.duration_ns = now_ns(CLOCK_MONOTONIC) - r->start_mono,
+		.hostname = u->nodename,
+		.kernel = u->release,
+		.lost_events = st[NNP_STAT_LOST],
+		.unmatched = st[NNP_STAT_UNMATCHED],
+		.fetch_errors = st[NNP_STAT_FETCH_ERR],
+		.probe_hits = st[NNP_STAT_HITS],
+		.ringbuf_bytes = nnp_session_ringbuf_bytes(r->sess),
+		.exit_status = r->launched ? nnp_launch_exit_code(&r->child) : -1,
+		.kernel_info = &r->kcfg.info,
 	};
 }
 
@@ -295,7 +263,7 @@ static int close_trace(struct recorder *r)
 
 static int run(struct recorder *r)
 {
-	int err = kernel_setup(r), trace_err;
+	int err = nnp_kernel_cfg_init(&r->kcfg, r->o.counters), trace_err;
 
 	if (!err)
 		err = target_prepare(r);
@@ -304,7 +272,7 @@ static int run(struct recorder *r)
 	if (!err && r->o.trace && (err = nnp_trace_open(r->o.trace, &r->trace)))
 		nnp_err("failed to open %s: %s", r->o.trace, strerror(-err));
 	if (r->trace)
-		nnp_trace_set_offcpu(r->trace, r->feat.sched != NNP_SCHED_NONE);
+		nnp_trace_set_offcpu(r->trace, r->kcfg.feat.sched != NNP_SCHED_NONE);
 	if (err)
 		return err;
 	install_signals();
@@ -340,7 +308,7 @@ static void cleanup(struct recorder *r)
 		close(r->pidfd);
 	close_trace(r);
 	nnp_agg_free(&r->agg);
-	nnp_counters_close(&r->counters);
+	nnp_kernel_cfg_free(&r->kcfg);
 }
 
 bool nnp_record_interrupted(void)
@@ -350,7 +318,7 @@ bool nnp_record_interrupted(void)
 
 int nnp_record_run(const struct record_opts *o)
 {
-	struct recorder r = {.pidfd = -1, .o = *o};
+	struct recorder r = { .pidfd = -1, .o = *o };
 	int err;
 
 	err = nnp_features_require_record();

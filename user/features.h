@@ -50,8 +50,9 @@ struct nnp_feature {
 };
 
 /* Fallback policies: chosen once in nnp_features_detect */
-enum nnp_sched_attach { NNP_SCHED_TP_BTF, NNP_SCHED_RAW_TP, NNP_SCHED_NONE };
-enum nnp_fault_attach { NNP_FAULT_FENTRY, NNP_FAULT_KPROBE, NNP_FAULT_NONE };
+/* zero is "none", so options left zeroed attach nothing by surprise */
+enum nnp_sched_attach { NNP_SCHED_NONE, NNP_SCHED_TP_BTF, NNP_SCHED_RAW_TP };
+enum nnp_fault_attach { NNP_FAULT_NONE, NNP_FAULT_FENTRY, NNP_FAULT_KPROBE };
 enum nnp_counter_source { NNP_COUNTERS_HW, NNP_COUNTERS_SW_ONLY, NNP_COUNTERS_NONE };
 
 struct nnp_features {

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "counters.h"
 #include "prom_metrics.h"
 
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
 #define HIST_SERIES (NNP_PROM_NBOUNDS + 3)
-#define LAYER_SERIES (HIST_SERIES + ARRAY_SIZE(layer_descs))
 #define PROC_LABELS 4
 #define LAYER_LABELS 6
 
@@ -18,7 +18,12 @@
  * Consecutive rows with the same name are one family told apart by an extra
  * label: {"nnperf_layer_page_faults", ..., "kind", "minor", ...}.
  */
+/* what a row needs collected; rows whose signal was not collected are left
+ * out of the page (no series rather than a made-up 0) */
+enum need { ALWAYS, KERNEL, SCHED, FAULT };
+
 struct layer_desc {
+	enum need need;
 	const char *name;
 	const char *unit;
 	const char *help;
@@ -32,11 +37,59 @@ static uint64_t layer_self_ns(const struct nnp_layer_stats *l)
 	return l->self_ns;
 }
 
+#define KSIG_GET(field)                                                                            \
+	static uint64_t layer_##field(const struct nnp_layer_stats *l)                             \
+	{                                                                                          \
+		return l->k.field;                                                                 \
+	}
+KSIG_GET(offcpu_ns)
+KSIG_GET(runq_ns)
+KSIG_GET(fault_ns)
+KSIG_GET(vcsw)
+KSIG_GET(ivcsw)
+KSIG_GET(minflt)
+KSIG_GET(majflt)
+KSIG_GET(migrations)
+
 static const struct layer_desc layer_descs[] = {
-    {"nnperf_layer_self_seconds", "seconds",
-     "Time inside the layer minus the time in probed layers nested in it.", NULL, NULL, true,
-     layer_self_ns},
+	{ ALWAYS, "nnperf_layer_self_seconds", "seconds",
+	  "Time inside the layer minus the time in probed layers nested in it.", NULL, NULL, true,
+	  layer_self_ns },
+	{ SCHED, "nnperf_layer_off_cpu_seconds", "seconds",
+	  "Time the layer's thread was switched out (sleeping, blocked or preempted).", NULL, NULL,
+	  true, layer_offcpu_ns },
+	{ KERNEL, "nnperf_layer_run_queue_seconds", "seconds",
+	  "Time the layer's thread was runnable but waiting for a CPU.", NULL, NULL, true,
+	  layer_runq_ns },
+	{ KERNEL, "nnperf_layer_context_switches", NULL, "Context switches during the layer.",
+	  "kind", "voluntary", false, layer_vcsw },
+	{ KERNEL, "nnperf_layer_context_switches", NULL, "Context switches during the layer.",
+	  "kind", "involuntary", false, layer_ivcsw },
+	{ KERNEL, "nnperf_layer_page_faults", NULL, "Page faults during the layer.", "kind",
+	  "minor", false, layer_minflt },
+	{ KERNEL, "nnperf_layer_page_faults", NULL, "Page faults during the layer.", "kind",
+	  "major", false, layer_majflt },
+	{ KERNEL, "nnperf_layer_migrations", NULL, "Moves of the layer's thread to another CPU.",
+	  NULL, NULL, false, layer_migrations },
+	{ FAULT, "nnperf_layer_fault_handling_seconds", "seconds",
+	  "Time in the kernel's page fault handler during the layer.", NULL, NULL, true,
+	  layer_fault_ns },
 };
+
+static bool collected(enum need need, const struct nnp_rec_kernel *k)
+{
+	switch (need) {
+	case ALWAYS:
+		return true;
+	case KERNEL:
+		return k;
+	case SCHED:
+		return k && k->sched && strcmp(k->sched, "none");
+	case FAULT:
+		return k && k->fault && strcmp(k->fault, "none");
+	}
+	return false;
+}
 
 /* nnperf's own counters that are plain numbers */
 struct self_desc {
@@ -48,18 +101,18 @@ struct self_desc {
 
 #define SELF(f) offsetof(struct nnp_self_stats, f)
 static const struct self_desc self_counters[] = {
-    {"nnperf_events_lost", "Events dropped in the kernel because the ring buffer was full.",
-     NNP_STAT_LOST, true},
-    {"nnperf_probe_hits", "Runs of nnperf's probe programs.", NNP_STAT_HITS, true},
-    {"nnperf_unmatched_ends", "Layer or inference ends that had no matching begin.",
-     NNP_STAT_UNMATCHED, true},
-    {"nnperf_nesting_overflows", "Layer begins nested deeper than nnperf tracks.",
-     NNP_STAT_OVERFLOW, true},
-    {"nnperf_fetch_errors", "Reads of a layer key or name from the target that failed.",
-     NNP_STAT_FETCH_ERR, true},
-    {"nnperf_attaches", "Processes attached since nnperf started.", SELF(attaches), false},
-    {"nnperf_attach_failures", "Processes nnperf failed to attach to.", SELF(attach_failures),
-     false},
+	{ "nnperf_events_lost", "Events dropped in the kernel because the ring buffer was full.",
+	  NNP_STAT_LOST, true },
+	{ "nnperf_probe_hits", "Runs of nnperf's probe programs.", NNP_STAT_HITS, true },
+	{ "nnperf_unmatched_ends", "Layer or inference ends that had no matching begin.",
+	  NNP_STAT_UNMATCHED, true },
+	{ "nnperf_nesting_overflows", "Layer begins nested deeper than nnperf tracks.",
+	  NNP_STAT_OVERFLOW, true },
+	{ "nnperf_fetch_errors", "Reads of a layer key or name from the target that failed.",
+	  NNP_STAT_FETCH_ERR, true },
+	{ "nnperf_attaches", "Processes attached since nnperf started.", SELF(attaches), false },
+	{ "nnperf_attach_failures", "Processes nnperf failed to attach to.", SELF(attach_failures),
+	  false },
 };
 
 struct page_proc {
@@ -80,25 +133,37 @@ static int cmp_tgid(const void *x, const void *y)
 
 static void proc_labels(const struct page_proc *pp, struct nnp_prom_label *l)
 {
-	l[0] = (struct nnp_prom_label){"pid", pp->pid};
-	l[1] = (struct nnp_prom_label){"comm", pp->p->comm};
-	l[2] = (struct nnp_prom_label){"runtime", pp->pl.runtime ? pp->pl.runtime : ""};
-	l[3] = (struct nnp_prom_label){"model", pp->pl.model ? pp->pl.model : ""};
+	l[0] = (struct nnp_prom_label){ "pid", pp->pid };
+	l[1] = (struct nnp_prom_label){ "comm", pp->p->comm };
+	l[2] = (struct nnp_prom_label){ "runtime", pp->pl.runtime ? pp->pl.runtime : "" };
+	l[3] = (struct nnp_prom_label){ "model", pp->pl.model ? pp->pl.model : "" };
 }
 
 static void layer_labels(const struct page_proc *pp, const struct nnp_layer_stats *ls,
 			 struct nnp_prom_label *l)
 {
 	proc_labels(pp, l);
-	l[4] = (struct nnp_prom_label){"layer", ls->name};
-	l[5] = (struct nnp_prom_label){"op", ls->op};
+	l[4] = (struct nnp_prom_label){ "layer", ls->name };
+	l[5] = (struct nnp_prom_label){ "op", ls->op };
+}
+
+/* series one layer takes on a page */
+static size_t layer_series(const struct nnp_rec_kernel *k)
+{
+	size_t n = HIST_SERIES;
+
+	for (size_t d = 0; d < ARRAY_SIZE(layer_descs); d++)
+		n += collected(layer_descs[d].need, k);
+	for (int r = 0; k && k->counters && r < k->counters->nreq; r++)
+		n += k->counters->req[r].slot >= 0;
+	return n;
 }
 
 /* Which layers fit in the series budget: whole layers only, in first-seen order. */
-static int admit_layers(struct nnp_prom_writer *w, struct page_proc *pp)
+static int admit_layers(struct nnp_prom_writer *w, struct page_proc *pp, size_t cost)
 {
 	struct nnp_layer_stats **all;
-	size_t n, cost = LAYER_SERIES;
+	size_t n;
 	int err = nnp_agg_sorted_layers(pp->p, &all, &n);
 
 	if (err)
@@ -120,7 +185,7 @@ static int collect(struct nnp_prom_writer *w, const struct nnp_prom_page *pg,
 	if (!v)
 		return -ENOMEM;
 	for (const struct nnp_proc_stats *p = pg->agg->procs; p; p = p->hh.next) {
-		v[n] = (struct page_proc){.p = p};
+		v[n] = (struct page_proc){ .p = p };
 		if (pg->labels && !pg->labels(pg->labels_ctx, p->tgid, &v[n].pl))
 			continue;
 		snprintf(v[n].pid, sizeof(v[n].pid), "%u", p->tgid);
@@ -131,9 +196,9 @@ static int collect(struct nnp_prom_writer *w, const struct nnp_prom_page *pg,
 		/* a process that does not fit loses its layers too */
 		v[i].admitted = nnp_prom_reserve(w, HIST_SERIES);
 		if (v[i].admitted)
-			err = admit_layers(w, &v[i]);
+			err = admit_layers(w, &v[i], layer_series(pg->self->kernel));
 		else
-			w->dropped += HASH_COUNT(v[i].p->layers) * LAYER_SERIES;
+			w->dropped += HASH_COUNT(v[i].p->layers) * layer_series(pg->self->kernel);
 	}
 	*out = v;
 	*nout = n;
@@ -181,7 +246,7 @@ static void write_layer_row(struct nnp_prom_writer *w, const struct layer_desc *
 			uint64_t val = ld->get(v[i].layers[k]);
 
 			layer_labels(&v[i], v[i].layers[k], l);
-			l[LAYER_LABELS] = (struct nnp_prom_label){ld->xlabel, ld->xvalue};
+			l[LAYER_LABELS] = (struct nnp_prom_label){ ld->xlabel, ld->xvalue };
 			if (ld->ns)
 				nnp_prom_ns(w, ld->name, "_total", l, nl, val);
 			else
@@ -190,15 +255,50 @@ static void write_layer_row(struct nnp_prom_writer *w, const struct layer_desc *
 	}
 }
 
-static void write_layer_counters(struct nnp_prom_writer *w, const struct page_proc *v, size_t n)
+/* nnperf_layer_perf_events_total{event=NAME}: the counters that could be opened */
+static void write_layer_perf(struct nnp_prom_writer *w, const struct page_proc *v, size_t n,
+			     const struct nnp_counters *c)
 {
+	struct nnp_prom_label l[LAYER_LABELS + 1];
+	bool family = false;
+
+	for (int r = 0; c && r < c->nreq; r++) {
+		if (c->req[r].slot < 0)
+			continue;
+		if (!family)
+			nnp_prom_family(w, "nnperf_layer_perf_events", NNP_PROM_COUNTER, NULL,
+					"Perf counter events on the layer's thread while it ran.");
+		family = true;
+		for (size_t i = 0; i < n; i++) {
+			for (size_t k = 0; k < v[i].nlayers; k++) {
+				layer_labels(&v[i], v[i].layers[k], l);
+				l[LAYER_LABELS] =
+				    (struct nnp_prom_label){ "event", c->req[r].name };
+				nnp_prom_u64(w, "nnperf_layer_perf_events", "_total", l,
+					     LAYER_LABELS + 1,
+					     v[i].layers[k]->k.counters[c->req[r].slot]);
+			}
+		}
+	}
+}
+
+static void write_layer_counters(struct nnp_prom_writer *w, const struct page_proc *v, size_t n,
+				 const struct nnp_rec_kernel *k)
+{
+	const char *last = NULL;
+
 	for (size_t d = 0; d < ARRAY_SIZE(layer_descs); d++) {
 		const struct layer_desc *ld = &layer_descs[d];
 
-		if (!d || strcmp(layer_descs[d - 1].name, ld->name))
+		if (!collected(ld->need, k))
+			continue;
+		if (!last || strcmp(last, ld->name))
 			nnp_prom_family(w, ld->name, NNP_PROM_COUNTER, ld->unit, ld->help);
+		last = ld->name;
 		write_layer_row(w, ld, v, n);
 	}
+	if (k)
+		write_layer_perf(w, v, n, k->counters);
 }
 
 static void write_self_counters(struct nnp_prom_writer *w, const struct nnp_self_stats *s)
@@ -219,13 +319,14 @@ static void write_agg_counters(struct nnp_prom_writer *w, const struct nnp_agg *
 		const char *name, *help;
 		size_t off;
 	} rows[] = {
-	    {"nnperf_events", "Ring-buffer records read.", offsetof(struct nnp_agg, events)},
-	    {"nnperf_bad_events", "Ring-buffer records too short or of unknown type.",
-	     offsetof(struct nnp_agg, bad_events)},
-	    {"nnperf_layers_dropped", "Layer executions not kept: the per-process layer limit.",
-	     offsetof(struct nnp_agg, dropped_layers)},
-	    {"nnperf_processes_evicted", "Exited processes dropped for the process limit.",
-	     offsetof(struct nnp_agg, evicted_procs)},
+		{ "nnperf_events", "Ring-buffer records read.", offsetof(struct nnp_agg, events) },
+		{ "nnperf_bad_events", "Ring-buffer records too short or of unknown type.",
+		  offsetof(struct nnp_agg, bad_events) },
+		{ "nnperf_layers_dropped",
+		  "Layer executions not kept: the per-process layer limit.",
+		  offsetof(struct nnp_agg, dropped_layers) },
+		{ "nnperf_processes_evicted", "Exited processes dropped for the process limit.",
+		  offsetof(struct nnp_agg, evicted_procs) },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
@@ -246,20 +347,20 @@ static void write_bpf_runtime(struct nnp_prom_writer *w, const struct nnp_self_s
 	    w, "nnperf_bpf_run_seconds", NNP_PROM_COUNTER, "seconds",
 	    "Time the kernel spent running each nnperf BPF program (kernel bpf stats).");
 	for (size_t i = 0; i < s->nprogs; i++) {
-		l = (struct nnp_prom_label){"program", s->progs[i].name};
+		l = (struct nnp_prom_label){ "program", s->progs[i].name };
 		nnp_prom_ns(w, "nnperf_bpf_run_seconds", "_total", &l, 1, s->progs[i].run_ns);
 	}
 	nnp_prom_family(w, "nnperf_bpf_runs", NNP_PROM_COUNTER, NULL,
 			"Runs of each nnperf BPF program (kernel bpf stats).");
 	for (size_t i = 0; i < s->nprogs; i++) {
-		l = (struct nnp_prom_label){"program", s->progs[i].name};
+		l = (struct nnp_prom_label){ "program", s->progs[i].name };
 		nnp_prom_u64(w, "nnperf_bpf_runs", "_total", &l, 1, s->progs[i].run_cnt);
 	}
 }
 
 static void write_features(struct nnp_prom_writer *w, const struct nnp_self_stats *s)
 {
-	struct nnp_prom_label l[] = {{"feature", "hw_pmu"}, {"feature", "bpf_stats"}};
+	struct nnp_prom_label l[] = { { "feature", "hw_pmu" }, { "feature", "bpf_stats" } };
 
 	nnp_prom_family(w, "nnperf_feature_available", NNP_PROM_GAUGE, NULL,
 			"1 if this host gives nnperf the feature, 0 if not.");
@@ -271,7 +372,7 @@ static void write_features(struct nnp_prom_writer *w, const struct nnp_self_stat
 static void write_self(struct nnp_prom_writer *w, const struct nnp_prom_page *pg)
 {
 	struct nnp_self_stats *s = pg->self;
-	struct nnp_prom_label ver = {"version", s->version ? s->version : ""};
+	struct nnp_prom_label ver = { "version", s->version ? s->version : "" };
 
 	write_self_counters(w, s);
 	write_agg_counters(w, pg->agg);
@@ -306,7 +407,7 @@ int nnp_prom_render(FILE *f, enum nnp_prom_format fmt, const struct nnp_prom_pag
 	err = collect(&w, pg, &v, &n);
 	write_infer(&w, v, n);
 	write_layer_hist(&w, v, n);
-	write_layer_counters(&w, v, n);
+	write_layer_counters(&w, v, n, pg->self->kernel);
 	write_self(&w, pg);
 	nnp_prom_finish(&w);
 	for (size_t i = 0; i < n; i++)

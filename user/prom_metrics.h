@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "agg.h"
+#include "recording.h"
 #include "nnperf_abi.h"
 #include "prom_text.h"
 
@@ -45,6 +46,7 @@ struct nnp_self_stats {
 	uint64_t attaches;	  /* processes attached since start */
 	uint64_t attach_failures; /* processes whose attach failed */
 	uint64_t series_dropped;  /* before this page; the page adds its own drops */
+	const struct nnp_rec_kernel *kernel; /* kernel signals collected, or NULL */
 };
 
 struct nnp_prom_page {
