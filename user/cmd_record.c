@@ -20,6 +20,7 @@
 #include "libpath.h"
 #include "log.h"
 #include "probes.h"
+#include "runtimes.h"
 #include "procmaps.h"
 #include "record_opts.h"
 #include "recording.h"
@@ -41,6 +42,8 @@ struct recorder {
 	struct nnp_planner *plan;
 	struct nnp_child child;
 	struct nnp_kernel_cfg kcfg;
+	const struct nnp_runtime *runtime; /* --runtime, or NULL: every adapter */
+	bool rescan;			   /* the loader mapped more: scan again */
 	bool launched;
 	int pidfd; /* -p target */
 	char exe[PATH_MAX];
@@ -59,7 +62,12 @@ static uint64_t now_ns(clockid_t clk)
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct recorder *r = ctx;
+	const struct nnp_event_hdr *h = data;
 
+	if (size >= sizeof(*h) && h->type == NNP_EV_LIBLOAD) {
+		r->rescan = true; /* after this poll: attaching inside the callback would nest */
+		return 0;
+	}
 	nnp_agg_event(&r->agg, data, size);
 	if (r->trace)
 		nnp_trace_event(r->trace, &r->agg, data, size);
@@ -104,6 +112,42 @@ static int target_prepare(struct recorder *r)
 	return 0;
 }
 
+static int resolve_runtime(struct recorder *r)
+{
+	if (!r->o.runtime)
+		return 0;
+	r->runtime = nnp_runtime_by_name(r->o.runtime);
+	if (r->runtime)
+		return 0;
+	nnp_err("--runtime: unknown runtime '%s' (known: %s)", r->o.runtime, nnp_runtime_names());
+	return -EINVAL;
+}
+
+/* the target's files not seen yet, offered to the runtime adapters */
+static int scan(struct recorder *r)
+{
+	int n = nnp_planner_scan(r->plan, r->runtime, r->o.usdt_auto);
+
+	r->rescan = false;
+	if (n < 0) {
+		nnp_err("failed to attach runtime probes: %s", strerror(-n));
+		return n;
+	}
+	return 0;
+}
+
+static int nothing_found(struct recorder *r)
+{
+	if (r->runtime)
+		nnp_err("runtime %s not found in %s", r->runtime->name,
+			r->launched ? r->o.cmd[0] : "the process");
+	else
+		nnp_err("nothing to measure in %s: no known runtime (looked for %s) and no --probe "
+			"or --spec",
+			r->launched ? r->o.cmd[0] : "the process", nnp_runtime_lookfor());
+	return -ENOENT;
+}
+
 static int attach_all(struct recorder *r)
 {
 	struct nnp_target t = { .pid = r->launched ? r->child.pid : r->o.pid,
@@ -120,20 +164,15 @@ static int attach_all(struct recorder *r)
 		err = nnp_planner_new(r->sess, &r->agg, &t, &r->plan);
 	for (size_t i = 0; !err && i < r->o.ndefs; i++)
 		err = nnp_planner_attach(r->plan, &r->o.defs[i], r->o.runtimes[i]);
-	if (!err && r->o.usdt_auto) {
-		err = nnp_planner_attach_usdt_auto(r->plan);
-		if (err < 0)
-			nnp_err("failed to attach nnperf USDT markers: %s", strerror(-err));
-		err = err < 0 ? err : 0;
-	}
+	if (!err && (r->runtime || !r->o.ndefs))
+		err = scan(r);
+	if (!err && (r->runtime || !r->o.ndefs))
+		err = nnp_planner_watch_loader(r->plan);
 	if (err)
 		return err;
-	if (!nnp_planner_sites(r->plan)) {
-		nnp_err("nothing to measure: %s carries no nnperf USDT markers and no --probe or "
-			"--spec was given",
-			r->launched ? r->exe : "the process");
-		return -ENOENT;
-	}
+	/* a launched command may load its runtime later (dlopen): judged at the end */
+	if (!r->launched && !nnp_planner_sites(r->plan))
+		return nothing_found(r);
 	nnp_info("%zu probe sites attached", nnp_planner_sites(r->plan));
 	return 0;
 }
@@ -162,6 +201,8 @@ static int collect(struct recorder *r)
 			nnp_err("failed to read events: %s", strerror(-n));
 			return n;
 		}
+		if (r->rescan && scan(r))
+			return -EIO;
 		if (deadline && now_ns(CLOCK_MONOTONIC) >= deadline)
 			break;
 		if (target_exited(r))
@@ -263,8 +304,10 @@ static int close_trace(struct recorder *r)
 
 static int run(struct recorder *r)
 {
-	int err = nnp_kernel_cfg_init(&r->kcfg, r->o.counters), trace_err;
+	int err = resolve_runtime(r), trace_err;
 
+	if (!err)
+		err = nnp_kernel_cfg_init(&r->kcfg, r->o.counters);
 	if (!err)
 		err = target_prepare(r);
 	if (!err)
@@ -284,8 +327,11 @@ static int run(struct recorder *r)
 			nnp_err("failed to run %s: %s", r->o.cmd[0], strerror(-err));
 			return err;
 		}
+		nnp_planner_execd(r->plan);
 	}
 	err = collect(r);
+	if (!err && !nnp_planner_sites(r->plan))
+		err = nothing_found(r);
 	if (r->launched && stop_signal)
 		nnp_launch_stop(&r->child, 2000);
 	else if (r->launched && !target_exited(r))

@@ -10,7 +10,10 @@
 #include <sys/stat.h>
 #include <uthash.h>
 
+#include "runtimes.h"
+
 #include "discover.h"
+#include "runtimes.h"
 
 #define RECHECK_SCANS 30	/* a process without a runtime is examined again this often */
 #define MAX_FILE_VERDICTS 65536 /* the cache starts over when it grows past this */
@@ -91,7 +94,8 @@ size_t nnp_discover_files(const struct nnp_discover *d)
 }
 
 int nnp_discover_file_verdict(struct nnp_discover *d, const struct nnp_runtime *rt,
-			      const char *path, int (*judge)(const char *path))
+			      const char *path,
+			      int (*judge)(const struct nnp_runtime *rt, const char *path))
 {
 	struct file_key k;
 	struct file_verdict *f;
@@ -108,7 +112,7 @@ int nnp_discover_file_verdict(struct nnp_discover *d, const struct nnp_runtime *
 	HASH_FIND(hh, d->files, &k, sizeof(k), f);
 	if (f)
 		return f->verdict;
-	v = judge(path);
+	v = judge(rt, path);
 	if (v < 0)
 		return v;
 	if (HASH_COUNT(d->files) >= MAX_FILE_VERDICTS)
@@ -124,13 +128,13 @@ int nnp_discover_file_verdict(struct nnp_discover *d, const struct nnp_runtime *
 
 int nnp_discover_runtime(struct nnp_discover *d, pid_t pid, const struct nnp_runtime **rt)
 {
-	for (size_t i = 0; i < nnp_nruntimes; i++) {
-		int v = nnp_runtimes[i].detect(d, pid);
+	for (size_t i = 0; nnp_runtimes[i]; i++) {
+		int v = nnp_discover_detect(d, nnp_runtimes[i], pid);
 
 		if (v < 0)
 			return v;
 		if (v > 0) {
-			*rt = &nnp_runtimes[i];
+			*rt = nnp_runtimes[i];
 			return 0;
 		}
 	}

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Finding inference processes for `export --all`: a table of runtime adapters
- * (how to recognise a process that uses a runtime, how to attach to it) and a
- * /proc scanner that examines each process once. A process is known by
+ * Finding inference processes for `export --all`: the runtime adapters of
+ * runtimes.h say which mapped files belong to a runtime, and a /proc scanner
+ * examines each process once. A process is known by
  * (pid, start time, comm), so a reused pid or an exec is examined again;
  * processes that matched nothing are examined again every RECHECK scans, for
  * runtimes loaded late with dlopen. Verdicts on mapped files are cached by
@@ -18,17 +18,7 @@
 
 struct nnp_discover;
 struct nnp_planner;
-
-struct nnp_runtime {
-	const char *name; /* the runtime label: "usdt" */
-	/* 1 if pid uses this runtime, 0 if not, -errno (-ESRCH: it exited) */
-	int (*detect)(struct nnp_discover *d, pid_t pid);
-	/* attaches its probes through the planner: > 0 attached, 0 nothing found, -errno */
-	int (*attach)(struct nnp_planner *p);
-};
-
-extern const struct nnp_runtime nnp_runtimes[];
-extern const size_t nnp_nruntimes;
+struct nnp_runtime;
 
 /* found() returns 0 when the process is now handled (not offered again), else non-zero */
 typedef int (*nnp_found_fn)(void *ctx, pid_t pid, const struct nnp_runtime *rt);
@@ -37,14 +27,17 @@ int nnp_discover_new(struct nnp_discover **out);
 void nnp_discover_free(struct nnp_discover *d);
 /* one pass over /proc; calls found() for new processes that use a runtime; 0 or -errno */
 int nnp_discover_scan(struct nnp_discover *d, nnp_found_fn found, void *ctx);
-/* the runtime pid uses: 0 with *rt set, -ENOENT if none, -errno */
+/* 1 if pid maps a file rt claims (verdicts cached), 0 if not, -errno (-ESRCH: gone) */
+int nnp_discover_detect(struct nnp_discover *d, const struct nnp_runtime *rt, pid_t pid);
+/* the first runtime pid uses: 0 with *rt set, -ENOENT if none, -errno */
 int nnp_discover_runtime(struct nnp_discover *d, pid_t pid, const struct nnp_runtime **rt);
 /*
- * judge(path) (1 = the file belongs to runtime rt, 0 = not) cached by
+ * judge(rt, path) (1 = the file belongs to runtime rt, 0 = not) cached by
  * (rt, device, inode, mtime); errors are returned and not cached.
  */
 int nnp_discover_file_verdict(struct nnp_discover *d, const struct nnp_runtime *rt,
-			      const char *path, int (*judge)(const char *path));
+			      const char *path,
+			      int (*judge)(const struct nnp_runtime *rt, const char *path));
 /* processes examined by the last scans, and files whose verdict is cached */
 size_t nnp_discover_known(const struct nnp_discover *d);
 size_t nnp_discover_files(const struct nnp_discover *d);

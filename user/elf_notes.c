@@ -229,3 +229,25 @@ int nnp_elf_read_dynamic(struct nnp_elf *e)
 	}
 	return 0; /* static executable */
 }
+
+int nnp_elf_interp(const struct nnp_elf *e, char *out, size_t len)
+{
+	size_t n, phnum;
+
+	if (elf_getphdrnum(e->elf, &phnum))
+		return -ENOEXEC;
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+		char *data;
+
+		if (!gelf_getphdr(e->elf, (int)i, &ph) || ph.p_type != PT_INTERP)
+			continue;
+		data = elf_rawfile(e->elf, &n);
+		if (!data || ph.p_offset >= n || ph.p_filesz == 0 || ph.p_filesz > len ||
+		    ph.p_offset + ph.p_filesz > n || data[ph.p_offset + ph.p_filesz - 1])
+			return -ENOEXEC;
+		memcpy(out, data + ph.p_offset, ph.p_filesz);
+		return 0;
+	}
+	return -ENOENT;
+}

@@ -7,6 +7,7 @@
 #ifndef NNP_ELF_SYM_H
 #define NNP_ELF_SYM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct nnp_elf;
@@ -54,6 +55,8 @@ const char *nnp_elf_build_id(const struct nnp_elf *e);
 
 /* DT_NEEDED entries in order; cb returns non-zero to stop; 0 or -errno */
 int nnp_elf_needed_foreach(struct nnp_elf *e, int (*cb)(const char *soname, void *ctx), void *ctx);
+/* the program interpreter (PT_INTERP, the dynamic loader): 0, -ENOENT (static), -ENOEXEC */
+int nnp_elf_interp(const struct nnp_elf *e, char *out, size_t len);
 /* DT_RUNPATH, else DT_RPATH, else NULL */
 const char *nnp_elf_runpath(const struct nnp_elf *e);
 

@@ -14,6 +14,7 @@
 #include "monitor.h"
 #include "probes.h"
 #include "procmaps.h"
+#include "runtimes.h"
 
 #define DEFAULT_FORGET_NS (30ull * 1000000000ull)
 
@@ -22,8 +23,10 @@ struct target {
 	int pidfd; /* -1: pidfd_open is missing, exits are found with kill(pid, 0) */
 	const struct nnp_runtime *rt;
 	char model[128];
+	struct nnp_planner *plan; /* kept: libraries loaded later are scanned with it */
 	struct bpf_link **links;
 	size_t nlinks;
+	bool rescan; /* its dynamic loader mapped more */
 	bool exited;
 	uint64_t exit_ns;     /* CLOCK_MONOTONIC */
 	uint64_t exit_report; /* reports made before it exited */
@@ -54,7 +57,17 @@ static uint64_t mono_ns(void)
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct nnp_monitor *m = ctx;
+	const struct nnp_event_hdr *h = data;
+	struct target *t;
+	pid_t pid;
 
+	if (size >= sizeof(*h) && h->type == NNP_EV_LIBLOAD) {
+		pid = (pid_t)h->tgid;
+		HASH_FIND(hh, m->targets, &pid, sizeof(pid), t);
+		if (t)
+			t->rescan = true; /* after the drain: attaching here would nest */
+		return 0;
+	}
 	nnp_agg_event(&m->agg, data, size);
 	return 0;
 }
@@ -83,8 +96,9 @@ int nnp_monitor_open(const struct nnp_monitor_opts *o, struct nnp_monitor **out)
 
 static void detach(struct target *t)
 {
-	for (size_t i = 0; i < t->nlinks; i++)
-		bpf_link__destroy(t->links[i]);
+	nnp_links_destroy(t->links, t->nlinks);
+	nnp_planner_free(t->plan);
+	t->plan = NULL;
 	free(t->links);
 	t->links = NULL;
 	t->nlinks = 0;
@@ -156,23 +170,62 @@ bool nnp_monitor_labels(void *ctx, uint32_t tgid, struct nnp_proc_labels *out)
 	return true;
 }
 
-/* the planner attaches; the links it made become the target's own */
+/* the links made since FIRST become the target's own */
+static int keep_links(struct nnp_monitor *m, struct target *t, size_t first)
+{
+	struct bpf_link **more, **all;
+	size_t n;
+	int err = nnp_session_take_links(m->s, first, &more, &n);
+
+	if (err || !n)
+		return err;
+	all = realloc(t->links, (t->nlinks + n) * sizeof(*all));
+	if (!all) {
+		nnp_links_destroy(more, n);
+		free(more);
+		return -ENOMEM;
+	}
+	memcpy(all + t->nlinks, more, n * sizeof(*all));
+	t->links = all;
+	t->nlinks += n;
+	free(more);
+	return 0;
+}
+
+/* every runtime found in the target, and a watch on its dynamic loader */
 static int attach(struct nnp_monitor *m, struct target *t)
 {
-	struct nnp_target nt = {.pid = t->pid};
+	struct nnp_target nt = { .pid = t->pid };
 	size_t first = nnp_session_links(m->s);
-	struct nnp_planner *plan;
 	int n, err;
 
-	err = nnp_planner_new(m->s, &m->agg, &nt, &plan);
+	err = nnp_planner_new(m->s, &m->agg, &nt, &t->plan);
 	if (err)
 		return err;
-	n = t->rt->attach(plan);
-	nnp_planner_free(plan);
-	err = nnp_session_take_links(m->s, first, &t->links, &t->nlinks);
+	n = nnp_planner_scan(t->plan, NULL, true);
+	err = n > 0 ? nnp_planner_watch_loader(t->plan) : 0;
+	err = keep_links(m, t, first) ? -ENOMEM : err;
 	if (err)
 		return err;
 	return n < 0 ? n : n == 0 ? -ENOENT : 0;
+}
+
+/* libraries the loader mapped since the last look */
+static void rescan(struct nnp_monitor *m)
+{
+	struct target *t, *tmp;
+
+	HASH_ITER(hh, m->targets, t, tmp) {
+		size_t first = nnp_session_links(m->s);
+
+		if (!t->rescan || t->exited || !t->plan)
+			continue;
+		t->rescan = false;
+		if (nnp_planner_scan(t->plan, NULL, true) < 0)
+			m->c.attach_failures++;
+		if (keep_links(m, t, first))
+			m->c.attach_failures++;
+	}
 }
 
 static int add_locked(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt)
@@ -267,12 +320,12 @@ static int build_pollfds(struct nnp_monitor *m, size_t *n)
 		m->pfd_target = pt;
 		m->cap = need;
 	}
-	m->pfds[0] = (struct pollfd){.fd = nnp_session_fd(m->s), .events = POLLIN};
+	m->pfds[0] = (struct pollfd){ .fd = nnp_session_fd(m->s), .events = POLLIN };
 	m->pfd_target[0] = NULL;
 	HASH_ITER(hh, m->targets, t, tmp) {
 		if (t->exited || t->pidfd < 0)
 			continue;
-		m->pfds[i] = (struct pollfd){.fd = t->pidfd, .events = POLLIN};
+		m->pfds[i] = (struct pollfd){ .fd = t->pidfd, .events = POLLIN };
 		m->pfd_target[i++] = t;
 	}
 	*n = i;
@@ -305,6 +358,7 @@ int nnp_monitor_poll(struct nnp_monitor *m, int timeout_ms)
 	nnp_monitor_lock(m);
 	r = nnp_session_drain(m->s);
 	if (r >= 0) {
+		rescan(m);
 		check_exits(m, n);
 		collect_garbage(m);
 	}

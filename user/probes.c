@@ -10,26 +10,8 @@
 #include "log.h"
 #include "procmaps.h"
 #include "probes.h"
+#include "probes_priv.h"
 
-#define MAX_ELFS 64
-
-struct lib_pair {
-	char path[PATH_MAX];
-	uint32_t probe_id;
-};
-
-struct nnp_planner {
-	struct nnp_session *s;
-	struct nnp_agg *a;
-	struct nnp_target t;
-	uint32_t next_probe_id;
-	size_t nsites;
-	struct nnp_elf *elfs[MAX_ELFS];
-	size_t nelfs;
-	struct lib_pair *pairs; /* explicit begin/end roles pair up per library */
-	size_t npairs;
-	size_t usdt_files;
-};
 
 /* what one attach needs beyond the definition */
 struct site {
@@ -49,7 +31,6 @@ int nnp_planner_new(struct nnp_session *s, struct nnp_agg *a, const struct nnp_t
 	p->s = s;
 	p->a = a;
 	p->t = *t;
-	p->next_probe_id = 1;
 	*out = p;
 	return 0;
 }
@@ -61,6 +42,7 @@ void nnp_planner_free(struct nnp_planner *p)
 	for (size_t i = 0; i < p->nelfs; i++)
 		nnp_elf_close(p->elfs[i]);
 	free(p->pairs);
+	nnp_planner_scan_free(p);
 	free(p);
 }
 
@@ -170,7 +152,7 @@ static int pair_id(struct nnp_planner *p, const char *path, uint32_t *id)
 		return -ENOMEM;
 	p->pairs = n;
 	snprintf(n[p->npairs].path, sizeof(n[p->npairs].path), "%s", path);
-	n[p->npairs].probe_id = *id = p->next_probe_id++;
+	n[p->npairs].probe_id = *id = nnp_session_new_probe_id(p->s);
 	p->npairs++;
 	return 0;
 }
@@ -179,7 +161,7 @@ static int probe_id_for(struct nnp_planner *p, const struct nnp_probe_def *d, co
 			uint32_t *id)
 {
 	if (d->kind == NNP_PROBE_LAYER || d->kind == NNP_PROBE_INFERENCE) {
-		*id = p->next_probe_id++;
+		*id = nnp_session_new_probe_id(p->s);
 		return 0;
 	}
 	return pair_id(p, path, id);
@@ -290,7 +272,9 @@ static int attach_symbols(struct nnp_planner *p, const struct nnp_probe_def *d, 
 		return m.err ? m.err : n;
 	if (n > 0)
 		return 0;
-	if (nnp_elf_is_stripped(e))
+	if (p->optional)
+		nnp_info("%s: no '%s' in %s (not in this build)", d->origin, d->symbol, path);
+	else if (nnp_elf_is_stripped(e))
 		nnp_err("%s is stripped: no symbol table to find '%s' in (%s)", path, d->symbol,
 			d->origin);
 	else
@@ -346,87 +330,4 @@ int nnp_planner_attach(struct nnp_planner *p, const struct nnp_probe_def *d, con
 		return attach_usdt(p, d, path, runtime);
 	}
 	return -EINVAL;
-}
-
-/* nnperf's USDT header (include/nnperf/usdt.h): the built-in adapter */
-static void usdt_def(struct nnp_probe_def *d, const char *path, const char *name)
-{
-	memset(d, 0, sizeof(*d));
-	d->site = NNP_SITE_USDT;
-	snprintf(d->lib, sizeof(d->lib), "%s", path);
-	snprintf(d->provider, sizeof(d->provider), "nnperf");
-	snprintf(d->usdt_name, sizeof(d->usdt_name), "%s", name);
-	snprintf(d->origin, sizeof(d->origin), "nnperf USDT markers");
-	if (!strcmp(name, "inference_begin")) {
-		d->kind = NNP_PROBE_INFER_BEGIN;
-	} else if (!strcmp(name, "inference_end")) {
-		d->kind = NNP_PROBE_INFER_END;
-	} else {
-		d->kind = strcmp(name, "layer_begin") ? NNP_PROBE_LAYER_END : NNP_PROBE_LAYER_BEGIN;
-		d->key = (struct nnp_fetch){.kind = NNP_FETCH_VALUE, .arg = 0};
-	}
-	if (d->kind == NNP_PROBE_LAYER_BEGIN) {
-		d->name = (struct nnp_fetch){.kind = NNP_FETCH_STRING, .arg = 1};
-		d->op = (struct nnp_fetch){.kind = NNP_FETCH_STRING, .arg = 2};
-	}
-}
-
-struct usdt_scan {
-	unsigned int names; /* bit per known name present */
-};
-
-static const char *const usdt_names[] = {"inference_begin", "inference_end", "layer_begin",
-					 "layer_end"};
-
-static int on_usdt_note(const char *provider, const char *name, void *arg)
-{
-	struct usdt_scan *u = arg;
-
-	if (strcmp(provider, "nnperf"))
-		return 0;
-	for (unsigned int i = 0; i < 4; i++)
-		if (!strcmp(name, usdt_names[i]))
-			u->names |= 1u << i;
-	return 0;
-}
-
-static int usdt_auto_file(const char *path, void *arg)
-{
-	struct nnp_planner *p = arg;
-	struct usdt_scan u = {0};
-	struct nnp_probe_def d;
-	struct nnp_elf *e;
-	int err;
-
-	if (nnp_elf_open(path, &e))
-		return 0; /* not ELF or unreadable: nothing of ours there */
-	err = nnp_elf_usdt_foreach(e, on_usdt_note, &u);
-	nnp_elf_close(e);
-	if (err || !u.names)
-		return 0;
-	for (unsigned int i = 0; i < 4; i++) {
-		if (!(u.names & (1u << i)))
-			continue;
-		usdt_def(&d, path, usdt_names[i]);
-		err = attach_usdt(p, &d, path, "usdt");
-		if (err)
-			return err;
-	}
-	p->usdt_files++;
-	return 0;
-}
-
-int nnp_planner_attach_usdt_auto(struct nnp_planner *p)
-{
-	int err;
-
-	p->usdt_files = 0;
-	if (p->t.exe) {
-		err = usdt_auto_file(p->t.exe, p);
-		if (!err)
-			err = nnp_deps_foreach(p->t.exe, usdt_auto_file, p);
-	} else {
-		err = nnp_proc_exec_files(p->t.pid, usdt_auto_file, p);
-	}
-	return err < 0 ? err : (int)p->usdt_files;
 }

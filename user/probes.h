@@ -16,6 +16,8 @@
 #include "probe_spec.h"
 #include "session.h"
 
+struct nnp_runtime;
+
 struct nnp_target {
 	pid_t pid;	 /* process the probes are for */
 	const char *exe; /* launched and not yet exec'ed: its executable; NULL for -p */
@@ -28,9 +30,23 @@ int nnp_planner_new(struct nnp_session *s, struct nnp_agg *a, const struct nnp_t
 void nnp_planner_free(struct nnp_planner *p);
 /* attaches one definition; prints one error line and returns -errno on failure */
 int nnp_planner_attach(struct nnp_planner *p, const struct nnp_probe_def *d, const char *runtime);
-/* finds nnperf USDT markers in the target's executable files and attaches
- * them; returns the number of files with markers, or -errno */
-int nnp_planner_attach_usdt_auto(struct nnp_planner *p);
+/*
+ * Offers each executable file of the target not seen before to every runtime
+ * adapter (runtimes.h), or only to ONLY, and attaches what they find; with
+ * usdt, nnperf's USDT markers too. Before a launched target exec's, its files
+ * are its executable and the libraries it will load. Returns how many
+ * (file, runtime) pairs got probes, or -errno after one error line.
+ */
+int nnp_planner_scan(struct nnp_planner *p, const struct nnp_runtime *only, bool usdt);
+/* a launched target has exec'd: scans read /proc/PID/maps from now on */
+void nnp_planner_execd(struct nnp_planner *p);
+/* a LIBLOAD event whenever the target's dynamic loader maps more (dlopen):
+ * call nnp_planner_scan again then. 0 (also for a static binary) or -errno */
+int nnp_planner_watch_loader(struct nnp_planner *p);
+/* the first runtime found ("usdt", "pytorch"), or NULL */
+const char *nnp_planner_runtime(const struct nnp_planner *p);
+/* a runtime found infers inferences from the period of its layers */
+bool nnp_planner_infer_by_period(const struct nnp_planner *p);
 /* sites attached so far */
 size_t nnp_planner_sites(const struct nnp_planner *p);
 

@@ -20,6 +20,7 @@ enum {
 	OPT_MAX_SITES,
 	OPT_COUNTERS,
 	OPT_TRACE,
+	OPT_RUNTIME,
 };
 
 static const struct option long_opts[] = {
@@ -34,6 +35,7 @@ static const struct option long_opts[] = {
 	{ "max-sites", required_argument, NULL, OPT_MAX_SITES },
 	{ "counters", required_argument, NULL, OPT_COUNTERS },
 	{ "trace", required_argument, NULL, OPT_TRACE },
+	{ "runtime", required_argument, NULL, OPT_RUNTIME },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -56,6 +58,8 @@ static void usage(void)
 	       "      --spec FILE        add the probes of a spec file (docs/spec-format.md)\n"
 	       "      --usdt auto|off    attach nnperf USDT markers found in the target (default "
 	       "auto)\n"
+	       "      --runtime NAME     use only this runtime adapter (usdt, pytorch, ...); by\n"
+	       "                         default every known runtime found is measured\n"
 	       "      --ringbuf-size N   ring buffer bytes, power of two (default 4M)\n"
 	       "      --max-sites N      probe sites at most (default %u)\n"
 	       "      --counters LIST    perf counters per layer (default with a PMU:\n"
@@ -226,6 +230,9 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 		return opt_u32("--max-sites", arg, &o->max_sites);
 	case OPT_COUNTERS:
 		o->counters = arg;
+		return 0;
+	case OPT_RUNTIME:
+		o->runtime = arg;
 		return 0;
 	case OPT_FORMAT:
 		err = opt_enum("--format", arg, "table", "json", &v);

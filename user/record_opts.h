@@ -22,6 +22,7 @@ struct record_opts {
 	uint32_t ringbuf_bytes;
 	uint32_t max_sites;
 	const char *counters;       /* --counters LIST, NULL = the default */
+	const char *runtime;        /* --runtime NAME, NULL = every adapter */
 	struct nnp_probe_def *defs; /* --probe and --spec, in order */
 	size_t ndefs;
 	const char **runtimes; /* per def: "probe" or "spec" */

@@ -3,9 +3,34 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "elf_sym.h"
 #include "runtimes.h"
 
+/* nnperf's own markers (include/nnperf/usdt.h) in any file */
+static int has_nnperf_usdt(const char *path)
+{
+	struct nnp_elf *e;
+	int v;
+
+	if (nnp_elf_open(path, &e))
+		return 0; /* not ELF or unreadable: none of our markers there */
+	v = nnp_elf_has_usdt(e, "nnperf");
+	nnp_elf_close(e);
+	return v > 0;
+}
+
+static const char *const no_libs[] = { NULL };
+
+/* its sites come from the notes: the planner's USDT path attaches them */
+static const struct nnp_runtime rt_usdt = {
+	.name = "usdt",
+	.libs = no_libs,
+	.probes = no_libs,
+	.claims = has_nnperf_usdt,
+};
+
 const struct nnp_runtime *const nnp_runtimes[] = {
+	&rt_usdt,
 	NULL,
 };
 
@@ -17,25 +42,47 @@ const struct nnp_runtime *nnp_runtime_by_name(const char *name)
 	return NULL;
 }
 
-const struct nnp_runtime *nnp_runtime_for_lib(const char *path)
+int nnp_runtime_claims(const struct nnp_runtime *rt, const char *path)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 
-	for (size_t i = 0; nnp_runtimes[i]; i++)
-		for (const char *const *l = nnp_runtimes[i]->libs; *l; l++)
-			if (!fnmatch(*l, base, 0))
-				return nnp_runtimes[i];
-	return NULL;
+	for (const char *const *l = rt->libs; l && *l; l++)
+		if (!fnmatch(*l, base, 0))
+			return 1;
+	return rt->claims ? rt->claims(path) : 0;
+}
+
+static const char *join(char *buf, size_t len, bool patterns)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; nnp_runtimes[i] && off < len; i++) {
+		const struct nnp_runtime *rt = nnp_runtimes[i];
+
+		if (!patterns) {
+			off += snprintf(buf + off, len - off, "%s%s", off ? ", " : "", rt->name);
+			continue;
+		}
+		if (!rt->libs[0])
+			off += snprintf(buf + off, len - off, "%s%s markers", off ? ", " : "",
+					rt->name);
+		for (const char *const *l = rt->libs; *l && off < len; l++)
+			off += snprintf(buf + off, len - off, "%s%s", off ? ", " : "", *l);
+	}
+	return buf;
 }
 
 const char *nnp_runtime_names(void)
 {
 	static char buf[256];
-	size_t off = 0;
 
-	buf[0] = 0;
-	for (size_t i = 0; nnp_runtimes[i] && off < sizeof(buf); i++)
-		off += snprintf(buf + off, sizeof(buf) - off, "%s%s", i ? ", " : "",
-				nnp_runtimes[i]->name);
-	return buf;
+	return join(buf, sizeof(buf), false);
+}
+
+const char *nnp_runtime_lookfor(void)
+{
+	static char buf[512];
+
+	return join(buf, sizeof(buf), true);
 }

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Built-in runtime adapters. An adapter is data: the library names that
- * identify a runtime, and probe definitions in the --probe grammar with "%s"
- * standing for the library's path; plus, where symbols are not enough, code
- * that computes sites (a stripped library's internal function, say).
- * Detection runs over the target's mapped files at start and again whenever
- * the dynamic loader maps more (dlopen), so runtimes loaded late are caught.
+ * Built-in runtime adapters. An adapter is data: how to recognise a file of
+ * the runtime (library name patterns, or a check such as "carries nnperf USDT
+ * notes"), and probe definitions in the --probe grammar with "%s" standing
+ * for that file's path; plus, where symbols are not enough, code that
+ * computes sites (a stripped library's internal function, say).
+ * The planner (probes.h) runs the table over a target's mapped files at start
+ * and again whenever the dynamic loader maps more, so runtimes loaded late
+ * (python importing torch) are caught; discovery (discover.h) uses the same
+ * checks to find inference processes.
  */
 #ifndef NNP_RUNTIMES_H
 #define NNP_RUNTIMES_H
@@ -17,12 +20,14 @@ struct nnp_planner;
 struct nnp_elf;
 
 struct nnp_runtime {
-	const char *name;	   /* "pytorch", "onnxruntime", "ggml", "opencv" */
-	const char *const *libs;   /* fnmatch patterns on a library's basename, NULL-ended */
-	const char *const *probes; /* definitions, "%s" = the library's path, NULL-ended */
-	/* optional: sites that need code; 0 or -errno after one error line */
+	const char *name;	   /* "usdt", "pytorch", "onnxruntime", "ggml", "opencv" */
+	const char *const *libs;   /* fnmatch patterns on a file's basename, NULL-ended */
+	const char *const *probes; /* definitions, "%s" = the file's path, NULL-ended */
+	/* optional: claims a file libs do not name (1/0) */
+	int (*claims)(const char *path);
+	/* optional: sites that need code; > 0 attached, 0 none, -errno after one error line */
 	int (*attach)(struct nnp_planner *p, const char *path, struct nnp_elf *e);
-	/* infer inference boundaries from the period of the layer sequence
+	/* inference boundaries come from the period of the layer sequence
 	 * (runtimes with no per-inference function to probe) */
 	bool infer_by_period;
 };
@@ -31,9 +36,11 @@ struct nnp_runtime {
 extern const struct nnp_runtime *const nnp_runtimes[];
 
 const struct nnp_runtime *nnp_runtime_by_name(const char *name);
-/* the adapter whose libs match PATH's basename, or NULL */
-const struct nnp_runtime *nnp_runtime_for_lib(const char *path);
-/* "pytorch, onnxruntime, ..." for messages */
+/* 1 if rt claims the file at PATH (by name or by its check), else 0 */
+int nnp_runtime_claims(const struct nnp_runtime *rt, const char *path);
+/* "usdt, pytorch, ..." for messages */
 const char *nnp_runtime_names(void);
+/* "libtorch_cpu.so*, ..." what is looked for, for messages */
+const char *nnp_runtime_lookfor(void);
 
 #endif

@@ -20,6 +20,7 @@ struct nnp_session {
 	struct bpf_link **links;
 	size_t nlinks, cap_links;
 	uint32_t nspecs, max_specs;
+	uint32_t next_probe_id;
 	struct nnp_spec *spec_copy; /* what each slot holds: identical specs share a slot */
 	uint32_t ringbuf_bytes;
 };
@@ -139,14 +140,19 @@ static void release_in_background(void)
 	_exit(0);
 }
 
+void nnp_links_destroy(struct bpf_link **links, size_t n)
+{
+	if (n)
+		release_in_background();
+	for (size_t i = 0; i < n; i++)
+		bpf_link__destroy(links[i]);
+}
+
 void nnp_session_close(struct nnp_session *s)
 {
 	if (!s)
 		return;
-	if (s->nlinks)
-		release_in_background();
-	for (size_t i = 0; i < s->nlinks; i++)
-		bpf_link__destroy(s->links[i]);
+	nnp_links_destroy(s->links, s->nlinks);
 	free(s->links);
 	free(s->spec_copy);
 	ring_buffer__free(s->rb);
@@ -242,6 +248,11 @@ int nnp_session_add_target(struct nnp_session *s, pid_t tgid)
 				    BPF_ANY);
 }
 
+uint32_t nnp_session_new_probe_id(struct nnp_session *s)
+{
+	return ++s->next_probe_id;
+}
+
 size_t nnp_session_links(const struct nnp_session *s)
 {
 	return s->nlinks;
@@ -275,7 +286,7 @@ int nnp_session_prog_stats(const struct nnp_session *s, nnp_prog_stats_cb cb, vo
 	int err = 0;
 
 	bpf_object__for_each_program(prog, s->skel->obj) {
-		struct bpf_prog_info info = {0};
+		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(prog);
 

@@ -41,6 +41,12 @@ int nnp_session_attach_uprobe(struct nnp_session *s, uint32_t idx, pid_t pid, co
 int nnp_session_attach_usdt(struct nnp_session *s, uint32_t idx, pid_t pid, const char *path,
 			    const char *provider, const char *name);
 int nnp_session_add_target(struct nnp_session *s, pid_t tgid);
+struct bpf_link;
+/* destroys links without waiting for the kernel to release each uprobe
+ * (a detached child holds the last references; see session.c) */
+void nnp_links_destroy(struct bpf_link **links, size_t n);
+/* a probe id unique in this session (all planners share the aggregator) */
+uint32_t nnp_session_new_probe_id(struct nnp_session *s);
 size_t nnp_session_links(const struct nnp_session *s);
 struct bpf_link;
 /*

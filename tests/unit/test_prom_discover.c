@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "discover.h"
+#include "runtimes.h"
 
 /* "sh -c CMD ARG0": sh stays (two commands), the rest of argv is ours */
 #define SH "/bin/sh", "-c", "sleep 30; :"
@@ -120,8 +121,9 @@ static void test_model_label(void **state)
 
 static int judged;
 
-static int judge_has_x(const char *path)
+static int judge_has_x(const struct nnp_runtime *rt, const char *path)
 {
+	(void)rt;
 	FILE *f = fopen(path, "r");
 	int c = f ? fgetc(f) : EOF;
 
@@ -131,7 +133,7 @@ static int judge_has_x(const char *path)
 	return c == 'x';
 }
 
-static const struct nnp_runtime fake_rt = {"fake", NULL, NULL};
+static const struct nnp_runtime fake_rt = {.name = "fake"};
 
 /* a verdict is kept per (device, inode, mtime): the same file is judged once */
 static void test_file_verdict_cache(void **state)

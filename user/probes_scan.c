@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Which files of the target get which runtime's probes: every executable
+ * file the target maps (or, before a launched command has exec'd, its
+ * executable and the libraries it will load) is offered once to each runtime
+ * adapter (runtimes.h). A uprobe on the dynamic loader's _dl_debug_state,
+ * which it calls after each change to the link map, tells when to look again.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "elf_sym.h"
+#include "libpath.h"
+#include "log.h"
+#include "probes.h"
+#include "probes_priv.h"
+#include "procmaps.h"
+#include "runtimes.h"
+
+void nnp_planner_scan_free(struct nnp_planner *p)
+{
+	free(p->scanned);
+	p->scanned = NULL;
+	p->nscanned = 0;
+}
+
+/* 1 the first time the file at PATH is seen (by device and inode: the same
+ * file is reached by several paths), 0 after, -errno */
+static int first_time(struct nnp_planner *p, const char *path)
+{
+	struct nnp_file_id *n;
+	struct stat st;
+
+	if (stat(path, &st))
+		return 0; /* gone or unreadable: nothing to attach to */
+	for (size_t i = 0; i < p->nscanned; i++)
+		if (p->scanned[i].dev == st.st_dev && p->scanned[i].ino == st.st_ino)
+			return 0;
+	n = realloc(p->scanned, (p->nscanned + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	p->scanned = n;
+	p->scanned[p->nscanned++] = (struct nnp_file_id){ .dev = st.st_dev, .ino = st.st_ino };
+	return 1;
+}
+
+/* nnperf's USDT header (include/nnperf/usdt.h) */
+static void usdt_def(struct nnp_probe_def *d, const char *path, const char *name)
+{
+	memset(d, 0, sizeof(*d));
+	d->site = NNP_SITE_USDT;
+	snprintf(d->lib, sizeof(d->lib), "%s", path);
+	snprintf(d->provider, sizeof(d->provider), "nnperf");
+	snprintf(d->usdt_name, sizeof(d->usdt_name), "%s", name);
+	snprintf(d->origin, sizeof(d->origin), "nnperf USDT markers");
+	if (!strcmp(name, "inference_begin")) {
+		d->kind = NNP_PROBE_INFER_BEGIN;
+	} else if (!strcmp(name, "inference_end")) {
+		d->kind = NNP_PROBE_INFER_END;
+	} else {
+		d->kind = strcmp(name, "layer_begin") ? NNP_PROBE_LAYER_END : NNP_PROBE_LAYER_BEGIN;
+		d->key = (struct nnp_fetch){ .kind = NNP_FETCH_VALUE, .arg = 0 };
+	}
+	if (d->kind == NNP_PROBE_LAYER_BEGIN) {
+		d->name = (struct nnp_fetch){ .kind = NNP_FETCH_STRING, .arg = 1 };
+		d->op = (struct nnp_fetch){ .kind = NNP_FETCH_STRING, .arg = 2 };
+	}
+}
+
+static const char *const usdt_names[] = { "inference_begin", "inference_end", "layer_begin",
+					  "layer_end" };
+
+static int on_usdt_note(const char *provider, const char *name, void *arg)
+{
+	unsigned int *present = arg;
+
+	if (strcmp(provider, "nnperf"))
+		return 0;
+	for (unsigned int i = 0; i < 4; i++)
+		if (!strcmp(name, usdt_names[i]))
+			*present |= 1u << i;
+	return 0;
+}
+
+/* the markers present in PATH; > 0 attached, 0 none */
+static int attach_usdt(struct nnp_planner *p, const char *path, struct nnp_elf *e)
+{
+	unsigned int present = 0;
+	struct nnp_probe_def d;
+	int err = nnp_elf_usdt_foreach(e, on_usdt_note, &present);
+
+	for (unsigned int i = 0; !err && i < 4; i++) {
+		if (!(present & (1u << i)))
+			continue;
+		usdt_def(&d, path, usdt_names[i]);
+		err = nnp_planner_attach(p, &d, "usdt");
+	}
+	return err ? err : present != 0;
+}
+
+/* an adapter's definitions; symbols missing from this build are skipped */
+static int attach_defs(struct nnp_planner *p, const struct nnp_runtime *rt, const char *path)
+{
+	struct nnp_probe_def d;
+	char text[PATH_MAX + 512], msg[256];
+	int col, attached = 0, err;
+
+	for (const char *const *f = rt->probes; *f; f++) {
+		snprintf(text, sizeof(text), *f, path);
+		if (nnp_probe_parse(text, &d, msg, sizeof(msg), &col)) {
+			nnp_err("runtime %s: bad built-in probe '%s': %s", rt->name, text, msg);
+			return -EINVAL;
+		}
+		snprintf(d.origin, sizeof(d.origin), "runtime %s", rt->name);
+		p->optional = true;
+		err = nnp_planner_attach(p, &d, rt->name);
+		p->optional = false;
+		if (err && err != -ENOENT)
+			return err;
+		attached += !err;
+	}
+	return attached;
+}
+
+static void note_runtime(struct nnp_planner *p, const struct nnp_runtime *rt)
+{
+	for (size_t i = 0; i < p->nruntimes; i++)
+		if (p->runtimes[i] == rt)
+			return;
+	if (p->nruntimes < sizeof(p->runtimes) / sizeof(p->runtimes[0]))
+		p->runtimes[p->nruntimes++] = rt;
+}
+
+/* every runtime (or ONLY) that claims PATH; > 0 when probes were attached */
+static int scan_file(struct nnp_planner *p, const char *path, const struct nnp_runtime *only)
+{
+	struct nnp_elf *e;
+	int found = 0, n = 0;
+
+	if (nnp_elf_open(path, &e))
+		return 0; /* not ELF, or unreadable: nothing of a runtime's there */
+	for (size_t i = 0; nnp_runtimes[i] && n >= 0; i++) {
+		const struct nnp_runtime *rt = nnp_runtimes[i];
+
+		if ((only && rt != only) || (!p->usdt && !strcmp(rt->name, "usdt")) ||
+		    !nnp_runtime_claims(rt, path))
+			continue;
+		nnp_info("%s: %s runtime", path, rt->name);
+		n = !strcmp(rt->name, "usdt") ? attach_usdt(p, path, e) : attach_defs(p, rt, path);
+		if (n >= 0 && rt->attach)
+			n += rt->attach(p, path, e);
+		if (n > 0) {
+			note_runtime(p, rt);
+			found++;
+		}
+	}
+	nnp_elf_close(e);
+	return n < 0 ? n : found;
+}
+
+struct scan_walk {
+	struct nnp_planner *p;
+	const struct nnp_runtime *only;
+	int found;
+	int err;
+};
+
+static int on_file(const char *path, void *arg)
+{
+	struct scan_walk *w = arg;
+	int n = first_time(w->p, path);
+
+	if (n > 0)
+		n = scan_file(w->p, path, w->only);
+	if (n < 0) {
+		w->err = n;
+		return 1;
+	}
+	w->found += n;
+	return 0;
+}
+
+int nnp_planner_scan(struct nnp_planner *p, const struct nnp_runtime *only, bool usdt)
+{
+	struct scan_walk w = { .p = p, .only = only };
+	int err;
+
+	p->usdt = usdt;
+	if (p->t.exe && !p->execd) {
+		err = on_file(p->t.exe, &w) ? 0 : nnp_deps_foreach(p->t.exe, on_file, &w);
+	} else {
+		err = nnp_proc_exec_files(p->t.pid, on_file, &w);
+	}
+	if (w.err)
+		return w.err;
+	return err < 0 ? err : w.found;
+}
+
+void nnp_planner_execd(struct nnp_planner *p)
+{
+	p->execd = true;
+}
+
+const char *nnp_planner_runtime(const struct nnp_planner *p)
+{
+	return p->nruntimes ? p->runtimes[0]->name : NULL;
+}
+
+bool nnp_planner_infer_by_period(const struct nnp_planner *p)
+{
+	for (size_t i = 0; i < p->nruntimes; i++)
+		if (p->runtimes[i]->infer_by_period)
+			return true;
+	return false;
+}
+
+static int find_loader(const char *path, void *arg)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char *out = arg;
+
+	if (strncmp(base, "ld-linux", 8) && strncmp(base, "ld-", 3) && strncmp(base, "ld.so", 5))
+		return 0;
+	if (!strstr(base, ".so"))
+		return 0;
+	snprintf(out, PATH_MAX, "%s", path);
+	return 1;
+}
+
+/* the target's dynamic loader: PT_INTERP before exec, its mapping after */
+static int loader_path(struct nnp_planner *p, char *out)
+{
+	struct nnp_elf *e;
+	int err;
+
+	out[0] = 0;
+	if (p->t.exe && !p->execd) {
+		err = nnp_elf_open(p->t.exe, &e);
+		if (err)
+			return err;
+		err = nnp_elf_interp(e, out, PATH_MAX);
+		nnp_elf_close(e);
+		return err;
+	}
+	err = nnp_proc_exec_files(p->t.pid, find_loader, out);
+	return err < 0 ? err : out[0] ? 0 : -ENOENT;
+}
+
+static int take_offset(const struct nnp_sym *sym, void *arg)
+{
+	*(uint64_t *)arg = sym->file_off;
+	return 1;
+}
+
+int nnp_planner_watch_loader(struct nnp_planner *p)
+{
+	struct nnp_spec sp = { .role = NNP_ROLE_LIBLOAD };
+	char path[PATH_MAX];
+	struct nnp_elf *e;
+	uint64_t off = 0;
+	uint32_t idx;
+	int err = loader_path(p, path);
+
+	if (err == -ENOENT) {
+		nnp_info("no dynamic loader: libraries loaded later are not watched");
+		return 0;
+	}
+	if (!err)
+		err = nnp_elf_open(path, &e);
+	if (err)
+		return err;
+	err = nnp_elf_match(e, "_dl_debug_state", take_offset, &off);
+	nnp_elf_close(e);
+	if (err <= 0) {
+		nnp_info("%s has no _dl_debug_state: libraries loaded later are not watched", path);
+		return err < 0 ? err : 0;
+	}
+	err = nnp_session_add_spec(p->s, &sp, &idx);
+	if (!err)
+		err = nnp_session_attach_uprobe(p->s, idx, p->t.pid, path, off, false);
+	if (err)
+		nnp_err("failed to watch the dynamic loader %s: %s", path, strerror(-err));
+	else
+		nnp_info("watching %s:_dl_debug_state (file offset 0x%llx) for dlopen", path,
+			 (unsigned long long)off);
+	return err;
+}
