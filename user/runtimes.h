@@ -32,6 +32,9 @@ struct nnp_runtime {
 	bool infer_by_period;
 };
 
+/* the adapters (runtime_<name>.c) */
+extern const struct nnp_runtime nnp_rt_pytorch;
+
 /* NULL-ended table of every built-in adapter */
 extern const struct nnp_runtime *const nnp_runtimes[];
 

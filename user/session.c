@@ -303,9 +303,14 @@ int nnp_session_prog_stats(const struct nnp_session *s, nnp_prog_stats_cb cb, vo
 
 int nnp_session_poll(struct nnp_session *s, int timeout_ms)
 {
-	int n = ring_buffer__poll(s->rb, timeout_ms);
+	int n = ring_buffer__poll(s->rb, timeout_ms), more;
 
-	return n == -EINTR ? 0 : n;
+	if (n < 0 && n != -EINTR)
+		return n;
+	/* BPF wakes us only once the buffer is a quarter full (nnperf_state.h):
+	 * what came since is read on the timer, here */
+	more = ring_buffer__consume(s->rb);
+	return more < 0 ? more : (n > 0 ? n : 0) + more;
 }
 
 int nnp_session_drain(struct nnp_session *s)
