@@ -38,6 +38,7 @@ static void proc_free(struct nnp_proc_stats *p)
 	nnp_agg_names_free(p);
 	nnp_hist_free(&p->infer);
 	nnp_agg_free_preemptors(p);
+	nnp_agg_period_free(p);
 	free(p);
 }
 
@@ -220,7 +221,7 @@ static struct nnp_layer_stats *get_layer(struct nnp_agg *a, struct nnp_proc_stat
 
 static int on_layer(struct nnp_agg *a, const struct nnp_layer_event *e)
 {
-	struct nnp_layer_key id = {.probe_id = e->hdr.probe_id, .key = e->key};
+	struct nnp_layer_key id = { .probe_id = e->hdr.probe_id, .key = e->key };
 	struct nnp_proc_stats *p;
 	struct nnp_layer_stats *l;
 	uint64_t dur;
@@ -241,7 +242,10 @@ static int on_layer(struct nnp_agg *a, const struct nnp_layer_event *e)
 	if (e->infer_seq)
 		l->in_infer++;
 	nnp_ksig_add(&l->k, &e->k);
-	return nnp_hist_add(&l->hist, dur);
+	err = nnp_hist_add(&l->hist, dur);
+	if (!err && a->infer_by_period && !p->real_infer && e->depth == 0)
+		err = nnp_agg_period_layer(a, p, e);
+	return err;
 }
 
 static int on_infer(struct nnp_agg *a, const struct nnp_infer_event *e)
@@ -255,6 +259,11 @@ static int on_infer(struct nnp_agg *a, const struct nnp_infer_event *e)
 	if (!p)
 		return err;
 	note_time(p, e->start_ns, e->end_ns);
+	if (!p->real_infer) {
+		/* the runtime marks its inferences: they win over periods */
+		p->real_infer = true;
+		nnp_agg_period_free(p);
+	}
 	nnp_ksig_add(&p->infer_k, &e->k);
 	return nnp_hist_add(&p->infer, e->end_ns - e->start_ns);
 }

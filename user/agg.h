@@ -74,6 +74,9 @@ struct nnp_proc_stats {
 	struct nnp_preemptor *preemptors; /* uthash by pid, at most NNP_MAX_PREEMPTORS */
 	size_t npreemptors;
 	uint64_t preempt_other_count, preempt_other_ns; /* beyond the bound */
+	bool real_infer;		   /* it sent inference events: no periods */
+	struct nnp_period_thread *periods; /* agg_period.c, uthash by tid */
+	uint64_t period_infers;		   /* inferences found from periods */
 	uint64_t layer_events;
 	uint64_t nlayers;
 	uint64_t first_ns, last_ns;	/* first and last event time seen */
@@ -100,6 +103,9 @@ struct nnp_agg {
 	uint64_t evicted_procs;	       /* processes dropped because of max_procs */
 	uint64_t refused_events; /* records of new processes refused: max_procs, none exited */
 	uint64_t dropped_names;	 /* name events not kept: max_layers pending names */
+	/* processes without inference events get inferences from the period of
+	 * their outermost layers (agg_period.c); set when such a runtime is found */
+	bool infer_by_period;
 };
 
 int nnp_agg_init(struct nnp_agg *a, const struct nnp_agg_opts *opts);
@@ -123,6 +129,13 @@ struct nnp_proc_stats *nnp_agg_proc(struct nnp_agg *a, uint32_t tgid);
 int nnp_agg_sorted_preemptors(const struct nnp_proc_stats *p, struct nnp_preemptor ***out,
 			      size_t *n);
 void nnp_ksig_add(struct nnp_ksig_sum *s, const struct nnp_ksig *k);
+/* agg_period.c: an outermost layer of a process without inference events */
+int nnp_agg_period_layer(struct nnp_agg *a, struct nnp_proc_stats *p,
+			 const struct nnp_layer_event *e);
+/* ends the open period inferences of process TGID (0: of all), when it
+ * exited or the recording ends */
+void nnp_agg_period_flush(struct nnp_agg *a, uint32_t tgid);
+void nnp_agg_period_free(struct nnp_proc_stats *p);
 /* agg_kernel.c: a preemption event; 0 or -errno */
 int nnp_agg_preempt(struct nnp_agg *a, struct nnp_proc_stats *p,
 		    const struct nnp_preempt_event *e);

@@ -129,6 +129,7 @@ static int scan(struct recorder *r)
 	int n = nnp_planner_scan(r->plan, r->runtime, r->o.usdt_auto);
 
 	r->rescan = false;
+	r->agg.infer_by_period = nnp_planner_infer_by_period(r->plan);
 	if (n < 0) {
 		nnp_err("failed to attach runtime probes: %s", strerror(-n));
 		return n;
@@ -273,6 +274,7 @@ static int report(struct recorder *r)
 	for (struct nnp_proc_stats *p = r->agg.procs; p; p = p->hh.next)
 		if (nnp_proc_exists(p->tgid) != 0)
 			nnp_agg_proc_exited(&r->agg, p->tgid);
+	nnp_agg_period_flush(&r->agg, 0);
 	fill_meta(r, &m, cmdline, sizeof(cmdline), &u);
 	if (r->o.output) {
 		err = write_file(r->o.output, &r->agg, &m);

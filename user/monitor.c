@@ -203,6 +203,7 @@ static int attach(struct nnp_monitor *m, struct target *t)
 	if (err)
 		return err;
 	n = nnp_planner_scan(t->plan, NULL, true);
+	m->agg.infer_by_period |= nnp_planner_infer_by_period(t->plan);
 	err = n > 0 ? nnp_planner_watch_loader(t->plan) : 0;
 	err = keep_links(m, t, first) ? -ENOMEM : err;
 	if (err)
@@ -223,6 +224,7 @@ static void rescan(struct nnp_monitor *m)
 		t->rescan = false;
 		if (nnp_planner_scan(t->plan, NULL, true) < 0)
 			m->c.attach_failures++;
+		m->agg.infer_by_period |= nnp_planner_infer_by_period(t->plan);
 		if (keep_links(m, t, first))
 			m->c.attach_failures++;
 	}
@@ -282,6 +284,7 @@ static void target_exited(struct nnp_monitor *m, struct target *t)
 {
 	detach(t);
 	nnp_session_drain(m->s);
+	nnp_agg_period_flush(&m->agg, (uint32_t)t->pid);
 	nnp_agg_proc_exited(&m->agg, (uint32_t)t->pid);
 	t->exited = true;
 	t->exit_ns = mono_ns();

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# PyTorch found with no flags in an unmodified script (torch imported after
+# start: caught through the dynamic loader), every op call measured, layers
+# identified by their weights, inferences found from the layer sequence.
+source "$(dirname "$0")/lib.sh"
+require_root
+PY=/usr/bin/python3
+MOBILENET=$NNP_SRC/tests/workloads/torch/mobilenet.py
+if ! $PY -c 'import torch, torchvision' 2>/dev/null; then
+	echo "SKIP: python3-torch / python3-torchvision are not installed (scripts/setup.sh installs them)"
+	exit 77
+fi
+N=3
+
+echo "== launched script, no flags: $N inferences, 52 conv2d and 52 batch_norm layers"
+"$NNPERF" record -o "$TMP/dense.json" -- $PY "$MOBILENET" --iterations $N >"$TMP/dense.txt"
+/usr/bin/python3 - "$TMP/dense.json" $N <<'PY'
+import collections, json, sys
+doc, n = json.load(open(sys.argv[1])), int(sys.argv[2])
+p = next(p for p in doc["processes"] if p["layer_events"])
+assert p["inferences"]["count"] == n, p["inferences"]
+assert doc["stats"]["lost_events"] == 0
+probes = {x["probe_id"]: x for x in doc["probes"]}
+assert all(probes[l["probe_id"]]["runtime"] == "pytorch" for l in p["layers"])
+ops = collections.Counter(l["op"] for l in p["layers"])
+assert ops["conv2d"] == 52 and ops["batch_norm"] == 52, ops
+calls = {l["name"]: l["count"] for l in p["layers"]}
+assert all(calls[f"conv2d#{i}"] == n for i in range(1, 53)), calls
+assert calls["hardtanh_"] == 35 * n and calls["add_Tensor"] == 10 * n and calls["linear"] == n, calls
+conv = sum(l["total_ns"] for l in p["layers"] if l["op"] == "conv2d")
+assert 0.2 < conv / p["inferences"]["total_ns"] < 1.0, conv
+print(f"ok: {n} inferences of {p['inferences']['mean_ns'] / 1e6:.1f} ms, {len(p['layers'])} layers, "
+      f"conv2d {conv / p['inferences']['total_ns']:.0%} of the time")
+PY
+grep -q "conv2d#52" "$TMP/dense.txt" || fail "table lacks conv2d#52"
+
+echo "== --runtime pytorch on the pruned model; an unknown runtime is an error"
+"$NNPERF" record --runtime pytorch -o "$TMP/pruned.json" -- $PY "$MOBILENET" --model pruned --iterations 2 >/dev/null
+$PY -c "
+import json; p = next(p for p in json.load(open('$TMP/pruned.json'))['processes'] if p['layer_events'])
+assert p['inferences']['count'] == 2, p['inferences']
+print('ok: pruned model,', len(p['layers']), 'layers, 2 inferences')"
+expect_error "unknown runtime 'tensorflow'" "$NNPERF" record --runtime tensorflow -- $PY "$MOBILENET"
+
+echo "== -p PID of a running script (torch already loaded)"
+$PY "$MOBILENET" --iterations 1000 --start-delay-ms 100 >/dev/null 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; rm -rf "$TMP"' EXIT
+for _ in $(seq 100); do grep -q libtorch_cpu "/proc/$pid/maps" 2>/dev/null && break; sleep 0.1; done
+"$NNPERF" record -p $pid -d 3 -o "$TMP/pid.json" >/dev/null
+kill $pid; wait $pid 2>/dev/null || true
+$PY -c "
+import json; p = next(p for p in json.load(open('$TMP/pid.json'))['processes'] if p['layer_events'])
+assert p['inferences']['count'] >= 1 and len(p['layers']) >= 100, (p['inferences'], len(p['layers']))
+print('ok: attached to a running script:', p['inferences']['count'], 'inferences')"
+echo "PASS"
