@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <capstone/capstone.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "placement.h"
+
+#define MAX_SCAN 8 /* instructions looked at */
+
+static bool emulated(unsigned int id)
+{
+	return id == X86_INS_PUSH || id == X86_INS_NOP || id == X86_INS_CALL || id == X86_INS_JMP;
+}
+
+/* registers that carry arguments (any width), the stack pointer, the flow */
+static bool guarded(x86_reg r)
+{
+	static const x86_reg regs[] = {
+		X86_REG_RDI, X86_REG_EDI, X86_REG_DI,  X86_REG_DIL, X86_REG_RSI, X86_REG_ESI,
+		X86_REG_SI,  X86_REG_SIL, X86_REG_RDX, X86_REG_EDX, X86_REG_DX,	 X86_REG_DL,
+		X86_REG_RCX, X86_REG_ECX, X86_REG_CX,  X86_REG_CL,  X86_REG_R8,	 X86_REG_R8D,
+		X86_REG_R8W, X86_REG_R8B, X86_REG_R9,  X86_REG_R9D, X86_REG_R9W, X86_REG_R9B,
+		X86_REG_RSP, X86_REG_ESP, X86_REG_SP,  X86_REG_RIP,
+	};
+
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		if (r == regs[i])
+			return true;
+	return false;
+}
+
+/* false when moving the probe past INSN could change what the probe reads */
+static bool harmless(csh h, const cs_insn *insn)
+{
+	cs_regs rd, wr;
+	uint8_t nrd, nwr;
+
+	if (cs_insn_group(h, insn, CS_GRP_JUMP) || cs_insn_group(h, insn, CS_GRP_CALL) ||
+	    cs_insn_group(h, insn, CS_GRP_RET) || cs_insn_group(h, insn, CS_GRP_INT))
+		return false;
+	if (cs_regs_access(h, insn, rd, &nrd, wr, &nwr) != CS_ERR_OK)
+		return false;
+	for (int i = 0; i < nwr; i++)
+		if (guarded(wr[i]))
+			return false;
+	return true;
+}
+
+static void choose(const cs_insn *insn, uint32_t skip, struct nnp_placement *out)
+{
+	out->skip = skip;
+	out->emulated = emulated(insn->id);
+	snprintf(out->mnemonic, sizeof(out->mnemonic), "%s", insn->mnemonic);
+}
+
+static void scan(csh h, const cs_insn *insn, size_t n, struct nnp_placement *out)
+{
+	uint32_t skip = 0;
+
+	choose(&insn[0], 0, out);
+	for (size_t i = 0; i < n && i < MAX_SCAN; i++) {
+		if (emulated(insn[i].id)) {
+			choose(&insn[i], skip, out);
+			return;
+		}
+		if (!harmless(h, &insn[i]))
+			return;
+		skip += insn[i].size;
+	}
+}
+
+int nnp_place_code(const uint8_t *code, size_t len, struct nnp_placement *out)
+{
+	cs_insn *insn = NULL;
+	size_t n;
+	csh h;
+
+	memset(out, 0, sizeof(*out));
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
+		return -EINVAL;
+	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+	n = cs_disasm(h, code, len, 0, MAX_SCAN, &insn);
+	if (n)
+		scan(h, insn, n, out);
+	cs_free(insn, n);
+	cs_close(&h);
+	return n ? 0 : -EINVAL;
+}
+
+int nnp_place_probe(const char *path, uint64_t file_off, struct nnp_placement *out)
+{
+	uint8_t code[64];
+	ssize_t n;
+	int fd;
+
+	memset(out, 0, sizeof(*out));
+#if !defined(__x86_64__)
+	(void)path;
+	(void)file_off;
+	return 0;
+#endif
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, code, sizeof(code), (off_t)file_off);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -EINVAL;
+	return nnp_place_code(code, (size_t)n, out);
+}
