@@ -396,6 +396,8 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 	if (!s)
 		return 0;
 	if (s->role == NNP_ROLE_LIBLOAD) {
+		if (s->flags & NNP_SPEC_STOP)
+			bpf_send_signal(19 /* SIGSTOP */);
 		emit_libload(tgid, tid);
 		return 0;
 	}

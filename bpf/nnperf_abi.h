@@ -34,6 +34,8 @@ enum nnp_role {
 
 /* nnp_spec.flags */
 #define NNP_SPEC_ENTRY_ONLY (1u << 0) /* the next begin (or inference end) ends it */
+#define NNP_SPEC_STOP (1u << 1)	      /* LIBLOAD: stop the process until user space has
+				       * attached to what was loaded (it sends SIGCONT) */
 
 /* What a fetch yields: nothing, a 64-bit value, or a string at an address. */
 enum nnp_fetch_kind {

@@ -44,6 +44,7 @@ struct recorder {
 	struct nnp_kernel_cfg kcfg;
 	const struct nnp_runtime *runtime; /* --runtime, or NULL: every adapter */
 	bool rescan;			   /* the loader mapped more: scan again */
+	bool resume;			   /* then send the stopped child SIGCONT */
 	bool launched;
 	int pidfd; /* -p target */
 	char exe[PATH_MAX];
@@ -66,6 +67,7 @@ static int on_event(void *ctx, void *data, size_t size)
 
 	if (size >= sizeof(*h) && h->type == NNP_EV_LIBLOAD) {
 		r->rescan = true; /* after this poll: attaching inside the callback would nest */
+		r->resume = r->launched;
 		return 0;
 	}
 	nnp_agg_event(&r->agg, data, size);
@@ -149,6 +151,11 @@ static int nothing_found(struct recorder *r)
 	return -ENOENT;
 }
 
+static bool is_end(const struct nnp_probe_def *d)
+{
+	return d->kind == NNP_PROBE_LAYER_END || d->kind == NNP_PROBE_INFER_END;
+}
+
 static int attach_all(struct recorder *r)
 {
 	struct nnp_target t = { .pid = r->launched ? r->child.pid : r->o.pid,
@@ -163,12 +170,17 @@ static int attach_all(struct recorder *r)
 	err = nnp_session_open(&so, on_event, r, &r->sess);
 	if (!err)
 		err = nnp_planner_new(r->sess, &r->agg, &t, &r->plan);
+	/* end sites before begin sites (see probes.c) */
 	for (size_t i = 0; !err && i < r->o.ndefs; i++)
-		err = nnp_planner_attach(r->plan, &r->o.defs[i], r->o.runtimes[i]);
+		if (is_end(&r->o.defs[i]))
+			err = nnp_planner_attach(r->plan, &r->o.defs[i], r->o.runtimes[i]);
+	for (size_t i = 0; !err && i < r->o.ndefs; i++)
+		if (!is_end(&r->o.defs[i]))
+			err = nnp_planner_attach(r->plan, &r->o.defs[i], r->o.runtimes[i]);
 	if (!err && (r->runtime || !r->o.ndefs))
 		err = scan(r);
 	if (!err && (r->runtime || !r->o.ndefs))
-		err = nnp_planner_watch_loader(r->plan);
+		err = nnp_planner_watch_loader(r->plan, r->launched);
 	if (err)
 		return err;
 	/* a launched command may load its runtime later (dlopen): judged at the end */
@@ -204,6 +216,11 @@ static int collect(struct recorder *r)
 		}
 		if (r->rescan && scan(r))
 			return -EIO;
+		if (r->resume) {
+			/* stopped by the loader watch (launched targets only) */
+			kill(r->child.pid, SIGCONT);
+			r->resume = false;
+		}
 		if (deadline && now_ns(CLOCK_MONOTONIC) >= deadline)
 			break;
 		if (target_exited(r))

@@ -106,11 +106,12 @@ int nnp_launch_poll_exit(struct nnp_child *c)
 
 void nnp_launch_stop(struct nnp_child *c, int timeout_ms)
 {
-	struct timespec ts = {0, 10 * 1000 * 1000};
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
 
 	if (c->pid <= 0 || nnp_launch_poll_exit(c))
 		return;
 	kill(c->pid, SIGTERM);
+	kill(c->pid, SIGCONT); /* a stopped child gets SIGTERM only once running */
 	for (int waited = 0; waited < timeout_ms; waited += 10) {
 		if (nnp_launch_poll_exit(c))
 			return;

@@ -204,7 +204,7 @@ static int attach(struct nnp_monitor *m, struct target *t)
 		return err;
 	n = nnp_planner_scan(t->plan, NULL, true);
 	m->agg.infer_by_period |= nnp_planner_infer_by_period(t->plan);
-	err = n > 0 ? nnp_planner_watch_loader(t->plan) : 0;
+	err = n > 0 ? nnp_planner_watch_loader(t->plan, false) : 0;
 	err = keep_links(m, t, first) ? -ENOMEM : err;
 	if (err)
 		return err;

@@ -40,9 +40,15 @@ int nnp_planner_attach(struct nnp_planner *p, const struct nnp_probe_def *d, con
 int nnp_planner_scan(struct nnp_planner *p, const struct nnp_runtime *only, bool usdt);
 /* a launched target has exec'd: scans read /proc/PID/maps from now on */
 void nnp_planner_execd(struct nnp_planner *p);
-/* a LIBLOAD event whenever the target's dynamic loader maps more (dlopen):
- * call nnp_planner_scan again then. 0 (also for a static binary) or -errno */
-int nnp_planner_watch_loader(struct nnp_planner *p);
+/*
+ * A LIBLOAD event whenever the target's dynamic loader maps more (dlopen):
+ * call nnp_planner_scan again then. With stop, the process is stopped
+ * (SIGSTOP from BPF) until the caller has scanned and sent SIGCONT, so that
+ * nothing of a runtime loaded late is missed: for a process nnperf launched
+ * (its parent), not for one it merely attached to. 0 (also for a static
+ * binary) or -errno.
+ */
+int nnp_planner_watch_loader(struct nnp_planner *p, bool stop);
 /* the first runtime found ("usdt", "pytorch"), or NULL */
 const char *nnp_planner_runtime(const struct nnp_planner *p);
 /* a runtime found infers inferences from the period of its layers */

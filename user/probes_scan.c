@@ -71,8 +71,10 @@ static void usdt_def(struct nnp_probe_def *d, const char *path, const char *name
 	}
 }
 
-static const char *const usdt_names[] = { "inference_begin", "inference_end", "layer_begin",
-					  "layer_end" };
+/* ends before begins: attached to a running process, a begin whose end
+ * was not attached yet would leave an inference or a layer open for ever */
+static const char *const usdt_names[] = { "inference_end", "layer_end", "layer_begin",
+					  "inference_begin" };
 
 static int on_usdt_note(const char *provider, const char *name, void *arg)
 {
@@ -256,9 +258,9 @@ static int take_offset(const struct nnp_sym *sym, void *arg)
 	return 1;
 }
 
-int nnp_planner_watch_loader(struct nnp_planner *p)
+int nnp_planner_watch_loader(struct nnp_planner *p, bool stop)
 {
-	struct nnp_spec sp = { .role = NNP_ROLE_LIBLOAD };
+	struct nnp_spec sp = { .role = NNP_ROLE_LIBLOAD, .flags = stop ? NNP_SPEC_STOP : 0 };
 	char path[PATH_MAX];
 	struct nnp_elf *e;
 	uint64_t off = 0;
