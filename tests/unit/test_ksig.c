@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,7 +70,7 @@ static int preempt(struct nnp_agg *a, uint32_t by, const char *comm, uint64_t ns
 		.by_tgid = by,
 	};
 
-	strncpy(e.by_comm, comm, sizeof(e.by_comm));
+	snprintf(e.by_comm, sizeof(e.by_comm), "%s", comm);
 	return nnp_agg_event(a, &e, sizeof(e));
 }
 
