@@ -157,9 +157,9 @@ bool nnp_monitor_labels(void *ctx, uint32_t tgid, struct nnp_proc_labels *out)
 }
 
 /* the planner attaches; the links it made become the target's own */
-static int attach(struct nnp_monitor *m, struct target *t)
+static int attach(struct nnp_monitor *m, struct target *t, const char *exe)
 {
-	struct nnp_target nt = {.pid = t->pid};
+	struct nnp_target nt = {.pid = t->pid, .exe = exe};
 	size_t first = nnp_session_links(m->s);
 	struct nnp_planner *plan;
 	int n, err;
@@ -175,7 +175,8 @@ static int attach(struct nnp_monitor *m, struct target *t)
 	return n < 0 ? n : n == 0 ? -ENOENT : 0;
 }
 
-static int add_locked(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt)
+static int add_locked(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt,
+		      const char *exe)
 {
 	struct target *t;
 	int err;
@@ -194,10 +195,13 @@ static int add_locked(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime
 	err = t->pidfd == -ESRCH ? -ESRCH : 0;
 	if (t->pidfd < 0)
 		t->pidfd = -1;
-	if (!err && nnp_proc_model(pid, m->o.model_flag, t->model, sizeof(t->model)))
+	if (!err && exe)
+		snprintf(t->model, sizeof(t->model), "%s",
+			 strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe);
+	else if (!err && nnp_proc_model(pid, m->o.model_flag, t->model, sizeof(t->model)))
 		snprintf(t->model, sizeof(t->model), "unknown");
 	if (!err)
-		err = attach(m, t);
+		err = attach(m, t, exe);
 	if (err) {
 		detach(t);
 		free(t);
@@ -207,12 +211,12 @@ static int add_locked(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime
 	return 0;
 }
 
-int nnp_monitor_add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt)
+static int add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt, const char *exe)
 {
 	int err;
 
 	nnp_monitor_lock(m);
-	err = add_locked(m, pid, rt);
+	err = add_locked(m, pid, rt, exe);
 	if (!err) {
 		m->c.attaches++;
 		m->c.targets++;
@@ -222,6 +226,17 @@ int nnp_monitor_add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *
 	}
 	nnp_monitor_unlock(m);
 	return err;
+}
+
+int nnp_monitor_add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt)
+{
+	return add(m, pid, rt, NULL);
+}
+
+int nnp_monitor_add_launched(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt,
+			     const char *exe)
+{
+	return add(m, pid, rt, exe);
 }
 
 /* its links go first, so that the drain that follows sees its last events */
