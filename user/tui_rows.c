@@ -11,24 +11,24 @@
 /* the layer column sorts by first-seen order: network order, not alphabetical */
 const struct tui_col tui_proc_cols[PC_NCOLS] = {
 	[PC_PID] = { "PID", 7, TUI_RIGHT, TUI_NUM, false, false, true },
-	[PC_COMMAND] = { "COMMAND", 12, TUI_LEFT, TUI_TEXT, true, false, true },
-	[PC_MODEL] = { "MODEL", 12, TUI_LEFT, TUI_TEXT, false, false, true },
+	[PC_COMMAND] = { "COMMAND", 15, TUI_LEFT, TUI_TEXT, true, false, true },
+	[PC_MODEL] = { "MODEL", 9, TUI_LEFT, TUI_TEXT, false, false, true },
 	[PC_INF_S] = { "INF/S", 7, TUI_RIGHT, TUI_NUM, false, true, false },
 	[PC_P50] = { "P50", 7, TUI_RIGHT, TUI_NUM, false, true, false },
 	[PC_P99] = { "P99", 7, TUI_RIGHT, TUI_NUM, false, true, false },
-	[PC_LAYERS] = { "LAYERS", 6, TUI_RIGHT, TUI_NUM, false, true, false },
-	[PC_OFFCPU] = { "OFFCPU", 6, TUI_RIGHT, TUI_NUM, false, true, false },
+	[PC_LAYERS] = { "LAYERS", 7, TUI_RIGHT, TUI_NUM, false, true, false },
+	[PC_OFFCPU] = { "OFFCPU", 7, TUI_RIGHT, TUI_NUM, false, true, false },
 	[PC_FLT_S] = { "FLT/S", 6, TUI_RIGHT, TUI_NUM, false, true, false },
 };
 
 const struct tui_col tui_layer_cols[LC_NCOLS] = {
 	[LC_LAYER] = { "LAYER", 10, TUI_LEFT, TUI_NUM, true, false, true },
 	[LC_OP] = { "OP", 8, TUI_LEFT, TUI_TEXT, false, false, true },
-	[LC_CALLS_S] = { "CALLS/S", 7, TUI_RIGHT, TUI_NUM, false, true, false },
+	[LC_CALLS_S] = { "CALLS/S", 8, TUI_RIGHT, TUI_NUM, false, true, false },
 	[LC_MEAN] = { "MEAN", 7, TUI_RIGHT, TUI_NUM, false, true, false },
 	[LC_P99] = { "P99", 7, TUI_RIGHT, TUI_NUM, false, true, false },
 	[LC_SHARE] = { "SHARE", 6, TUI_RIGHT, TUI_NUM, false, true, false },
-	[LC_OFFCPU] = { "OFFCPU", 6, TUI_RIGHT, TUI_NUM, false, true, false },
+	[LC_OFFCPU] = { "OFFCPU", 7, TUI_RIGHT, TUI_NUM, false, true, false },
 	[LC_RUNQ] = { "RUNQ", 6, TUI_RIGHT, TUI_NUM, false, true, false },
 	[LC_FLT_S] = { "FLT/S", 6, TUI_RIGHT, TUI_NUM, false, true, false },
 	[LC_CMISS] = { "CMISS", 6, TUI_RIGHT, TUI_NUM, false, true, false },
