@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <signal.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -26,7 +27,8 @@ struct target {
 	struct nnp_planner *plan; /* kept: libraries loaded later are scanned with it */
 	struct bpf_link **links;
 	size_t nlinks;
-	bool rescan; /* its dynamic loader mapped more */
+	bool rescan;   /* its dynamic loader mapped more */
+	bool launched; /* ours: stopped at each dlopen until rescanned */
 	bool exited;
 	uint64_t exit_ns;     /* CLOCK_MONOTONIC */
 	uint64_t exit_report; /* reports made before it exited */
@@ -165,7 +167,8 @@ bool nnp_monitor_labels(void *ctx, uint32_t tgid, struct nnp_proc_labels *out)
 	HASH_FIND(hh, m->targets, &pid, sizeof(pid), t);
 	if (!t)
 		return false;
-	out->runtime = t->rt->name;
+	out->runtime = t->plan && nnp_planner_runtime(t->plan) ? nnp_planner_runtime(t->plan)
+							       : t->rt->name;
 	out->model = t->model;
 	return true;
 }
@@ -192,10 +195,11 @@ static int keep_links(struct nnp_monitor *m, struct target *t, size_t first)
 	return 0;
 }
 
-/* every runtime found in the target, and a watch on its dynamic loader */
-static int attach(struct nnp_monitor *m, struct target *t)
+/* every runtime found in the target, and a watch on its dynamic loader;
+ * exe: a launched target that has not exec'd yet */
+static int attach(struct nnp_monitor *m, struct target *t, const char *exe)
 {
-	struct nnp_target nt = { .pid = t->pid };
+	struct nnp_target nt = { .pid = t->pid, .exe = exe };
 	size_t first = nnp_session_links(m->s);
 	int n, err;
 
@@ -204,11 +208,13 @@ static int attach(struct nnp_monitor *m, struct target *t)
 		return err;
 	n = nnp_planner_scan(t->plan, NULL, true);
 	m->agg.infer_by_period |= nnp_planner_infer_by_period(t->plan);
-	err = n > 0 ? nnp_planner_watch_loader(t->plan, false) : 0;
+	t->launched = exe != NULL;
+	err = n > 0 || exe ? nnp_planner_watch_loader(t->plan, t->launched) : 0;
 	err = keep_links(m, t, first) ? -ENOMEM : err;
 	if (err)
 		return err;
-	return n < 0 ? n : n == 0 ? -ENOENT : 0;
+	/* a launched command may load its runtime later: the loader watch is on */
+	return n < 0 ? n : n == 0 && !exe ? -ENOENT : 0;
 }
 
 /* libraries the loader mapped since the last look */
@@ -222,15 +228,19 @@ static void rescan(struct nnp_monitor *m)
 		if (!t->rescan || t->exited || !t->plan)
 			continue;
 		t->rescan = false;
+		nnp_planner_execd(t->plan); /* its loader runs: it has exec'd */
 		if (nnp_planner_scan(t->plan, NULL, true) < 0)
 			m->c.attach_failures++;
 		m->agg.infer_by_period |= nnp_planner_infer_by_period(t->plan);
 		if (keep_links(m, t, first))
 			m->c.attach_failures++;
+		if (t->launched)
+			kill(t->pid, SIGCONT); /* stopped by the loader watch */
 	}
 }
 
-static int add_locked(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt)
+static int add_locked(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt,
+		      const char *exe)
 {
 	struct target *t;
 	int err;
@@ -249,10 +259,13 @@ static int add_locked(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime
 	err = t->pidfd == -ESRCH ? -ESRCH : 0;
 	if (t->pidfd < 0)
 		t->pidfd = -1;
-	if (!err && nnp_proc_model(pid, m->o.model_flag, t->model, sizeof(t->model)))
+	if (!err && exe)
+		snprintf(t->model, sizeof(t->model), "%s",
+			 strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe);
+	else if (!err && nnp_proc_model(pid, m->o.model_flag, t->model, sizeof(t->model)))
 		snprintf(t->model, sizeof(t->model), "unknown");
 	if (!err)
-		err = attach(m, t);
+		err = attach(m, t, exe);
 	if (err) {
 		detach(t);
 		free(t);
@@ -262,12 +275,12 @@ static int add_locked(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime
 	return 0;
 }
 
-int nnp_monitor_add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt)
+static int add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt, const char *exe)
 {
 	int err;
 
 	nnp_monitor_lock(m);
-	err = add_locked(m, pid, rt);
+	err = add_locked(m, pid, rt, exe);
 	if (!err) {
 		m->c.attaches++;
 		m->c.targets++;
@@ -277,6 +290,17 @@ int nnp_monitor_add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *
 	}
 	nnp_monitor_unlock(m);
 	return err;
+}
+
+int nnp_monitor_add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt)
+{
+	return add(m, pid, rt, NULL);
+}
+
+int nnp_monitor_add_launched(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt,
+			     const char *exe)
+{
+	return add(m, pid, rt, exe);
 }
 
 /* its links go first, so that the drain that follows sees its last events */

@@ -44,6 +44,13 @@ void nnp_monitor_close(struct nnp_monitor *m);
  * -ENOENT when rt found nothing to attach; -errno (counted as a failure).
  */
 int nnp_monitor_add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt);
+/*
+ * The same for a child launched and not yet exec'ed (nnp_launch_prepare): its
+ * probes are found in exe and its libraries, not in /proc/PID, and its model
+ * label is exe's basename. Release the child afterwards.
+ */
+int nnp_monitor_add_launched(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt,
+			     const char *exe);
 /* waits up to timeout_ms for events or exits and handles them; 0 or -errno */
 int nnp_monitor_poll(struct nnp_monitor *m, int timeout_ms);
 /* under the lock: a report showed the current state; exited targets are forgotten */

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "procmaps.h"
+#include "top_opts.h"
+
+static const char usage_text[] =
+    "usage: nnperf top [-d SECONDS] [-b] [-n N] [-p PID ...] [--counters LIST] [-- CMD ARGS]\n"
+    "\n"
+    "Live per-layer view of inference processes: all of them that use a known runtime\n"
+    "(the default), the -p processes, or a command launched with its first instruction\n"
+    "traced (it is stopped when top quits).\n"
+    "\n"
+    "  -d, --delay S        refresh every S seconds (default 1, 0.1 to 3600)\n"
+    "  -b, --batch          print the tables as text instead of the interactive view\n"
+    "  -n, --iterations N   exit after N refreshes (batch mode: print N sets)\n"
+    "  -p, --pid PID        watch this process (repeatable)\n"
+    "      --counters LIST  perf counters per layer (see nnperf record --help)\n"
+    "  -v, --verbose        say what is attached and detached\n"
+    "\n"
+    "Keys: arrows PgUp PgDn Home End move, Enter layers, Esc back, s/F6 sort,\n"
+    "S reverse, / filter, p pause, ? help, q quit.\n";
+
+static int add_pid(struct top_opts *o, const char *arg)
+{
+	char *end;
+	long v;
+	pid_t *n;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (!*arg || *end || errno || v <= 0 || v > INT32_MAX) {
+		nnp_err("invalid pid '%s'", arg);
+		return 3;
+	}
+	if (nnp_proc_exists((pid_t)v)) {
+		nnp_err("no such process: %ld", v);
+		return 3;
+	}
+	n = realloc(o->pids, (o->npids + 1) * sizeof(*n));
+	if (!n)
+		return 3;
+	o->pids = n;
+	o->pids[o->npids++] = (pid_t)v;
+	return 0;
+}
+
+static int parse_value(struct top_opts *o, int c, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	if (c == 'p')
+		return add_pid(o, arg);
+	if (c == 'd') {
+		o->delay_s = strtod(arg, &end);
+		if (*arg && !*end && isfinite(o->delay_s) && o->delay_s >= 0.1 &&
+		    o->delay_s <= 3600)
+			return 0;
+		nnp_err("invalid value '%s' for -d (seconds, 0.1 to 3600)", arg);
+		return 3;
+	}
+	o->iterations = strtol(arg, &end, 10);
+	if (*arg && !*end && !errno && o->iterations > 0)
+		return 0;
+	nnp_err("invalid value '%s' for -n (a count > 0)", arg);
+	return 3;
+}
+
+static int check(int argc, char **argv, struct top_opts *o)
+{
+	if (optind < argc) {
+		if (!argv[optind - 1] || strcmp(argv[optind - 1], "--")) {
+			nnp_err("unexpected argument '%s' (a command goes after --)", argv[optind]);
+			return 2;
+		}
+		o->cmd = &argv[optind];
+	}
+	if (o->cmd && o->npids) {
+		nnp_err("-p and a command exclude each other");
+		return 2;
+	}
+	o->all = !o->cmd && !o->npids;
+	return 0;
+}
+
+int top_opts_parse(int argc, char **argv, struct top_opts *o)
+{
+	static const struct option lo[] = {
+		{ "delay", required_argument, NULL, 'd' },
+		{ "batch", no_argument, NULL, 'b' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "counters", required_argument, NULL, 'C' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, err;
+
+	*o = (struct top_opts){ .delay_s = 1 };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+d:bn:p:vh", lo, NULL)) != -1) {
+		if (c == 'b') {
+			o->batch = true;
+		} else if (c == 'C') {
+			o->counters = optarg;
+		} else if (c == 'v') {
+			nnp_log_set_verbose(nnp_log_verbose() + 1);
+		} else if (c == 'h') {
+			fputs(usage_text, stdout);
+			return 1;
+		} else if (c == '?') {
+			fputs(usage_text, stderr);
+			return 2;
+		} else {
+			err = parse_value(o, c, optarg);
+			if (err)
+				return err;
+		}
+	}
+	return check(argc, argv, o);
+}
+
+void top_opts_free(struct top_opts *o)
+{
+	free(o->pids);
+	o->pids = NULL;
+}
