@@ -23,6 +23,7 @@
 #include "http_server.h"
 #include "jsonl_write.h"
 #include "kernel_cfg.h"
+#include "runtimes.h"
 #include "log.h"
 #include "monitor.h"
 #include "procmaps.h"
@@ -299,8 +300,8 @@ static int attach_pids(struct exporter *x)
 		}
 		err = nnp_discover_runtime(x->disc, pid, &rt);
 		if (err == -ENOENT)
-			nnp_err("process %d uses no runtime nnperf knows (no nnperf USDT markers)",
-				(int)pid);
+			nnp_err("process %d uses no runtime nnperf knows (looked for %s)", (int)pid,
+				nnp_runtime_lookfor());
 		if (!err)
 			err = nnp_monitor_add(x->m, pid, rt);
 		if (err && err != -EEXIST && err != -ENOENT)

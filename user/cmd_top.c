@@ -141,8 +141,8 @@ static int attach_pids(struct top *t)
 
 		err = nnp_discover_runtime(t->disc, pid, &rt);
 		if (err == -ENOENT)
-			nnp_err("process %d uses no runtime nnperf knows (no nnperf USDT markers)",
-				(int)pid);
+			nnp_err("process %d uses no runtime nnperf knows (looked for %s)", (int)pid,
+				nnp_runtime_lookfor());
 		if (!err)
 			err = nnp_monitor_add(t->m, pid, rt);
 		if (err && err != -EEXIST && err != -ENOENT)
@@ -192,9 +192,7 @@ static int launch(struct top *t)
 	}
 	t->launched = true;
 	err = nnp_monitor_add_launched(t->m, t->child.pid, nnp_runtimes[0], t->exe);
-	if (err == -ENOENT)
-		nnp_err("nothing to measure: %s carries no nnperf USDT markers", t->exe);
-	else if (err)
+	if (err)
 		nnp_err("failed to attach to %s: %s", t->exe, strerror(-err));
 	if (!err) {
 		err = nnp_launch_release(&t->child);
@@ -429,6 +427,22 @@ static int check_terminal(const struct top *t)
 	return 0;
 }
 
+/* a launched command may load its runtime late: judged once it is done */
+static bool measured(struct top *t)
+{
+	const struct nnp_proc_stats *p;
+	bool any;
+
+	nnp_monitor_lock(t->m);
+	p = nnp_agg_proc((struct nnp_agg *)nnp_monitor_agg(t->m), (uint32_t)t->child.pid);
+	any = p && (p->layer_events || p->infer.count);
+	nnp_monitor_unlock(t->m);
+	if (!any)
+		nnp_err("nothing measured in %s: no known runtime (looked for %s)", t->o.cmd[0],
+			nnp_runtime_lookfor());
+	return any;
+}
+
 int cmd_top(int argc, char **argv)
 {
 	struct top t = { 0 };
@@ -446,6 +460,8 @@ int cmd_top(int argc, char **argv)
 	err = setup(&t);
 	if (!err)
 		err = loop(&t);
+	if (!err && t.launched && !measured(&t))
+		err = -ENOENT;
 	teardown(&t);
 	if (stop_signal)
 		nnp_info("stopped by signal %d", (int)stop_signal);

@@ -167,8 +167,8 @@ bool nnp_monitor_labels(void *ctx, uint32_t tgid, struct nnp_proc_labels *out)
 	HASH_FIND(hh, m->targets, &pid, sizeof(pid), t);
 	if (!t)
 		return false;
-	out->runtime = t->plan && nnp_planner_runtime(t->plan) ? nnp_planner_runtime(t->plan)
-							       : t->rt->name;
+	out->runtime =
+	    t->plan && nnp_planner_runtime(t->plan) ? nnp_planner_runtime(t->plan) : t->rt->name;
 	out->model = t->model;
 	return true;
 }

@@ -94,8 +94,8 @@ expect_error "no such process: 999999999" "$NNPERF" top -p 999999999
 expect_error "not a terminal" "$NNPERF" top -p "$TN_PID"
 expect_error "invalid value '0' for -d" "$NNPERF" top -b -d 0
 expect_error "command not found" "$NNPERF" top -b -- /nonexistent/cmd
-expect_error "no nnperf USDT markers" "$NNPERF" top -b -- /bin/sleep 5
-expect_error "no nnperf USDT markers" "$NNPERF" top -b -p $$
+expect_error "no known runtime (looked for" "$NNPERF" top -b -d 0.2 -- /bin/sleep 1
+expect_error "uses no runtime nnperf knows (looked for" "$NNPERF" top -b -p $$
 
 # --- batch mode: two sets of tables, plausible numbers, no terminal needed
 for try in 1 2 3; do # see start_layers
