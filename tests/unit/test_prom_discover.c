@@ -34,6 +34,8 @@ static pid_t spawn(char *const argv[], char *const envp[])
 
 	assert_true(pid >= 0);
 	if (!pid) {
+		/* its own group, so that reap() also ends the sleep it starts */
+		setpgid(0, 0);
 		execve(argv[0], argv, envp);
 		_exit(127);
 	}
@@ -53,6 +55,7 @@ static pid_t spawn(char *const argv[], char *const envp[])
 
 static void reap(pid_t pid)
 {
+	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 }
