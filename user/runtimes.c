@@ -31,6 +31,7 @@ static const struct nnp_runtime rt_usdt = {
 
 const struct nnp_runtime *const nnp_runtimes[] = {
 	&rt_usdt,
+	&nnp_rt_opencv,
 	NULL,
 };
 

@@ -32,6 +32,8 @@ struct nnp_runtime {
 	bool infer_by_period;
 };
 
+extern const struct nnp_runtime nnp_rt_opencv;
+
 /* NULL-ended table of every built-in adapter */
 extern const struct nnp_runtime *const nnp_runtimes[];
 
