@@ -229,9 +229,14 @@ static int attach_site(struct nnp_planner *p, const struct nnp_probe_def *d, str
 		err = register_probe(p, d, st->probe_id, st->label, runtime);
 	if (err)
 		return err;
-	err = attach_one(p, d, st, false);
-	if (!err && has_return(d) && d->site != NNP_SITE_USDT)
+	/* the return first: a call entering between the two attachments then
+	 * gives an unmatched end (counted, harmless) rather than a begin that
+	 * never ends, which would hold a running process's inference depth
+	 * above zero for good under -p */
+	if (has_return(d) && d->site != NNP_SITE_USDT)
 		err = attach_one(p, d, st, true);
+	if (!err)
+		err = attach_one(p, d, st, false);
 	return err;
 }
 
