@@ -33,6 +33,7 @@ struct nnp_runtime {
 };
 
 extern const struct nnp_runtime nnp_rt_opencv;
+extern const struct nnp_runtime nnp_rt_ort;
 
 /* NULL-ended table of every built-in adapter */
 extern const struct nnp_runtime *const nnp_runtimes[];
