@@ -45,6 +45,15 @@ static int drop_root(void)
 	return 0;
 }
 
+/* in the child: only the pipe stays open, as fd 3, so the library's code
+ * cannot reach nnperf's BPF maps, its output or the target */
+static int keep_pipe(int pipe_fd)
+{
+	if (pipe_fd != 3 && dup2(pipe_fd, 3) < 0)
+		return -1;
+	return close_range(4, ~0U, 0);
+}
+
 /* in the child: the vaddr of Run in the library, or 0 */
 static uint64_t child_run_vaddr(const char *path)
 {
@@ -125,9 +134,10 @@ int nnp_ort_find_run(const char *path, uint64_t *off)
 		return err;
 	}
 	if (pid == 0) {
-		close(fds[0]);
+		if (keep_pipe(fds[1]))
+			_exit(1);
 		vaddr = child_run_vaddr(path);
-		_exit(write(fds[1], &vaddr, sizeof(vaddr)) == sizeof(vaddr) ? 0 : 1);
+		_exit(write(3, &vaddr, sizeof(vaddr)) == sizeof(vaddr) ? 0 : 1);
 	}
 	close(fds[1]);
 	err = read_child(fds[0], pid, &vaddr);
