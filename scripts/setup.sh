@@ -9,7 +9,7 @@ PACKAGES=(clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcapstone-dev
 	libmicrohttpd-dev libncurses-dev libjson-c-dev libcmocka-dev uthash-dev
 	systemtap-sdt-dev cmake ninja-build pkg-config gcc g++ make binutils
 	python3 util-linux procps chromium prometheus python3-yaml
-	python3-torch python3-torchvision python3-onnx)
+	python3-torch python3-torchvision python3-onnx python3-opencv)
 
 die() { echo "setup: $*" >&2; exit 1; }
 
@@ -34,3 +34,16 @@ mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracin
 build=${NNPERF_BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo ${NNPERF_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build"
+
+# onnxruntime-node for the ONNX Runtime test, kept in the build dir (not in git). Its install
+# script downloads from a host that may not be reachable; the CPU libraries are in the package.
+ort_dir=$build/npm
+if [ ! -e "$ort_dir/node_modules/onnxruntime-node/package.json" ]; then
+	if command -v npm >/dev/null; then
+		mkdir -p "$ort_dir"
+		npm i --prefix "$ort_dir" --ignore-scripts --no-audit --no-fund onnxruntime-node@1.30.0 >/dev/null ||
+			echo "setup: warning: cannot install onnxruntime-node: its test is skipped" >&2
+	else
+		echo "setup: warning: no npm: the ONNX Runtime test is skipped" >&2
+	fi
+fi

@@ -229,9 +229,10 @@ static int attach_site(struct nnp_planner *p, const struct nnp_probe_def *d, str
 		err = register_probe(p, d, st->probe_id, st->label, runtime);
 	if (err)
 		return err;
-	/* the return first: a call already running when the entry probe lands
-	 * would otherwise leave a begin without its end (a process attached to
-	 * while it runs); returns of calls entered earlier are not hooked */
+	/* the return first: a call entering between the two attachments then
+	 * gives an unmatched end (counted, harmless) rather than a begin that
+	 * never ends, which would hold a running process's inference depth
+	 * above zero for good under -p */
 	if (has_return(d) && d->site != NNP_SITE_USDT)
 		err = attach_one(p, d, st, true);
 	if (!err)

@@ -32,6 +32,8 @@ static const struct nnp_runtime rt_usdt = {
 const struct nnp_runtime *const nnp_runtimes[] = {
 	&rt_usdt,
 	&nnp_rt_pytorch,
+	&nnp_rt_opencv,
+	&nnp_rt_ort,
 	NULL,
 };
 

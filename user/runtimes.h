@@ -34,6 +34,8 @@ struct nnp_runtime {
 
 /* the adapters (runtime_<name>.c) */
 extern const struct nnp_runtime nnp_rt_pytorch;
+extern const struct nnp_runtime nnp_rt_opencv;
+extern const struct nnp_runtime nnp_rt_ort;
 
 /* NULL-ended table of every built-in adapter */
 extern const struct nnp_runtime *const nnp_runtimes[];

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# ONNX Runtime (onnxruntime-node, stripped library) found with no flags: OrtApi::Run and
+# ExecuteKernel located on a cold cache, then read from it; one event per node per inference
+# with ORT's NodeIndex as the key, per-node times against ORT's own profiler in the same run;
+# a build whose node function cannot be found gives a warning and inferences only.
+source "$(dirname "$0")/lib.sh"
+require_root
+PY=/usr/bin/python3
+W=$NNP_SRC/tests/workloads
+ORT=${NNP_ORT_NODE:-$NNP_BUILD/npm/node_modules/onnxruntime-node}
+if ! command -v node >/dev/null || [ ! -e "$ORT/package.json" ]; then
+	echo "SKIP: needs node and onnxruntime-node in $ORT (scripts/setup.sh installs them)"
+	exit 77
+fi
+if ! $PY -c 'import torch, torchvision, onnx' 2>/dev/null; then
+	echo "SKIP: needs python3-torch, python3-torchvision, python3-onnx to make the model"
+	exit 77
+fi
+MODEL=$NNP_BUILD/models/ort-mobilenet_v2-opset13.onnx
+[ -s "$MODEL" ] || $PY "$W/opencv/make_model.py" --opset 13 "$MODEL" || fail "cannot make $MODEL"
+export XDG_CACHE_HOME=$TMP/cache
+N=30
+
+# record DIR ORT_PACKAGE: N+1 inferences (run.js warms up once) with ORT's profiler on
+record() {
+	rm -rf "$1" && mkdir -p "$1"
+	"$NNPERF" record -v -o "$1/rec.json" -- node "$W/ort/run.js" --ort "$2" --model "$MODEL" \
+		--iterations $N --settle-ms 2000 --profile "$1/ort" >"$1/table" 2>"$1/err" || {
+		echo "nnperf record exited $?: $(grep -v '^nnperf: feature' "$1/err" | tail -3)" \
+			"target: $(head -2 "$1/table")" >&2
+		return 1
+	}
+}
+
+echo "== cold cache: sites found in the stripped library, then cached by build-id"
+ok=0
+for try in 1 2; do
+	rm -rf "$XDG_CACHE_HOME" "$TMP/cold"
+	record "$TMP/cold" "$ORT" || continue
+	grep -q 'onnxruntime: ExecuteKernel at' "$TMP/cold/err" || fail "no ExecuteKernel search in -v output"
+	if $PY "$W/ort/compare.py" "$TMP/cold/rec.json" "$TMP"/cold/ort_*.json $((N + 1)); then
+		ok=1
+		break
+	fi
+	echo "retrying ($try): this machine is noisy"
+done
+[ $ok = 1 ] || fail "nnperf and ORT's profiler disagree twice in a row"
+cache=$(ls "$XDG_CACHE_HOME"/nnperf/ort-*) || fail "no cache file written"
+grep -q '^kernel=[1-9a-f]' "$cache" || fail "cache lacks the kernel site: $(cat "$cache")"
+
+echo "== warm cache: the same sites without a search"
+record "$TMP/warm" "$ORT" || record "$TMP/warm" "$ORT" || fail "nnperf record failed twice"
+grep -q 'sites of build .* from the cache' "$TMP/warm/err" || fail "cache not used"
+grep -q 'ExecuteKernel at' "$TMP/warm/err" && fail "searched again despite the cache"
+$PY "$W/ort/compare.py" "$TMP/warm/rec.json" "$TMP"/warm/ort_*.json $((N + 1)) 0.5 ||
+	fail "warm-cache recording"
+
+echo "== a build without the node function's marker: a warning, inferences only"
+rm -rf "$XDG_CACHE_HOME" # the patched copy keeps the build-id
+pkg=$TMP/node_modules/onnxruntime-node
+bin=bin/napi-v6/linux/x64
+mkdir -p "$pkg/$bin"
+cp -r "$ORT/../onnxruntime-common" "$TMP/node_modules/"
+cp -r "$ORT/package.json" "$ORT/dist" "$pkg/"
+cp "$ORT/$bin/onnxruntime_binding.node" "$pkg/$bin/"
+$PY - "$ORT/$bin/libonnxruntime.so.1" "$pkg/$bin/libonnxruntime.so.1" <<'PYEOF'
+import sys
+data = open(sys.argv[1], "rb").read()
+text = b"Non-zero status code returned while running "
+assert data.count(text) == 1
+open(sys.argv[2], "wb").write(data.replace(text, b"Nxn" + text[3:]))
+PYEOF
+record "$TMP/patched" "$pkg" || record "$TMP/patched" "$pkg" || fail "nnperf record failed twice"
+grep -q 'cannot find ExecuteKernel .*inferences only' "$TMP/patched/err" ||
+	fail "no warning for the missing node function: $(grep onnxruntime "$TMP/patched/err")"
+$PY - "$TMP/patched/rec.json" $((N + 1)) <<'PYEOF' || fail "patched build"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+p = [p for p in doc["processes"] if p["inferences"]["count"]]
+assert len(p) == 1 and p[0]["inferences"]["count"] == int(sys.argv[2]), "inference count"
+assert not p[0]["layers"], "layers from a build where none can be found"
+print(f"ok: {sys.argv[2]} inferences, no nodes, one warning")
+PYEOF
+echo "PASS"

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * ONNX Runtime (libonnxruntime.so, stripped as shipped by onnxruntime-node
+ * and the PyPI wheels): OrtApi::Run is the inference, ExecuteKernel(ctx,
+ * NodeIndex, ...) runs every node of the graph. Neither has a symbol; they
+ * are found by runtime_ort_api.c and runtime_ort_find.c and cached per
+ * build-id. ExecuteKernel returns a Status by value, so rdi is the return
+ * slot and the NodeIndex is arg2: the key, which ORT's own profile
+ * (enableProfiling) lists as node_index with the node's name and op.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "elf_sym.h"
+#include "log.h"
+#include "probe_spec.h"
+#include "probes.h"
+#include "runtime_ort.h"
+#include "runtimes.h"
+
+static int sites_for(const char *path, struct nnp_elf *e, struct nnp_ort_sites *s)
+{
+	const char *id = nnp_elf_build_id(e);
+	int err;
+
+	if (!nnp_ort_cache_get(id, s)) {
+		nnp_info("onnxruntime: sites of build %s from the cache", id);
+		return 0;
+	}
+	err = nnp_ort_find_run(path, &s->run_off);
+	if (err) {
+		nnp_warn("onnxruntime: cannot find OrtApi::Run in %s (%s): not measured", path,
+			 strerror(-err));
+		return err;
+	}
+	err = nnp_ort_find_kernel(path, &s->kernel_off);
+	if (err) {
+		nnp_warn("onnxruntime: cannot find ExecuteKernel in %s (%s): inferences only, "
+			 "no per-node times",
+			 path, strerror(-err));
+		s->kernel_off = 0;
+	}
+	err = nnp_ort_cache_put(id, s);
+	if (err)
+		nnp_info("onnxruntime: cannot cache the sites (%s)", strerror(-err));
+	return 0;
+}
+
+static int attach_text(struct nnp_planner *p, const char *text)
+{
+	struct nnp_probe_def d;
+	char msg[256];
+	int col;
+
+	if (nnp_probe_parse(text, &d, msg, sizeof(msg), &col)) {
+		nnp_err("runtime onnxruntime: bad probe '%s': %s", text, msg);
+		return -EINVAL;
+	}
+	snprintf(d.origin, sizeof(d.origin), "runtime onnxruntime");
+	return nnp_planner_attach(p, &d, "onnxruntime");
+}
+
+/* nodes first: attaching takes a while per site (-p on a busy process), and
+ * an inference seen before its nodes' probe is in would count without them */
+static int ort_attach(struct nnp_planner *p, const char *path, struct nnp_elf *e)
+{
+	struct nnp_ort_sites s = { 0 };
+	char text[PATH_MAX + 64];
+	int n = 0, err;
+
+	if (sites_for(path, e, &s))
+		return 0; /* warned: the rest of the target is still measured */
+	if (s.kernel_off) {
+		snprintf(text, sizeof(text), "layer=%s:0x%llx,key=arg2", path,
+			 (unsigned long long)s.kernel_off);
+		err = attach_text(p, text);
+		if (err)
+			return err;
+		n++;
+	}
+	snprintf(text, sizeof(text), "inference=%s:0x%llx", path, (unsigned long long)s.run_off);
+	err = attach_text(p, text);
+	return err ? err : n + 1;
+}
+
+static const char *const ort_libs[] = { "libonnxruntime.so*", NULL };
+static const char *const no_probes[] = { NULL };
+
+const struct nnp_runtime nnp_rt_ort = {
+	.name = "onnxruntime",
+	.libs = ort_libs,
+	.probes = no_probes,
+	.attach = ort_attach,
+};

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * ONNX Runtime's shared library is stripped: its per-inference and per-node
+ * functions are found by what they do, not by name, and remembered per
+ * build-id.
+ */
+#ifndef NNP_RUNTIME_ORT_H
+#define NNP_RUNTIME_ORT_H
+
+#include <stdint.h>
+
+struct nnp_ort_sites {
+	uint64_t run_off;    /* OrtApi::Run, file offset of the probe */
+	uint64_t kernel_off; /* onnxruntime::ExecuteKernel, 0 when not found */
+};
+
+/* ExecuteKernel: the function holding the only code reference to ORT's
+ * "Non-zero status code returned while running " (.eh_frame bounds);
+ * file offset past an endbr64; 0, -ENOENT (not found), -ENOTSUP, -errno */
+int nnp_ort_find_kernel(const char *path, uint64_t *off);
+/* OrtApi::Run from the library's own table, read in an unprivileged child
+ * that loads it; the file offset past an endbr64; 0 or -errno */
+int nnp_ort_find_run(const char *path, uint64_t *off);
+
+/* the sites of the build BUILD_ID from the cache; 0, -ENOENT */
+int nnp_ort_cache_get(const char *build_id, struct nnp_ort_sites *s);
+/* 0 or -errno (a cache that cannot be written only costs time) */
+int nnp_ort_cache_put(const char *build_id, const struct nnp_ort_sites *s);
+
+#endif

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Finds onnxruntime::ExecuteKernel in a stripped libonnxruntime: it is the
+ * function that builds the error "Non-zero status code returned while running
+ * <op> node. Name:..." when a kernel fails, and nothing else uses that text.
+ * The string's one rip-relative lea in .text gives a code address;
+ * .eh_frame_hdr's sorted table and the FDE give the function around it; a
+ * capstone sweep from the function start proves the lea is a real
+ * instruction there, not bytes inside another one.
+ */
+#include <capstone/capstone.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "runtime_ort.h"
+
+#define ORT_ERR_TEXT "Non-zero status code returned while running "
+
+struct sec {
+	uint64_t addr;
+	const uint8_t *buf;
+	size_t size;
+};
+
+static int section(Elf *elf, const char *want, struct sec *out)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return -ENOEXEC;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *name;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS)
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name || strcmp(name, want))
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf || d->d_size != sh.sh_size)
+			return -ENOEXEC;
+		*out = (struct sec){ .addr = sh.sh_addr, .buf = d->d_buf, .size = d->d_size };
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int vaddr_to_off(Elf *elf, uint64_t vaddr, uint64_t *off)
+{
+	size_t n;
+	GElf_Phdr ph;
+
+	if (elf_getphdrnum(elf, &n))
+		return -ENOEXEC;
+	for (size_t i = 0; i < n; i++) {
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (vaddr >= ph.p_vaddr && vaddr < ph.p_vaddr + ph.p_filesz) {
+			*off = vaddr - ph.p_vaddr + ph.p_offset;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* the text's address: the NUL-terminated string exactly, not a longer one's tail */
+static int find_text(const struct sec *ro, uint64_t *addr)
+{
+	const size_t len = sizeof(ORT_ERR_TEXT); /* with its NUL */
+	const uint8_t *p = ro->buf, *end = ro->buf + ro->size;
+
+	while ((p = memmem(p, end - p, ORT_ERR_TEXT, len))) {
+		if (p == ro->buf || p[-1] == 0) {
+			*addr = ro->addr + (p - ro->buf);
+			return 0;
+		}
+		p++;
+	}
+	return -ENOENT;
+}
+
+/* `lea disp32(%rip), %r64`: REX.W (+R), 8d, modrm with mod 00 and r/m 101 */
+static int lea_refs(const struct sec *text, uint64_t target, uint64_t *ref)
+{
+	int n = 0;
+
+	for (size_t i = 0; i + 7 <= text->size; i++) {
+		const uint8_t *b = text->buf + i;
+		int32_t disp;
+
+		if ((b[0] & 0xfb) != 0x48 || b[1] != 0x8d || (b[2] & 0xc7) != 0x05)
+			continue;
+		memcpy(&disp, b + 3, 4);
+		if (text->addr + i + 7 + (int64_t)disp != target)
+			continue;
+		*ref = text->addr + i;
+		n++;
+	}
+	return n;
+}
+
+static int32_t rd32(const uint8_t *p)
+{
+	int32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* LEB128 (signedness does not matter: only skipped or small) */
+static const uint8_t *leb(const uint8_t *p, const uint8_t *end, uint64_t *v)
+{
+	unsigned shift = 0;
+
+	*v = 0;
+	while (p < end && shift < 64) {
+		*v |= (uint64_t)(*p & 0x7f) << shift;
+		shift += 7;
+		if (!(*p++ & 0x80))
+			return p;
+	}
+	return NULL;
+}
+
+static int ptr_size(uint8_t enc)
+{
+	switch (enc & 0x0f) {
+	case 0x00:
+	case 0x04:
+	case 0x0c:
+		return 8;
+	case 0x02:
+	case 0x0a:
+		return 2;
+	case 0x03:
+	case 0x0b:
+		return 4;
+	default:
+		return -1;
+	}
+}
+
+/* the FDE pointer encoding of the CIE at P ("zR" augmentation) */
+static int cie_encoding(const uint8_t *p, const uint8_t *end, uint8_t *enc)
+{
+	const char *aug;
+	uint64_t v;
+	uint8_t version;
+
+	if (end - p < 9 || rd32(p + 4) != 0)
+		return -ENOTSUP;
+	version = p[8];
+	aug = (const char *)p + 9;
+	p = memchr(aug, 0, end - (const uint8_t *)aug);
+	if (!p || aug[0] != 'z')
+		return -ENOTSUP;
+	p = leb(p + 1, end, &v);	/* code alignment */
+	p = p ? leb(p, end, &v) : NULL; /* data alignment */
+	if (p)
+		p = version == 1 ? p + 1 : leb(p, end, &v); /* return register */
+	p = p ? leb(p, end, &v) : NULL;			    /* augmentation data length */
+	for (const char *a = aug + 1; p && p < end && *a; a++) {
+		if (*a == 'R') {
+			*enc = *p;
+			return 0;
+		}
+		if (*a == 'P')
+			p = ptr_size(*p) < 0 ? NULL : p + 1 + ptr_size(*p);
+		else if (*a == 'L')
+			p++;
+		else if (*a != 'S' && *a != 'B')
+			return -ENOTSUP;
+	}
+	return -ENOTSUP;
+}
+
+/* [start, end) of the FDE at vaddr FDE that must contain ADDR */
+static int fde_bounds(const struct sec *ehf, uint64_t fde, uint64_t addr, uint64_t *start,
+		      uint64_t *end)
+{
+	const uint8_t *lim = ehf->buf + ehf->size, *p;
+	uint8_t enc;
+	uint64_t begin;
+	int err;
+
+	if (fde < ehf->addr || fde + 16 > ehf->addr + ehf->size)
+		return -ENOTSUP;
+	p = ehf->buf + (fde - ehf->addr);
+	if ((uint32_t)rd32(p) == 0xffffffffu || (uint32_t)rd32(p + 4) > (size_t)(p + 4 - ehf->buf))
+		return -ENOTSUP;
+	err = cie_encoding(p + 4 - (uint32_t)rd32(p + 4), lim, &enc);
+	if (err)
+		return err;
+	if ((enc & 0x0f) != 0x0b && (enc & 0x0f) != 0x03)
+		return -ENOTSUP;
+	begin = (uint64_t)(int64_t)rd32(p + 8);
+	if ((enc & 0x70) == 0x10)
+		begin += fde + 8;
+	else if (enc & 0x70)
+		return -ENOTSUP;
+	*start = begin;
+	*end = begin + (uint32_t)rd32(p + 12);
+	return addr >= *start && addr < *end ? 0 : -ENOENT;
+}
+
+/* the function around ADDR: .eh_frame_hdr's table (datarel sdata4) sorted by start */
+static int function_at(Elf *elf, uint64_t addr, uint64_t *start, uint64_t *end)
+{
+	struct sec hdr, ehf;
+	const uint8_t *tab;
+	size_t lo = 0, hi, n;
+	int err = section(elf, ".eh_frame_hdr", &hdr);
+
+	if (!err)
+		err = section(elf, ".eh_frame", &ehf);
+	if (err)
+		return err;
+	if (hdr.size < 12 || hdr.buf[0] != 1 || ptr_size(hdr.buf[1]) != 4 || hdr.buf[2] != 0x03 ||
+	    hdr.buf[3] != 0x3b)
+		return -ENOTSUP;
+	n = (uint32_t)rd32(hdr.buf + 8);
+	if (n == 0 || n > (hdr.size - 12) / 8)
+		return -ENOTSUP;
+	tab = hdr.buf + 12;
+	hi = n;
+	while (hi - lo > 1) { /* the last entry whose start <= addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (hdr.addr + (int64_t)rd32(tab + 8 * mid) <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return fde_bounds(&ehf, hdr.addr + (int64_t)rd32(tab + 8 * lo + 4), addr, start, end);
+}
+
+/* 0 when a linear sweep from START meets an instruction at REF */
+static int on_boundary(const struct sec *text, uint64_t start, uint64_t ref)
+{
+	const uint8_t *code = text->buf + (start - text->addr);
+	size_t size = text->addr + text->size - start;
+	uint64_t pc = start;
+	cs_insn *insn;
+	csh cs;
+	int err = -ENOENT;
+
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+		return -ENOMEM;
+	insn = cs_malloc(cs);
+	while (insn && pc <= ref && cs_disasm_iter(cs, &code, &size, &pc, insn)) {
+		if (insn->address == ref) {
+			err = strcmp(insn->mnemonic, "lea") ? -ENOENT : 0;
+			break;
+		}
+	}
+	if (insn)
+		cs_free(insn, 1);
+	cs_close(&cs);
+	return err;
+}
+
+static int skip_endbr(const struct sec *text, uint64_t *addr)
+{
+	static const uint8_t endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+
+	if (*addr < text->addr || *addr + 4 > text->addr + text->size)
+		return -ENOENT;
+	/* a probe on endbr64 is single-stepped out of line (~10x the cost) */
+	if (!memcmp(text->buf + (*addr - text->addr), endbr64, 4))
+		*addr += 4;
+	return 0;
+}
+
+static int search(Elf *elf, uint64_t *off)
+{
+	struct sec ro, text;
+	uint64_t str, ref = 0, start, end;
+	int n, err = section(elf, ".rodata", &ro);
+
+	if (!err)
+		err = section(elf, ".text", &text);
+	if (!err)
+		err = find_text(&ro, &str);
+	if (err)
+		return err;
+	n = lea_refs(&text, str, &ref);
+	if (n != 1) {
+		nnp_info("onnxruntime: %d code references to its kernel error text, want 1", n);
+		return -ENOENT;
+	}
+	err = function_at(elf, ref, &start, &end);
+	if (!err)
+		err = ref - start < text.size && start >= text.addr ? 0 : -ENOENT;
+	if (!err)
+		err = on_boundary(&text, start, ref);
+	if (!err)
+		err = skip_endbr(&text, &start);
+	if (!err)
+		err = vaddr_to_off(elf, start, off);
+	if (!err)
+		nnp_info("onnxruntime: ExecuteKernel at 0x%llx-0x%llx (its error text at 0x%llx)",
+			 (unsigned long long)start, (unsigned long long)end,
+			 (unsigned long long)ref);
+	return err;
+}
+
+int nnp_ort_find_kernel(const char *path, uint64_t *off)
+{
+	Elf *elf = NULL;
+	int fd, err;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -ENOEXEC;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	err = elf ? search(elf, off) : -ENOEXEC;
+	elf_end(elf);
+	close(fd);
+	return err;
+}
