@@ -5,6 +5,7 @@
  * weighs twice. What the layers do not explain is time outside probed layers.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +15,21 @@
 
 static struct nnp_sample sample(const struct diff_dist *d)
 {
-	return (struct nnp_sample){.n = (double)d->count, .mean = d->mean_ns, .sd = d->sd_ns};
+	return (struct nnp_sample){ .n = (double)d->count, .mean = d->mean_ns, .sd = d->sd_ns };
 }
 
 static double self_per_infer(const struct diff_profile *p, const struct diff_layer *l)
 {
 	return p->infer.count ? l->self_ns / (double)p->infer.count : NAN;
+}
+
+/* per-call means and ratios compare across recordings of any length; totals do not */
+static bool per_call(const char *key)
+{
+	size_t n = strlen(key);
+
+	return (n > 5 && !strcmp(key + n - 5, "_mean")) || !strcmp(key, "ipc") ||
+	       !strcmp(key, "mpki");
 }
 
 static int compare_kernel(struct diff_row *row)
@@ -36,12 +46,15 @@ static int compare_kernel(struct diff_row *row)
 
 			if (strcmp(x->key, y->key))
 				continue;
-			*k = (struct diff_kcmp){.key = x->key,
-						.a_null = x->null,
-						.b_null = y->null,
-						.a = x->value,
-						.b = y->value,
-						.ratio = NAN};
+			/* measured in neither: the recordings' kernel_signals say why */
+			if (!per_call(x->key) || (x->null && y->null))
+				break;
+			*k = (struct diff_kcmp){ .key = x->key,
+						 .a_null = x->null,
+						 .b_null = y->null,
+						 .a = x->value,
+						 .b = y->value,
+						 .ratio = NAN };
 			if (!x->null && !y->null && x->value != 0)
 				k->ratio = y->value / x->value;
 			row->nkernel++;
@@ -53,9 +66,9 @@ static int compare_kernel(struct diff_row *row)
 static int fill_row(const struct diff_result *r, const struct diff_pair *p, struct diff_row *row)
 {
 	struct nnp_sample sa, sb;
-	struct nnp_interval none = {.est = NAN, .lo = NAN, .hi = NAN, .df = NAN};
+	struct nnp_interval none = { .est = NAN, .lo = NAN, .hi = NAN, .df = NAN };
 
-	*row = (struct diff_row){.pair = *p, .a_calls = NAN, .b_calls = NAN, .share = NAN};
+	*row = (struct diff_row){ .pair = *p, .a_calls = NAN, .b_calls = NAN, .share = NAN };
 	row->delta = row->speedup = none;
 	if (p->a)
 		row->a_calls = diff_calls_per_infer(r->a, p->a);
@@ -167,7 +180,7 @@ void diff_row_name(const struct diff_row *row, char *buf, size_t len)
 
 int diff_format_parse(const char *s, enum diff_format *out)
 {
-	static const char *const names[] = {"table", "json", "html"};
+	static const char *const names[] = { "table", "json", "html" };
 
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(s, names[i])) {
