@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "btf_path.h"
 #include "cmds.h"
 #include "discover.h"
 #include "features.h"
@@ -81,6 +82,7 @@ static const char usage_text[] =
     "      --ringbuf-size S ring buffer size (default 4M)\n"
     "      --no-bpf-stats   do not turn on the kernel's BPF run-time statistics\n"
     "      --counters LIST  perf counters per layer (see nnperf record --help)\n"
+    "      --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
     "  -v, --verbose        say what is attached and detached\n";
 
 static int add_pid(struct export_opts *o, const char *arg)
@@ -156,6 +158,7 @@ static int export_opts_parse(int argc, char **argv, struct export_opts *o)
 		{ "ringbuf-size", required_argument, NULL, 'r' },
 		{ "no-bpf-stats", no_argument, NULL, 'B' },
 		{ "counters", required_argument, NULL, 'C' },
+		{ "btf", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -182,6 +185,10 @@ static int export_opts_parse(int argc, char **argv, struct export_opts *o)
 			break;
 		case 'C':
 			o->counters = optarg;
+			break;
+		case 'T':
+			if (nnp_btf_set(optarg))
+				return 3;
 			break;
 		case 'v':
 			nnp_log_set_verbose(nnp_log_verbose() + 1);

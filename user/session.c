@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "btf_path.h"
 #include "kernel_hooks.h"
 #include "layer.skel.h"
 #include "log.h"
@@ -47,9 +48,10 @@ static int fill_pmu(struct nnp_session *s, const struct nnp_counters *c)
 
 static int session_load(struct nnp_session *s, const struct nnp_session_opts *o)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = nnp_btf_custom());
 	int err;
 
-	s->skel = layer_bpf__open();
+	s->skel = layer_bpf__open_opts(&oo);
 	if (!s->skel)
 		return -errno ? -errno : -EINVAL;
 	s->skel->rodata->filter_tgids = o->filter_tgids;
