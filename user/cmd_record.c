@@ -318,8 +318,11 @@ static int close_trace(struct recorder *r)
 
 static int run(struct recorder *r)
 {
-	int err = nnp_kernel_cfg_init(&r->kcfg, r->o.counters), trace_err;
+	int err, trace_err;
 
+	/* before attaching: a signal during a slow attach still ends in a written recording */
+	install_signals();
+	err = nnp_kernel_cfg_init(&r->kcfg, r->o.counters);
 	if (!err)
 		err = target_prepare(r);
 	if (!err)
@@ -330,7 +333,6 @@ static int run(struct recorder *r)
 		nnp_trace_set_offcpu(r->trace, r->kcfg.feat.sched != NNP_SCHED_NONE);
 	if (err)
 		return err;
-	install_signals();
 	r->start_mono = now_ns(CLOCK_MONOTONIC);
 	r->start_real = now_ns(CLOCK_REALTIME);
 	if (r->launched) {
