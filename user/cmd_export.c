@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <linux/capability.h>
 
 #include "btf_path.h"
 #include "cmds.h"
@@ -24,11 +25,13 @@
 #include "http_server.h"
 #include "jsonl_write.h"
 #include "kernel_cfg.h"
+#include "privs.h"
 #include "log.h"
 #include "monitor.h"
 #include "procmaps.h"
 #include "prom_metrics.h"
 #include "record_opts.h"
+#include "web_config.h"
 
 enum export_format { FMT_PROMETHEUS, FMT_JSON };
 
@@ -43,7 +46,8 @@ struct export_opts {
 	const char *model_flag;
 	uint32_t ringbuf_bytes;
 	bool bpf_stats;
-	const char *counters; /* --counters LIST, NULL = the default */
+	const char *counters;	/* --counters LIST, NULL = the default */
+	const char *web_config; /* --web-config FILE: TLS, basic auth */
 };
 
 struct exporter {
@@ -55,6 +59,7 @@ struct exporter {
 	int hw_pmu;
 	struct nnp_kernel_cfg kcfg;		 /* kernel signals collected */
 	uint64_t last_scrape_ns, series_dropped; /* under the monitor lock */
+	struct nnp_web_config web;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -83,6 +88,7 @@ static const char usage_text[] =
     "      --no-bpf-stats   do not turn on the kernel's BPF run-time statistics\n"
     "      --counters LIST  perf counters per layer (see nnperf record --help)\n"
     "      --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
+    "      --web-config F   TLS and basic auth, exporter-toolkit format (see nnperf(8))\n"
     "  -v, --verbose        say what is attached and detached\n";
 
 static int add_pid(struct export_opts *o, const char *arg)
@@ -159,6 +165,7 @@ static int export_opts_parse(int argc, char **argv, struct export_opts *o)
 		{ "no-bpf-stats", no_argument, NULL, 'B' },
 		{ "counters", required_argument, NULL, 'C' },
 		{ "btf", required_argument, NULL, 'T' },
+		{ "web-config", required_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -189,6 +196,9 @@ static int export_opts_parse(int argc, char **argv, struct export_opts *o)
 		case 'T':
 			if (nnp_btf_set(optarg))
 				return 3;
+			break;
+		case 'W':
+			o->web_config = optarg;
 			break;
 		case 'v':
 			nnp_log_set_verbose(nnp_log_verbose() + 1);
@@ -377,11 +387,23 @@ static int setup(struct exporter *x)
 	if (err)
 		return err;
 	if (x->o.format == FMT_PROMETHEUS) {
-		err = nnp_http_start(x->o.listen, render, x, &x->http);
+		err = nnp_http_start_web(x->o.listen, &x->web, render, x, &x->http);
 		if (err)
 			return err;
 	}
 	return attach_pids(x);
+}
+
+/* a service beside production: what attaching needs, binding the port and
+ * dropping more (CAP_SETPCAP) until the port is bound */
+static int limit_privileges(void)
+{
+	int err = nnp_privs_limit(nnp_privs_attach_set() | 1ull << CAP_NET_BIND_SERVICE |
+				  1ull << CAP_SETPCAP);
+
+	if (err)
+		nnp_err("failed to drop privileges: %s", strerror(-err));
+	return err;
 }
 
 int cmd_export(int argc, char **argv)
@@ -393,12 +415,18 @@ int cmd_export(int argc, char **argv)
 		free(x.o.pids);
 		return err == 1 ? 0 : err == 2 ? 2 : 1;
 	}
-	if (nnp_features_require_record() || nnp_sys_prepare()) {
+	if (nnp_features_require_record() || nnp_sys_prepare() ||
+	    (x.o.web_config && nnp_web_config_load(x.o.web_config, &x.web))) {
 		free(x.o.pids);
 		return 1;
 	}
 	install_signals();
-	err = setup(&x);
+	err = limit_privileges();
+	if (!err)
+		err = setup(&x);
+	/* bound: the rest only attaches (the HTTP thread has no capabilities at all) */
+	if (!err && (err = nnp_privs_limit(nnp_privs_attach_set())))
+		nnp_err("failed to drop privileges: %s", strerror(-err));
 	if (!err) {
 		if (x.http)
 			nnp_info("serving http://%s/metrics", x.o.listen);
@@ -408,6 +436,7 @@ int cmd_export(int argc, char **argv)
 	nnp_monitor_close(x.m);
 	nnp_discover_free(x.disc);
 	nnp_kernel_cfg_free(&x.kcfg);
+	nnp_web_config_free(&x.web);
 	if (x.stats_fd >= 0)
 		close(x.stats_fd);
 	free(x.o.pids);
