@@ -63,15 +63,18 @@ echo "ok: 401 without/with wrong credentials, 200 with them, only GET"
 
 echo "== capabilities after start-up"
 grep -q "^NoNewPrivs:.1" /proc/$EXP/status || fail "no_new_privs not set"
+# what we had, within DAC_READ_SEARCH SYS_PTRACE SYS_ADMIN SYS_RESOURCE PERFMON BPF
+before=$(awk '/^CapEff/ { print $2 }' /proc/self/status)
+want=$(printf '%016x' $((0x$before & 0xc001280004)))
 main=$(awk '/^CapEff/ { print $2 }' /proc/$EXP/status)
-[ "$main" = 000000c000280004 ] || fail "main thread CapEff $main, want 000000c000280004 (SYS_ADMIN BPF PERFMON SYS_PTRACE DAC_READ_SEARCH SYS_RESOURCE)"
+[ "$main" = "$want" ] || fail "main thread CapEff $main, want $want (from $before)"
 bnd=$(awk '/^CapBnd/ { print $2 }' /proc/$EXP/status)
-[ "$bnd" = 000000c000280004 ] || fail "main thread CapBnd $bnd"
+[ "$bnd" = "$want" ] || fail "main thread CapBnd $bnd, want $want"
 http_tid=$(grep -l '^MHD' /proc/$EXP/task/*/comm | head -n1 | cut -d/ -f5)
 [ -n "$http_tid" ] || fail "no HTTP thread found"
 http=$(awk '/^CapEff/ { print $2 }' /proc/$EXP/task/$http_tid/status)
 [ "$http" = 0000000000000000 ] || fail "HTTP thread CapEff $http, want none"
-echo "ok: CapEff main=$main http=$http, CapBnd=$bnd, NoNewPrivs=1"
+echo "ok: CapEff before=$before main=$main http=$http, CapBnd=$bnd, NoNewPrivs=1"
 curl -s -u alice:$PASS http://$LISTEN/metrics | grep -q '^nnperf_build_info' || fail "page after the drop"
 kill $EXP; wait $EXP || true
 
