@@ -14,11 +14,19 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-# a private copy: its path names only this test's probes in uprobe_events
-TN=$TMP/tn-life
-cp "$TINYNET" "$TN"
+# private copies: their paths name only this test's probes in uprobe_events,
+# and each step gets a file no earlier step attached to (docs/reliability.md,
+# "Known problems": re-attaching to one file is unreliable on this kernel)
+N=0
+fresh() { # sets TN to a new copy of tinynet
+	N=$((N + 1))
+	TN=$TMP/tn-life-$N
+	cp "$TINYNET" "$TN"
+}
+fresh
 
-start_target() { # sets T
+start_target() { # sets T (the previous target is ended)
+	[ -z "${T:-}" ] || kill "$T" 2>/dev/null || true
 	"$TN" --model dense --iterations 100000000 >/dev/null &
 	T=$!
 	PIDS+=($T)
@@ -55,7 +63,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["schema"] == "nnperf.recording"
 n = sum(p["inferences"]["count"] for p in d["processes"])
-assert n >= int(sys.argv[2]), n
+assert n >= int(sys.argv[2]), (n, d["stats"], [(p["pid"], p["layer_events"]) for p in d["processes"]])
 print(f"ok: {sys.argv[1].rsplit('/', 1)[1]}: {n} inferences, {len(d['processes'])} processes")
 PY
 }
@@ -73,6 +81,7 @@ valid_recording "$TMP/exit.json" 5 || fail "bad recording"
 
 for sig in TERM INT HUP; do
 	echo "== SIG$sig: links detached, file flushed and valid"
+	fresh
 	"$NNPERF" record -o "$TMP/$sig.json" -- "$TN" --iterations 100000000 >/dev/null 2>"$TMP/err" &
 	R=$!
 	PIDS+=($R)
@@ -87,6 +96,7 @@ for sig in TERM INT HUP; do
 done
 
 echo "== SIGKILL: the kernel releases everything"
+fresh
 start_target
 "$NNPERF" record -p $T -o "$TMP/kill.json" >/dev/null 2>&1 &
 R=$!
@@ -101,6 +111,8 @@ kill -0 $T || fail "the target died with nnperf"
 echo "ok: SIGKILL: $(echo $progs | wc -w) programs and their links gone, target still running"
 
 echo "== two instances on one target both work"
+fresh
+start_target
 "$NNPERF" record -p $T -d 3 -o "$TMP/a.json" >/dev/null 2>"$TMP/a.err" &
 A=$!
 "$NNPERF" record -p $T -d 3 -o "$TMP/b.json" >/dev/null 2>"$TMP/b.err" &
@@ -122,6 +134,8 @@ for path in sys.argv[1:]:
 PY
 
 echo "== --follow: a restarted target is recorded too"
+fresh
+start_target
 "$NNPERF" record -v -p $T --follow -d 60 -o "$TMP/follow.json" >/dev/null 2>"$TMP/follow.err" &
 R=$!
 PIDS+=($R)
@@ -147,6 +161,7 @@ PY
 expect_error "--follow needs -p PID" "$NNPERF" record --follow -- "$TN" --iterations 1
 
 echo "== --btf"
+fresh
 "$NNPERF" record --btf /sys/kernel/btf/vmlinux -o "$TMP/btf.json" -- "$TN" --iterations 5 >/dev/null
 valid_recording "$TMP/btf.json" 5 || fail "bad recording"
 expect_error "--btf /nonexistent: No such file or directory" "$NNPERF" record --btf /nonexistent -- "$TN"
@@ -162,6 +177,7 @@ grep -q "(--btf): [0-9]* types" "$TMP/doctor" || fail "doctor --btf: no btf line
 echo "ok: --btf used for every object, errors are one line, doctor reports it"
 
 echo "== bpffs not mounted: record does not need it"
+fresh
 if unshare -m --propagation private true 2>/dev/null; then
 	unshare -m --propagation private sh -c \
 		'umount -l /sys/fs/bpf 2>/dev/null; ! mountpoint -q /sys/fs/bpf || exit 3
