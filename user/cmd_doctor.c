@@ -1,23 +1,28 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* `nnperf doctor [--json]`: what this kernel supports and what nnperf uses instead. */
+#include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <bpf/btf.h>
 
+#include "btf_path.h"
 #include "cmds.h"
 #include "features.h"
+#include "features_try.h"
 #include "log.h"
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: nnperf doctor [--json] [-v]\n\n"
+	fprintf(out, "usage: nnperf doctor [--json] [--btf FILE] [-v]\n\n"
 		     "Tries every kernel mechanism nnperf uses (loads, attaches and triggers a\n"
 		     "tiny BPF program for each) and prints what works, what nnperf falls back\n"
 		     "to, and whether it can record. Exit status 0 if it can record, else 1.\n\n"
 		     "  --json         one JSON object instead of the table\n"
+		     "  --btf FILE     kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
 		     "  -v, --verbose  libbpf messages (-vv: libbpf debug output)\n"
 		     "  -h, --help     this text\n\n"
 		     "NNPERF_FORCE=no-tp-btf,no-fentry,no-kprobe,no-pmu,no-usdt,no-cookie turns\n"
@@ -68,7 +73,8 @@ static void print_summary(const struct nnp_features *f)
 		header = true;
 		printf("to get %s: %s\n", ft->name, ft->fix);
 	}
-	printf("\nscheduler hooks: %s\n", nnp_sched_attach_str(f->sched));
+	printf("\nkernel BTF: %s\n", nnp_btf_in_use());
+	printf("scheduler hooks: %s\n", nnp_sched_attach_str(f->sched));
 	printf("fault timing: %s\n", nnp_fault_attach_str(f->fault));
 	printf("counters: %s\n", nnp_counter_source_str(f->counters));
 	printf("nnperf can record: %s\n", f->can_record ? "yes" : "no");
@@ -101,6 +107,7 @@ static int print_json(const struct nnp_features *f)
 	for (int i = 0; i < NNP_FEAT_NR; i++)
 		json_object_array_add(feats, feature_json(&f->f[i]));
 	json_object_object_add(root, "features", feats);
+	json_object_object_add(root, "btf", json_object_new_string(nnp_btf_in_use()));
 	json_object_object_add(pol, "sched",
 			       json_object_new_string(nnp_sched_attach_str(f->sched)));
 	json_object_object_add(pol, "fault",
@@ -129,6 +136,22 @@ static void report_cannot_record(const struct nnp_features *f)
 	}
 }
 
+/* --btf FILE stands in for the kernel's BTF (record and export relocate against it) */
+static void use_custom_btf(struct nnp_features *f)
+{
+	struct btf *btf = btf__parse(nnp_btf_custom(), NULL);
+
+	if (!btf) {
+		nnp_feat_set(&f->f[NNP_FEAT_BTF], NNP_FEAT_NO, errno, "%s (--btf): %s",
+			     nnp_btf_custom(), strerror(errno));
+	} else {
+		nnp_feat_set(&f->f[NNP_FEAT_BTF], NNP_FEAT_YES, 0, "%s (--btf): %u types",
+			     nnp_btf_custom(), btf__type_cnt(btf));
+		btf__free(btf);
+	}
+	nnp_features_decide(f);
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -141,6 +164,7 @@ int cmd_doctor(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"btf", required_argument, NULL, 'b'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
@@ -154,6 +178,10 @@ int cmd_doctor(int argc, char **argv)
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'b':
+			if (nnp_btf_set(optarg))
+				return 1;
 			break;
 		case 'v':
 			nnp_log_set_verbose(nnp_log_verbose() + 1);
@@ -175,6 +203,8 @@ int cmd_doctor(int argc, char **argv)
 	nnp_sys_prepare();
 	t0 = now_ms();
 	nnp_features_detect(&f);
+	if (nnp_btf_custom())
+		use_custom_btf(&f);
 	nnp_info("doctor: detection took %.0f ms", now_ms() - t0);
 	if (json) {
 		print_json(&f);

@@ -15,7 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <linux/capability.h>
 
+#include "btf_path.h"
 #include "cmds.h"
 #include "discover.h"
 #include "features.h"
@@ -23,12 +25,14 @@
 #include "http_server.h"
 #include "jsonl_write.h"
 #include "kernel_cfg.h"
+#include "privs.h"
 #include "runtimes.h"
 #include "log.h"
 #include "monitor.h"
 #include "procmaps.h"
 #include "prom_metrics.h"
 #include "record_opts.h"
+#include "web_config.h"
 
 enum export_format { FMT_PROMETHEUS, FMT_JSON };
 
@@ -43,7 +47,8 @@ struct export_opts {
 	const char *model_flag;
 	uint32_t ringbuf_bytes;
 	bool bpf_stats;
-	const char *counters; /* --counters LIST, NULL = the default */
+	const char *counters;	/* --counters LIST, NULL = the default */
+	const char *web_config; /* --web-config FILE: TLS, basic auth */
 };
 
 struct exporter {
@@ -55,6 +60,7 @@ struct exporter {
 	int hw_pmu;
 	struct nnp_kernel_cfg kcfg;		 /* kernel signals collected */
 	uint64_t last_scrape_ns, series_dropped; /* under the monitor lock */
+	struct nnp_web_config web;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -82,6 +88,8 @@ static const char usage_text[] =
     "      --ringbuf-size S ring buffer size (default 4M)\n"
     "      --no-bpf-stats   do not turn on the kernel's BPF run-time statistics\n"
     "      --counters LIST  perf counters per layer (see nnperf record --help)\n"
+    "      --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
+    "      --web-config F   TLS and basic auth, exporter-toolkit format (see nnperf(8))\n"
     "  -v, --verbose        say what is attached and detached\n";
 
 static int add_pid(struct export_opts *o, const char *arg)
@@ -157,6 +165,8 @@ static int export_opts_parse(int argc, char **argv, struct export_opts *o)
 		{ "ringbuf-size", required_argument, NULL, 'r' },
 		{ "no-bpf-stats", no_argument, NULL, 'B' },
 		{ "counters", required_argument, NULL, 'C' },
+		{ "btf", required_argument, NULL, 'T' },
+		{ "web-config", required_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -183,6 +193,13 @@ static int export_opts_parse(int argc, char **argv, struct export_opts *o)
 			break;
 		case 'C':
 			o->counters = optarg;
+			break;
+		case 'T':
+			if (nnp_btf_set(optarg))
+				return 3;
+			break;
+		case 'W':
+			o->web_config = optarg;
 			break;
 		case 'v':
 			nnp_log_set_verbose(nnp_log_verbose() + 1);
@@ -371,11 +388,23 @@ static int setup(struct exporter *x)
 	if (err)
 		return err;
 	if (x->o.format == FMT_PROMETHEUS) {
-		err = nnp_http_start(x->o.listen, render, x, &x->http);
+		err = nnp_http_start_web(x->o.listen, &x->web, render, x, &x->http);
 		if (err)
 			return err;
 	}
 	return attach_pids(x);
+}
+
+/* a service beside production: what attaching needs, binding the port and
+ * dropping more (CAP_SETPCAP) until the port is bound */
+static int limit_privileges(void)
+{
+	int err = nnp_privs_limit(nnp_privs_attach_set() | 1ull << CAP_NET_BIND_SERVICE |
+				  1ull << CAP_SETPCAP);
+
+	if (err)
+		nnp_err("failed to drop privileges: %s", strerror(-err));
+	return err;
 }
 
 int cmd_export(int argc, char **argv)
@@ -387,12 +416,18 @@ int cmd_export(int argc, char **argv)
 		free(x.o.pids);
 		return err == 1 ? 0 : err == 2 ? 2 : 1;
 	}
-	if (nnp_features_require_record() || nnp_sys_prepare()) {
+	if (nnp_features_require_record() || nnp_sys_prepare() ||
+	    (x.o.web_config && nnp_web_config_load(x.o.web_config, &x.web))) {
 		free(x.o.pids);
 		return 1;
 	}
 	install_signals();
-	err = setup(&x);
+	err = limit_privileges();
+	if (!err)
+		err = setup(&x);
+	/* bound: the rest only attaches (the HTTP thread has no capabilities at all) */
+	if (!err && (err = nnp_privs_limit(nnp_privs_attach_set())))
+		nnp_err("failed to drop privileges: %s", strerror(-err));
 	if (!err) {
 		if (x.http)
 			nnp_info("serving http://%s/metrics", x.o.listen);
@@ -402,6 +437,7 @@ int cmd_export(int argc, char **argv)
 	nnp_monitor_close(x.m);
 	nnp_discover_free(x.disc);
 	nnp_kernel_cfg_free(&x.kcfg);
+	nnp_web_config_free(&x.web);
 	if (x.stats_fd >= 0)
 		close(x.stats_fd);
 	free(x.o.pids);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+#include <bpf/libbpf.h>
 
 #include "agg.h"
 #include "cmds.h"
@@ -20,6 +21,7 @@
 #include "libpath.h"
 #include "log.h"
 #include "probes.h"
+#include "proc_follow.h"
 #include "runtimes.h"
 #include "procmaps.h"
 #include "record_opts.h"
@@ -49,7 +51,8 @@ struct recorder {
 	int pidfd; /* -p target */
 	char exe[PATH_MAX];
 	uint64_t start_mono, start_real;
-	struct nnp_trace *trace; /* --trace FILE */
+	struct nnp_trace *trace;  /* --trace FILE */
+	struct nnp_exe_id exe_id; /* --follow: the executable of -p */
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -97,7 +100,10 @@ static int target_prepare(struct recorder *r)
 			return -ESRCH;
 		}
 		r->pidfd = nnp_pidfd_open(r->o.pid);
-		return 0;
+		err = r->o.follow ? nnp_exe_id_of(r->o.pid, &r->exe_id) : 0;
+		if (err)
+			nnp_err("--follow: cannot read /proc/%d/exe: %s", r->o.pid, strerror(-err));
+		return err;
 	}
 	err = nnp_path_find_exe(r->o.cmd[0], r->exe, sizeof(r->exe));
 	if (err) {
@@ -156,20 +162,13 @@ static bool is_end(const struct nnp_probe_def *d)
 	return d->kind == NNP_PROBE_LAYER_END || d->kind == NNP_PROBE_INFER_END;
 }
 
-static int attach_all(struct recorder *r)
+static int attach_target(struct recorder *r)
 {
 	struct nnp_target t = { .pid = r->launched ? r->child.pid : r->o.pid,
 				.exe = r->launched ? r->exe : NULL };
-	struct nnp_session_opts so = {
-		.ringbuf_bytes = r->o.ringbuf_bytes,
-		.max_specs = r->o.max_sites,
-	};
 	int err;
 
-	nnp_kernel_cfg_session(&r->kcfg, &so);
-	err = nnp_session_open(&so, on_event, r, &r->sess);
-	if (!err)
-		err = nnp_planner_new(r->sess, &r->agg, &t, &r->plan);
+	err = nnp_planner_new(r->sess, &r->agg, &t, &r->plan);
 	/* end sites before begin sites (see probes.c) */
 	for (size_t i = 0; !err && i < r->o.ndefs; i++)
 		if (is_end(&r->o.defs[i]))
@@ -188,6 +187,61 @@ static int attach_all(struct recorder *r)
 		return nothing_found(r);
 	nnp_info("%zu probe sites attached", nnp_planner_sites(r->plan));
 	return 0;
+}
+
+static int attach_all(struct recorder *r)
+{
+	struct nnp_session_opts so = {
+		.ringbuf_bytes = r->o.ringbuf_bytes,
+		.max_specs = r->o.max_sites,
+	};
+	int err;
+
+	nnp_kernel_cfg_session(&r->kcfg, &so);
+	err = nnp_session_open(&so, on_event, r, &r->sess);
+	return err ? err : attach_target(r);
+}
+
+/* the exited target's links go first: destroying a USDT link after another
+ * process of the same file was attached clears that process's semaphores */
+static void detach_exited(struct recorder *r)
+{
+	struct bpf_link **old = NULL;
+	size_t n = 0;
+
+	nnp_session_take_links(r->sess, 0, &old, &n);
+	nnp_links_destroy(old, n);
+	free(old);
+	nnp_planner_free(r->plan);
+	r->plan = NULL;
+}
+
+/*
+ * --follow: the target exited. Detaches it, waits (still reading events) for
+ * another process of the same executable and attaches to it. 0 when
+ * following a new process; -ESRCH at the deadline or on a signal.
+ */
+static int follow_next(struct recorder *r, uint64_t deadline)
+{
+	pid_t next = 0;
+	int err;
+
+	nnp_info("process %d exited: waiting for its executable to run again", r->o.pid);
+	nnp_session_drain(r->sess);
+	detach_exited(r);
+	while (!stop_signal && !next && (!deadline || now_ns(CLOCK_MONOTONIC) < deadline))
+		if (nnp_session_poll(r->sess, 100) >= 0)
+			next = nnp_exe_find(&r->exe_id, r->o.pid);
+	if (!next)
+		return -ESRCH;
+	if (r->pidfd >= 0)
+		close(r->pidfd);
+	r->o.pid = next;
+	r->pidfd = nnp_pidfd_open(next);
+	err = attach_target(r);
+	if (!err)
+		nnp_info("following process %d", next);
+	return err;
 }
 
 static bool target_exited(struct recorder *r)
@@ -223,7 +277,7 @@ static int collect(struct recorder *r)
 		}
 		if (deadline && now_ns(CLOCK_MONOTONIC) >= deadline)
 			break;
-		if (target_exited(r))
+		if (target_exited(r) && !(r->o.follow && !follow_next(r, deadline)))
 			break;
 	}
 	nnp_session_drain(r->sess);
@@ -325,6 +379,8 @@ static int run(struct recorder *r)
 {
 	int err = resolve_runtime(r), trace_err;
 
+	/* before attaching: a signal during a slow attach still ends in a written recording */
+	install_signals();
 	if (!err)
 		err = nnp_kernel_cfg_init(&r->kcfg, r->o.counters);
 	if (!err)
@@ -337,7 +393,6 @@ static int run(struct recorder *r)
 		nnp_trace_set_offcpu(r->trace, r->kcfg.feat.sched != NNP_SCHED_NONE);
 	if (err)
 		return err;
-	install_signals();
 	r->start_mono = now_ns(CLOCK_MONOTONIC);
 	r->start_real = now_ns(CLOCK_REALTIME);
 	if (r->launched) {

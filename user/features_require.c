@@ -9,11 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btf_path.h"
 #include "features.h"
 #include "features_try.h"
 #include "log.h"
 
-#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 /* the perf PMU through which libbpf attaches uprobes (nnperf needs no tracefs) */
 #define UPROBE_PMU "/sys/bus/event_source/devices/uprobe/type"
 
@@ -48,7 +48,7 @@ int nnp_features_require_record(void)
 		nnp_err("%s; %s", f.detail, nnp_feat_fix(NNP_FEAT_MEMLOCK));
 		return f.err ? -f.err : -EPERM;
 	}
-	err = require_readable(VMLINUX_BTF, "kernel BTF", NNP_FEAT_BTF);
+	err = require_readable(nnp_btf_in_use(), "kernel BTF", NNP_FEAT_BTF);
 	if (!err)
 		err = require_readable(UPROBE_PMU, "the uprobe PMU", NNP_FEAT_UPROBE);
 	if (err)

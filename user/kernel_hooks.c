@@ -3,6 +3,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 
+#include "btf_path.h"
 #include "fault.skel.h"
 #include "kernel_hooks.h"
 #include "layer.skel.h"
@@ -31,10 +32,11 @@ static int share_maps(struct bpf_object *dst, struct layer_bpf *layer)
 static int load_sched(struct nnp_kernel_hooks *h, struct layer_bpf *layer,
 		      enum nnp_sched_attach how)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = nnp_btf_custom());
 	bool btf = how == NNP_SCHED_TP_BTF;
 	int err;
 
-	h->sched = sched_bpf__open();
+	h->sched = sched_bpf__open_opts(&oo);
 	if (!h->sched)
 		return -errno;
 	h->sched->rodata->nr_cpus = layer->rodata->nr_cpus;
@@ -55,10 +57,11 @@ static int load_sched(struct nnp_kernel_hooks *h, struct layer_bpf *layer,
 static int load_fault(struct nnp_kernel_hooks *h, struct layer_bpf *layer,
 		      enum nnp_fault_attach how)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = nnp_btf_custom());
 	bool fentry = how == NNP_FAULT_FENTRY;
 	int err;
 
-	h->fault = fault_bpf__open();
+	h->fault = fault_bpf__open_opts(&oo);
 	if (!h->fault)
 		return -errno;
 	h->fault->rodata->nr_cpus = layer->rodata->nr_cpus;

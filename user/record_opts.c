@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf_path.h"
 #include "log.h"
 #include "record_opts.h"
 #include "session.h"
@@ -21,6 +22,8 @@ enum {
 	OPT_COUNTERS,
 	OPT_TRACE,
 	OPT_RUNTIME,
+	OPT_BTF,
+	OPT_FOLLOW,
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +39,8 @@ static const struct option long_opts[] = {
 	{ "counters", required_argument, NULL, OPT_COUNTERS },
 	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "runtime", required_argument, NULL, OPT_RUNTIME },
+	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -64,6 +69,9 @@ static void usage(void)
 	       "      --max-sites N      probe sites at most (default %u)\n"
 	       "      --counters LIST    perf counters per layer (default with a PMU:\n"
 	       "                         cache-misses,instructions,cycles; '' for none)\n"
+	       "      --follow           with -p: when it exits, attach to the next process of\n"
+	       "                         the same executable (until -d or Ctrl-C)\n"
+	       "      --btf FILE         kernel BTF (kernels without /sys/kernel/btf/vmlinux)\n"
 	       "  -v, --verbose          show attached sites (-vv: libbpf messages)\n",
 	       NNP_DEFAULT_SPECS);
 }
@@ -217,6 +225,11 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 	case OPT_TRACE:
 		o->trace = arg;
 		return 0;
+	case OPT_BTF:
+		return nnp_btf_set(arg);
+	case OPT_FOLLOW:
+		o->follow = true;
+		return 0;
 	case 'v':
 		nnp_log_set_verbose(nnp_log_verbose() + 1);
 		return 0;
@@ -265,6 +278,11 @@ int record_opts_parse(int argc, char **argv, struct record_opts *o)
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;
+	if (o->follow && !o->pid) {
+		nnp_err(
+		    "--follow needs -p PID: it re-attaches to processes, it re-runs no command");
+		return 2;
+	}
 	if (!o->cmd == !o->pid) {
 		nnp_err(o->pid ? "give either -p PID or a command after --, not both"
 			       : "nothing to record: give -p PID or -- CMD (see --help)");

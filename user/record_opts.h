@@ -28,6 +28,7 @@ struct record_opts {
 	const char **runtimes; /* per def: "probe" or "spec" */
 	const char *trace;     /* --trace FILE: Chrome/Perfetto trace events */
 	bool quiet;	       /* print nothing on stdout (nnperf compare) */
+	bool follow;	       /* --follow: re-attach to the next process of the same exe */
 };
 
 /* 0; 1: help printed (exit 0); 2: usage error (unknown option, no target);

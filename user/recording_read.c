@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "recording.h"
+#include "text.h"
 
 #define MAX_RECORDING_BYTES (INT_MAX - 1) /* json_tokener_parse_ex takes an int length */
 
@@ -106,6 +107,7 @@ static int parse(const char *path, const char *buf, size_t len, json_object **ou
 static int check_schema(const char *path, json_object *root, char *err, size_t errlen)
 {
 	json_object *schema, *version;
+	char shown[256];
 	int64_t v;
 
 	if (!json_object_is_type(root, json_type_object)) {
@@ -118,9 +120,11 @@ static int check_schema(const char *path, json_object *root, char *err, size_t e
 		return -EINVAL;
 	}
 	if (strcmp(json_object_get_string(schema), NNP_RECORDING_SCHEMA)) {
+		/* the file's bytes: no newline or terminal escape into the error line */
+		nnp_text_display(shown, sizeof(shown), json_object_get_string(schema), 64);
 		snprintf(err, errlen,
-			 "%s: not an nnperf recording: schema is \"%.64s\", not \"%s\"", path,
-			 json_object_get_string(schema), NNP_RECORDING_SCHEMA);
+			 "%s: not an nnperf recording: schema is \"%s\", not \"%s\"", path, shown,
+			 NNP_RECORDING_SCHEMA);
 		return -EINVAL;
 	}
 	if (!json_object_object_get_ex(root, "version", &version) ||

@@ -2,12 +2,15 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "btf_path.h"
 #include "kernel_hooks.h"
 #include "layer.skel.h"
 #include "log.h"
@@ -48,9 +51,10 @@ static int fill_pmu(struct nnp_session *s, const struct nnp_counters *c)
 
 static int session_load(struct nnp_session *s, const struct nnp_session_opts *o)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = nnp_btf_custom());
 	int err;
 
-	s->skel = layer_bpf__open();
+	s->skel = layer_bpf__open_opts(&oo);
 	if (!s->skel)
 		return -errno ? -errno : -EINVAL;
 	s->skel->rodata->filter_tgids = o->filter_tgids;
@@ -111,19 +115,69 @@ cleanup:
  * Releasing a uprobe perf event waits for the kernel (an RCU grace period,
  * ~100 ms here), one after another: seconds for a few dozen sites. A detached
  * grandchild holding duplicates of every descriptor makes our own closes
- * cheap; it exits at once, and the kernel releases the events in its exit
- * path while we go on. Nothing stays attached once it is gone.
+ * cheap and closes them itself, in the background. While it does, it holds a
+ * shared lock that every attach (of any nnperf) waits for: uprobes of one
+ * file registered while others are still being unregistered do not reliably
+ * fire on this kernel ("failed to unregister, leaking uprobe").
  */
+#define RELEASE_LOCK "/run/nnperf.release.lock"
+#define RELEASE_LOCK_TMP "/tmp/nnperf.release.lock"
+
+static int release_lock(int how)
+{
+	int fd = open(RELEASE_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		fd = open(RELEASE_LOCK_TMP, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0 && flock(fd, how)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* until every background release (of any nnperf) has finished */
+static void wait_releases(void)
+{
+	int fd = release_lock(LOCK_EX);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+/* in the grandchild: every descriptor but the lock, then exit (drops the lock) */
+static void release_all_but(int keep)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int self = d ? dirfd(d) : -1;
+
+	while (d && (e = readdir(d))) {
+		int fd = atoi(e->d_name);
+
+		if (fd > STDERR_FILENO && fd != keep && fd != self)
+			close(fd);
+	}
+	if (d)
+		closedir(d);
+	_exit(0);
+}
+
 static void release_in_background(void)
 {
+	int lock = release_lock(LOCK_SH), null;
 	pid_t child = fork(), grandchild;
-	int null;
 
-	if (child < 0)
+	if (child < 0) {
+		if (lock >= 0)
+			close(lock);
 		return; /* then our closes pay, as they would anyway */
+	}
 	if (child > 0) {
 		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
 			;
+		if (lock >= 0)
+			close(lock); /* the grandchild's copy keeps it */
 		return;
 	}
 	grandchild = fork();
@@ -137,7 +191,7 @@ static void release_in_background(void)
 		dup2(null, STDERR_FILENO);
 	}
 	setsid();
-	_exit(0);
+	release_all_but(lock);
 }
 
 void nnp_links_destroy(struct bpf_link **links, size_t n)
@@ -223,6 +277,7 @@ int nnp_session_attach_uprobe(struct nnp_session *s, uint32_t idx, pid_t pid, co
 	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = idx, .retprobe = retprobe);
 	struct bpf_link *link;
 
+	wait_releases();
 	link = bpf_program__attach_uprobe_opts(s->skel->progs.nnp_uprobe, pid ? pid : -1, path,
 					       file_off, &opts);
 	return keep_link(s, link);
@@ -234,6 +289,7 @@ int nnp_session_attach_usdt(struct nnp_session *s, uint32_t idx, pid_t pid, cons
 	LIBBPF_OPTS(bpf_usdt_opts, opts, .usdt_cookie = idx);
 	struct bpf_link *link;
 
+	wait_releases();
 	link = bpf_program__attach_usdt(s->skel->progs.nnp_usdt, pid ? pid : -1, path, provider,
 					name, &opts);
 	return keep_link(s, link);

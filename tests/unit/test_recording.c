@@ -295,6 +295,9 @@ static void test_read_syntax_positions(void **state)
 	expect_read_error("{\"schema\": \"nnperf.recording\", \"version\": 0}",
 			  ": invalid recording");
 	expect_read_error("{\"version\": 1}", ": not an nnperf recording");
+	/* found by fuzz_recording: the file's schema string went raw into the line */
+	expect_read_error("{\"schema\": \"a\\nb\\u001b[2Jc\"}",
+			  ": not an nnperf recording: schema is \"a?b?[2Jc\"");
 }
 
 static void test_read_round_trip(void **state)
