@@ -106,6 +106,9 @@ static void dist_combine(struct diff_dist *d, double n, double mean, double m2)
 	d->m2 += m2 + delta * delta * n0 * n / (n0 + n);
 }
 
+/* 2^64: doubles at or above it do not convert to uint64_t */
+#define U64_LIMIT 18446744073709551616.0
+
 static int dist_add(struct diff_dist *d, json_object *o)
 {
 	double n = num(o, "count"), total = num(o, "total_ns"), sd = num(o, "stddev_ns"), v;
@@ -113,6 +116,8 @@ static int dist_add(struct diff_dist *d, json_object *o)
 
 	if (!(n >= 1) || isnan(total))
 		return 0; /* no executions: nothing to add, not even a percentile */
+	if (!(n < U64_LIMIT) || !(total >= 0 && total < U64_LIMIT))
+		return -EINVAL; /* no recording counts that far: a damaged file */
 	if (n >= 2 && isnan(sd))
 		d->sd_unknown = true;
 	dist_combine(d, n, total / n, n >= 2 && !isnan(sd) ? sd * sd * (n - 1) : 0);
@@ -415,7 +420,7 @@ int diff_profile_add(struct diff_profile *p, json_object *rec, char *err, size_t
 		return -EINVAL;
 	}
 	if (json_object_object_get_ex(rec, "stats", &stats) &&
-	    !isnan(lost = num(stats, "lost_events")))
+	    (lost = num(stats, "lost_events")) >= 0 && lost < U64_LIMIT)
 		p->lost_events += (uint64_t)lost;
 	if (!p->runs && cmd && !(p->command = strdup(cmd)))
 		return -ENOMEM;

@@ -7,7 +7,7 @@ sleep 60 &
 SLEEPER=$!
 trap 'kill $SLEEPER 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$TMP"' EXIT
 
-expect_error "the process carries no nnperf USDT markers and no --probe or --spec" \
+expect_error "no known runtime (looked for usdt markers, libtorch_cpu.so" \
 	"$NNPERF" record -p $SLEEPER -d 1
 expect_error "cannot read symbols of /etc/hostname: not an ELF file" \
 	"$NNPERF" record --probe "layer=/etc/hostname:f" -- "$TINYNET" --iterations 1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # nnperf compare and diff on tinynet dense vs pruned: the pruned convolutions are
-# significantly faster, softmax (the same 10-element work in both) is not
-# significantly different; bad input gives one clear error line.
+# significantly faster, conv1 (left whole by the pruning: the same work in both)
+# is not significantly different; bad input gives one clear error line.
 source "$(dirname "$0")/lib.sh"
 require_root
 N=60
@@ -17,7 +17,7 @@ assert d["a"]["inferences"]["count"] == 180, d["a"]["inferences"]["count"]
 al = d["alignment"]
 assert al == {"by_name": 13, "by_order": 0, "only_a": 0, "only_b": 0}, al
 rows = {r["name"]: r for r in d["layers"]}
-for conv in ("conv1", "conv2", "conv3"):
+for conv in ("conv2", "conv3"):
     r = rows[conv]
     assert r["significant"] is True and r["delta_ns"]["hi"] < 0, (conv, r["delta_ns"])
     assert r["speedup"]["lo"] > 1.0, (conv, r["speedup"])  # significant, as the issue asks
@@ -29,10 +29,12 @@ print(f"ok: inference {inf['speedup']['est']:.2f}x "
       f"[{inf['speedup']['lo']:.2f}, {inf['speedup']['hi']:.2f}]")
 top = d["contributions"][0]["name"]
 assert top in ("conv2", "conv3"), f"largest contribution from {top}"
-sm = rows["softmax"]
-print(f"softmax: B-A {sm['delta_ns']['est']:.0f} ns, 95% CI "
-      f"[{sm['delta_ns']['lo']:.0f}, {sm['delta_ns']['hi']:.0f}], significant {sm['significant']}")
-sys.exit(0 if sm["significant"] is False else 3)
+for same in ("conv1", "relu1", "pool1", "softmax"):
+    r = rows[same]
+    print(f"{same} (same work): B-A {r['delta_ns']['est']:.0f} ns, 95% CI "
+          f"[{r['delta_ns']['lo']:.0f}, {r['delta_ns']['hi']:.0f}], significant {r['significant']}")
+# the big unchanged layer decides; microsecond layers feel the neighbours' cache use
+sys.exit(0 if rows["conv1"]["significant"] is False else 3)
 PY
 }
 
@@ -47,9 +49,9 @@ for try in 1 2; do
 	check_diff "$TMP/diff.json" || rc=$?
 	[ $rc = 0 ] && { ok=1; break; }
 	[ $rc = 3 ] || fail "diff of dense vs pruned is wrong"
-	echo "retrying ($try): softmax came out significant; this machine is noisy"
+	echo "retrying ($try): conv1 came out significant; this machine is noisy"
 done
-[ $ok = 1 ] || fail "softmax (identical work) significantly different twice in a row"
+[ $ok = 1 ] || fail "conv1 (identical work) significantly different twice in a row"
 grep -q "B is significantly faster" "$TMP/table" || fail "the table lacks the verdict"
 [ "$(ls "$TMP/runs" | wc -l)" = 6 ] || fail "--keep holds $(ls "$TMP/runs")"
 
