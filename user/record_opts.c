@@ -281,7 +281,7 @@ int record_opts_parse(int argc, char **argv, struct record_opts *o)
 	if (o->follow && !o->pid) {
 		nnp_err(
 		    "--follow needs -p PID: it re-attaches to processes, it re-runs no command");
-		return 2;
+		return 3;
 	}
 	if (!o->cmd == !o->pid) {
 		nnp_err(o->pid ? "give either -p PID or a command after --, not both"
