@@ -27,3 +27,17 @@ expect_error() {
 	grep -q -- "$want" "$TMP/err" || fail "'$*' error '$(cat "$TMP/err")' lacks '$want'"
 	echo "ok: $* -> $(cat "$TMP/err")"
 }
+
+# wait_child_exec PARENT COMM: until a child of PARENT runs COMM (nnperf releases a
+# launched command only once it has attached, which may wait for an earlier
+# nnperf's probes to be released), at most 30 s
+wait_child_exec() {
+	local parent=$1 comm=$2 c
+	for _ in $(seq 300); do
+		for c in $(pgrep -P "$parent" 2>/dev/null); do
+			[ "$(cat "/proc/$c/comm" 2>/dev/null)" = "$comm" ] && return 0
+		done
+		sleep 0.1
+	done
+	fail "no child of $parent ran $comm within 30 s"
+}

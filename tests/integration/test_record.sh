@@ -56,6 +56,7 @@ $CHECK at-least "$TMP/pid.json" 10
 echo "== SIGINT: the recording is written with what was collected"
 "$NNPERF" record -o "$TMP/int.json" -- "$TINYNET" --model dense --iterations 1000000 >/dev/null &
 rec=$!
+wait_child_exec $rec nnperf-tinynet
 sleep 1.5
 kill -INT $rec
 wait $rec || fail "nnperf record exited $? after SIGINT"

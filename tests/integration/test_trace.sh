@@ -77,6 +77,7 @@ validate "$TMP/t2.json" $N 13
 echo "== SIGINT: the trace is still a finished document"
 "$NNPERF" record --trace "$TMP/int.json" -- "$TINYNET" --model pruned --iterations 1000000 >/dev/null &
 rec=$!
+wait_child_exec $rec nnperf-tinynet
 sleep 1.5
 kill -INT $rec
 wait $rec || fail "nnperf record exited $? after SIGINT"
