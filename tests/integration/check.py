@@ -59,6 +59,29 @@ def agree(path_a, path_b, tolerance, min_ns):
     print(f"ok: {checked} layers and the inference agree within {tolerance:.0%}")
 
 
+def agree_same(path, tolerance, min_ns):
+    """one recording with both paths on the same calls: USDT layers against uprobe layers"""
+    doc = load(path)
+    p = proc(doc)
+    runtime = {x["probe_id"]: x["runtime"] for x in doc["probes"]}
+    by = {}
+    for l in p["layers"]:
+        by.setdefault(runtime[l["probe_id"]], {})[l["name"]] = l
+    usdt, spec = by.get("usdt", {}), by.get("spec", {})
+    assert usdt and set(usdt) == set(spec), f"layer sets differ: {sorted(usdt)} vs {sorted(spec)}"
+    checked = 0
+    for name, u in usdt.items():
+        s = spec[name]
+        assert u["count"] == s["count"], f"{name}: {u['count']} vs {s['count']} calls"
+        if u["p50_ns"] < min_ns:
+            continue
+        rel = abs(u["p50_ns"] - s["p50_ns"]) / s["p50_ns"]
+        assert rel <= tolerance, f"{name}: p50 usdt {u['p50_ns']} vs uprobe {s['p50_ns']} ({rel:.1%})"
+        checked += 1
+    assert checked >= 3, f"only {checked} layers over {min_ns} ns to compare"
+    print(f"ok: {checked} layers: USDT and uprobe p50 agree within {tolerance:.0%} on the same calls")
+
+
 def at_least(path, n):
     """a partial recording: valid and with at least n inferences"""
     p = proc(load(path))
@@ -139,6 +162,8 @@ def main():
             exact_counts(args[0], int(args[1]), int(args[2]), float(args[3]))
         elif cmd == "agree":
             agree(args[0], args[1], float(args[2]), int(args[3]))
+        elif cmd == "agree-same":
+            agree_same(args[0], float(args[1]), int(args[2]))
         elif cmd == "at-least":
             at_least(args[0], int(args[1]))
         elif cmd == "offcpu":

@@ -26,15 +26,11 @@ sed -e '/^#/d' -e '/^inference/d' -e 's/$/,mode=entry-only/' "$SPEC" >"$TMP/entr
 # entry-only layers also cover the gaps between layers: they fill the inference
 $CHECK exact-counts "$TMP/eo.json" $N 8 0.98
 
-echo "== USDT and uprobe paths agree within 10% (layers over 100 us, p50)"
-ok=0
-for try in 1 2 3; do
-	"$NNPERF" record -o "$TMP/a.json" -- "$TINYNET" --model dense --iterations 100 >/dev/null
-	"$NNPERF" record --usdt off --spec "$SPEC" -o "$TMP/b.json" -- "$TINYNET" --model dense --iterations 100 >/dev/null
-	if $CHECK agree "$TMP/a.json" "$TMP/b.json" 0.10 100000; then ok=1; break; fi
-	echo "retrying ($try): this machine is noisy"
-done
-[ $ok = 1 ] || fail "USDT and uprobe paths disagree three times in a row"
+echo "== USDT and uprobe paths agree within 10% (layers over 100 us, p50), on the same calls"
+# both paths in one process: run-to-run variation of tinynet itself (conv1 is
+# bimodal across processes on this VM) cannot pass for a disagreement
+"$NNPERF" record --runtime usdt --spec "$SPEC" -o "$TMP/both.json" -- "$TINYNET" --model dense --iterations 100 >/dev/null
+$CHECK agree-same "$TMP/both.json" 0.10 100000
 
 echo "== every variant and 2 threads: exact counts"
 for model in pruned sparse int8; do
