@@ -427,13 +427,15 @@ int diff_profile_add(struct diff_profile *p, json_object *rec, char *err, size_t
 	p->runs++;
 	for (size_t i = 0; !ret && i < json_object_array_length(procs); i++)
 		ret = add_process(p, json_object_array_get_idx(procs, i), err, errlen);
+	if (ret == -EINVAL && errlen && !err[0])
+		snprintf(err, errlen, "a layer's numbers are out of range (count or total_ns)");
 	return ret;
 }
 
 int diff_profile_load(struct diff_profile *p, const char *path, char *err, size_t errlen)
 {
 	json_object *rec;
-	char why[256];
+	char why[256] = "";
 	int ret;
 
 	ret = nnp_recording_read(path, &rec, err, errlen);
