@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "agg.h"
+#include "atomic_file.h"
 #include "cmds.h"
 #include "kernel_cfg.h"
 #include "features.h"
@@ -314,25 +315,16 @@ static void fill_meta(struct recorder *r, struct nnp_rec_meta *m, char *cmdline,
 	};
 }
 
-static int write_file(const char *path, const struct nnp_agg *a, const struct nnp_rec_meta *m)
-{
-	char tmp[PATH_MAX];
-	FILE *f;
-	int err;
+struct rec_out {
+	const struct nnp_agg *a;
+	const struct nnp_rec_meta *m;
+};
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	err = nnp_recording_write_json(f, a, m);
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+static int write_rec(FILE *f, const void *ctx)
+{
+	const struct rec_out *o = ctx;
+
+	return nnp_recording_write_json(f, o->a, o->m);
 }
 
 static int report(struct recorder *r)
@@ -348,7 +340,8 @@ static int report(struct recorder *r)
 	nnp_agg_period_flush(&r->agg, 0);
 	fill_meta(r, &m, cmdline, sizeof(cmdline), &u);
 	if (r->o.output) {
-		err = write_file(r->o.output, &r->agg, &m);
+		err = nnp_write_file_atomic(r->o.output, write_rec,
+					    &(struct rec_out){ .a = &r->agg, .m = &m });
 		if (err)
 			nnp_err("failed to write %s: %s", r->o.output, strerror(-err));
 	}

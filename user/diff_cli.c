@@ -5,29 +5,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "diff_cli.h"
 #include "log.h"
 
-/* through a temporary file and rename, so a failed run never leaves half a report */
-static int write_file(const char *path, const struct diff_result *r, enum diff_format fmt)
-{
-	char tmp[PATH_MAX];
-	FILE *f;
-	int err;
+struct diff_out {
+	const struct diff_result *r;
+	enum diff_format fmt;
+};
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	err = diff_write(f, r, fmt);
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+static int write_diff(FILE *f, const void *ctx)
+{
+	const struct diff_out *o = ctx;
+
+	return diff_write(f, o->r, o->fmt);
 }
 
 int diff_cli_run(const struct diff_profile *a, const struct diff_profile *b,
@@ -45,7 +36,8 @@ int diff_cli_run(const struct diff_profile *a, const struct diff_profile *b,
 	if (!o->force && r.al.by_name + r.al.by_order < r.al.n)
 		nnp_info("%zu layers only in A, %zu only in B", r.al.only_a, r.al.only_b);
 	if (o->output) {
-		err = write_file(o->output, &r, o->format);
+		err = nnp_write_file_atomic(o->output, write_diff,
+					    &(struct diff_out){ .r = &r, .fmt = o->format });
 		if (err)
 			nnp_err("failed to write %s: %s", o->output, strerror(-err));
 		else if (o->format != DIFF_TABLE)
