@@ -13,8 +13,24 @@
 
 #include "diff_result.h"
 
-static struct nnp_sample sample(const struct diff_dist *d)
+/*
+ * The unit of the interval. With two runs or more on both sides the runs are
+ * the samples (n = runs, sd = spread of the runs' means): calls within one
+ * process share its state (placement, frequency, caches) and are not
+ * independent, so the per-call variance makes intervals too narrow when
+ * processes differ. With one run on a side there is no between-run spread to
+ * estimate, and the calls are the samples.
+ */
+static bool by_runs(const struct diff_dist *a, const struct diff_dist *b)
 {
+	return a->units >= 2 && b->units >= 2 && isfinite(a->unit_sd_ns) && isfinite(b->unit_sd_ns);
+}
+
+static struct nnp_sample sample(const struct diff_dist *d, bool runs)
+{
+	if (runs)
+		return (
+		    struct nnp_sample){ .n = d->units, .mean = d->mean_ns, .sd = d->unit_sd_ns };
 	return (struct nnp_sample){ .n = (double)d->count, .mean = d->mean_ns, .sd = d->sd_ns };
 }
 
@@ -82,8 +98,9 @@ static int fill_row(const struct diff_result *r, const struct diff_pair *p, stru
 		row->contrib_ns = -self_per_infer(r->a, p->a);
 		return 0;
 	}
-	sa = sample(&p->a->d);
-	sb = sample(&p->b->d);
+	row->by_runs = by_runs(&p->a->d, &p->b->d);
+	sa = sample(&p->a->d, row->by_runs);
+	sb = sample(&p->b->d, row->by_runs);
 	nnp_welch_diff(&sa, &sb, DIFF_CONFIDENCE, &row->delta);
 	nnp_welch_ratio(&sa, &sb, DIFF_CONFIDENCE, &row->speedup);
 	row->contrib_ns = self_per_infer(r->b, p->b) - self_per_infer(r->a, p->a);
@@ -124,10 +141,12 @@ static int rank(struct diff_result *r)
 int diff_compute(const struct diff_profile *a, const struct diff_profile *b, bool force,
 		 struct diff_result *r, char *err, size_t errlen)
 {
-	struct nnp_sample sa = sample(&a->infer), sb = sample(&b->infer);
+	bool runs = by_runs(&a->infer, &b->infer);
+	struct nnp_sample sa = sample(&a->infer, runs), sb = sample(&b->infer, runs);
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	r->infer_by_runs = runs;
 	r->a = a;
 	r->b = b;
 	ret = diff_align(a, b, &r->al);

@@ -83,6 +83,8 @@ static void put_dist(struct jb *b, json_object *o, const struct diff_dist *d)
 	put_ns(b, o, "p50_ns", d->p50_ns);
 	put_ns(b, o, "p99_ns", d->p99_ns);
 	put_ns(b, o, "max_ns", d->max_ns);
+	put_u64(b, o, "runs", d->units);
+	put_ns(b, o, "run_stddev_ns", d->unit_sd_ns);
 }
 
 /* {"est", "lo", "hi"} with lo/hi null when no interval is available */
@@ -167,6 +169,7 @@ static json_object *row_json(struct jb *b, const struct diff_row *row)
 	put(b, o, "b", layer_side(b, p->b, row->b_calls), !p->b);
 	put(b, o, "delta_ns", interval(b, &row->delta, false), false);
 	put(b, o, "speedup", interval(b, &row->speedup, true), false);
+	put_str(b, o, "interval_over", row->by_runs ? "runs" : "calls");
 	put_significance(b, o, &row->delta);
 	put_ns(b, o, "contribution_ns", row->contrib_ns);
 	put_ratio(b, o, "share", row->share);
@@ -215,6 +218,7 @@ static json_object *inference_json(struct jb *b, const struct diff_result *r)
 
 	put(b, o, "delta_ns", interval(b, &r->infer_delta, false), false);
 	put(b, o, "speedup", interval(b, &r->infer_speedup, true), false);
+	put_str(b, o, "interval_over", r->infer_by_runs ? "runs" : "calls");
 	put_significance(b, o, &r->infer_delta);
 	put_ns(b, o, "layers_delta_ns", r->layers_delta_ns);
 	put_ns(b, o, "unattributed_ns", r->unattributed_ns);

@@ -17,19 +17,23 @@
 #include "diff_profile.h"
 #include "recording.h"
 
-static const char *const pct_keys[3] = {"p50_ns", "p90_ns", "p99_ns"};
+static const char *const pct_keys[3] = { "p50_ns", "p90_ns", "p99_ns" };
 
 static void dist_init(struct diff_dist *d)
 {
-	*d = (struct diff_dist){.mean_ns = NAN, .sd_ns = NAN, .min_ns = NAN, .max_ns = NAN};
+	*d = (struct diff_dist){
+		.mean_ns = NAN, .sd_ns = NAN, .min_ns = NAN, .max_ns = NAN, .unit_sd_ns = NAN
+	};
 }
 
 static void dist_free(struct diff_dist *d)
 {
 	for (int i = 0; i < 3; i++) {
 		free(d->pct[i].v);
-		d->pct[i] = (struct diff_runs){0};
+		d->pct[i] = (struct diff_runs){ 0 };
 	}
+	free(d->means.v);
+	d->means = (struct diff_runs){ 0 };
 }
 
 int diff_profile_init(struct diff_profile *p, const char *label)
@@ -129,6 +133,8 @@ static int dist_add(struct diff_dist *d, json_object *o)
 	v = num(o, "max_ns");
 	if (!isnan(v) && !(v <= d->max_ns))
 		d->max_ns = v;
+	d->units++;
+	err = push_run(&d->means, total / n);
 	for (int i = 0; i < 3 && !err; i++) {
 		v = num(o, pct_keys[i]);
 		if (!isnan(v))
@@ -154,15 +160,30 @@ static double median(struct diff_runs *r)
 	return (r->v[r->n / 2 - 1] + r->v[r->n / 2]) / 2;
 }
 
+/* sample standard deviation of the runs' means: the spread a rerun shows */
+static double runs_sd(const struct diff_runs *r)
+{
+	double mean = 0, m2 = 0;
+
+	if (r->n < 2)
+		return NAN;
+	for (size_t i = 0; i < r->n; i++)
+		mean += r->v[i] / (double)r->n;
+	for (size_t i = 0; i < r->n; i++)
+		m2 += (r->v[i] - mean) * (r->v[i] - mean);
+	return sqrt(m2 / (double)(r->n - 1));
+}
+
 static void dist_finish(struct diff_dist *d)
 {
-	double *p[3] = {&d->p50_ns, &d->p90_ns, &d->p99_ns};
+	double *p[3] = { &d->p50_ns, &d->p90_ns, &d->p99_ns };
 
 	if (!d->count)
 		d->mean_ns = NAN;
 	d->sd_ns = d->count >= 2 && !d->sd_unknown ? sqrt(d->m2 / (double)(d->count - 1)) : NAN;
 	for (int i = 0; i < 3; i++)
 		*p[i] = median(&d->pct[i]);
+	d->unit_sd_ns = runs_sd(&d->means);
 	dist_free(d);
 }
 
@@ -194,7 +215,7 @@ static int kfield_put(struct diff_layer *l, const char *key, json_object *v, dou
 		if (null)
 			return 0; /* a run without the signal leaves the others' value */
 		if (f->null)
-			*f = (struct diff_kfield){.key = f->key, .value = val, .weight = weight};
+			*f = (struct diff_kfield){ .key = f->key, .value = val, .weight = weight };
 		else if (f->weight + weight > 0) {
 			f->value = (f->value * f->weight + val * weight) / (f->weight + weight);
 			f->weight += weight;
@@ -206,7 +227,9 @@ static int kfield_put(struct diff_layer *l, const char *key, json_object *v, dou
 		return -ENOMEM;
 	l->kernel = nk;
 	f = &l->kernel[l->nkernel];
-	*f = (struct diff_kfield){.key = strdup(key), .null = null, .value = val, .weight = weight};
+	*f = (struct diff_kfield){
+		.key = strdup(key), .null = null, .value = val, .weight = weight
+	};
 	if (!f->key)
 		return -ENOMEM;
 	l->nkernel++;
@@ -268,7 +291,7 @@ static struct diff_layer *new_layer(struct diff_profile *p, const char *name, co
 		return NULL;
 	}
 	l = &p->layers[p->nlayers];
-	*l = (struct diff_layer){.name = strdup(name), .op = strdup(op), .occurrence = occ};
+	*l = (struct diff_layer){ .name = strdup(name), .op = strdup(op), .occurrence = occ };
 	dist_init(&l->d);
 	if (!l->name || !l->op) {
 		layer_free(l);

@@ -39,6 +39,9 @@ struct diff_dist {
 	double m2;		 /* sum of squared deviations from the mean, to combine runs */
 	bool sd_unknown;	 /* a run with count >= 2 had no stddev_ns */
 	struct diff_runs pct[3]; /* p50, p90, p99 of each run */
+	struct diff_runs means;	 /* each run's mean, until diff_profile_finish */
+	unsigned int units;	 /* runs (processes) the distribution was seen in */
+	double unit_sd_ns;	 /* sd of the runs' means; NAN with fewer than 2 runs */
 };
 
 /* A numeric member of a layer's "kernel" object; null = not measured (n/a). */
@@ -83,7 +86,8 @@ int diff_profile_add(struct diff_profile *p, struct json_object *rec, char *err,
 int diff_profile_load(struct diff_profile *p, const char *path, char *err, size_t errlen);
 /*
  * Finishes a profile after all adds: percentiles become the median of the
- * runs' percentiles. 0 or -ENOMEM.
+ * runs' percentiles, and the spread of the runs' means is kept for intervals
+ * over runs. 0 or -ENOMEM.
  */
 int diff_profile_finish(struct diff_profile *p);
 /* calls per inference of a layer (NAN without inferences) */

@@ -31,6 +31,7 @@ struct diff_row {
 	struct nnp_interval speedup; /* mean(A) / mean(B) */
 	double contrib_ns;	     /* self time per inference, B - A (one-sided: +-its own) */
 	double share;		     /* contrib_ns / the inference difference */
+	bool by_runs;		     /* intervals over runs' means, not over calls */
 	struct diff_kcmp *kernel;
 	size_t nkernel;
 };
@@ -42,6 +43,7 @@ struct diff_result {
 	size_t n;
 	struct nnp_interval infer_delta;   /* inference mean B - A, ns */
 	struct nnp_interval infer_speedup; /* inference mean A / B */
+	bool infer_by_runs;		   /* its intervals are over runs' means */
 	double layers_delta_ns;		   /* sum of contrib_ns */
 	double unattributed_ns;		   /* infer_delta.est - layers_delta_ns: outside layers */
 	size_t *ranked; /* rows by |contrib_ns|, largest first (finite ones only) */

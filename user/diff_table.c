@@ -190,6 +190,26 @@ static void verdict(FILE *f, const struct diff_result *r)
 				: "B is significantly slower");
 }
 
+/* which samples the intervals stand on: runs' means when both sides have 2+ runs */
+static void interval_line(FILE *f, const struct diff_result *r)
+{
+	size_t runs = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		runs += r->rows[i].by_runs;
+	if (!r->infer_by_runs && !runs) {
+		fprintf(f, "intervals: over calls (a side has one run: no run-to-run spread to "
+			   "measure)\n");
+		return;
+	}
+	fprintf(f, "intervals: over runs' means (%u A, %u B), so they include run-to-run spread",
+		r->a->infer.units, r->b->infer.units);
+	if (runs < r->n)
+		fprintf(f, "; %zu layer%s seen in one run on a side: over calls", r->n - runs,
+			r->n - runs == 1 ? "" : "s");
+	fprintf(f, "\n");
+}
+
 static void where(FILE *f, const struct diff_result *r, size_t top)
 {
 	char name[CELL], shown[CELL], delta[32];
@@ -261,6 +281,7 @@ int diff_write_table(FILE *f, const struct diff_result *r)
 	side_line(f, "A", r->a);
 	side_line(f, "B", r->b);
 	verdict(f, r);
+	interval_line(f, r);
 	fprintf(f,
 		"layers: %zu matched by name, %zu by order and op, %zu only in A, %zu only "
 		"in B\n\n",

@@ -425,8 +425,9 @@ static const char notes[] =
     "&ldquo;Per inference&rdquo; is the change of a layer's self time per inference; the "
     "waterfall walks from A's mean inference time through these changes to B's. Layers are "
     "matched by name and op, then by order and op type (pruning, fusion and quantization drop "
-    "or merge layers). With several runs, percentiles are the median of the runs' percentiles. "
-    "See docs/diff.md.</p>\n";
+    "or merge layers). With two runs or more on both sides, intervals are over the runs' means "
+    "(so they include run-to-run spread), and percentiles are the median of the runs' "
+    "percentiles; with one run on a side they are over calls. See docs/diff.md.</p>\n";
 
 int diff_write_html(FILE *f, const struct diff_result *r)
 {

@@ -17,15 +17,18 @@ assert d["a"]["inferences"]["count"] == 180, d["a"]["inferences"]["count"]
 al = d["alignment"]
 assert al == {"by_name": 13, "by_order": 0, "only_a": 0, "only_b": 0}, al
 rows = {r["name"]: r for r in d["layers"]}
+noisy = False  # statistical verdicts: a noisy machine may blur them, the caller retries
 for conv in ("conv2", "conv3"):
     r = rows[conv]
-    assert r["significant"] is True and r["delta_ns"]["hi"] < 0, (conv, r["delta_ns"])
-    assert r["speedup"]["lo"] > 1.0, (conv, r["speedup"])  # significant, as the issue asks
-    print(f"ok: {conv} {r['speedup']['est']:.2f}x faster, B-A 95% CI "
-          f"[{r['delta_ns']['lo'] / 1e3:.1f}, {r['delta_ns']['hi'] / 1e3:.1f}] us")
+    assert r["interval_over"] == "runs", r["interval_over"]
+    ok = r["significant"] is True and r["delta_ns"]["hi"] < 0 and r["speedup"]["lo"] > 1.0
+    noisy |= not ok
+    print(f"{'ok' if ok else 'NOT significant'}: {conv} {r['speedup']['est']:.2f}x faster, "
+          f"B-A 95% CI [{r['delta_ns']['lo'] / 1e3:.1f}, {r['delta_ns']['hi'] / 1e3:.1f}] us")
 inf = d["inference"]
-assert inf["significant"] and inf["speedup"]["lo"] > 1.5, inf
-print(f"ok: inference {inf['speedup']['est']:.2f}x "
+ok = inf["significant"] and inf["speedup"]["est"] > 2 and inf["speedup"]["lo"] > 1.0
+noisy |= not ok
+print(f"{'ok' if ok else 'NOT significant'}: inference {inf['speedup']['est']:.2f}x "
       f"[{inf['speedup']['lo']:.2f}, {inf['speedup']['hi']:.2f}]")
 top = d["contributions"][0]["name"]
 assert top in ("conv2", "conv3"), f"largest contribution from {top}"
@@ -33,15 +36,16 @@ for same in ("conv1", "relu1", "pool1", "softmax"):
     r = rows[same]
     print(f"{same} (same work): B-A {r['delta_ns']['est']:.0f} ns, 95% CI "
           f"[{r['delta_ns']['lo']:.0f}, {r['delta_ns']['hi']:.0f}], significant {r['significant']}")
+sys.exit(3 if noisy else 0)
 PY
 }
 
-# The unchanged layers, judged on run means (the unit that varies here: one
-# tinynet process runs conv1 at 1.2 ms, the next at 2.0 ms on this VM, so the
-# per-call CI of the merged runs is too narrow for "not different"): Welch's t
-# on the 3 + 3 run means of conv1 must not be significant at 95%.
+# The unchanged layer conv1, judged by nnperf's own interval over the runs' means
+# (the unit that varies here: one tinynet process runs conv1 at 1.2 ms, the next
+# at 2.0 ms on this VM; an interval over calls would call that significant). The
+# interval is checked against Welch's t computed here from the kept recordings.
 check_unchanged() {
-	/usr/bin/python3 - "$1" <<'PY'
+	/usr/bin/python3 - "$1" "$2" <<'PY'
 import glob, json, math, statistics, sys
 T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228]
 def means(side):
@@ -55,28 +59,37 @@ assert len(a) == 3 and len(b) == 3, (a, b)
 va, vb = statistics.variance(a) / 3, statistics.variance(b) / 3
 t = (statistics.mean(b) - statistics.mean(a)) / math.sqrt(va + vb)
 df = (va + vb) ** 2 / (va ** 2 / 2 + vb ** 2 / 2)
-crit = T95[min(len(T95), max(1, int(df))) - 1]
+row = next(r for r in json.load(open(sys.argv[2]))["layers"] if r["name"] == "conv1")
+assert row["interval_over"] == "runs", row["interval_over"]
+assert row["a"]["runs"] == 3 and row["b"]["runs"] == 3, (row["a"]["runs"], row["b"]["runs"])
+lo, hi = row["delta_ns"]["lo"], row["delta_ns"]["hi"]
 print(f"conv1 run means A {[round(x / 1e3) for x in a]} us, B {[round(x / 1e3) for x in b]} us: "
-      f"t {t:.2f}, df {df:.1f}, 95% critical {crit}")
-sys.exit(0 if abs(t) < crit else 3)
+      f"t {t:.2f}, df {df:.1f}; nnperf's 95% CI [{lo / 1e3:.0f}, {hi / 1e3:.0f}] us")
+# the same test: nnperf's half-width is t95(df) * se of the run means, t95 between
+# the table's values at the integers around df
+se, k = math.sqrt(va + vb), min(len(T95) - 1, max(1, int(df)))
+half = (hi - lo) / 2
+assert T95[k] * se * 0.99 <= half <= T95[k - 1] * se * 1.01, (half, se, df)
+sys.exit(3 if row["significant"] else 0)
 PY
 }
 
 echo "== compare --runs 3: dense ::: pruned, interleaved"
 ok=0
-for try in 1 2; do
+for try in 1 2 3; do
 	rm -rf "$TMP/runs"
 	"$NNPERF" compare --runs 3 --keep "$TMP/runs" --format json -o "$TMP/diff.json" \
 		-- "$TINYNET" --model dense --iterations $N ::: "$TINYNET" --model pruned --iterations $N \
 		>"$TMP/table" || fail "compare exited $?"
 	rc=0
-	check_diff "$TMP/diff.json" || fail "diff of dense vs pruned is wrong"
-	check_unchanged "$TMP/runs" || rc=$?
+	check_diff "$TMP/diff.json" || rc=$?
+	[ $rc = 0 ] || [ $rc = 3 ] || fail "diff of dense vs pruned is wrong"
+	[ $rc = 0 ] && { check_unchanged "$TMP/runs" "$TMP/diff.json" || rc=$?; }
 	[ $rc = 0 ] && { ok=1; break; }
 	[ $rc = 3 ] || fail "diff of dense vs pruned is wrong"
-	echo "retrying ($try): conv1 came out significant; this machine is noisy"
+	echo "retrying ($try): a verdict came out wrong over 3 runs; this machine is noisy"
 done
-[ $ok = 1 ] || fail "conv1 (identical work) significantly different twice in a row"
+[ $ok = 1 ] || fail "the verdicts (pruned convs faster, conv1 the same) wrong 3 times in a row"
 grep -q "B is significantly faster" "$TMP/table" || fail "the table lacks the verdict"
 [ "$(ls "$TMP/runs" | wc -l)" = 6 ] || fail "--keep holds $(ls "$TMP/runs")"
 

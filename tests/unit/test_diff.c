@@ -162,6 +162,77 @@ static void test_merge_runs(void **state)
 	diff_profile_free(&p);
 }
 
+/* a side of runs with these per-run means: 1000 calls each, per-call sd 1% of the mean */
+static void runs_side(struct diff_profile *p, const char *label, const double *means, int n)
+{
+	char err[256];
+
+	assert_int_equal(diff_profile_init(p, label), 0);
+	for (int i = 0; i < n; i++) {
+		json_object *r = run_doc(1000, 1000 * means[i], means[i] / 100, means[i]);
+
+		assert_int_equal(diff_profile_add(p, r, err, sizeof(err)), 0);
+		json_object_put(r);
+	}
+	assert_int_equal(diff_profile_finish(p), 0);
+}
+
+/*
+ * Processes that differ (this VM runs one process's conv1 at 1.2 ms and the
+ * next one's at 2.0 ms) with tight calls inside each: intervals over calls
+ * call the same work "significant"; over runs' means they do not, and a real
+ * 2x change still is.
+ */
+static void test_runs_unit(void **state)
+{
+	const double a[] = {1742, 2018, 1463}, same[] = {2875, 1320, 1273};
+	const double half[] = {871, 1009, 731};
+	struct diff_profile pa, pb, pc;
+	struct diff_result r;
+	char err[256];
+
+	(void)state;
+	runs_side(&pa, "A", a, 3);
+	runs_side(&pb, "B", same, 3);
+	runs_side(&pc, "C", half, 3);
+	assert_int_equal(pa.layers[0].d.units, 3);
+	/* sd of 1742, 2018, 1463 */
+	assert_true(fabs(pa.layers[0].d.unit_sd_ns - 277.5) < 0.1);
+	assert_int_equal(diff_compute(&pa, &pb, false, &r, err, sizeof(err)), 0);
+	assert_true(r.rows[0].by_runs && r.infer_by_runs);
+	assert_int_equal(r.rows[0].delta.df < 5, 1);
+	assert_false(r.rows[0].delta.significant);
+	assert_false(r.infer_delta.significant);
+	diff_result_free(&r);
+	assert_int_equal(diff_compute(&pa, &pc, false, &r, err, sizeof(err)), 0);
+	assert_true(r.rows[0].delta.significant);
+	assert_true(r.rows[0].speedup.lo > 1.2 && r.rows[0].speedup.lo < 2 && r.rows[0].speedup.hi > 2 && r.rows[0].speedup.hi < 3.2);
+	diff_result_free(&r);
+	diff_profile_free(&pa);
+	diff_profile_free(&pb);
+	diff_profile_free(&pc);
+}
+
+/* one run on a side: no spread of runs to measure, the calls are the samples */
+static void test_one_run_unit(void **state)
+{
+	const double a[] = {1742}, b[] = {2875, 1320, 1273};
+	struct diff_profile pa, pb;
+	struct diff_result r;
+	char err[256];
+
+	(void)state;
+	runs_side(&pa, "A", a, 1);
+	runs_side(&pb, "B", b, 3);
+	assert_true(isnan(pa.layers[0].d.unit_sd_ns));
+	assert_int_equal(diff_compute(&pa, &pb, false, &r, err, sizeof(err)), 0);
+	assert_false(r.rows[0].by_runs || r.infer_by_runs);
+	assert_true(r.rows[0].delta.df > 100);
+	diff_result_free(&r);
+	diff_profile_free(&pa);
+	diff_profile_free(&pb);
+}
+
 /* labels without the source directory: golden files stay the same on every machine */
 static void load(struct diff_profile *p, const char *path)
 {
@@ -455,6 +526,8 @@ int main(void)
 	    cmocka_unit_test(test_welch_known),
 	    cmocka_unit_test(test_hist_stddev),
 	    cmocka_unit_test(test_merge_runs),
+	    cmocka_unit_test(test_runs_unit),
+	    cmocka_unit_test(test_one_run_unit),
 	    cmocka_unit_test(test_align),
 	    cmocka_unit_test(test_unrelated),
 	    cmocka_unit_test(test_bad_input),
