@@ -91,63 +91,103 @@ static int uprobe_run(struct nnp_feature *f, struct nnp_try *t, const char *prog
 	return 0;
 }
 
-void nnp_try_uprobe(struct nnp_feature *f)
-{
-	struct nnp_try t = {.what = "uprobe on nnp_doctor_target"};
-	const struct features_bpf__bss *bss;
+/* One uprobe try: its program, how it attaches, and where it reports a hit. */
+struct uprobe_try {
+	const char *what;
+	const char *prog;
+	bool retprobe;
+	__u64 cookie;
+	const char *value_is; /* "argument", "return value", "read back" */
+	bool hex;
+	long long want;
+	/* hits and value the program wrote */
+	void (*read)(const struct features_bpf__bss *bss, __u64 *hits, long long *value);
+};
 
-	if (uprobe_run(f, &t, "feat_uprobe", false, 0))
+static void run_uprobe_try(struct nnp_feature *f, const struct uprobe_try *u)
+{
+	struct nnp_try t = { .what = u->what };
+	char got[24], want[24];
+	long long value;
+	__u64 hits;
+
+	if (uprobe_run(f, &t, u->prog, u->retprobe, u->cookie))
 		goto cleanup;
-	bss = t.skel->bss;
-	if (bss->uprobe_hits == 1 && bss->uprobe_arg == TARGET_ARG)
-		nnp_feat_set(f, NNP_FEAT_YES, 0, "%s: 1 hit, argument %d", t.what, TARGET_ARG);
+	u->read(t.skel->bss, &hits, &value);
+	snprintf(got, sizeof(got), u->hex ? "%#llx" : "%lld", value);
+	snprintf(want, sizeof(want), u->hex ? "%#llx" : "%lld", u->want);
+	if (hits == 1 && value == u->want)
+		nnp_feat_set(f, NNP_FEAT_YES, 0, "%s: 1 hit, %s %s", t.what, u->value_is, want);
 	else
-		nnp_feat_set(f, NNP_FEAT_NO, 0, "%s: %llu hits, argument %lld (want 1 hit, %d)",
-			     t.what, (unsigned long long)bss->uprobe_hits,
-			     (long long)bss->uprobe_arg, TARGET_ARG);
+		nnp_feat_set(f, NNP_FEAT_NO, 0, "%s: %llu hits, %s %s (want 1 hit, %s)", t.what,
+			     (unsigned long long)hits, u->value_is, got, want);
 cleanup:
 	nnp_try_end_later(&t);
+}
+
+static void read_uprobe(const struct features_bpf__bss *bss, __u64 *hits, long long *value)
+{
+	*hits = bss->uprobe_hits;
+	*value = bss->uprobe_arg;
+}
+
+static void read_uretprobe(const struct features_bpf__bss *bss, __u64 *hits, long long *value)
+{
+	*hits = bss->uretprobe_hits;
+	*value = bss->uretprobe_rc;
+}
+
+static void read_cookie(const struct features_bpf__bss *bss, __u64 *hits, long long *value)
+{
+	*hits = bss->cookie_hits;
+	*value = (long long)bss->cookie_value;
+}
+
+void nnp_try_uprobe(struct nnp_feature *f)
+{
+	static const struct uprobe_try u = { "uprobe on nnp_doctor_target",
+					     "feat_uprobe",
+					     false,
+					     0,
+					     "argument",
+					     false,
+					     TARGET_ARG,
+					     read_uprobe };
+
+	run_uprobe_try(f, &u);
 }
 
 void nnp_try_uretprobe(struct nnp_feature *f)
 {
-	struct nnp_try t = {.what = "uretprobe on nnp_doctor_target"};
-	const struct features_bpf__bss *bss;
+	static const struct uprobe_try u = { "uretprobe on nnp_doctor_target",
+					     "feat_uretprobe",
+					     true,
+					     0,
+					     "return value",
+					     false,
+					     TARGET_RC,
+					     read_uretprobe };
 
-	if (uprobe_run(f, &t, "feat_uretprobe", true, 0))
-		goto cleanup;
-	bss = t.skel->bss;
-	if (bss->uretprobe_hits == 1 && bss->uretprobe_rc == TARGET_RC)
-		nnp_feat_set(f, NNP_FEAT_YES, 0, "%s: 1 hit, return value %d", t.what, TARGET_RC);
-	else
-		nnp_feat_set(f, NNP_FEAT_NO, 0, "%s: %llu hits, return value %lld (want 1 hit, %d)",
-			     t.what, (unsigned long long)bss->uretprobe_hits,
-			     (long long)bss->uretprobe_rc, TARGET_RC);
-cleanup:
-	nnp_try_end_later(&t);
+	run_uprobe_try(f, &u);
 }
 
 void nnp_try_cookie(struct nnp_feature *f)
 {
-	struct nnp_try t = {.what = "bpf_get_attach_cookie in a uprobe"};
-	const struct features_bpf__bss *bss;
+	static const struct uprobe_try u = { "bpf_get_attach_cookie in a uprobe",
+					     "feat_cookie",
+					     false,
+					     COOKIE,
+					     "read back",
+					     true,
+					     COOKIE,
+					     read_cookie };
 
-	if (uprobe_run(f, &t, "feat_cookie", false, COOKIE))
-		goto cleanup;
-	bss = t.skel->bss;
-	if (bss->cookie_hits == 1 && bss->cookie_value == COOKIE)
-		nnp_feat_set(f, NNP_FEAT_YES, 0, "%s: read back %#llx", t.what, COOKIE);
-	else
-		nnp_feat_set(f, NNP_FEAT_NO, 0, "%s: %llu hits, read %#llx (want 1 hit, %#llx)",
-			     t.what, (unsigned long long)bss->cookie_hits,
-			     (unsigned long long)bss->cookie_value, COOKIE);
-cleanup:
-	nnp_try_end_later(&t);
+	run_uprobe_try(f, &u);
 }
 
 void nnp_try_usdt(struct nnp_feature *f)
 {
-	struct nnp_try t = {.what = "USDT nnperf_doctor:probe"};
+	struct nnp_try t = { .what = "USDT nnperf_doctor:probe" };
 	const struct features_bpf__bss *bss;
 	struct bpf_link *link;
 	char path[PATH_MAX];
