@@ -81,7 +81,7 @@ static const struct {
 	{ "layer=a.so:f,when=str(arg0)==1", 19, "when must be a value" },
 	{ "layer=a.so:f,shape=i64x5(arg0)", 20, "expected i64xN(ADDR) or i32xN(ADDR), N in 1..4" },
 	{ "layer=a.so:f,shape=i16x2(arg0)", 20, "expected i64xN(ADDR)" },
-	{ "layer=a.so:f,shape=i64x4 arg0", 27, "expected '('" },
+	{ "layer=a.so:f,shape=i64x4 arg0", 26, "expected '('" },
 	{ "layer=a.so:f,key=hash(arg0)", 23, "expected str(ADDR)" },
 	{ "layer=a.so:f,key=hash(str(arg0)", 32, "expected ')'" },
 	{ "layer=a.so:f,when=arg0==0,when=arg1==0", 28, "option 'when' given twice" },
