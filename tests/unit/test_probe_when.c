@@ -84,7 +84,7 @@ static const struct {
 	{ "layer=a.so:f,shape=i64x4 arg0", 26, "expected '('" },
 	{ "layer=a.so:f,key=hash(arg0)", 23, "expected str(ADDR)" },
 	{ "layer=a.so:f,key=hash(str(arg0)", 32, "expected ')'" },
-	{ "layer=a.so:f,when=arg0==0,when=arg1==0", 28, "option 'when' given twice" },
+	{ "layer=a.so:f,when=arg0==0,when=arg1==0", 27, "option 'when' given twice" },
 };
 
 static void test_bad(void **state)
