@@ -25,6 +25,7 @@
 #include "log.h"
 #include "probe_spec.h"
 #include "probes.h"
+#include "runtime_ggml.h"
 #include "runtimes.h"
 
 #define OP_PREFIX "ggml_compute_forward_"
@@ -72,11 +73,38 @@ static int attach_op(struct nnp_planner *p, const char *path, const char *fn)
 	return nnp_planner_attach(p, &d, "ggml");
 }
 
+/* 1 if PATH is the CPU variant ggml keeps (or not a variant), else 0; the
+ * answer for a directory is kept: ggml maps every variant in turn */
+static int kept_variant(const char *path)
+{
+	static char dir[PATH_MAX], best[NAME_MAX + 1];
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	size_t dlen = slash ? (size_t)(slash - path) : 0;
+
+	if (strncmp(base, "libggml-cpu-", 12) || dlen >= sizeof(dir))
+		return 1;
+	if (strlen(dir) != dlen || strncmp(dir, path, dlen)) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)dlen, path);
+		if (nnp_ggml_best_variant(dir, best, sizeof(best)))
+			best[0] = 0;
+		if (best[0])
+			nnp_info("ggml: %s is the CPU variant ggml keeps here", best);
+		else
+			nnp_warn("ggml: no libggml-cpu variant in %s scores on this CPU: "
+				 "probing every one",
+				 dir);
+	}
+	return !best[0] || !strcmp(base, best);
+}
+
 static int ggml_attach(struct nnp_planner *p, const char *path, struct nnp_elf *e)
 {
-	struct op_list l = { .names = calloc(MAX_OPS, sizeof(*l.names)) };
+	struct op_list l;
 	int n, err = 0;
 
+	if (!kept_variant(path))
+		return 0;
+	l = (struct op_list){ .names = calloc(MAX_OPS, sizeof(*l.names)) };
 	if (!l.names)
 		return -ENOMEM;
 	n = nnp_elf_match(e, OP_PREFIX "*", collect, &l);

@@ -51,6 +51,9 @@ async function main() {
 		t0 = t1;
 	}
 	console.log(`tokens: ${tokens.join(' ')}`);
+	const maps = fs.readFileSync('/proc/self/maps', 'utf8');
+	const cpu = maps.match(/\S*libggml-cpu[^\s]*\.so\S*/);
+	console.log(`ggml-cpu: ${cpu ? cpu[0] : 'none'}`);
 	console.log(`${tokens.length} decodes, ${o.threads} threads, ` +
 		`${median(times.slice(1)).toFixed(3)} ms/token`);
 	await ctx.dispose();
