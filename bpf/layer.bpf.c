@@ -93,13 +93,30 @@ static __always_inline int fetch_addr(struct pt_regs *ctx, bool usdt, const stru
 	return 0;
 }
 
+/* FNV-1a of the C string at v (a key made from a name); 0 or -EFAULT */
+static __always_inline int hash_str(__u64 *v)
+{
+	char buf[NNP_NAME_LEN];
+	__u64 h = 0xcbf29ce484222325ULL;
+
+	if (bpf_probe_read_user_str(buf, sizeof(buf), (void *)*v) < 0)
+		return -EFAULT;
+	for (int i = 0; i < NNP_NAME_LEN; i++) {
+		if (!buf[i])
+			break;
+		h = (h ^ (__u8)buf[i]) * 0x100000001b3ULL;
+	}
+	*v = h ? h : 1; /* 0 means "no key" */
+	return 0;
+}
+
 static __always_inline __u64 fetch_key(struct pt_regs *ctx, bool usdt, const struct nnp_fetch *f)
 {
 	__u64 v;
 
-	if (f->kind != NNP_FETCH_VALUE)
+	if (f->kind != NNP_FETCH_VALUE && f->kind != NNP_FETCH_HASH)
 		return 0;
-	if (fetch_addr(ctx, usdt, f, &v)) {
+	if (fetch_addr(ctx, usdt, f, &v) || (f->kind == NNP_FETCH_HASH && hash_str(&v))) {
 		stat_inc(&stats, NNP_STAT_FETCH_ERR);
 		return 0;
 	}
@@ -123,6 +140,33 @@ static __always_inline void fetch_str(struct pt_regs *ctx, bool usdt, const stru
 	}
 }
 
+/* shape_dims integers of shape.width bytes (4 or 8) at the shape fetch's address */
+static __always_inline void fetch_shape(struct pt_regs *ctx, bool usdt, const struct nnp_spec *s,
+					struct nnp_name_event *e)
+{
+	__u64 addr;
+
+	e->shape_dims = 0;
+	e->pad = 0;
+	if (!s->shape_dims || fetch_addr(ctx, usdt, &s->shape, &addr))
+		return;
+	for (int i = 0; i < NNP_SHAPE_DIMS; i++) {
+		__s32 v32 = 0;
+
+		e->shape[i] = 0;
+		if (i >= s->shape_dims)
+			continue;
+		if (s->shape.width == 4 ? bpf_probe_read_user(&v32, 4, (void *)(addr + 4 * i))
+					: bpf_probe_read_user(&e->shape[i], 8, (void *)(addr + 8 * i))) {
+			stat_inc(&stats, NNP_STAT_FETCH_ERR);
+			return;
+		}
+		if (s->shape.width == 4)
+			e->shape[i] = v32;
+	}
+	e->shape_dims = s->shape_dims;
+}
+
 /* Names are read once per (process, probe, key): the first begin sends them. */
 static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const struct nnp_spec *s,
 				      __u32 tgid, __u32 tid, __u64 key)
@@ -131,7 +175,7 @@ static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const stru
 	struct nnp_name_event *e;
 	__u8 one = 1;
 
-	if (s->name.kind != NNP_FETCH_STRING && s->op.kind != NNP_FETCH_STRING)
+	if (s->name.kind != NNP_FETCH_STRING && s->op.kind != NNP_FETCH_STRING && !s->shape_dims)
 		return;
 	if (bpf_map_lookup_elem(&named, &nk))
 		return;
@@ -147,6 +191,7 @@ static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const stru
 	e->key = key;
 	fetch_str(ctx, usdt, &s->name, e->name, sizeof(e->name));
 	fetch_str(ctx, usdt, &s->op, e->op, sizeof(e->op));
+	fetch_shape(ctx, usdt, s, e);
 	bpf_ringbuf_submit(e, wakeup_flags(&events));
 	bpf_map_update_elem(&named, &nk, &one, BPF_ANY);
 }
@@ -316,7 +361,48 @@ static __always_inline void layer_begin(struct thread_state *ts, const struct nn
 	f->key = key;
 	f->child_ns = 0;
 	f->probe_id = s->probe_id;
+	f->skip = 0;
 	ksnap_take(ts, &f->snap);
+	ts->depth = d + 1;
+}
+
+/* A `when` that fails: the call is not a layer */
+static __always_inline bool when_fails(struct pt_regs *ctx, bool usdt, const struct nnp_spec *s)
+{
+	if (!(s->flags & (NNP_SPEC_WHEN_EQ | NNP_SPEC_WHEN_NE)))
+		return false;
+	return (fetch_key(ctx, usdt, &s->when) == s->when_val) != !!(s->flags & NNP_SPEC_WHEN_EQ);
+}
+
+/* A call with the key of the innermost open layer is that layer again (a
+ * dispatcher calling its implementation, recursion): not a second layer */
+static __always_inline bool reentry(const struct thread_state *ts, const struct nnp_spec *s,
+				    __u64 key)
+{
+	__u32 d = ts->depth;
+
+	if (!key || s->key.kind == NNP_FETCH_NONE || (s->flags & NNP_SPEC_ENTRY_ONLY) || !d)
+		return false;
+	return ts->frames[(d - 1) & (NNP_MAX_DEPTH - 1)].key == key;
+}
+
+/* A begin that is no layer still gets a frame when a return will come, so
+ * that the return pairs with it and nothing else */
+static __always_inline void layer_skip(struct thread_state *ts, const struct nnp_spec *s, __u64 key)
+{
+	struct frame *f;
+	__u32 d = ts->depth;
+
+	if (s->flags & NNP_SPEC_ENTRY_ONLY)
+		return;
+	if (d >= NNP_MAX_DEPTH) {
+		ts->overflow++;
+		return;
+	}
+	f = &ts->frames[d & (NNP_MAX_DEPTH - 1)];
+	f->key = key;
+	f->probe_id = s->probe_id;
+	f->skip = 1;
 	ts->depth = d + 1;
 }
 
@@ -360,6 +446,8 @@ static __always_inline void layer_end(struct thread_state *ts, const struct nnp_
 		stat_inc(&stats, NNP_STAT_UNMATCHED);
 	ts->depth = slot;
 	f = &ts->frames[slot & (NNP_MAX_DEPTH - 1)];
+	if (f->skip)
+		return;
 	emit_layer(ts, f, tgid, tid, now);
 	if (slot > 0)
 		ts->frames[(slot - 1) & (NNP_MAX_DEPTH - 1)].child_ns += now - f->start_ns;
@@ -404,8 +492,16 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 	ts = thread_get(tid);
 	if (!ts)
 		return 0;
+	if (s->role == NNP_ROLE_LAYER_BEGIN && when_fails(ctx, usdt, s)) {
+		layer_skip(ts, s, 0);
+		return 0;
+	}
 	if (s->role == NNP_ROLE_LAYER_BEGIN || s->role == NNP_ROLE_LAYER_END)
 		key = fetch_key(ctx, usdt, &s->key);
+	if (s->role == NNP_ROLE_LAYER_BEGIN && reentry(ts, s, key)) {
+		layer_skip(ts, s, key);
+		return 0;
+	}
 	switch (s->role) {
 	case NNP_ROLE_INFER_BEGIN:
 		infer_begin(ts, now);

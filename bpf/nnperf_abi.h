@@ -22,6 +22,7 @@
 #define NNP_DEFAULT_SPECS 4096
 #define NNP_MAX_COUNTERS 4 /* perf counters read per layer */
 #define NNP_COMM_LEN 16
+#define NNP_SHAPE_DIMS 4 /* dimensions of a layer's shape (shape=i64xN) */
 
 /* What a probe site means when it is hit. */
 enum nnp_role {
@@ -36,12 +37,15 @@ enum nnp_role {
 #define NNP_SPEC_ENTRY_ONLY (1u << 0) /* the next begin (or inference end) ends it */
 #define NNP_SPEC_STOP (1u << 1)	      /* LIBLOAD: stop the process until user space has
 				       * attached to what was loaded (it sends SIGCONT) */
+#define NNP_SPEC_WHEN_EQ (1u << 2)    /* a layer only if when == when_val */
+#define NNP_SPEC_WHEN_NE (1u << 3)    /* a layer only if when != when_val */
 
 /* What a fetch yields: nothing, a 64-bit value, or a string at an address. */
 enum nnp_fetch_kind {
 	NNP_FETCH_NONE = 0,
 	NNP_FETCH_VALUE = 1,
 	NNP_FETCH_STRING = 2,
+	NNP_FETCH_HASH = 3, /* a 64-bit FNV-1a hash of the C string at the address */
 };
 
 /*
@@ -65,6 +69,13 @@ struct nnp_spec {
 	struct nnp_fetch key;
 	struct nnp_fetch name;
 	struct nnp_fetch op;
+	/* a call is a layer only if `when` passes (flags WHEN_*); ADDR of the shape's
+	 * shape_dims elements of shape.width bytes (none: shape_dims 0) */
+	struct nnp_fetch when;
+	__u64 when_val;
+	struct nnp_fetch shape;
+	__u8 shape_dims;
+	__u8 pad2[7];
 };
 
 enum nnp_event_type {
@@ -143,6 +154,9 @@ struct nnp_name_event {
 	__u64 key;
 	char name[NNP_NAME_LEN];
 	char op[NNP_OP_LEN];
+	__u32 shape_dims; /* 0: no shape */
+	__u32 pad;
+	__s64 shape[NNP_SHAPE_DIMS];
 };
 
 /* Indexes of the per-CPU "stats" array: what BPF counts about itself. */

@@ -24,7 +24,7 @@ struct frame {
 	__u64 key;
 	__u64 child_ns;
 	__u32 probe_id;
-	__u32 pad;
+	__u32 skip; /* not a layer (a `when` that failed, a re-entry): its end only pops it */
 	struct ksnap snap;
 };
 

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcapstone-dev
 	libmicrohttpd-dev libncurses-dev libjson-c-dev libcmocka-dev uthash-dev
 	systemtap-sdt-dev cmake ninja-build pkg-config gcc g++ make binutils
-	python3 util-linux procps chromium prometheus python3-yaml
+	python3 util-linux procps chromium prometheus python3-yaml python3-numpy git
 	python3-torch python3-torchvision python3-onnx python3-opencv
 	libyaml-dev libcrypt-dev libclang-rt-14-dev openssl curl apache2-utils)
 
@@ -47,4 +47,20 @@ if [ ! -e "$ort_dir/node_modules/onnxruntime-node/package.json" ]; then
 	else
 		echo "setup: warning: no npm: the ONNX Runtime test is skipped" >&2
 	fi
+fi
+
+# node-llama-cpp for the llama.cpp / ggml test: only the linux-x64 CPU prebuilt (about 85 MB;
+# the optional CUDA, Vulkan and ARM packages make it 730 MB). Its llama.cpp source (a git
+# bundle in the package) gives gguf-py, which makes the test's tiny models offline.
+llama_dir=$build/npm-llama
+if [ ! -e "$llama_dir/node_modules/node-llama-cpp/package.json" ] && command -v npm >/dev/null; then
+	mkdir -p "$llama_dir"
+	npm i --prefix "$llama_dir" --ignore-scripts --no-audit --no-fund --omit=optional -E \
+		node-llama-cpp@3.21.1 @node-llama-cpp/linux-x64@3.21.1 >/dev/null ||
+		echo "setup: warning: cannot install node-llama-cpp: the ggml test is skipped" >&2
+fi
+bundle=$llama_dir/node_modules/node-llama-cpp/llama/gitRelease.bundle
+if [ -e "$bundle" ] && [ ! -d "$llama_dir/llama.cpp/gguf-py" ]; then
+	git clone -q "$bundle" "$llama_dir/llama.cpp" 2>/dev/null ||
+		echo "setup: warning: cannot unpack llama.cpp's source: the ggml test is skipped" >&2
 fi

@@ -61,6 +61,9 @@ struct nnp_layer_stats {
 	uint64_t self_ns;     /* sum of durations minus nested probed layers */
 	uint64_t in_infer;    /* calls that ran inside an inference */
 	bool named;	      /* name came from a name event (a default name may change) */
+	char raw_name[NNP_NAME_LEN]; /* the name event's text where name shows it otherwise */
+	uint8_t shape_dims;	     /* 0: no shape read */
+	int64_t shape[NNP_SHAPE_DIMS]; /* read with the name, at the key's first call */
 	struct nnp_ksig_sum k; /* what the kernel did during these calls */
 	UT_hash_handle hh;
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,14 +78,36 @@ static int name_by_label(const struct nnp_agg *a, struct nnp_proc_stats *p,
 	return 0;
 }
 
-static void apply_name(struct nnp_layer_stats *l, const char *name, const char *op)
+static bool is_ggml(const struct nnp_agg *a, uint32_t probe_id)
 {
-	if (name[0]) {
-		nnp_text_copy(l->name, sizeof(l->name), name, NNP_NAME_LEN);
+	const struct nnp_probe_info *pi = nnp_agg_probe(a, probe_id);
+
+	return pi && !strcmp(pi->runtime, "ggml");
+}
+
+static void apply_name(const struct nnp_agg *a, struct nnp_layer_stats *l,
+		       const struct nnp_pending_name *n)
+{
+	if (n->name[0]) {
+		nnp_text_copy(l->name, sizeof(l->name), n->name, NNP_NAME_LEN);
 		l->named = true;
+		if (is_ggml(a, l->id.probe_id) &&
+		    nnp_ggml_layer_name(n->name, l->name, sizeof(l->name)) > 0)
+			nnp_text_copy(l->raw_name, sizeof(l->raw_name), n->name, NNP_NAME_LEN);
 	}
-	if (op[0])
-		nnp_text_copy(l->op, sizeof(l->op), op, NNP_OP_LEN);
+	if (n->op[0])
+		nnp_text_copy(l->op, sizeof(l->op), n->op, NNP_OP_LEN);
+	l->shape_dims = n->shape_dims;
+	memcpy(l->shape, n->shape, sizeof(l->shape));
+}
+
+/* the event's fields, NUL-terminated (the event's strings may fill their arrays) */
+static void pending_fill(struct nnp_pending_name *pn, const struct nnp_name_event *e)
+{
+	nnp_text_copy(pn->name, sizeof(pn->name), e->name, sizeof(e->name));
+	nnp_text_copy(pn->op, sizeof(pn->op), e->op, sizeof(e->op));
+	pn->shape_dims = e->shape_dims <= NNP_SHAPE_DIMS ? (uint8_t)e->shape_dims : 0;
+	memcpy(pn->shape, e->shape, sizeof(pn->shape));
 }
 
 static void set_probe_op(const struct nnp_agg *a, struct nnp_layer_stats *l)
@@ -103,7 +126,7 @@ int nnp_agg_name_layer(struct nnp_agg *a, struct nnp_proc_stats *p, struct nnp_l
 	set_probe_op(a, l);
 	HASH_FIND(hh, p->pending, &l->id, sizeof(l->id), pn);
 	if (pn) {
-		apply_name(l, pn->name, pn->op);
+		apply_name(a, l, pn);
 		HASH_DEL(p->pending, pn);
 		p->npending--;
 		free(pn);
@@ -127,8 +150,7 @@ static int keep_pending(struct nnp_agg *a, struct nnp_proc_stats *p, const struc
 	if (!pn)
 		return -ENOMEM;
 	pn->id = *id;
-	nnp_text_copy(pn->name, sizeof(pn->name), e->name, sizeof(e->name));
-	nnp_text_copy(pn->op, sizeof(pn->op), e->op, sizeof(e->op));
+	pending_fill(pn, e);
 	HASH_ADD(hh, p->pending, id, sizeof(pn->id), pn);
 	p->npending++;
 	return 0;
@@ -136,8 +158,8 @@ static int keep_pending(struct nnp_agg *a, struct nnp_proc_stats *p, const struc
 
 int nnp_agg_name_event(struct nnp_agg *a, struct nnp_proc_stats *p, const struct nnp_name_event *e)
 {
-	struct nnp_layer_key id = {.probe_id = e->hdr.probe_id, .key = e->key};
-	char name[NNP_NAME_LEN + 1], op[NNP_OP_LEN + 1];
+	struct nnp_layer_key id = { .probe_id = e->hdr.probe_id, .key = e->key };
+	struct nnp_pending_name n;
 	struct nnp_layer_stats *l;
 
 	HASH_FIND(hh, p->layers, &id, sizeof(id), l);
@@ -145,9 +167,8 @@ int nnp_agg_name_event(struct nnp_agg *a, struct nnp_proc_stats *p, const struct
 		return keep_pending(a, p, &id, e);
 	if (l->named)
 		return 0;
-	nnp_text_copy(name, sizeof(name), e->name, sizeof(e->name));
-	nnp_text_copy(op, sizeof(op), e->op, sizeof(e->op));
-	apply_name(l, name, op);
+	pending_fill(&n, e);
+	apply_name(a, l, &n);
 	return 0;
 }
 
@@ -165,4 +186,24 @@ void nnp_agg_names_free(struct nnp_proc_stats *p)
 		free(pk);
 	}
 	p->npending = 0;
+}
+
+int nnp_ggml_layer_name(const char *raw, char *out, size_t len)
+{
+	const char *dash = strrchr(raw, '-'), *d;
+	int n;
+
+	if (!dash || dash == raw || !dash[1])
+		goto copy;
+	for (d = dash + 1; *d; d++)
+		if (!isdigit((unsigned char)*d))
+			goto copy;
+	if (d - dash - 1 > 6)
+		goto copy; /* not a block number */
+	n = snprintf(out, len, "blk.%s.%.*s", dash + 1, (int)(dash - raw), raw);
+	if (n >= 0 && (size_t)n < len)
+		return 1;
+copy:
+	nnp_text_copy(out, len, raw, SIZE_MAX);
+	return 0;
 }

@@ -10,8 +10,17 @@ struct nnp_pending_name {
 	struct nnp_layer_key id;
 	char name[NNP_NAME_LEN + 1];
 	char op[NNP_OP_LEN + 1];
+	uint8_t shape_dims;
+	int64_t shape[NNP_SHAPE_DIMS];
 	UT_hash_handle hh;
 };
+
+/*
+ * How ggml layers are shown: llama.cpp names a graph's tensors NAME-N, N the
+ * block, and gguf names weights blk.N.NAME, so "ffn_up-1" is shown as
+ * "blk.1.ffn_up". Other names are copied. 1 if renamed, else 0.
+ */
+int nnp_ggml_layer_name(const char *raw, char *out, size_t len);
 
 /* Per process and probe: how many distinct keys ran, to number them label#N. */
 struct nnp_probe_keys {

@@ -182,10 +182,37 @@ static unsigned width_of(const char *p, size_t n)
 	return 0;
 }
 
-int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f)
+/* "hash(str(ADDR))" from the '(' after hash: the key of a layer named by a string */
+static int parse_hash(struct fetch_parser *fp, struct nnp_fetch *f, const char *open)
+{
+	const char *p = nnp_lex_skip_ws_at(open + 1), *q;
+	size_t n = nnp_lex_ident_len(p);
+	int err;
+
+	if (*open != '(')
+		return expect_fail(fp, open, "'('");
+	if (!nnp_lex_word_is(p, n, "str"))
+		return expect_fail(fp, p, "str(ADDR)");
+	q = nnp_lex_skip_ws_at(p + n);
+	if (*q != '(')
+		return expect_fail(fp, q, "'('");
+	fp->lx->p = q + 1;
+	err = parse_wrapped(fp, f);
+	if (err)
+		return err;
+	nnp_lex_skip_ws(fp->lx);
+	if (*fp->lx->p != ')')
+		return expect_fail(fp, fp->lx->p, "')'");
+	fp->lx->p++;
+	f->kind = NNP_FETCH_HASH;
+	f->width = 8;
+	return 0;
+}
+
+static int parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct nnp_fetch *f)
 {
 	const char *p = nnp_lex_skip_ws_at(lx->p), *q;
-	struct fetch_parser fp = {.lx = lx, .start = p, .usdt = usdt, .option = "key"};
+	struct fetch_parser fp = { .lx = lx, .start = p, .usdt = usdt, .option = option };
 	size_t n = nnp_lex_ident_len(p);
 	unsigned width = width_of(p, n);
 	int64_t off = 0;
@@ -194,9 +221,12 @@ int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f)
 	memset(f, 0, sizeof(*f));
 	if (*p == '"' || nnp_lex_word_is(p, n, "str"))
 		return nnp_lex_fail(lx, p,
-				    "key must be a value (argN, *ADDR, u32(ADDR), ...), "
-				    "not a string");
+				    "%s must be a value (argN, *ADDR, u32(ADDR), ...), "
+				    "not a string",
+				    option);
 	q = nnp_lex_skip_ws_at(p + n);
+	if (nnp_lex_word_is(p, n, "hash"))
+		return parse_hash(&fp, f, q);
 	if (width && *q != '(')
 		return expect_fail(&fp, q, "'('");
 	if (width) {
@@ -211,6 +241,65 @@ int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f)
 		return err;
 	f->kind = NNP_FETCH_VALUE;
 	f->width = (__u8)width;
+	return 0;
+}
+
+int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f)
+{
+	return parse_value(lx, usdt, "key", f);
+}
+
+int nnp_fetch_parse_when(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f, uint64_t *val,
+			 bool *ne)
+{
+	const char *q, *end;
+	char found[48];
+	int err;
+
+	err = parse_value(lx, usdt, "when", f);
+	if (err)
+		return err;
+	q = nnp_lex_skip_ws_at(lx->p);
+	if ((q[0] != '=' && q[0] != '!') || q[1] != '=')
+		return nnp_lex_fail(lx, q, "expected '==' or '!=' in when but found %s",
+				    nnp_lex_found(q, found, sizeof(found)));
+	*ne = q[0] == '!';
+	q = nnp_lex_skip_ws_at(q + 2);
+	err = nnp_lex_number(q, val, &end);
+	if (err)
+		return nnp_lex_fail(lx, q, "expected a number after '%s' in when but found %s",
+				    *ne ? "!=" : "==", nnp_lex_found(q, found, sizeof(found)));
+	if (f->width < 8 && *val >> (f->width * 8))
+		return nnp_lex_fail(lx, q, "%.*s does not fit in the %u bytes of the value",
+				    (int)(end - q), q, f->width);
+	lx->p = end;
+	return 0;
+}
+
+int nnp_fetch_parse_shape(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f, uint8_t *dims)
+{
+	const char *p = nnp_lex_skip_ws_at(lx->p), *q;
+	struct fetch_parser fp = { .lx = lx, .start = p, .usdt = usdt, .option = "shape" };
+	size_t n = nnp_lex_ident_len(p);
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	if (n != 5 || (strncmp(p, "i64x", 4) && strncmp(p, "i32x", 4)) || p[4] < '1' ||
+	    p[4] > '0' + NNP_SHAPE_DIMS)
+		return nnp_lex_fail(lx, p,
+				    "expected i64xN(ADDR) or i32xN(ADDR), N in 1..%d, for "
+				    "shape",
+				    NNP_SHAPE_DIMS);
+	q = nnp_lex_skip_ws_at(p + n);
+	if (*q != '(')
+		return expect_fail(&fp, q, "'('");
+	lx->p = q + 1;
+	err = parse_wrapped(&fp, f);
+	if (err)
+		return err;
+	f->kind = NNP_FETCH_VALUE;
+	f->width = p[1] == '6' ? 8 : 4;
+	*dims = (uint8_t)(p[4] - '0');
 	return 0;
 }
 
@@ -251,7 +340,7 @@ int nnp_fetch_parse_string(struct nnp_lex *lx, bool usdt, const char *option, st
 			   char *lit, size_t litlen)
 {
 	const char *p = nnp_lex_skip_ws_at(lx->p), *q;
-	struct fetch_parser fp = {.lx = lx, .start = p, .usdt = usdt, .option = option};
+	struct fetch_parser fp = { .lx = lx, .start = p, .usdt = usdt, .option = option };
 	size_t n = nnp_lex_ident_len(p);
 	int err;
 
@@ -318,6 +407,8 @@ int nnp_fetch_format(const struct nnp_fetch *f, char *buf, size_t len)
 		return err;
 	if (f->kind == NNP_FETCH_STRING)
 		n = snprintf(buf, len, "str(%s)", addr);
+	else if (f->kind == NNP_FETCH_HASH)
+		n = snprintf(buf, len, "hash(str(%s))", addr);
 	else if (f->kind == NNP_FETCH_VALUE && f->width == 8)
 		n = snprintf(buf, len, "%s", addr);
 	else if (f->kind == NNP_FETCH_VALUE && (f->width == 1 || f->width == 2 || f->width == 4))
@@ -344,4 +435,16 @@ int nnp_literal_format(const char *lit, char *buf, size_t len)
 	buf[n++] = '"';
 	buf[n] = '\0';
 	return 0;
+}
+
+int nnp_shape_format(const struct nnp_fetch *f, unsigned dims, char *buf, size_t len)
+{
+	char addr[CTX_LEN * 2];
+	int err, n;
+
+	err = format_addr(f, addr, sizeof(addr));
+	if (err)
+		return err;
+	n = snprintf(buf, len, "i%ux%u(%s)", f->width * 8, dims, addr);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nnperf_abi.h"
 #include "spec_lex.h"
@@ -18,6 +19,16 @@
 
 /* Parses VALUE at lx->p into *f (kind VALUE); usdt picks the argument limit. */
 int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f);
+
+/* Parses "VALUE == N" or "VALUE != N" (when=) into *f, *val and *ne. */
+int nnp_fetch_parse_when(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f, uint64_t *val,
+			 bool *ne);
+
+/* Parses "i64xN(ADDR)" or "i32xN(ADDR)" (shape=): f->width is 8 or 4, *dims N. */
+int nnp_fetch_parse_shape(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f, uint8_t *dims);
+
+/* Writes a shape fetch of dims elements back as i64xN(ADDR); 0 or -ENOSPC. */
+int nnp_shape_format(const struct nnp_fetch *f, unsigned dims, char *buf, size_t len);
 
 /*
  * Parses STRING at lx->p: str(ADDR) into *f (kind STRING), or a quoted literal

@@ -20,17 +20,17 @@ static const struct {
 	const char *name;
 	enum nnp_probe_kind kind;
 } roles[] = {
-    {"layer", NNP_PROBE_LAYER},
-    {"inference", NNP_PROBE_INFERENCE},
-    {"layer-begin", NNP_PROBE_LAYER_BEGIN},
-    {"layer-end", NNP_PROBE_LAYER_END},
-    {"inference-begin", NNP_PROBE_INFER_BEGIN},
-    {"inference-end", NNP_PROBE_INFER_END},
+	{ "layer", NNP_PROBE_LAYER },
+	{ "inference", NNP_PROBE_INFERENCE },
+	{ "layer-begin", NNP_PROBE_LAYER_BEGIN },
+	{ "layer-end", NNP_PROBE_LAYER_END },
+	{ "inference-begin", NNP_PROBE_INFER_BEGIN },
+	{ "inference-end", NNP_PROBE_INFER_END },
 };
 
-enum option { OPT_KEY, OPT_NAME, OPT_OP, OPT_MODE, OPT_NR };
+enum option { OPT_KEY, OPT_NAME, OPT_OP, OPT_MODE, OPT_WHEN, OPT_SHAPE, OPT_NR };
 
-static const char *const options[OPT_NR] = {"key", "name", "op", "mode"};
+static const char *const options[OPT_NR] = { "key", "name", "op", "mode", "when", "shape" };
 
 static const char *role_name(enum nnp_probe_kind kind)
 {
@@ -99,7 +99,11 @@ static int check_option(struct nnp_lex *lx, const struct nnp_probe_def *d, enum 
 		return nnp_lex_fail(lx, at,
 				    "mode applies only to layer and inference probes, not %s",
 				    role_name(d->kind));
-	if ((opt == OPT_NAME || opt == OPT_OP) && is_end_role(d->kind))
+	if (opt == OPT_WHEN && d->kind != NNP_PROBE_LAYER && d->kind != NNP_PROBE_LAYER_BEGIN)
+		return nnp_lex_fail(lx, at,
+				    "when applies only to layer and layer-begin probes, not %s",
+				    role_name(d->kind));
+	if ((opt == OPT_NAME || opt == OPT_OP || opt == OPT_SHAPE) && is_end_role(d->kind))
 		return nnp_lex_fail(lx, at,
 				    "%s is not allowed on %s probes: names are read at the begin",
 				    options[opt], role_name(d->kind));
@@ -119,6 +123,10 @@ static int parse_option_value(struct nnp_lex *lx, struct nnp_probe_def *d, enum 
 	case OPT_OP:
 		return nnp_fetch_parse_string(lx, usdt, "op", &d->op, d->op_literal,
 					      sizeof(d->op_literal));
+	case OPT_WHEN:
+		return nnp_fetch_parse_when(lx, usdt, &d->when, &d->when_val, &d->when_ne);
+	case OPT_SHAPE:
+		return nnp_fetch_parse_shape(lx, usdt, &d->shape, &d->shape_dims);
 	default:
 		return parse_mode(lx, d);
 	}
@@ -132,13 +140,15 @@ static int parse_option(struct nnp_lex *lx, struct nnp_probe_def *d, unsigned *s
 	int opt, err;
 
 	if (n == 0)
-		return nnp_lex_fail(lx, p, "expected an option (key, name, op, mode) but found %s",
-				    nnp_lex_found(p, found, sizeof(found)));
+		return nnp_lex_fail(
+		    lx, p, "expected an option (key, name, op, mode, when, shape) but found %s",
+		    nnp_lex_found(p, found, sizeof(found)));
 	for (opt = 0; opt < OPT_NR && !nnp_lex_word_is(p, n, options[opt]); opt++)
 		;
 	if (opt == OPT_NR)
-		return nnp_lex_fail(lx, p, "unknown option '%.*s' (expected key, name, op, mode)",
-				    (int)n, p);
+		return nnp_lex_fail(
+		    lx, p, "unknown option '%.*s' (expected key, name, op, mode, when, shape)",
+		    (int)n, p);
 	if (*seen & (1u << opt))
 		return nnp_lex_fail(lx, p, "option '%s' given twice", options[opt]);
 	*seen |= 1u << opt;
@@ -155,7 +165,7 @@ static int parse_option(struct nnp_lex *lx, struct nnp_probe_def *d, unsigned *s
 
 int nnp_probe_parse(const char *text, struct nnp_probe_def *out, char *err, size_t errlen, int *col)
 {
-	struct nnp_lex lx = {.text = text, .p = text, .err = err, .errlen = errlen};
+	struct nnp_lex lx = { .text = text, .p = text, .err = err, .errlen = errlen };
 	const char *opt_start = NULL;
 	char found[48], span[SPAN_LEN];
 	unsigned seen = 0;
@@ -232,9 +242,27 @@ static void append_string(struct out *o, const char *option, const struct nnp_fe
 	append(o, ",%s=%s", option, text);
 }
 
+static void append_when_shape(struct out *o, const struct nnp_probe_def *d)
+{
+	char text[FETCH_TEXT];
+	int err = 0;
+
+	if (d->when.kind != NNP_FETCH_NONE) {
+		err = nnp_fetch_format(&d->when, text, sizeof(text));
+		append(o, ",when=%s%s%llu", text,
+		       d->when_ne ? "!=" : "==", (unsigned long long)d->when_val);
+	}
+	if (!err && d->shape_dims) {
+		err = nnp_shape_format(&d->shape, d->shape_dims, text, sizeof(text));
+		append(o, ",shape=%s", text);
+	}
+	if (err && !o->err)
+		o->err = err;
+}
+
 int nnp_probe_format(const struct nnp_probe_def *d, char *buf, size_t len)
 {
-	struct out o = {.buf = buf, .len = len};
+	struct out o = { .buf = buf, .len = len };
 	char text[PATH_MAX + 1024];
 	const char *role = role_name(d->kind);
 	int err;
@@ -256,6 +284,7 @@ int nnp_probe_format(const struct nnp_probe_def *d, char *buf, size_t len)
 	}
 	append_string(&o, "name", &d->name, d->name_literal);
 	append_string(&o, "op", &d->op, d->op_literal);
+	append_when_shape(&o, d);
 	if (d->entry_only)
 		append(&o, ",mode=entry-only");
 	if (o.err)

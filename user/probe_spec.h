@@ -10,7 +10,10 @@
  *            | LIB ':' OFF                  raw file offset (0x.. or decimal)
  *            | 'usdt:' LIB ':' PROVIDER ':' NAME
  *   OPTION  := key=VALUE | name=STRING | op=STRING | mode=entry-only|entry-return
+ *            | when=VALUE ('=='|'!=') NUMBER    layer and layer-begin only
+ *            | shape=(i64|i32)'x'N '(' ADDR ')' N in 1..4, read with the name
  *   VALUE   := [u8|u16|u32|u64 '('] ADDR [')']      a 64-bit value, masked
+ *            | 'hash(str(' ADDR '))'            a hash of a C string
  *   STRING  := 'str(' ADDR ')' | '"' literal '"'   a C string read at ADDR
  *   ADDR    := TERM { ('+'|'-') NUMBER }
  *   TERM    := 'arg' N | '*' TERM | '(' ADDR ')'   N in 0..5 (uprobe), 0..11 (usdt)
@@ -61,6 +64,11 @@ struct nnp_probe_def {
 	struct nnp_fetch key;
 	struct nnp_fetch name;
 	struct nnp_fetch op;
+	struct nnp_fetch when; /* when=VALUE==N / VALUE!=N: a layer only then */
+	uint64_t when_val;
+	bool when_ne;
+	struct nnp_fetch shape; /* shape=i64xN(ADDR): width 8 or 4 (i32xN) */
+	uint8_t shape_dims;	/* N, 0 = no shape */
 	char name_literal[NNP_NAME_LEN]; /* name="..." */
 	char op_literal[NNP_OP_LEN];	 /* op="..." */
 	char origin[PATH_MAX + 32];	 /* "--probe" or "FILE:LINE", for messages */

@@ -134,6 +134,13 @@ static void spec_fill(struct nnp_spec *sp, const struct nnp_probe_def *d, uint32
 	sp->key = d->key;
 	sp->name = d->name;
 	sp->op = d->op;
+	if (d->when.kind != NNP_FETCH_NONE) {
+		sp->flags |= d->when_ne ? NNP_SPEC_WHEN_NE : NNP_SPEC_WHEN_EQ;
+		sp->when = d->when;
+		sp->when_val = d->when_val;
+	}
+	sp->shape = d->shape;
+	sp->shape_dims = d->shape_dims;
 }
 
 /* a probe_id shared by explicit begin/end roles of one library */

@@ -129,7 +129,7 @@ static void add_dist(struct builder *b, json_object *o, const struct nnp_hist *h
 	static const struct {
 		const char *key;
 		double q;
-	} pct[] = {{"p50_ns", 0.50}, {"p90_ns", 0.90}, {"p99_ns", 0.99}};
+	} pct[] = { { "p50_ns", 0.50 }, { "p90_ns", 0.90 }, { "p99_ns", 0.99 } };
 
 	add_u64(b, o, "count", h->count);
 	add_u64(b, o, "total_ns", h->sum);
@@ -202,6 +202,15 @@ static json_object *preemptors_json(struct builder *b, const struct nnp_proc_sta
 	return arr;
 }
 
+static json_object *shape_json(struct builder *b, const struct nnp_layer_stats *l)
+{
+	json_object *arr = new_arr(b);
+
+	for (unsigned i = 0; i < l->shape_dims && i < NNP_SHAPE_DIMS; i++)
+		append(b, arr, json_object_new_int64(l->shape[i]));
+	return arr;
+}
+
 static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p,
 			       const struct nnp_layer_stats *l)
 {
@@ -213,7 +222,11 @@ static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p
 	add_u64(b, o, "probe_id", l->id.probe_id);
 	add_str(b, o, "key", key);
 	add_str(b, o, "name", l->name);
+	if (l->raw_name[0])
+		add_str(b, o, "raw_name", l->raw_name);
 	add_str(b, o, "op", l->op);
+	if (l->shape_dims)
+		add(b, o, "shape", shape_json(b, l));
 	add_dist(b, o, &l->hist, &l->self_ns);
 	add_u64(b, o, "in_inference", l->in_infer);
 	if (nnp_rec_share(p, l, &share))
@@ -386,7 +399,7 @@ static json_object *kernel_info_json(struct builder *b, const struct nnp_rec_ker
 
 int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m)
 {
-	struct builder b = {.ki = m->kernel_info};
+	struct builder b = { .ki = m->kernel_info };
 	json_object *root = new_obj(&b);
 	const char *text;
 	int err;

@@ -34,6 +34,7 @@ const struct nnp_runtime *const nnp_runtimes[] = {
 	&nnp_rt_pytorch,
 	&nnp_rt_opencv,
 	&nnp_rt_ort,
+	&nnp_rt_ggml,
 	NULL,
 };
 

@@ -36,6 +36,7 @@ struct nnp_runtime {
 extern const struct nnp_runtime nnp_rt_pytorch;
 extern const struct nnp_runtime nnp_rt_opencv;
 extern const struct nnp_runtime nnp_rt_ort;
+extern const struct nnp_runtime nnp_rt_ggml;
 
 /* NULL-ended table of every built-in adapter */
 extern const struct nnp_runtime *const nnp_runtimes[];
