@@ -225,6 +225,7 @@ static int parse_symbol(struct site_text *st, const char *sym)
 		d->offset = 0;
 		sym_end = tend;
 	}
+	d->has_offset = !err;
 	d->site = NNP_SITE_SYMBOL;
 	return copy_part(st, sym, sym_end, d->symbol, sizeof(d->symbol), "a symbol");
 }
@@ -278,7 +279,7 @@ int nnp_site_format(const struct nnp_probe_def *d, char *buf, size_t len)
 
 	switch (d->site) {
 	case NNP_SITE_SYMBOL:
-		if (d->offset || needs_explicit_offset(d->symbol))
+		if (d->has_offset || d->offset || needs_explicit_offset(d->symbol))
 			n = snprintf(buf, len, "%s:%s+0x%" PRIx64, d->lib, d->symbol,
 				     (uint64_t)d->offset);
 		else

@@ -58,6 +58,7 @@ struct nnp_probe_def {
 	char lib[PATH_MAX];
 	char symbol[512];  /* NNP_SITE_SYMBOL: name or glob */
 	uint64_t offset;   /* SYMBOL: +OFF; OFFSET: the file offset */
+	bool has_offset;   /* SYMBOL: +OFF was written (even +0): no placement */
 	char provider[64]; /* NNP_SITE_USDT */
 	char usdt_name[64];
 	bool entry_only; /* mode=entry-only (LAYER/INFERENCE only) */

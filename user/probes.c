@@ -256,7 +256,7 @@ struct match_ctx {
 };
 
 /* the first instruction the kernel emulates, if reachable without moving past
- * anything the probe reads (placement.h); an explicit +OFF is kept as given */
+ * anything the probe reads (placement.h); an explicit +OFF, even +0, is kept as given */
 static void place(struct site *st, const char *label)
 {
 	struct nnp_placement pl;
@@ -277,7 +277,7 @@ static int on_symbol(const struct nnp_sym *sym, void *arg)
 	const char *name = sym->demangled ? sym->demangled : sym->name;
 
 	snprintf(label, sizeof(label), "%.*s", (int)strcspn(name, "("), name);
-	if (!m->d->offset)
+	if (!m->d->has_offset)
 		place(&st, label);
 	m->err = attach_site(m->p, m->d, &st, m->runtime);
 	return m->err;

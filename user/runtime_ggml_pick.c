@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "runtime_ggml.h"
 
 #define NOBODY 65534
+#define PICK_TIMEOUT_MS 5000
 
 static int best_in(const char *dir, char *best, size_t len)
 {
@@ -93,8 +95,13 @@ int nnp_ggml_best_variant(const char *dir, char *best, size_t len)
 		child(dir, fds[1]);
 	}
 	close(fds[1]);
-	if (len)
+	/* a child forked from a threaded nnperf (export's HTTP thread) can hang on a
+	 * lock another thread held at the fork: give up on it rather than wait */
+	if (len &&
+	    poll(&(struct pollfd){ .fd = fds[0], .events = POLLIN }, 1, PICK_TIMEOUT_MS) == 1)
 		n = read(fds[0], best, len - 1);
+	if (n <= 0)
+		kill(pid, SIGKILL);
 	close(fds[0]);
 	if (waitpid(pid, &status, 0) < 0)
 		return -errno;

@@ -133,7 +133,7 @@ static const struct good_case good[] = {
     {"layer=libx.so:f+0x10", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .offset = 16},
     {"layer=libx.so:f + 16", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .offset = 16,
      .canonical = "layer=libx.so:f+0x10"},
-    {"layer=libx.so:f+0", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .canonical = "layer=libx.so:f"},
+    {"layer=libx.so:f+0", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .canonical = "layer=libx.so:f+0x0"},
     {"layer=libx.so:operator+", .kind = LAYER, SYMBOL_AT("libx.so", "operator+")},
     {"layer=libx.so:ns::T::operator+(ns::T const&)", .kind = LAYER,
      SYMBOL_AT("libx.so", "ns::T::operator+(ns::T const&)")},
