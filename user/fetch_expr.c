@@ -169,6 +169,15 @@ static int parse_wrapped(struct fetch_parser *fp, struct nnp_fetch *f)
 	return 0;
 }
 
+/* "(ADDR)" after a wrapper's name, at Q */
+static int parse_call(struct fetch_parser *fp, const char *q, struct nnp_fetch *f)
+{
+	if (*q != '(')
+		return expect_fail(fp, q, "'('");
+	fp->lx->p = q + 1;
+	return parse_wrapped(fp, f);
+}
+
 static unsigned width_of(const char *p, size_t n)
 {
 	if (nnp_lex_word_is(p, n, "u8"))
@@ -194,10 +203,7 @@ static int parse_hash(struct fetch_parser *fp, struct nnp_fetch *f, const char *
 	if (!nnp_lex_word_is(p, n, "str"))
 		return expect_fail(fp, p, "str(ADDR)");
 	q = nnp_lex_skip_ws_at(p + n);
-	if (*q != '(')
-		return expect_fail(fp, q, "'('");
-	fp->lx->p = q + 1;
-	err = parse_wrapped(fp, f);
+	err = parse_call(fp, q, f);
 	if (err)
 		return err;
 	nnp_lex_skip_ws(fp->lx);
@@ -291,10 +297,7 @@ int nnp_fetch_parse_shape(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f, ui
 				    "shape",
 				    NNP_SHAPE_DIMS);
 	q = nnp_lex_skip_ws_at(p + n);
-	if (*q != '(')
-		return expect_fail(&fp, q, "'('");
-	lx->p = q + 1;
-	err = parse_wrapped(&fp, f);
+	err = parse_call(&fp, q, f);
 	if (err)
 		return err;
 	f->kind = NNP_FETCH_VALUE;
@@ -352,10 +355,7 @@ int nnp_fetch_parse_string(struct nnp_lex *lx, bool usdt, const char *option, st
 	if (!nnp_lex_word_is(p, n, "str"))
 		return expect_fail(&fp, p, "str(ADDR) or a \"literal\"");
 	q = nnp_lex_skip_ws_at(p + n);
-	if (*q != '(')
-		return expect_fail(&fp, q, "'('");
-	lx->p = q + 1;
-	err = parse_wrapped(&fp, f);
+	err = parse_call(&fp, q, f);
 	if (err)
 		return err;
 	f->kind = NNP_FETCH_STRING;
