@@ -348,7 +348,8 @@ static void describe_target(struct top *t)
 
 static int setup(struct top *t)
 {
-	struct nnp_monitor_opts mo = { 0 };
+	struct nnp_monitor_opts mo = { .session = { .sample = t->o.sample },
+				       .agg = { .sample = t->o.sample } };
 	int err = nnp_kernel_cfg_init(&t->kcfg, t->o.counters);
 
 	if (err)
