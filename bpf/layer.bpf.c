@@ -46,6 +46,7 @@ struct {
 	__type(value, struct nnp_spec);
 } specs SEC(".maps");
 
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -60,12 +61,15 @@ struct {
 	__type(value, __u8);
 } named SEC(".maps");
 
+
+
+
 static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
 {
 	/* fixed-offset loads into a stack array: a switch on i would let clang
 	 * compute ctx + variable offset, which the verifier rejects */
-	__u64 regs[8] = { PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
-			  PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx) };
+	__u64 regs[8] = {PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
+			 PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx)};
 	long v = 0;
 
 	if (usdt) {
@@ -125,7 +129,7 @@ static __always_inline void fetch_str(struct pt_regs *ctx, bool usdt, const stru
 static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const struct nnp_spec *s,
 				      __u32 tgid, __u32 tid, __u64 key)
 {
-	struct name_key nk = { .tgid = tgid, .probe_id = s->probe_id, .key = key };
+	struct name_key nk = {.tgid = tgid, .probe_id = s->probe_id, .key = key};
 	struct nnp_name_event *e;
 	__u8 one = 1;
 

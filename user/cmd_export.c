@@ -180,9 +180,10 @@ static int export_opts_parse(int argc, char **argv, struct export_opts *o)
 	};
 	int c, err;
 
-	*o = (struct export_opts){
-		.listen = NNP_HTTP_DEFAULT_LISTEN, .interval_s = 1, .bpf_stats = true, .sample = 1
-	};
+	*o = (struct export_opts){ .listen = NNP_HTTP_DEFAULT_LISTEN,
+				   .interval_s = 1,
+				   .bpf_stats = true,
+				   .sample = 1 };
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:al:f:i:vh", lo, NULL)) != -1) {
 		switch (c) {

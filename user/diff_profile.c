@@ -17,18 +17,18 @@
 #include "diff_profile.h"
 #include "recording.h"
 
-static const char *const pct_keys[3] = { "p50_ns", "p90_ns", "p99_ns" };
+static const char *const pct_keys[3] = {"p50_ns", "p90_ns", "p99_ns"};
 
 static void dist_init(struct diff_dist *d)
 {
-	*d = (struct diff_dist){ .mean_ns = NAN, .sd_ns = NAN, .min_ns = NAN, .max_ns = NAN };
+	*d = (struct diff_dist){.mean_ns = NAN, .sd_ns = NAN, .min_ns = NAN, .max_ns = NAN};
 }
 
 static void dist_free(struct diff_dist *d)
 {
 	for (int i = 0; i < 3; i++) {
 		free(d->pct[i].v);
-		d->pct[i] = (struct diff_runs){ 0 };
+		d->pct[i] = (struct diff_runs){0};
 	}
 }
 
@@ -156,7 +156,7 @@ static double median(struct diff_runs *r)
 
 static void dist_finish(struct diff_dist *d)
 {
-	double *p[3] = { &d->p50_ns, &d->p90_ns, &d->p99_ns };
+	double *p[3] = {&d->p50_ns, &d->p90_ns, &d->p99_ns};
 
 	if (!d->count)
 		d->mean_ns = NAN;
@@ -194,7 +194,7 @@ static int kfield_put(struct diff_layer *l, const char *key, json_object *v, dou
 		if (null)
 			return 0; /* a run without the signal leaves the others' value */
 		if (f->null)
-			*f = (struct diff_kfield){ .key = f->key, .value = val, .weight = weight };
+			*f = (struct diff_kfield){.key = f->key, .value = val, .weight = weight};
 		else if (f->weight + weight > 0) {
 			f->value = (f->value * f->weight + val * weight) / (f->weight + weight);
 			f->weight += weight;
@@ -206,9 +206,7 @@ static int kfield_put(struct diff_layer *l, const char *key, json_object *v, dou
 		return -ENOMEM;
 	l->kernel = nk;
 	f = &l->kernel[l->nkernel];
-	*f = (struct diff_kfield){
-		.key = strdup(key), .null = null, .value = val, .weight = weight
-	};
+	*f = (struct diff_kfield){.key = strdup(key), .null = null, .value = val, .weight = weight};
 	if (!f->key)
 		return -ENOMEM;
 	l->nkernel++;
@@ -270,7 +268,7 @@ static struct diff_layer *new_layer(struct diff_profile *p, const char *name, co
 		return NULL;
 	}
 	l = &p->layers[p->nlayers];
-	*l = (struct diff_layer){ .name = strdup(name), .op = strdup(op), .occurrence = occ };
+	*l = (struct diff_layer){.name = strdup(name), .op = strdup(op), .occurrence = occ};
 	dist_init(&l->d);
 	if (!l->name || !l->op) {
 		layer_free(l);

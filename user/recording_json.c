@@ -130,7 +130,7 @@ static void add_dist(struct builder *b, json_object *o, const struct nnp_hist *h
 	static const struct {
 		const char *key;
 		double q;
-	} pct[] = { { "p50_ns", 0.50 }, { "p90_ns", 0.90 }, { "p99_ns", 0.99 } };
+	} pct[] = {{"p50_ns", 0.50}, {"p90_ns", 0.90}, {"p99_ns", 0.99}};
 
 	add_u64(b, o, "count", h->count);
 	add_u64(b, o, "total_ns", h->sum);
@@ -389,7 +389,7 @@ static json_object *kernel_info_json(struct builder *b, const struct nnp_rec_ker
 
 int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m)
 {
-	struct builder b = { .ki = m->kernel_info, .a = a };
+	struct builder b = {.ki = m->kernel_info, .a = a};
 	json_object *root = new_obj(&b);
 	const char *text;
 	int err;
