@@ -258,8 +258,10 @@ static __always_inline void infer_begin(struct thread_state *ts, __u64 now)
 		return;
 	ts->infer_start = now;
 	ts->infer_seq++;
-	/* see sampled(): inference i measures the positions p with (i - 1 + p) % N == 0 */
-	ts->sample_ctr = (__u32)ts->infer_seq - 1;
+	/* see sampled(): inference i measures the positions p with (i - 1 + p) % N == 0;
+	 * inside an open layer (one wrapping the inference) the counter runs on */
+	if (!ts->depth)
+		ts->sample_ctr = (__u32)ts->infer_seq - 1;
 	ts->infer_layers = 0;
 	ksnap_take(ts, &ts->infer_snap);
 }

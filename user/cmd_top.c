@@ -343,6 +343,7 @@ static void describe_target(struct top *t)
 					i ? "," : "pid ", (int)t->o.pids[i]);
 	t->hdr = (struct tui_header){ .target = t->target,
 				      .refresh_s = t->o.delay_s,
+				      .sample = t->o.sample,
 				      .ki = &t->kcfg.info };
 }
 
