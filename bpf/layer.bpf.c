@@ -29,6 +29,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* set through rodata before load: only count processes in `targets` */
 const volatile __u32 filter_tgids = 0;
+/* set through rodata before load: measure one outermost layer call in N (--sample) */
+const volatile __u32 sample_rate = 1;
 
 struct name_key {
 	__u32 tgid;
@@ -301,6 +303,10 @@ static __always_inline void infer_begin(struct thread_state *ts, __u64 now)
 		return;
 	ts->infer_start = now;
 	ts->infer_seq++;
+	/* see sampled(): inference i measures the positions p with (i - 1 + p) % N == 0;
+	 * inside an open layer (one wrapping the inference) the counter runs on */
+	if (!ts->depth)
+		ts->sample_ctr = (__u32)ts->infer_seq - 1;
 	ts->infer_layers = 0;
 	ksnap_take(ts, &ts->infer_snap);
 }
@@ -335,14 +341,38 @@ static __always_inline void infer_end(struct thread_state *ts, const struct nnp_
 	bpf_ringbuf_submit(e, wakeup_flags(&events));
 }
 
+/*
+ * --sample N: is this layer call measured? Outermost calls (no open frame)
+ * decide by a per-thread counter; nested calls inherit their parent's
+ * decision, so a measured layer's child time is complete and an unmeasured
+ * subtree reads no clock, counter or name. infer_begin restarts the counter
+ * from the inference number: over any N consecutive inferences each layer
+ * position is measured exactly once, however many layers an inference runs.
+ */
+static __always_inline bool sampled(struct thread_state *ts)
+{
+	__u32 d = ts->depth;
+
+	if (sample_rate <= 1)
+		return true;
+	if (d)
+		return !ts->frames[(d - 1) & (NNP_MAX_DEPTH - 1)].unsampled;
+	return ts->sample_ctr++ % sample_rate == 0;
+}
+
+/* An unmeasured call only pushes what its end needs to find its frame. */
 static __always_inline void layer_begin(struct thread_state *ts, const struct nnp_spec *s,
-					__u64 key, __u32 tgid, __u32 tid, __u64 now)
+					__u64 key, __u32 tgid, __u32 tid, bool measure)
 {
 	struct frame *f;
 	__u32 d = ts->depth;
+	__u64 now;
 
 	if (s->flags & NNP_SPEC_ENTRY_ONLY) {
+		now = bpf_ktime_get_ns();
 		close_open(ts, tgid, tid, now);
+		if (!measure)
+			return;
 		ts->open.start_ns = now;
 		ts->open.key = key;
 		ts->open.child_ns = 0;
@@ -357,13 +387,16 @@ static __always_inline void layer_begin(struct thread_state *ts, const struct nn
 		return;
 	}
 	f = &ts->frames[d & (NNP_MAX_DEPTH - 1)];
-	f->start_ns = now;
 	f->key = key;
-	f->child_ns = 0;
 	f->probe_id = s->probe_id;
 	f->skip = 0;
-	ksnap_take(ts, &f->snap);
+	f->unsampled = !measure;
 	ts->depth = d + 1;
+	if (!measure)
+		return;
+	f->start_ns = bpf_ktime_get_ns();
+	f->child_ns = 0;
+	ksnap_take(ts, &f->snap);
 }
 
 /* A `when` that fails: the call is not a layer */
@@ -403,6 +436,8 @@ static __always_inline void layer_skip(struct thread_state *ts, const struct nnp
 	f->key = key;
 	f->probe_id = s->probe_id;
 	f->skip = 1;
+	/* what is called inside follows the sampling of the layer around it */
+	f->unsampled = d && ts->frames[(d - 1) & (NNP_MAX_DEPTH - 1)].unsampled;
 	ts->depth = d + 1;
 }
 
@@ -448,6 +483,8 @@ static __always_inline void layer_end(struct thread_state *ts, const struct nnp_
 	f = &ts->frames[slot & (NNP_MAX_DEPTH - 1)];
 	if (f->skip)
 		return;
+	if (f->unsampled)
+		return; /* nor is its parent measured: no child time to add */
 	emit_layer(ts, f, tgid, tid, now);
 	if (slot > 0)
 		ts->frames[(slot - 1) & (NNP_MAX_DEPTH - 1)].child_ns += now - f->start_ns;
@@ -475,6 +512,7 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 	__u32 tgid = id >> 32, tid = (__u32)id, idx = (__u32)cookie;
 	const struct nnp_spec *s;
 	struct thread_state *ts;
+	bool measure;
 
 	if (filter_tgids && !bpf_map_lookup_elem(&targets, &tgid))
 		return 0;
@@ -510,8 +548,11 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 		infer_end(ts, s, tgid, tid, now);
 		break;
 	case NNP_ROLE_LAYER_BEGIN:
-		send_name(ctx, usdt, s, tgid, tid, key);
-		layer_begin(ts, s, key, tgid, tid, bpf_ktime_get_ns());
+		measure = sampled(ts);
+		/* an unmeasured first call leaves the name to the first measured one */
+		if (measure)
+			send_name(ctx, usdt, s, tgid, tid, key);
+		layer_begin(ts, s, key, tgid, tid, measure);
 		break;
 	case NNP_ROLE_LAYER_END:
 		layer_end(ts, s, key, tgid, tid, now);

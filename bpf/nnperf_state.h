@@ -24,7 +24,8 @@ struct frame {
 	__u64 key;
 	__u64 child_ns;
 	__u32 probe_id;
-	__u32 skip; /* not a layer (a `when` that failed, a re-entry): its end only pops it */
+	__u16 skip;	 /* not a layer (a `when` that failed, a re-entry): its end only pops it */
+	__u16 unsampled; /* --sample: pushed only to match its end; not measured */
 	struct ksnap snap;
 };
 
@@ -49,8 +50,8 @@ struct thread_state {
 	__u32 infer_layers;
 	__u32 depth;	/* frames in use */
 	__u32 overflow; /* begins not pushed because frames were full */
-	__u32 has_open; /* an entry-only layer is open */
-	__u32 pad;
+	__u32 has_open;	  /* an entry-only layer is open */
+	__u32 sample_ctr; /* outermost layer begins, phase reset per inference (layer.bpf.c) */
 	struct ksnap infer_snap;
 	struct frame open;
 	struct frame frames[NNP_MAX_DEPTH];

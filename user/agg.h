@@ -94,6 +94,7 @@ struct nnp_proc_stats {
 struct nnp_agg_opts {
 	size_t max_procs;  /* 0 = 1024 */
 	size_t max_layers; /* per process; 0 = 65536 */
+	uint32_t sample;   /* --sample N: layer events are one outermost call in N; 0, 1: all */
 };
 
 struct nnp_agg {
@@ -110,6 +111,13 @@ struct nnp_agg {
 	 * their outermost layers (agg_period.c); set when such a runtime is found */
 	bool infer_by_period;
 };
+
+/* Layer histograms hold the measured calls; outputs scale counts and totals
+ * by this where they estimate all calls (docs/recording-format.md) */
+static inline uint32_t nnp_agg_sample(const struct nnp_agg *a)
+{
+	return a->opts.sample > 1 ? a->opts.sample : 1;
+}
 
 int nnp_agg_init(struct nnp_agg *a, const struct nnp_agg_opts *opts);
 void nnp_agg_free(struct nnp_agg *a);

@@ -49,6 +49,7 @@ struct export_opts {
 	bool bpf_stats;
 	const char *counters;	/* --counters LIST, NULL = the default */
 	const char *web_config; /* --web-config FILE: TLS, basic auth */
+	uint32_t sample;	/* --sample N: one layer call in N measured */
 };
 
 struct exporter {
@@ -73,7 +74,8 @@ static void on_signal(int sig)
 static const char usage_text[] =
     "usage: nnperf export [-p PID ... | --all] [--listen ADDR:PORT]\n"
     "                     [--format prometheus|json] [--interval S] [--max-series N]\n"
-    "                     [--model-arg FLAG] [--ringbuf-size SIZE] [--no-bpf-stats] [-v]\n"
+    "                     [--model-arg FLAG] [--ringbuf-size SIZE] [--sample N]\n"
+    "                     [--no-bpf-stats] [-v]\n"
     "\n"
     "  -p, --pid PID        export this process (repeatable)\n"
     "  -a, --all            every process that uses a known runtime, as it starts\n"
@@ -88,6 +90,8 @@ static const char usage_text[] =
     "      --ringbuf-size S ring buffer size (default 4M)\n"
     "      --no-bpf-stats   do not turn on the kernel's BPF run-time statistics\n"
     "      --counters LIST  perf counters per layer (see nnperf record --help)\n"
+    "      --sample N       measure one layer call in N (default 1: every call);\n"
+    "                       nnperf_sample_rate says N (docs/metrics.md)\n"
     "      --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
     "      --web-config F   TLS and basic auth, exporter-toolkit format (see nnperf(8))\n"
     "  -v, --verbose        say what is attached and detached\n";
@@ -143,6 +147,8 @@ static int parse_value(struct export_opts *o, int c, const char *arg)
 		if (!parse_size(arg, &o->ringbuf_bytes))
 			return 0;
 		break;
+	case 'N':
+		return nnp_parse_sample("--sample", arg, &o->sample) ? 3 : 0;
 	}
 	nnp_err("invalid value '%s' for %s", arg,
 		c == 'f'   ? "--format (want prometheus or json)"
@@ -167,6 +173,7 @@ static int export_opts_parse(int argc, char **argv, struct export_opts *o)
 		{ "counters", required_argument, NULL, 'C' },
 		{ "btf", required_argument, NULL, 'T' },
 		{ "web-config", required_argument, NULL, 'W' },
+		{ "sample", required_argument, NULL, 'N' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -175,7 +182,8 @@ static int export_opts_parse(int argc, char **argv, struct export_opts *o)
 
 	*o = (struct export_opts){ .listen = NNP_HTTP_DEFAULT_LISTEN,
 				   .interval_s = 1,
-				   .bpf_stats = true };
+				   .bpf_stats = true,
+				   .sample = 1 };
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:al:f:i:vh", lo, NULL)) != -1) {
 		switch (c) {
@@ -368,7 +376,9 @@ static int loop(struct exporter *x)
 
 static int setup(struct exporter *x)
 {
-	struct nnp_monitor_opts mo = { .session = { .ringbuf_bytes = x->o.ringbuf_bytes },
+	struct nnp_monitor_opts mo = { .session = { .ringbuf_bytes = x->o.ringbuf_bytes,
+						    .sample = x->o.sample },
+				       .agg = { .sample = x->o.sample },
 				       .model_flag = x->o.model_flag };
 	int err;
 

@@ -195,6 +195,7 @@ static int attach_all(struct recorder *r)
 	struct nnp_session_opts so = {
 		.ringbuf_bytes = r->o.ringbuf_bytes,
 		.max_specs = r->o.max_sites,
+		.sample = r->o.sample,
 	};
 	int err;
 
@@ -438,7 +439,7 @@ int nnp_record_run(const struct record_opts *o)
 	if (!err)
 		err = nnp_sys_prepare();
 	if (!err)
-		err = nnp_agg_init(&r.agg, NULL);
+		err = nnp_agg_init(&r.agg, &(struct nnp_agg_opts){ .sample = o->sample });
 	if (!err)
 		err = run(&r);
 	cleanup(&r);

@@ -343,12 +343,14 @@ static void describe_target(struct top *t)
 					i ? "," : "pid ", (int)t->o.pids[i]);
 	t->hdr = (struct tui_header){ .target = t->target,
 				      .refresh_s = t->o.delay_s,
+				      .sample = t->o.sample,
 				      .ki = &t->kcfg.info };
 }
 
 static int setup(struct top *t)
 {
-	struct nnp_monitor_opts mo = { 0 };
+	struct nnp_monitor_opts mo = { .session = { .sample = t->o.sample },
+				       .agg = { .sample = t->o.sample } };
 	int err = nnp_kernel_cfg_init(&t->kcfg, t->o.counters);
 
 	if (err)

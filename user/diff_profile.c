@@ -199,7 +199,7 @@ double diff_calls_per_infer(const struct diff_profile *p, const struct diff_laye
 {
 	if (!p->infer.count)
 		return NAN;
-	return (double)l->d.count / (double)p->infer.count;
+	return l->calls_est / (double)p->infer.count;
 }
 
 static int kfield_put(struct diff_layer *l, const char *key, json_object *v, double weight)
@@ -377,13 +377,15 @@ static const char *str(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-static int add_layer(struct diff_profile *p, struct occ_count **seen, json_object *lo)
+/* a recording of one layer call in `sample` stands for sample times its calls and time */
+static int add_layer(struct diff_profile *p, struct occ_count **seen, json_object *lo,
+		     double sample)
 {
 	const char *name = str(lo, "name"), *op = str(lo, "op");
 	struct diff_layer *l;
 	json_object *k;
 	unsigned int occ;
-	double self;
+	double self, n = num(lo, "count");
 	int err;
 
 	if (!name || !json_object_is_type(lo, json_type_object))
@@ -399,14 +401,17 @@ static int add_layer(struct diff_profile *p, struct occ_count **seen, json_objec
 	self = num(lo, "self_ns");
 	self = isnan(self) ? num(lo, "total_ns") : self;
 	if (!isnan(self))
-		l->self_ns += self;
+		l->self_ns += self * sample;
+	if (n >= 1 && n < U64_LIMIT)
+		l->calls_est += n * sample;
 	if (!err && json_object_object_get_ex(lo, "kernel", &k) &&
 	    json_object_is_type(k, json_type_object))
 		err = kernel_add(l, k, "", num(lo, "count"));
 	return err;
 }
 
-static int add_process(struct diff_profile *p, json_object *po, char *err, size_t errlen)
+static int add_process(struct diff_profile *p, json_object *po, double sample, char *err,
+		       size_t errlen)
 {
 	struct occ_count *seen = NULL;
 	json_object *inf, *layers;
@@ -422,7 +427,7 @@ static int add_process(struct diff_profile *p, json_object *po, char *err, size_
 	    json_object_is_type(inf, json_type_object))
 		ret = dist_add(&p->infer, inf);
 	for (size_t i = 0; !ret && i < json_object_array_length(layers); i++) {
-		ret = add_layer(p, &seen, json_object_array_get_idx(layers, i));
+		ret = add_layer(p, &seen, json_object_array_get_idx(layers, i), sample);
 		if (ret == -EINVAL)
 			snprintf(err, errlen, "layer %zu of a process has no \"name\" string", i);
 	}
@@ -430,11 +435,21 @@ static int add_process(struct diff_profile *p, json_object *po, char *err, size_
 	return ret;
 }
 
+/* "sample" (--sample N): 1 in recordings written before it */
+static int rec_sample(json_object *rec, double *sample, char *err, size_t errlen)
+{
+	*sample = json_object_object_get_ex(rec, "sample", NULL) ? num(rec, "sample") : 1;
+	if (*sample >= 1 && *sample <= UINT32_MAX && *sample == floor(*sample))
+		return 0;
+	snprintf(err, errlen, "\"sample\" is not a whole number from 1 to %u", UINT32_MAX);
+	return -EINVAL;
+}
+
 int diff_profile_add(struct diff_profile *p, json_object *rec, char *err, size_t errlen)
 {
 	json_object *procs, *stats;
 	const char *cmd = str(rec, "command");
-	double lost;
+	double lost, sample;
 	int ret = 0;
 
 	if (!json_object_object_get_ex(rec, "processes", &procs) ||
@@ -442,6 +457,9 @@ int diff_profile_add(struct diff_profile *p, json_object *rec, char *err, size_t
 		snprintf(err, errlen, "no \"processes\" array");
 		return -EINVAL;
 	}
+	ret = rec_sample(rec, &sample, err, errlen);
+	if (ret)
+		return ret;
 	if (json_object_object_get_ex(rec, "stats", &stats) &&
 	    (lost = num(stats, "lost_events")) >= 0 && lost < U64_LIMIT)
 		p->lost_events += (uint64_t)lost;
@@ -449,7 +467,7 @@ int diff_profile_add(struct diff_profile *p, json_object *rec, char *err, size_t
 		return -ENOMEM;
 	p->runs++;
 	for (size_t i = 0; !ret && i < json_object_array_length(procs); i++)
-		ret = add_process(p, json_object_array_get_idx(procs, i), err, errlen);
+		ret = add_process(p, json_object_array_get_idx(procs, i), sample, err, errlen);
 	if (ret == -EINVAL && errlen && !err[0])
 		snprintf(err, errlen, "a layer's numbers are out of range (count or total_ns)");
 	return ret;

@@ -57,7 +57,8 @@ struct diff_layer {
 	char *op;
 	unsigned int occurrence; /* earlier layers with the same name and op */
 	struct diff_dist d;
-	double self_ns; /* total self time */
+	double self_ns;	  /* total self time, scaled by each recording's "sample" */
+	double calls_est; /* calls, scaled the same way */
 	struct diff_kfield *kernel;
 	size_t nkernel;
 };

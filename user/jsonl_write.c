@@ -138,6 +138,7 @@ static struct json_object *self_obj(const struct nnp_agg *a, const struct nnp_se
 	add_u64(o, "attaches", s->attaches);
 	add_u64(o, "attach_failures", s->attach_failures);
 	add_sec(o, "cpu_s", s->cpu_ns);
+	add_u64(o, "sample", nnp_agg_sample(a));
 	return o;
 }
 

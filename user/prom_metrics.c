@@ -384,6 +384,10 @@ static void write_self(struct nnp_prom_writer *w, const struct nnp_prom_page *pg
 	nnp_prom_family(w, "nnperf_targets", NNP_PROM_GAUGE, NULL,
 			"Processes nnperf is attached to now.");
 	nnp_prom_u64(w, "nnperf_targets", NULL, NULL, 0, s->targets);
+	nnp_prom_family(w, "nnperf_sample_rate", NNP_PROM_GAUGE, NULL,
+			"N of --sample: layer series count one outermost layer call in N; "
+			"multiply their _count, _sum and _total by it for all calls.");
+	nnp_prom_u64(w, "nnperf_sample_rate", NULL, NULL, 0, nnp_agg_sample(pg->agg));
 	nnp_prom_family(w, "nnperf_scrape_duration_seconds", NNP_PROM_GAUGE, "seconds",
 			"Time nnperf took to render the previous /metrics page.");
 	nnp_prom_ns(w, "nnperf_scrape_duration_seconds", NULL, NULL, 0, s->last_scrape_ns);

@@ -24,6 +24,7 @@ enum {
 	OPT_RUNTIME,
 	OPT_BTF,
 	OPT_FOLLOW,
+	OPT_SAMPLE,
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +42,7 @@ static const struct option long_opts[] = {
 	{ "runtime", required_argument, NULL, OPT_RUNTIME },
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "sample", required_argument, NULL, OPT_SAMPLE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -70,6 +72,8 @@ static void usage(void)
 	       "      --max-sites N      probe sites at most (default %u)\n"
 	       "      --counters LIST    perf counters per layer (default with a PMU:\n"
 	       "                         cache-misses,instructions,cycles; '' for none)\n"
+	       "      --sample N         measure one layer call in N (default 1: every call);\n"
+	       "                         inferences are always all measured\n"
 	       "      --follow           with -p: when it exits, attach to the next process of\n"
 	       "                         the same executable (until -d or Ctrl-C)\n"
 	       "      --btf FILE         kernel BTF (kernels without /sys/kernel/btf/vmlinux)\n"
@@ -105,6 +109,22 @@ int parse_size(const char *s, uint32_t *out)
 	}
 	if (*end || v == 0 || v > UINT32_MAX / 2 + 1)
 		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int nnp_parse_sample(const char *opt, const char *arg, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] < '0' || arg[0] > '9' || v < 1 ||
+	    v > NNP_SAMPLE_MAX) {
+		nnp_err("%s: '%s' is not a whole number from 1 to %d", opt, arg, NNP_SAMPLE_MAX);
+		return -EINVAL;
+	}
 	*out = (uint32_t)v;
 	return 0;
 }
@@ -242,6 +262,8 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 		return opt_u32("--ringbuf-size", arg, &o->ringbuf_bytes);
 	case OPT_MAX_SITES:
 		return opt_u32("--max-sites", arg, &o->max_sites);
+	case OPT_SAMPLE:
+		return nnp_parse_sample("--sample", arg, &o->sample);
 	case OPT_COUNTERS:
 		o->counters = arg;
 		return 0;
@@ -266,6 +288,7 @@ int record_opts_parse(int argc, char **argv, struct record_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->usdt_auto = true;
+	o->sample = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+p:d:o:vh", long_opts, NULL)) != -1) {
 		if (c == 'h') {

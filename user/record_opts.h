@@ -29,6 +29,7 @@ struct record_opts {
 	const char *trace;     /* --trace FILE: Chrome/Perfetto trace events */
 	bool quiet;	       /* print nothing on stdout (nnperf compare) */
 	bool follow;	       /* --follow: re-attach to the next process of the same exe */
+	uint32_t sample;       /* --sample N: measure one layer call in N (1 = every call) */
 };
 
 /* 0; 1: help printed (exit 0); 2: usage error (unknown option, no target);
@@ -37,5 +38,9 @@ int record_opts_parse(int argc, char **argv, struct record_opts *o);
 void record_opts_free(struct record_opts *o);
 /* "4M", "65536", "1G" -> bytes; 0 or -EINVAL */
 int parse_size(const char *s, uint32_t *out);
+#define NNP_SAMPLE_MAX 1000000
+/* --sample N (record, export, top): a whole number 1..NNP_SAMPLE_MAX; 0 or
+ * -EINVAL after one error line naming opt */
+int nnp_parse_sample(const char *opt, const char *arg, uint32_t *out);
 
 #endif

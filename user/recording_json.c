@@ -27,6 +27,7 @@
 struct builder {
 	int err;
 	const struct nnp_rec_kernel *ki; /* kernel signals were collected */
+	const struct nnp_agg *a;
 };
 
 static void add(struct builder *b, json_object *o, const char *key, json_object *v)
@@ -229,7 +230,8 @@ static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p
 		add(b, o, "shape", shape_json(b, l));
 	add_dist(b, o, &l->hist, &l->self_ns);
 	add_u64(b, o, "in_inference", l->in_infer);
-	if (nnp_rec_share(p, l, &share))
+	add_u64(b, o, "count_est", l->hist.count * nnp_agg_sample(b->a));
+	if (nnp_rec_share_est(b->a, p, l, &share))
 		add_fixed(b, o, "share", share);
 	else
 		add_null(o, "share");
@@ -375,6 +377,7 @@ static void add_run(struct builder *b, json_object *o, const struct nnp_rec_meta
 	else
 		add_null(o, "exit_status");
 	add_u64(b, o, "ringbuf_bytes", m->ringbuf_bytes);
+	add_u64(b, o, "sample", nnp_agg_sample(b->a));
 }
 
 static json_object *kernel_info_json(struct builder *b, const struct nnp_rec_kernel *ki)
@@ -399,7 +402,7 @@ static json_object *kernel_info_json(struct builder *b, const struct nnp_rec_ker
 
 int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m)
 {
-	struct builder b = { .ki = m->kernel_info };
+	struct builder b = { .ki = m->kernel_info, .a = a };
 	json_object *root = new_obj(&b);
 	const char *text;
 	int err;

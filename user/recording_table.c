@@ -65,7 +65,8 @@ static void set_dur(struct cell *c, uint64_t ns)
 	set_plain(c, nnp_fmt_duration(buf, sizeof(buf), ns));
 }
 
-static void fill_row(struct row *r, const struct nnp_proc_stats *p, const struct nnp_layer_stats *l)
+static void fill_row(struct row *r, const struct nnp_agg *a, const struct nnp_proc_stats *p,
+		     const struct nnp_layer_stats *l)
 {
 	const struct nnp_hist *h = &l->hist;
 	char buf[32];
@@ -82,7 +83,7 @@ static void fill_row(struct row *r, const struct nnp_proc_stats *p, const struct
 	set_dur(&r->c[C_P90], nnp_hist_quantile(h, 0.90));
 	set_dur(&r->c[C_P99], nnp_hist_quantile(h, 0.99));
 	set_dur(&r->c[C_MAX], h->max);
-	if (nnp_rec_share(p, l, &share))
+	if (nnp_rec_share_est(a, p, l, &share))
 		snprintf(buf, sizeof(buf), "%.1f%%", share * 100.0);
 	else
 		strcpy(buf, "-");
@@ -101,8 +102,8 @@ static void print_row(FILE *f, const struct row *r, const size_t *width)
 	fputc('\n', f);
 }
 
-static void print_layers(FILE *f, const struct nnp_proc_stats *p, struct nnp_layer_stats **ls,
-			 size_t n, struct row *rows)
+static void print_layers(FILE *f, const struct nnp_agg *a, const struct nnp_proc_stats *p,
+			 struct nnp_layer_stats **ls, size_t n, struct row *rows)
 {
 	size_t width[NCOLS];
 
@@ -111,7 +112,7 @@ static void print_layers(FILE *f, const struct nnp_proc_stats *p, struct nnp_lay
 		width[i] = rows[0].c[i].w;
 	}
 	for (size_t j = 0; j < n; j++) {
-		fill_row(&rows[j + 1], p, ls[j]);
+		fill_row(&rows[j + 1], a, p, ls[j]);
 		for (int i = 0; i < NCOLS; i++)
 			if (rows[j + 1].c[i].w > width[i])
 				width[i] = rows[j + 1].c[i].w;
@@ -138,7 +139,8 @@ static void print_proc_header(FILE *f, const struct nnp_proc_stats *p, const str
 	fprintf(f, "  lost events: %" PRIu64 "\n", m->lost_events);
 }
 
-static int print_proc(FILE *f, const struct nnp_proc_stats *p, const struct nnp_rec_meta *m)
+static int print_proc(FILE *f, const struct nnp_agg *a, const struct nnp_proc_stats *p,
+		      const struct nnp_rec_meta *m)
 {
 	struct nnp_layer_stats **ls = NULL;
 	struct row *rows = NULL;
@@ -158,7 +160,7 @@ static int print_proc(FILE *f, const struct nnp_proc_stats *p, const struct nnp_
 		err = -ENOMEM;
 		goto cleanup;
 	}
-	print_layers(f, p, ls, n, rows);
+	print_layers(f, a, p, ls, n, rows);
 	if (m->kernel_info)
 		err = nnp_recording_write_ktable(f, p, ls, n, m->kernel_info);
 cleanup:
@@ -186,6 +188,12 @@ static void print_warnings(FILE *f, const struct nnp_agg *a, const struct nnp_re
 			a->evicted_procs, a->refused_events);
 	if (a->bad_events)
 		fprintf(f, "WARNING: %" PRIu64 " malformed events ignored\n", a->bad_events);
+	if (nnp_agg_sample(a) > 1)
+		fprintf(f,
+			"sampled: 1 layer call in %" PRIu32 " measured (--sample); CALLS, TOTAL "
+			"and the times are of measured calls, about %" PRIu32
+			"x CALLS ran; SHARE is scaled to all calls; inferences are all measured\n",
+			nnp_agg_sample(a), nnp_agg_sample(a));
 }
 
 int nnp_recording_write_table(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m)
@@ -203,7 +211,7 @@ int nnp_recording_write_table(FILE *f, const struct nnp_agg *a, const struct nnp
 	for (size_t i = 0; i < n && !err; i++) {
 		if (i)
 			fputc('\n', f);
-		err = print_proc(f, ps[i], m);
+		err = print_proc(f, a, ps[i], m);
 	}
 	free(ps);
 	if (!err && (ferror(f) || fflush(f) == EOF))

@@ -46,3 +46,12 @@ bool nnp_rec_share(const struct nnp_proc_stats *p, const struct nnp_layer_stats 
 	*share = (double)l->hist.sum / (double)p->infer.sum;
 	return true;
 }
+
+bool nnp_rec_share_est(const struct nnp_agg *a, const struct nnp_proc_stats *p,
+		       const struct nnp_layer_stats *l, double *share)
+{
+	if (!nnp_rec_share(p, l, share))
+		return false;
+	*share *= nnp_agg_sample(a);
+	return true;
+}

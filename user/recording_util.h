@@ -15,5 +15,8 @@ int nnp_rec_sorted_procs(const struct nnp_agg *a, struct nnp_proc_stats ***out, 
 uint64_t nnp_rec_mean_ns(const struct nnp_hist *h);
 /* a layer's total time over its process's total inference time; false without inferences */
 bool nnp_rec_share(const struct nnp_proc_stats *p, const struct nnp_layer_stats *l, double *share);
+/* the same with --sample N: the measured calls stand for N times their time */
+bool nnp_rec_share_est(const struct nnp_agg *a, const struct nnp_proc_stats *p,
+		       const struct nnp_layer_stats *l, double *share);
 
 #endif

@@ -61,6 +61,7 @@ static int session_load(struct nnp_session *s, const struct nnp_session_opts *o)
 	s->skel->rodata->nr_cpus = libbpf_num_possible_cpus();
 	s->skel->rodata->nr_counters = o->counters ? o->counters->nslots : 0;
 	s->skel->rodata->wakeup_bytes = s->ringbuf_bytes / 4;
+	s->skel->rodata->sample_rate = o->sample ? o->sample : 1;
 	err = bpf_map__set_max_entries(s->skel->maps.specs, s->max_specs);
 	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.events, s->ringbuf_bytes);

@@ -26,6 +26,7 @@ struct nnp_session_opts {
 	enum nnp_sched_attach sched; /* scheduler hooks: off-CPU time, preemptions */
 	enum nnp_fault_attach fault; /* fault handling time */
 	const struct nnp_counters *counters; /* open perf counters, or NULL */
+	uint32_t sample; /* measure one outermost layer call in N (--sample); 0, 1 = every call */
 };
 
 typedef int (*nnp_event_cb)(void *ctx, void *data, size_t size);

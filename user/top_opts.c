@@ -9,10 +9,12 @@
 
 #include "log.h"
 #include "procmaps.h"
+#include "record_opts.h"
 #include "top_opts.h"
 
 static const char usage_text[] =
-    "usage: nnperf top [-d SECONDS] [-b] [-n N] [-p PID ...] [--counters LIST] [-- CMD ARGS]\n"
+    "usage: nnperf top [-d SECONDS] [-b] [-n N] [-p PID ...] [--counters LIST] [--sample N]\n"
+    "                  [-- CMD ARGS]\n"
     "\n"
     "Live per-layer view of inference processes: all of them that use a known runtime\n"
     "(the default), the -p processes, or a command launched with its first instruction\n"
@@ -23,6 +25,7 @@ static const char usage_text[] =
     "  -n, --iterations N   exit after N refreshes (batch mode: print N sets)\n"
     "  -p, --pid PID        watch this process (repeatable)\n"
     "      --counters LIST  perf counters per layer (see nnperf record --help)\n"
+    "      --sample N       measure one layer call in N (default 1: every call)\n"
     "  -v, --verbose        say what is attached and detached\n"
     "\n"
     "Keys: arrows PgUp PgDn Home End move, Enter layers, Esc back, s/F6 sort,\n"
@@ -59,6 +62,8 @@ static int parse_value(struct top_opts *o, int c, const char *arg)
 	errno = 0;
 	if (c == 'p')
 		return add_pid(o, arg);
+	if (c == 'N')
+		return nnp_parse_sample("--sample", arg, &o->sample) ? 3 : 0;
 	if (c == 'd') {
 		o->delay_s = strtod(arg, &end);
 		if (*arg && !*end && isfinite(o->delay_s) && o->delay_s >= 0.1 &&
@@ -99,13 +104,14 @@ int top_opts_parse(int argc, char **argv, struct top_opts *o)
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "counters", required_argument, NULL, 'C' },
+		{ "sample", required_argument, NULL, 'N' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c, err;
 
-	*o = (struct top_opts){ .delay_s = 1 };
+	*o = (struct top_opts){ .delay_s = 1, .sample = 1 };
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+d:bn:p:vh", lo, NULL)) != -1) {
 		if (c == 'b') {

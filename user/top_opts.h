@@ -16,6 +16,7 @@ struct top_opts {
 	bool batch;
 	long iterations; /* -n: refreshes before exiting; 0 = until q or a signal */
 	const char *counters;
+	uint32_t sample; /* --sample N: one layer call in N measured */
 };
 
 /*

@@ -66,6 +66,7 @@ struct tui_model {
 	size_t nrows, cap;
 	struct tui_totals totals;
 	struct nnp_hist scratch, all; /* window histograms, reused */
+	uint32_t sample;	      /* --sample N: layer calls/s and shares scaled by it */
 };
 
 void tui_model_init(struct tui_model *m, const struct nnp_rec_kernel *ki, uint64_t now_ns);
