@@ -6,10 +6,11 @@
  *	time ROUNDS rounds of N calls of FUNC (cet: starts with endbr64, then
  *	push %rbp; plain: starts with push %rbp) after one warm-up round and
  *	write "FUNC ns_per_call MEDIAN rounds R1 R2 ..." to OUT
- *   nnperf-bench-calls layers LAYERS PASSES HOLD_MS
+ *   nnperf-bench-calls layers LAYERS PASSES HOLD_MS [PAUSE_MS]
  *	PASSES inferences of LAYERS distinct layers (keys 1..LAYERS, names
- *	"layer_00001", ...) through nnperf's USDT markers, then sleep HOLD_MS
- *	(so that a reader can sample the tracer's memory before the target exits)
+ *	"layer_00001", ...) through nnperf's USDT markers, PAUSE_MS apart, then
+ *	sleep HOLD_MS (so that a reader can sample the tracer's memory before the
+ *	target exits)
  *
  * The tracer launches this program (nnperf record -- CMD, bpftrace -c CMD), so
  * every probe is in place before the first call: no sleeping and hoping.
@@ -114,10 +115,16 @@ static int run_calls(const char *func, long n, long rounds, const char *out)
 	return fclose(f) ? 1 : 0;
 }
 
-static int run_layers(long layers, long passes, long hold_ms)
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+
+	nanosleep(&ts, NULL);
+}
+
+static int run_layers(long layers, long passes, long hold_ms, long pause_ms)
 {
 	char(*names)[32] = calloc((size_t)layers, sizeof(*names));
-	struct timespec hold = {.tv_sec = hold_ms / 1000, .tv_nsec = (hold_ms % 1000) * 1000000};
 
 	if (!names)
 		return 1;
@@ -130,9 +137,10 @@ static int run_layers(long layers, long passes, long hold_ms)
 			NNPERF_LAYER_END(k + 1);
 		}
 		NNPERF_INFERENCE_END(p);
+		sleep_ms(pause_ms);
 	}
 	free(names);
-	nanosleep(&hold, NULL);
+	sleep_ms(hold_ms);
 	return 0;
 }
 
@@ -141,10 +149,11 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[1], "calls"))
 		return run_calls(argv[2], arg_long(argv[3], 1, 100000000), arg_long(argv[4], 1, 63),
 				 argv[5]);
-	if (argc == 5 && !strcmp(argv[1], "layers"))
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "layers"))
 		return run_layers(arg_long(argv[2], 1, 1000000), arg_long(argv[3], 1, 1000000),
-				  arg_long(argv[4], 0, 3600000));
+				  arg_long(argv[4], 0, 3600000),
+				  argc == 6 ? arg_long(argv[5], 0, 3600000) : 0);
 	fprintf(stderr, "usage: nnperf-bench-calls calls cet|plain N ROUNDS OUT\n"
-			"       nnperf-bench-calls layers LAYERS PASSES HOLD_MS\n");
+			"       nnperf-bench-calls layers LAYERS PASSES HOLD_MS [PAUSE_MS]\n");
 	return 2;
 }
