@@ -110,7 +110,7 @@ static int fill_once(struct bench *b)
 static int drain(double seconds, uint32_t layers)
 {
 	uint32_t batch = (uint32_t)(NNP_DEFAULT_RINGBUF * 0.9 / LAYER_REC) - 2;
-	struct bench b = {0};
+	struct bench b = { 0 };
 	double busy = 0, t_end;
 	int err, n;
 
@@ -160,7 +160,7 @@ static void *produce(void *arg)
 
 static int live(double rate, double seconds, uint32_t layers)
 {
-	struct bench b = {0};
+	struct bench b = { 0 };
 	double t_end, cpu0;
 	pthread_t th;
 	int err;
@@ -182,8 +182,8 @@ static int live(double rate, double seconds, uint32_t layers)
 	printf("live target_per_s %.0f produced %llu consumed %llu lost %llu seconds %.1f "
 	       "achieved_per_s %.0f reader_cpu_share %.3f\n",
 	       rate, (unsigned long long)b.skel->bss->produced, (unsigned long long)b.agg.events,
-	       (unsigned long long)b.skel->bss->lost, seconds,
-	       b.skel->bss->produced / seconds, (now_s(CLOCK_THREAD_CPUTIME_ID) - cpu0) / seconds);
+	       (unsigned long long)b.skel->bss->lost, seconds, b.skel->bss->produced / seconds,
+	       (now_s(CLOCK_THREAD_CPUTIME_ID) - cpu0) / seconds);
 cleanup:
 	bench_close(&b);
 	return err;

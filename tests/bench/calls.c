@@ -117,7 +117,7 @@ static int run_calls(const char *func, long n, long rounds, const char *out)
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 };
 
 	nanosleep(&ts, NULL);
 }

@@ -27,13 +27,13 @@ static int attach(struct bench_empty_bpf *skel, const char *file, const char *fu
 	LIBBPF_OPTS(bpf_uprobe_opts, ro, .func_name = func, .retprobe = true);
 
 	skel->links.empty_entry =
-		bpf_program__attach_uprobe_opts(skel->progs.empty_entry, -1, file, off, &eo);
+	    bpf_program__attach_uprobe_opts(skel->progs.empty_entry, -1, file, off, &eo);
 	if (!skel->links.empty_entry)
 		return -errno;
 	if (!ret)
 		return 0;
 	skel->links.empty_return =
-		bpf_program__attach_uprobe_opts(skel->progs.empty_return, -1, file, off, &ro);
+	    bpf_program__attach_uprobe_opts(skel->progs.empty_return, -1, file, off, &ro);
 	return skel->links.empty_return ? 0 : -errno;
 }
 
@@ -66,8 +66,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	skel = bench_empty_bpf__open_and_load();
-	err = skel ? attach(skel, argv[a], argv[a + 1], strtoul(argv[a + 2], NULL, 0), ret)
-		   : -errno;
+	err =
+	    skel ? attach(skel, argv[a], argv[a + 1], strtoul(argv[a + 2], NULL, 0), ret) : -errno;
 	if (err) {
 		fprintf(stderr, "nnperf-bench-probe: cannot attach to %s:%s+%s: %s\n", argv[a],
 			argv[a + 1], argv[a + 2], strerror(-err));
