@@ -8,7 +8,9 @@ rebuilds the three convolutions and two batch norms of the block with fewer
 channels: a really smaller network (about half the FLOPs), not a mask.
 
 usage: mobilenet.py [--model dense|pruned] [--iterations N] [--threads T]
-                    [--start-delay-ms MS] [--profile-out FILE] [--flops]
+                    [--start-delay-ms MS] [--profile-out FILE] [--flops] [--warmup N]
+
+--warmup N runs N inferences before the timed (and profiled) ones.
 """
 import argparse
 import json
@@ -93,6 +95,7 @@ def main():
     ap.add_argument("--start-delay-ms", type=int, default=0)
     ap.add_argument("--profile-out", help="torch.profiler per-op times (JSON) to this file")
     ap.add_argument("--flops", action="store_true", help="print MACs and exit")
+    ap.add_argument("--warmup", type=int, default=0, help="untimed inferences first")
     a = ap.parse_args()
     if a.iterations < 1:
         sys.exit("mobilenet.py: --iterations must be >= 1")
@@ -105,6 +108,9 @@ def main():
     if a.start_delay_ms:
         print(f"pid {os.getpid()}", file=sys.stderr, flush=True)
         time.sleep(a.start_delay_ms / 1000)
+    with torch.no_grad():
+        for _ in range(a.warmup):
+            model(x)
     prof = None
     if a.profile_out:
         prof = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU])
