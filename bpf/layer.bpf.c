@@ -146,17 +146,24 @@ static __always_inline void fetch_str(struct pt_regs *ctx, bool usdt, const stru
 static __always_inline void fetch_shape(struct pt_regs *ctx, bool usdt, const struct nnp_spec *s,
 					struct nnp_name_event *e)
 {
-	__u64 addr;
+	__u64 addr, dims = s->shape_dims;
 
 	e->shape_dims = 0;
 	e->pad = 0;
-	if (!s->shape_dims || fetch_addr(ctx, usdt, &s->shape, &addr))
+	if (s->rank.kind != NNP_FETCH_NONE) {
+		__u64 rank = fetch_key(ctx, usdt, &s->rank);
+
+		if (!rank || rank > 8)
+			return;
+		dims = rank < dims ? rank : dims;
+	}
+	if (!dims || fetch_addr(ctx, usdt, &s->shape, &addr))
 		return;
 	for (int i = 0; i < NNP_SHAPE_DIMS; i++) {
 		__s32 v32 = 0;
 
 		e->shape[i] = 0;
-		if (i >= s->shape_dims)
+		if (i >= dims)
 			continue;
 		if (s->shape.width == 4 ? bpf_probe_read_user(&v32, 4, (void *)(addr + 4 * i))
 					: bpf_probe_read_user(&e->shape[i], 8, (void *)(addr + 8 * i))) {
@@ -166,7 +173,7 @@ static __always_inline void fetch_shape(struct pt_regs *ctx, bool usdt, const st
 		if (s->shape.width == 4)
 			e->shape[i] = v32;
 	}
-	e->shape_dims = s->shape_dims;
+	e->shape_dims = dims;
 }
 
 /* Names are read once per (process, probe, key): the first begin sends them. */

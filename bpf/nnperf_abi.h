@@ -76,6 +76,9 @@ struct nnp_spec {
 	struct nnp_fetch shape;
 	__u8 shape_dims;
 	__u8 pad2[7];
+	/* how many of the shape_dims are real (a tensor's ndim); NONE: all. A rank
+	 * of 0 or above 8 means the layout is not what the probe expects: no shape */
+	struct nnp_fetch rank;
 };
 
 enum nnp_event_type {

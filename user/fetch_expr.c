@@ -233,11 +233,8 @@ static int parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct
 	q = nnp_lex_skip_ws_at(p + n);
 	if (nnp_lex_word_is(p, n, "hash"))
 		return parse_hash(&fp, f, q);
-	if (width && *q != '(')
-		return expect_fail(&fp, q, "'('");
 	if (width) {
-		lx->p = q + 1;
-		err = parse_wrapped(&fp, f);
+		err = parse_call(&fp, q, f);
 	} else {
 		width = 8;
 		err = parse_addr(&fp, f, &off, 0);
@@ -250,9 +247,9 @@ static int parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct
 	return 0;
 }
 
-int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f)
+int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct nnp_fetch *f)
 {
-	return parse_value(lx, usdt, "key", f);
+	return parse_value(lx, usdt, option, f);
 }
 
 int nnp_fetch_parse_when(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f, uint64_t *val,

@@ -18,7 +18,7 @@
 #define NNP_USDT_MAX_ARG 11  /* sys/sdt.h carries at most 12 arguments */
 
 /* Parses VALUE at lx->p into *f (kind VALUE); usdt picks the argument limit. */
-int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f);
+int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct nnp_fetch *f);
 
 /* Parses "VALUE == N" or "VALUE != N" (when=) into *f, *val and *ne. */
 int nnp_fetch_parse_when(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f, uint64_t *val,

@@ -28,9 +28,15 @@ static const struct {
 	{ "inference-end", NNP_PROBE_INFER_END },
 };
 
-enum option { OPT_KEY, OPT_NAME, OPT_OP, OPT_MODE, OPT_WHEN, OPT_SHAPE, OPT_NR };
+enum option { OPT_KEY, OPT_NAME, OPT_OP, OPT_MODE, OPT_WHEN, OPT_SHAPE, OPT_RANK, OPT_NR };
 
-static const char *const options[OPT_NR] = { "key", "name", "op", "mode", "when", "shape" };
+static const char *const options[OPT_NR] = { "key", "name", "op", "mode", "when", "shape", "rank" };
+
+/* options given so far, and where each one's name starts */
+struct seen_opts {
+	unsigned mask;
+	const char *at[OPT_NR];
+};
 
 static const char *role_name(enum nnp_probe_kind kind)
 {
@@ -103,7 +109,8 @@ static int check_option(struct nnp_lex *lx, const struct nnp_probe_def *d, enum 
 		return nnp_lex_fail(lx, at,
 				    "when applies only to layer and layer-begin probes, not %s",
 				    role_name(d->kind));
-	if ((opt == OPT_NAME || opt == OPT_OP || opt == OPT_SHAPE) && is_end_role(d->kind))
+	if ((opt == OPT_NAME || opt == OPT_OP || opt == OPT_SHAPE || opt == OPT_RANK) &&
+	    is_end_role(d->kind))
 		return nnp_lex_fail(lx, at,
 				    "%s is not allowed on %s probes: names are read at the begin",
 				    options[opt], role_name(d->kind));
@@ -116,7 +123,7 @@ static int parse_option_value(struct nnp_lex *lx, struct nnp_probe_def *d, enum 
 
 	switch (opt) {
 	case OPT_KEY:
-		return nnp_fetch_parse_value(lx, usdt, &d->key);
+		return nnp_fetch_parse_value(lx, usdt, "key", &d->key);
 	case OPT_NAME:
 		return nnp_fetch_parse_string(lx, usdt, "name", &d->name, d->name_literal,
 					      sizeof(d->name_literal));
@@ -127,12 +134,17 @@ static int parse_option_value(struct nnp_lex *lx, struct nnp_probe_def *d, enum 
 		return nnp_fetch_parse_when(lx, usdt, &d->when, &d->when_val, &d->when_ne);
 	case OPT_SHAPE:
 		return nnp_fetch_parse_shape(lx, usdt, &d->shape, &d->shape_dims);
+	case OPT_RANK:
+		if (nnp_lex_word_is(nnp_lex_skip_ws_at(lx->p), 4, "hash"))
+			return nnp_lex_fail(lx, nnp_lex_skip_ws_at(lx->p),
+					    "rank must be a number read from memory, not a hash");
+		return nnp_fetch_parse_value(lx, usdt, "rank", &d->rank);
 	default:
 		return parse_mode(lx, d);
 	}
 }
 
-static int parse_option(struct nnp_lex *lx, struct nnp_probe_def *d, unsigned *seen)
+static int parse_option(struct nnp_lex *lx, struct nnp_probe_def *d, struct seen_opts *seen)
 {
 	const char *p = nnp_lex_skip_ws_at(lx->p), *q;
 	size_t n = nnp_lex_word_len(p);
@@ -141,17 +153,18 @@ static int parse_option(struct nnp_lex *lx, struct nnp_probe_def *d, unsigned *s
 
 	if (n == 0)
 		return nnp_lex_fail(
-		    lx, p, "expected an option (key, name, op, mode, when, shape) but found %s",
+		    lx, p, "expected an option (key, name, op, mode, when, shape, rank) but found %s",
 		    nnp_lex_found(p, found, sizeof(found)));
 	for (opt = 0; opt < OPT_NR && !nnp_lex_word_is(p, n, options[opt]); opt++)
 		;
 	if (opt == OPT_NR)
 		return nnp_lex_fail(
-		    lx, p, "unknown option '%.*s' (expected key, name, op, mode, when, shape)",
+		    lx, p, "unknown option '%.*s' (expected key, name, op, mode, when, shape, rank)",
 		    (int)n, p);
-	if (*seen & (1u << opt))
+	if (seen->mask & (1u << opt))
 		return nnp_lex_fail(lx, p, "option '%s' given twice", options[opt]);
-	*seen |= 1u << opt;
+	seen->mask |= 1u << opt;
+	seen->at[opt] = p;
 	err = check_option(lx, d, (enum option)opt, p);
 	if (err)
 		return err;
@@ -168,7 +181,7 @@ int nnp_probe_parse(const char *text, struct nnp_probe_def *out, char *err, size
 	struct nnp_lex lx = { .text = text, .p = text, .err = err, .errlen = errlen };
 	const char *opt_start = NULL;
 	char found[48], span[SPAN_LEN];
-	unsigned seen = 0;
+	struct seen_opts seen = { 0 };
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -193,6 +206,10 @@ int nnp_probe_parse(const char *text, struct nnp_probe_def *out, char *err, size
 		opt_start = nnp_lex_skip_ws_at(lx.p);
 		ret = parse_option(&lx, out, &seen);
 	}
+	if (!ret && out->rank.kind != NNP_FETCH_NONE && !out->shape_dims)
+		ret = nnp_lex_fail(&lx, seen.at[OPT_RANK],
+				   "rank needs shape=i64xN(ADDR): it says how many of the N "
+				   "dimensions are real");
 	if (col)
 		*col = ret ? lx.col : 0;
 	if (!ret && err && errlen)
@@ -255,6 +272,10 @@ static void append_when_shape(struct out *o, const struct nnp_probe_def *d)
 	if (!err && d->shape_dims) {
 		err = nnp_shape_format(&d->shape, d->shape_dims, text, sizeof(text));
 		append(o, ",shape=%s", text);
+	}
+	if (!err && d->rank.kind != NNP_FETCH_NONE) {
+		err = nnp_fetch_format(&d->rank, text, sizeof(text));
+		append(o, ",rank=%s", text);
 	}
 	if (err && !o->err)
 		o->err = err;

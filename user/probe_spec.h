@@ -70,6 +70,7 @@ struct nnp_probe_def {
 	bool when_ne;
 	struct nnp_fetch shape; /* shape=i64xN(ADDR): width 8 or 4 (i32xN) */
 	uint8_t shape_dims;	/* N, 0 = no shape */
+	struct nnp_fetch rank;	/* rank=VALUE: dimensions really there (<= N kept) */
 	char name_literal[NNP_NAME_LEN]; /* name="..." */
 	char op_literal[NNP_OP_LEN];	 /* op="..." */
 	char origin[PATH_MAX + 32];	 /* "--probe" or "FILE:LINE", for messages */

@@ -141,6 +141,7 @@ static void spec_fill(struct nnp_spec *sp, const struct nnp_probe_def *d, uint32
 	}
 	sp->shape = d->shape;
 	sp->shape_dims = d->shape_dims;
+	sp->rank = d->rank;
 }
 
 /* a probe_id shared by explicit begin/end roles of one library */

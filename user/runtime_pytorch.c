@@ -9,6 +9,11 @@
  * are read at +8. Ops without weights are one layer per op type. There is no
  * per-inference function in eager PyTorch: inferences are the periods of the
  * layer sequence (agg.c, infer_by_period).
+ * A layer's shape is its weight's (out, in, kh, kw for conv2d): what pruning
+ * changes. TensorImpl keeps the number of dimensions at +72 and the sizes
+ * inline from +80 (c10::impl::SizesAndStrides, checked on Debian's 1.13 with
+ * ctypes on Tensor._cdata); the rank guards the read: a build laid out
+ * otherwise gives an implausible rank and no shape, not a wrong one.
  */
 #include "runtimes.h"
 
@@ -16,17 +21,21 @@ static const char *const libs[] = { "libtorch_cpu.so*", NULL };
 
 #define OP(op, key) "layer=%s:at::_ops::" op "::call" key ",name=\"" op "\",op=\"" op "\""
 #define W(at) ",key=" at
+/* the shape of the tensor whose TensorImpl * is T, N dimensions at most */
+#define S(t, n) ",shape=i64x" n "(" t "+80),rank=*(" t "+72)"
 
 static const char *const probes[] = {
 	/* weights: one layer per module */
-	OP("conv1d", W("*arg2")),
-	OP("conv2d", W("*arg2")),
-	OP("conv3d", W("*arg2")),
-	OP("linear", W("*arg2")),
-	OP("addmm", W("*arg1")), /* self is the bias: stable (mat2 is a fresh t() view) */
-	OP("batch_norm", W("*(arg2+8)")),
-	OP("layer_norm", W("*(arg4+8)")), /* input, normalized_shape (2 registers), weight */
-	OP("embedding", W("*arg1")),
+	OP("conv1d", W("*arg2") S("*arg2", "3")),
+	OP("conv2d", W("*arg2") S("*arg2", "4")),
+	OP("conv3d", W("*arg2")), /* a 5-dimensional weight: more than a shape holds */
+	OP("linear", W("*arg2") S("*arg2", "2")),
+	/* self is the bias: stable (mat2 is a fresh t() view: in, out) */
+	OP("addmm", W("*arg1") S("*arg3", "2")),
+	OP("batch_norm", W("*(arg2+8)") S("*(arg2+8)", "1")),
+	/* input, normalized_shape (2 registers), weight */
+	OP("layer_norm", W("*(arg4+8)") S("*(arg4+8)", "4")),
+	OP("embedding", W("*arg1") S("*arg1", "2")),
 	/* no weights: one layer per op */
 	OP("matmul", ""),
 	OP("bmm", ""),

@@ -27,6 +27,10 @@ assert ops["conv2d"] == 52 and ops["batch_norm"] == 52, ops
 calls = {l["name"]: l["count"] for l in p["layers"]}
 assert all(calls[f"conv2d#{i}"] == n for i in range(1, 53)), calls
 assert calls["hardtanh_"] == 35 * n and calls["add_Tensor"] == 10 * n and calls["linear"] == n, calls
+shapes = {l["name"]: l.get("shape") for l in p["layers"]}
+assert all(len(shapes[f"conv2d#{i}"] or []) == 4 for i in range(1, 53)), shapes
+assert shapes["conv2d#1"] == [32, 3, 3, 3] and shapes["batch_norm#1"] == [32], shapes
+assert shapes["linear"] == [1000, 1280], shapes["linear"]  # the weight: out, in
 conv = sum(l["total_ns"] for l in p["layers"] if l["op"] == "conv2d")
 assert 0.2 < conv / p["inferences"]["total_ns"] < 1.0, conv
 print(f"ok: {n} inferences of {p['inferences']['mean_ns'] / 1e6:.1f} ms, {len(p['layers'])} layers, "
@@ -39,7 +43,13 @@ echo "== --runtime pytorch on the pruned model; an unknown runtime is an error"
 $PY -c "
 import json; p = next(p for p in json.load(open('$TMP/pruned.json'))['processes'] if p['layer_events'])
 assert p['inferences']['count'] == 2, p['inferences']
-print('ok: pruned model,', len(p['layers']), 'layers, 2 inferences')"
+d = next(p for p in json.load(open('$TMP/dense.json'))['processes'] if p['layer_events'])
+shape = lambda q, n: next(l.get('shape') for l in q['layers'] if l['name'] == n)
+# the first block's expansion conv lost half its output channels, and its batch norm too
+assert shape(p, 'conv2d#4')[0] * 2 == shape(d, 'conv2d#4')[0], (shape(p, 'conv2d#4'), shape(d, 'conv2d#4'))
+assert shape(p, 'batch_norm#4') == shape(p, 'conv2d#4')[:1]
+print('ok: pruned model,', len(p['layers']), 'layers, 2 inferences, conv2d#4', shape(d, 'conv2d#4'),
+      '->', shape(p, 'conv2d#4'))"
 expect_error "unknown runtime 'tensorflow'" "$NNPERF" record --runtime tensorflow -- $PY "$MOBILENET"
 
 echo "== -p PID of a running script (torch already loaded)"

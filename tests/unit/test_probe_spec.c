@@ -44,6 +44,7 @@ struct good_case {
 	const char *lib;
 	const char *symbol;
 	uint64_t offset;
+	bool has_offset; /* +0 written: kept, not placed */
 	const char *provider;
 	const char *usdt_name;
 	bool entry_only;
@@ -133,13 +134,13 @@ static const struct good_case good[] = {
     {"layer=libx.so:f+0x10", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .offset = 16},
     {"layer=libx.so:f + 16", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .offset = 16,
      .canonical = "layer=libx.so:f+0x10"},
-    {"layer=libx.so:f+0", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .canonical = "layer=libx.so:f+0x0"},
+    {"layer=libx.so:f+0", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .has_offset = true, .canonical = "layer=libx.so:f+0x0"},
     {"layer=libx.so:operator+", .kind = LAYER, SYMBOL_AT("libx.so", "operator+")},
     {"layer=libx.so:ns::T::operator+(ns::T const&)", .kind = LAYER,
      SYMBOL_AT("libx.so", "ns::T::operator+(ns::T const&)")},
     {"layer=libx.so:a+1+2", .kind = LAYER, SYMBOL_AT("libx.so", "a+1"), .offset = 2,
      .canonical = "layer=libx.so:a+1+0x2"},
-    {"layer=libx.so:a+1+0", .kind = LAYER, SYMBOL_AT("libx.so", "a+1"),
+    {"layer=libx.so:a+1+0", .kind = LAYER, SYMBOL_AT("libx.so", "a+1"), .has_offset = true,
      .canonical = "layer=libx.so:a+1+0x0"},
     {"layer=/usr/lib/x86_64-linux-gnu/libtorch_cpu.so:at::native::add(at::Tensor const&)",
      .kind = LAYER,
@@ -239,14 +240,14 @@ static const struct bad_case bad[] = {
      "n123456789012345678901234567890123456789012345678901234567890123",
      87, "a USDT name too long (at most 63 bytes)"},
     {"layer=lib.so:f,", 16,
-     "expected an option (key, name, op, mode, when, shape) but found end of "
+     "expected an option (key, name, op, mode, when, shape, rank) but found end of "
      "input"},
     {"layer=lib.so:f,,key=arg0", 16,
-     "expected an option (key, name, op, mode, when, shape) but found "
+     "expected an option (key, name, op, mode, when, shape, rank) but found "
      "','"},
     {"layer=lib.so:f,nmae=str(arg0)", 16,
      "unknown option 'nmae' (expected key, name, op, "
-     "mode, when, shape)"},
+     "mode, when, shape, rank)"},
     {"layer=lib.so:f,key", 19, "expected '=' after 'key' but found end of input"},
     {"layer=lib.so:f,key:arg0", 19, "expected '=' after 'key' but found ':'"},
     {"layer=lib.so:f,key=arg0,key=arg1", 25, "option 'key' given twice"},
@@ -382,6 +383,7 @@ static void assert_def_equal(const struct nnp_probe_def *d, const struct good_ca
 	assert_string_equal(d->lib, c->lib);
 	assert_string_equal(d->symbol, or_empty(c->symbol));
 	assert_int_equal(d->offset, c->offset);
+	assert_int_equal(d->has_offset, c->has_offset || (c->site == NNP_SITE_SYMBOL && c->offset));
 	assert_string_equal(d->provider, or_empty(c->provider));
 	assert_string_equal(d->usdt_name, or_empty(c->usdt_name));
 	assert_int_equal(d->entry_only, c->entry_only);
@@ -403,6 +405,7 @@ static bool def_matches(const struct nnp_probe_def *d, const struct good_case *c
 	strcpy(want.lib, c->lib);
 	strcpy(want.symbol, or_empty(c->symbol));
 	want.offset = c->offset;
+	want.has_offset = c->has_offset || (c->site == NNP_SITE_SYMBOL && c->offset);
 	strcpy(want.provider, or_empty(c->provider));
 	strcpy(want.usdt_name, or_empty(c->usdt_name));
 	want.entry_only = c->entry_only;
@@ -433,6 +436,7 @@ static void test_good(void **state)
 		if (!def_matches(&d, &good[i])) {
 			print_error("case %zu '%s' parsed to something else\n", i, good[i].in);
 			assert_def_equal(&d, &good[i]);
+			fail_msg("case %zu: a field assert_def_equal does not check differs", i);
 		}
 		assert_string_equal(d.origin, "--probe");
 	}

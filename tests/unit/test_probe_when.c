@@ -65,6 +65,15 @@ static void test_round_trip(void **state)
 	assert_int_equal(nnp_probe_parse(text, &again, NULL, 0, NULL), 0);
 	strcpy(again.origin, d.origin);
 	assert_memory_equal(&again, &d, sizeof(d));
+	/* PyTorch: a weight's sizes, as many as its TensorImpl says it has */
+	assert_int_equal(nnp_probe_parse("layer=a.so:f,rank=*(*arg2+72),shape=i64x4(*arg2+80)", &d,
+					 NULL, 0, NULL),
+			 0);
+	assert_int_equal(d.rank.kind, NNP_FETCH_VALUE);
+	assert_int_equal(d.rank.nderef, 2);
+	assert_int_equal(d.rank.deref_off[1], 72);
+	assert_int_equal(nnp_probe_format(&d, text, sizeof(text)), 0);
+	assert_string_equal(text, "layer=a.so:f,shape=i64x4(*arg2+80),rank=*(*arg2+72)");
 }
 
 static const struct {
@@ -85,6 +94,9 @@ static const struct {
 	{ "layer=a.so:f,key=hash(arg0)", 23, "expected str(ADDR)" },
 	{ "layer=a.so:f,key=hash(str(arg0)", 32, "expected ')'" },
 	{ "layer=a.so:f,when=arg0==0,when=arg1==0", 27, "option 'when' given twice" },
+	{ "layer=a.so:f,key=arg0,rank=*(arg0+8)", 23, "rank needs shape=i64xN(ADDR)" },
+	{ "layer-end=a.so:f,rank=arg0", 18, "rank is not allowed on layer-end" },
+	{ "layer=a.so:f,shape=i64x2(arg0),rank=str(arg1)", 37, "rank must be a value" },
 };
 
 static void test_bad(void **state)
