@@ -152,15 +152,17 @@ static int parse_option(struct nnp_lex *lx, struct nnp_probe_def *d, struct seen
 	int opt, err;
 
 	if (n == 0)
-		return nnp_lex_fail(
-		    lx, p, "expected an option (key, name, op, mode, when, shape, rank) but found %s",
-		    nnp_lex_found(p, found, sizeof(found)));
+		return nnp_lex_fail(lx, p,
+				    "expected an option (key, name, op, mode, when, shape, rank) "
+				    "but found %s",
+				    nnp_lex_found(p, found, sizeof(found)));
 	for (opt = 0; opt < OPT_NR && !nnp_lex_word_is(p, n, options[opt]); opt++)
 		;
 	if (opt == OPT_NR)
-		return nnp_lex_fail(
-		    lx, p, "unknown option '%.*s' (expected key, name, op, mode, when, shape, rank)",
-		    (int)n, p);
+		return nnp_lex_fail(lx, p,
+				    "unknown option '%.*s' (expected key, name, op, mode, when, "
+				    "shape, rank)",
+				    (int)n, p);
 	if (seen->mask & (1u << opt))
 		return nnp_lex_fail(lx, p, "option '%s' given twice", options[opt]);
 	seen->mask |= 1u << opt;
