@@ -402,10 +402,11 @@ cleanup:
 	json_object_put(o);
 }
 
-/* "KEY": [ then, for member i of n, the separator and indent before it */
+/* before member i of an array at depth: "[\n" is written, members are separated by ",\n" */
 static void put_member(FILE *f, size_t i, int depth)
 {
-	fputs(i ? ",\n" : "\n", f);
+	if (i)
+		fputs(",\n", f);
 	put_indent(f, depth + 1);
 }
 
@@ -432,7 +433,7 @@ static void put_proc(struct builder *b, FILE *f, const struct nnp_proc_stats *p,
 		return;
 	fputs(",\n", f);
 	put_indent(f, depth + 1);
-	fputs("\"layers\": [", f);
+	fputs("\"layers\": [\n", f);
 	for (size_t i = 0; i < n && !b->err; i++) {
 		put_member(f, i, depth + 1);
 		put_obj(b, f, layer_json(b, p, ls[i]), depth + 2, false);
@@ -449,7 +450,7 @@ static void put_procs(struct builder *b, FILE *f, const struct nnp_agg *a)
 	b->err = b->err ? b->err : nnp_rec_sorted_procs(a, &ps, &n);
 	if (b->err)
 		return;
-	fputs(",\n  \"processes\": [", f);
+	fputs(",\n  \"processes\": [\n", f);
 	for (size_t i = 0; i < n && !b->err; i++) {
 		put_member(f, i, 1);
 		put_proc(b, f, ps[i], 2);
