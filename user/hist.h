@@ -24,7 +24,7 @@ struct nnp_hist {
 	uint64_t sum;
 	uint64_t min;
 	uint64_t max;
-	double sumsq; /* sum of squares, for the standard deviation */
+	double sumsq;	/* sum of squares, for the standard deviation */
 	uint32_t *c;	/* counters of buckets first .. first + n - 1 */
 	uint16_t first; /* bucket index: row * NNP_HIST_SUB + sub (hist.c) */
 	uint16_t n;

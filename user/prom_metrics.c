@@ -132,19 +132,25 @@ struct page_proc {
 };
 
 /* what the page writes, in order; per layer from K_HIST to K_SELF */
-enum { K_INFER, K_HIST, K_DESC, K_PERF = K_DESC + ARRAY_SIZE(layer_descs),
-       K_SELF = K_PERF + NNP_MAX_REQUESTED, K_END };
+enum {
+	K_INFER,
+	K_HIST,
+	K_DESC,
+	K_PERF = K_DESC + ARRAY_SIZE(layer_descs),
+	K_SELF = K_PERF + NNP_MAX_REQUESTED,
+	K_END
+};
 
 struct nnp_prom_gen {
 	struct nnp_prom_writer w;
 	struct page_proc *v;
 	size_t n;
-	int err;	    /* from choosing the series: the page lacks some */
-	unsigned int kind;  /* K_* */
-	bool in_kind;	    /* its family header is written */
-	size_t i, k;	    /* next process and layer of the kind */
-	const char *last;   /* family of the last layer counter written */
-	bool perf_family;   /* nnperf_layer_perf_events header written */
+	int err;	   /* from choosing the series: the page lacks some */
+	unsigned int kind; /* K_* */
+	bool in_kind;	   /* its family header is written */
+	size_t i, k;	   /* next process and layer of the kind */
+	const char *last;  /* family of the last layer counter written */
+	bool perf_family;  /* nnperf_layer_perf_events header written */
 };
 
 static int cmp_tgid(const void *x, const void *y)
@@ -285,9 +291,9 @@ static bool kind_header(struct nnp_prom_gen *g, const struct nnp_prom_page *pg)
 	const struct layer_desc *ld;
 
 	if (g->kind == K_HIST) {
-		nnp_prom_family(&g->w, "nnperf_layer_duration_seconds", NNP_PROM_HISTOGRAM,
-				"seconds",
-				"Duration of each execution of a layer, nested probed layers included.");
+		nnp_prom_family(
+		    &g->w, "nnperf_layer_duration_seconds", NNP_PROM_HISTOGRAM, "seconds",
+		    "Duration of each execution of a layer, nested probed layers included.");
 		return true;
 	}
 	if (g->kind < K_PERF) {
@@ -346,9 +352,8 @@ static void write_unit(struct nnp_prom_gen *g, const struct nnp_prom_page *pg,
 }
 
 /* the next layer of the kind still in the aggregator, or NULL at the end of the kind */
-static const struct nnp_layer_stats *next_layer(struct nnp_prom_gen *g,
-						const struct nnp_prom_page *pg,
-						const struct page_proc **out)
+static const struct nnp_layer_stats *
+next_layer(struct nnp_prom_gen *g, const struct nnp_prom_page *pg, const struct page_proc **out)
 {
 	const struct nnp_proc_stats *p;
 	const struct nnp_layer_stats *ls;
@@ -528,8 +533,7 @@ static void gen_unit(struct nnp_prom_gen *g, const struct nnp_prom_page *pg)
 	g->kind++;
 }
 
-int nnp_prom_gen_step(struct nnp_prom_gen *g, const struct nnp_prom_page *pg, FILE *f,
-		      size_t units)
+int nnp_prom_gen_step(struct nnp_prom_gen *g, const struct nnp_prom_page *pg, FILE *f, size_t units)
 {
 	g->w.f = f;
 	while (units-- && g->kind < K_END)
