@@ -253,35 +253,110 @@ static int self_stats(struct exporter *x, struct nnp_self_stats *s, struct nnp_p
 	return nnp_monitor_self_stats(x->m, s, progs, NNP_MONITOR_MAX_PROGS);
 }
 
-static int render(void *ctx, const char *accept, char **body, size_t *len, const char **ctype)
-{
+/*
+ * One scrape: the page is rendered a slice at a time as the client reads it,
+ * under the monitor lock for each slice only, so neither a large page nor a
+ * slow scraper holds memory or the aggregator.
+ */
+#define SLICE_BYTES (64 * 1024)
+#define SLICE_UNITS 8 /* families or layers' series per step between size checks */
+
+struct scrape {
+	struct exporter *x;
 	struct nnp_prog_stat progs[NNP_MONITOR_MAX_PROGS];
-	enum nnp_prom_format fmt = nnp_prom_negotiate(accept);
-	struct exporter *x = ctx;
 	struct nnp_self_stats s;
 	struct nnp_prom_page pg;
+	struct nnp_prom_gen *g;
+	char *buf; /* the current slice */
+	size_t len, off;
+	uint64_t render_ns; /* time spent rendering slices */
+	bool done;
+};
+
+/* under the monitor lock: the next slice into s->buf; 0 or -errno */
+static int render_slice(struct scrape *s)
+{
 	uint64_t t0 = now_ns(CLOCK_MONOTONIC);
-	FILE *f = open_memstream(body, len);
-	int err;
+	FILE *f = open_memstream(&s->buf, &s->len);
+	int more = 1;
 
 	if (!f)
 		return -errno;
+	while (more && ftell(f) < SLICE_BYTES)
+		more = nnp_prom_gen_step(s->g, &s->pg, f, SLICE_UNITS);
+	s->render_ns += now_ns(CLOCK_MONOTONIC) - t0;
+	if (!more) {
+		s->done = true;
+		s->x->series_dropped = s->s.series_dropped;
+		s->x->last_scrape_ns = s->render_ns;
+		nnp_monitor_reported(s->x->m);
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+static ssize_t scrape_read(void *ctx, char *buf, size_t max)
+{
+	struct scrape *s = ctx;
+	size_t n;
+	int err;
+
+	if (s->off == s->len) {
+		free(s->buf);
+		s->buf = NULL;
+		s->len = s->off = 0;
+		if (s->done)
+			return 0;
+		nnp_monitor_lock(s->x->m);
+		err = render_slice(s);
+		nnp_monitor_unlock(s->x->m);
+		if (err)
+			return err;
+	}
+	n = s->len - s->off < max ? s->len - s->off : max;
+	memcpy(buf, s->buf + s->off, n);
+	s->off += n;
+	return (ssize_t)n;
+}
+
+static void scrape_done(void *ctx)
+{
+	struct scrape *s = ctx;
+
+	nnp_prom_gen_free(s->g);
+	free(s->buf);
+	free(s);
+}
+
+static int render(void *ctx, const char *accept, struct nnp_http_body *out)
+{
+	enum nnp_prom_format fmt = nnp_prom_negotiate(accept);
+	struct scrape *s = calloc(1, sizeof(*s));
+	struct exporter *x = ctx;
+	uint64_t t0 = now_ns(CLOCK_MONOTONIC);
+	int err;
+
+	if (!s)
+		return -ENOMEM;
+	s->x = x;
 	nnp_monitor_lock(x->m);
-	self_stats(x, &s, progs);
-	pg = (struct nnp_prom_page){ .agg = nnp_monitor_agg(x->m),
-				     .labels = nnp_monitor_labels,
-				     .labels_ctx = x->m,
-				     .self = &s,
-				     .max_series = x->o.max_series };
-	err = nnp_prom_render(f, fmt, &pg);
-	x->series_dropped = s.series_dropped;
-	nnp_monitor_reported(x->m);
-	x->last_scrape_ns = now_ns(CLOCK_MONOTONIC) - t0;
+	self_stats(x, &s->s, s->progs);
+	s->pg = (struct nnp_prom_page){ .agg = nnp_monitor_agg(x->m),
+					.labels = nnp_monitor_labels,
+					.labels_ctx = x->m,
+					.self = &s->s,
+					.max_series = x->o.max_series };
+	err = nnp_prom_gen_begin(&s->pg, fmt, &s->g);
 	nnp_monitor_unlock(x->m);
-	if (fclose(f) && !err)
-		err = -errno;
-	*ctype = nnp_prom_content_type(fmt);
-	return err;
+	s->render_ns = now_ns(CLOCK_MONOTONIC) - t0;
+	if (err) {
+		free(s);
+		return err;
+	}
+	*out = (struct nnp_http_body){ .read = scrape_read,
+				       .done = scrape_done,
+				       .ctx = s,
+				       .ctype = nnp_prom_content_type(fmt) };
+	return 0;
 }
 
 static int write_json(struct exporter *x)

@@ -3,6 +3,7 @@
  * signal arrives, then print/write what was collected (always). */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -201,6 +202,8 @@ static int attach_all(struct recorder *r)
 
 	nnp_kernel_cfg_session(&r->kcfg, &so);
 	err = nnp_session_open(&so, on_event, r, &r->sess);
+	/* libbpf parsed the whole kernel BTF (~12 MiB) for CO-RE and freed it: give it back */
+	malloc_trim(0);
 	return err ? err : attach_target(r);
 }
 

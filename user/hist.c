@@ -6,48 +6,43 @@
  *            sub = (v >> (b - 5)) & 31,
  *            bucket = [(32 + sub) << (b - 5), ((33 + sub) << (b - 5)) - 1]
  * A bucket is 2^(b-5) wide and starts at >= 2^b, so its midpoint is within
- * 1/64 of any value in it.
+ * 1/64 of any value in it. Buckets are numbered row * 32 + sub (0 .. 1919).
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hist.h"
 
-struct bucket_pos {
-	unsigned int row;
-	unsigned int sub;
-};
-
-static struct bucket_pos bucket_of(uint64_t v)
+static unsigned int bucket_of(uint64_t v)
 {
-	struct bucket_pos p;
 	unsigned int b;
 
-	if (v < NNP_HIST_SUB) {
-		p.row = 0;
-		p.sub = (unsigned int)v;
-		return p;
-	}
+	if (v < NNP_HIST_SUB)
+		return (unsigned int)v;
 	b = 63 - (unsigned int)__builtin_clzll(v);
-	p.row = b - NNP_HIST_SUB_BITS + 1;
-	p.sub = (unsigned int)(v >> (b - NNP_HIST_SUB_BITS)) & (NNP_HIST_SUB - 1);
-	return p;
+	return (b - NNP_HIST_SUB_BITS + 1) * NNP_HIST_SUB +
+	       ((unsigned int)(v >> (b - NNP_HIST_SUB_BITS)) & (NNP_HIST_SUB - 1));
 }
 
-static uint64_t bucket_lo(unsigned int row, unsigned int sub)
+static uint64_t bucket_lo(unsigned int i)
 {
+	unsigned int row = i / NNP_HIST_SUB, sub = i % NNP_HIST_SUB;
+
 	if (row == 0)
 		return sub;
 	return (uint64_t)(NNP_HIST_SUB + sub) << (row - 1);
 }
 
 /* The last value of the bucket; cannot overflow: row 59, sub 31 ends at 2^64 - 1. */
-static uint64_t bucket_hi(unsigned int row, unsigned int sub)
+static uint64_t bucket_hi(unsigned int i)
 {
+	unsigned int row = i / NNP_HIST_SUB;
+
 	if (row == 0)
-		return sub;
-	return bucket_lo(row, sub) + ((UINT64_C(1) << (row - 1)) - 1);
+		return i;
+	return bucket_lo(i) + ((UINT64_C(1) << (row - 1)) - 1);
 }
 
 void nnp_hist_init(struct nnp_hist *h)
@@ -57,8 +52,7 @@ void nnp_hist_init(struct nnp_hist *h)
 
 void nnp_hist_free(struct nnp_hist *h)
 {
-	for (unsigned int r = 0; r < NNP_HIST_ROWS; r++)
-		free(h->rows[r]);
+	free(h->c);
 	nnp_hist_init(h);
 }
 
@@ -81,24 +75,45 @@ static void bucket_add(uint32_t *c, uint64_t n)
 	*c = s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
 }
 
-static int ensure_row(struct nnp_hist *h, unsigned int row)
+/*
+ * Widens the array to hold buckets lo .. end - 1. Bounds are rounded to
+ * NNP_HIST_STEP, so an array grows at most NNP_HIST_BUCKETS / NNP_HIST_STEP
+ * times in its life, whatever the order of the values.
+ */
+static int cover(struct nnp_hist *h, unsigned int lo, unsigned int end)
 {
-	if (h->rows[row])
+	unsigned int first = h->n && h->first < lo ? h->first : lo;
+	unsigned int last = h->n && h->first + h->n > end ? h->first + h->n : end;
+	uint32_t *c;
+
+	if (h->n && first >= h->first && last <= (unsigned int)h->first + h->n)
 		return 0;
-	h->rows[row] = calloc(NNP_HIST_SUB, sizeof(*h->rows[row]));
-	return h->rows[row] ? 0 : -ENOMEM;
+	first -= first % NNP_HIST_STEP;
+	last += (NNP_HIST_STEP - last % NNP_HIST_STEP) % NNP_HIST_STEP;
+	c = calloc(last - first, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	if (h->n)
+		memcpy(c + (h->first - first), h->c, h->n * sizeof(*c));
+	free(h->c);
+	h->c = c;
+	h->first = (uint16_t)first;
+	h->n = (uint16_t)(last - first);
+	return 0;
 }
 
 int nnp_hist_add(struct nnp_hist *h, uint64_t v)
 {
-	struct bucket_pos p = bucket_of(v);
+	unsigned int i = bucket_of(v);
 	int err;
 
 	note_value(h, v, 1);
-	err = ensure_row(h, p.row);
-	if (err)
-		return err;
-	bucket_add(&h->rows[p.row][p.sub], 1);
+	if (i - h->first >= h->n) { /* below first too: the difference wraps */
+		err = cover(h, i, i + 1);
+		if (err)
+			return err;
+	}
+	bucket_add(&h->c[i - h->first], 1);
 	return 0;
 }
 
@@ -115,15 +130,32 @@ int nnp_hist_merge(struct nnp_hist *dst, const struct nnp_hist *src)
 		dst->min = src->min;
 	if (src->max > dst->max)
 		dst->max = src->max;
-	for (unsigned int r = 0; r < NNP_HIST_ROWS; r++) {
-		if (!src->rows[r])
-			continue;
-		err = ensure_row(dst, r);
-		if (err)
-			return err;
-		for (unsigned int s = 0; s < NNP_HIST_SUB; s++)
-			bucket_add(&dst->rows[r][s], src->rows[r][s]);
+	if (!src->n)
+		return 0;
+	err = cover(dst, src->first, src->first + src->n);
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < src->n; i++)
+		bucket_add(&dst->c[src->first + i - dst->first], src->c[i]);
+	return 0;
+}
+
+int nnp_hist_copy(struct nnp_hist *dst, const struct nnp_hist *src)
+{
+	uint32_t *c = dst->c;
+
+	if (dst->n != src->n) {
+		free(dst->c);
+		c = src->n ? malloc(src->n * sizeof(*c)) : NULL;
+		if (src->n && !c) {
+			nnp_hist_init(dst);
+			return -ENOMEM;
+		}
 	}
+	*dst = *src;
+	dst->c = c;
+	if (src->n)
+		memcpy(c, src->c, src->n * sizeof(*c));
 	return 0;
 }
 
@@ -158,19 +190,15 @@ uint64_t nnp_hist_quantile(const struct nnp_hist *h, double q)
 	if (q >= 1)
 		return h->max;
 	rank = rank_of(h, q);
-	for (unsigned int r = 0; r < NNP_HIST_ROWS; r++) {
-		if (!h->rows[r])
+	for (unsigned int i = 0; i < h->n; i++) {
+		seen += h->c[i];
+		if (seen < rank)
 			continue;
-		for (unsigned int s = 0; s < NNP_HIST_SUB; s++) {
-			seen += h->rows[r][s];
-			if (seen < rank)
-				continue;
-			lo = bucket_lo(r, s);
-			hi = bucket_hi(r, s);
-			return clamp(h, lo + (hi - lo) / 2);
-		}
+		lo = bucket_lo(h->first + i);
+		hi = bucket_hi(h->first + i);
+		return clamp(h, lo + (hi - lo) / 2);
 	}
-	/* only when nnp_hist_add could not allocate a row: the buckets hold fewer than count */
+	/* only when nnp_hist_add could not grow the array: the buckets hold fewer than count */
 	return h->max;
 }
 
@@ -178,14 +206,10 @@ uint64_t nnp_hist_count_le(const struct nnp_hist *h, uint64_t bound)
 {
 	uint64_t n = 0;
 
-	for (unsigned int r = 0; r < NNP_HIST_ROWS; r++) {
-		if (!h->rows[r])
-			continue;
-		for (unsigned int s = 0; s < NNP_HIST_SUB; s++) {
-			if (bucket_hi(r, s) > bound)
-				return n;
-			n += h->rows[r][s];
-		}
+	for (unsigned int i = 0; i < h->n; i++) {
+		if (bucket_hi(h->first + i) > bound)
+			return n;
+		n += h->c[i];
 	}
 	return n;
 }

@@ -95,17 +95,12 @@ static int bind_socket(const char *listen_s, int *out)
 	return 0;
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, const char *ctype,
-			     char *body, size_t len, enum MHD_ResponseMemoryMode mode)
+/* the headers, then queues r; r is released either way */
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned int status, const char *ctype,
+			     struct MHD_Response *r)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, mode);
 	enum MHD_Result ret;
 
-	if (!r) {
-		if (mode == MHD_RESPMEM_MUST_FREE)
-			free(body);
-		return MHD_NO;
-	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET");
@@ -117,25 +112,65 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, cons
 	return ret;
 }
 
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, const char *ctype,
+			     char *body, size_t len, enum MHD_ResponseMemoryMode mode)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, mode);
+
+	if (!r) {
+		if (mode == MHD_RESPMEM_MUST_FREE)
+			free(body);
+		return MHD_NO;
+	}
+	return queue(c, status, ctype, r);
+}
+
 static enum MHD_Result text(struct MHD_Connection *c, unsigned int status, const char *msg)
 {
 	return reply(c, status, "text/plain; charset=utf-8", (char *)msg, strlen(msg),
 		     MHD_RESPMEM_PERSISTENT);
 }
 
+#define BODY_BLOCK (32 * 1024) /* bytes MHD asks the body for at a time */
+
+static ssize_t body_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct nnp_http_body *b = cls;
+	ssize_t n = b->read(b->ctx, buf, max);
+
+	(void)pos;
+	if (n > 0)
+		return n;
+	return n ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static void body_free(void *cls)
+{
+	struct nnp_http_body *b = cls;
+
+	b->done(b->ctx);
+	free(b);
+}
+
+/* Sent as it is rendered (chunked): a page of 10,000 layers is tens of MiB. */
 static enum MHD_Result metrics(struct nnp_http *h, struct MHD_Connection *c)
 {
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
-	const char *ctype = NULL;
-	char *body = NULL;
-	size_t len = 0;
-	int err = h->render(h->ctx, accept, &body, &len, &ctype);
+	struct nnp_http_body *b = calloc(1, sizeof(*b));
+	struct MHD_Response *r;
+	int err = b ? h->render(h->ctx, accept, b) : -ENOMEM;
 
 	if (err) {
-		free(body);
+		free(b);
 		return text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "failed to render metrics\n");
 	}
-	return reply(c, MHD_HTTP_OK, ctype, body, len, MHD_RESPMEM_MUST_FREE);
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, BODY_BLOCK, body_read, b,
+					      body_free);
+	if (!r) {
+		body_free(b);
+		return MHD_NO;
+	}
+	return queue(c, MHD_HTTP_OK, b->ctype, r);
 }
 
 enum nnp_http_route nnp_http_route(const char *method, const char *url)

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "web_config.h"
 
@@ -26,12 +27,23 @@ enum nnp_http_route {
 };
 
 /*
- * Renders the /metrics page for a client that sent `accept` (may be NULL):
- * *body is malloc'ed (freed by the server), *ctype a static string. 0 or -errno.
- * Runs on the server's thread.
+ * A response body produced while it is sent, so that a large page is never
+ * in memory whole: read fills buf with up to max bytes and returns how many
+ * (> 0), 0 at the end or -errno (the connection is closed mid-body); done
+ * releases ctx once the response is over, sent whole or not. ctype is static.
  */
-typedef int (*nnp_http_render_fn)(void *ctx, const char *accept, char **body, size_t *len,
-				  const char **ctype);
+struct nnp_http_body {
+	ssize_t (*read)(void *ctx, char *buf, size_t max);
+	void (*done)(void *ctx);
+	void *ctx;
+	const char *ctype;
+};
+
+/*
+ * Starts the /metrics page for a client that sent `accept` (may be NULL):
+ * fills *out; 0 or -errno. Runs on the server's thread, as do read and done.
+ */
+typedef int (*nnp_http_render_fn)(void *ctx, const char *accept, struct nnp_http_body *out);
 
 struct nnp_http;
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <poll.h>
 #include <pthread.h>
@@ -88,6 +89,8 @@ int nnp_monitor_open(const struct nnp_monitor_opts *o, struct nnp_monitor **out)
 	err = nnp_agg_init(&m->agg, &o->agg);
 	if (!err)
 		err = nnp_session_open(&o->session, on_event, m, &m->s);
+	/* libbpf parsed the whole kernel BTF (~12 MiB) for CO-RE and freed it: give it back */
+	malloc_trim(0);
 	if (err) {
 		nnp_monitor_close(m);
 		return err;

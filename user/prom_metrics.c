@@ -115,28 +115,57 @@ static const struct self_desc self_counters[] = {
 	  false },
 };
 
+/*
+ * A process of the page, as it was when the page began: the page is written
+ * in steps with the aggregator's lock released between them, so a step finds
+ * processes and layers again by their ids (one gone since is left out) and
+ * never keeps a pointer into the aggregator.
+ */
 struct page_proc {
-	const struct nnp_proc_stats *p;
-	struct nnp_proc_labels pl;
+	uint32_t tgid;
 	char pid[16];
-	struct nnp_layer_stats **layers; /* admitted, first-seen order */
+	char comm[sizeof(((struct nnp_proc_stats *)0)->comm)];
+	char *runtime, *model;
+	struct nnp_layer_key *layers; /* admitted, first-seen order */
 	size_t nlayers;
 	bool admitted; /* its series fit in the budget */
+};
+
+/* what the page writes, in order; per layer from K_HIST to K_SELF */
+enum {
+	K_INFER,
+	K_HIST,
+	K_DESC,
+	K_PERF = K_DESC + ARRAY_SIZE(layer_descs),
+	K_SELF = K_PERF + NNP_MAX_REQUESTED,
+	K_END
+};
+
+struct nnp_prom_gen {
+	struct nnp_prom_writer w;
+	struct page_proc *v;
+	size_t n;
+	int err;	   /* from choosing the series: the page lacks some */
+	unsigned int kind; /* K_* */
+	bool in_kind;	   /* its family header is written */
+	size_t i, k;	   /* next process and layer of the kind */
+	const char *last;  /* family of the last layer counter written */
+	bool perf_family;  /* nnperf_layer_perf_events header written */
 };
 
 static int cmp_tgid(const void *x, const void *y)
 {
 	const struct page_proc *a = x, *b = y;
 
-	return a->p->tgid < b->p->tgid ? -1 : a->p->tgid > b->p->tgid;
+	return a->tgid < b->tgid ? -1 : a->tgid > b->tgid;
 }
 
 static void proc_labels(const struct page_proc *pp, struct nnp_prom_label *l)
 {
 	l[0] = (struct nnp_prom_label){ "pid", pp->pid };
-	l[1] = (struct nnp_prom_label){ "comm", pp->p->comm };
-	l[2] = (struct nnp_prom_label){ "runtime", pp->pl.runtime ? pp->pl.runtime : "" };
-	l[3] = (struct nnp_prom_label){ "model", pp->pl.model ? pp->pl.model : "" };
+	l[1] = (struct nnp_prom_label){ "comm", pp->comm };
+	l[2] = (struct nnp_prom_label){ "runtime", pp->runtime ? pp->runtime : "" };
+	l[3] = (struct nnp_prom_label){ "model", pp->model ? pp->model : "" };
 }
 
 static void layer_labels(const struct page_proc *pp, const struct nnp_layer_stats *ls,
@@ -145,6 +174,23 @@ static void layer_labels(const struct page_proc *pp, const struct nnp_layer_stat
 	proc_labels(pp, l);
 	l[4] = (struct nnp_prom_label){ "layer", ls->name };
 	l[5] = (struct nnp_prom_label){ "op", ls->op };
+}
+
+static const struct nnp_proc_stats *find_proc(const struct nnp_agg *a, uint32_t tgid)
+{
+	struct nnp_proc_stats *p;
+
+	HASH_FIND(hh, a->procs, &tgid, sizeof(tgid), p);
+	return p;
+}
+
+static const struct nnp_layer_stats *find_layer(const struct nnp_proc_stats *p,
+						const struct nnp_layer_key *id)
+{
+	struct nnp_layer_stats *l;
+
+	HASH_FIND(hh, p->layers, id, sizeof(*id), l);
+	return l;
 }
 
 /* series one layer takes on a page */
@@ -160,145 +206,171 @@ static size_t layer_series(const struct nnp_rec_kernel *k)
 }
 
 /* Which layers fit in the series budget: whole layers only, in first-seen order. */
-static int admit_layers(struct nnp_prom_writer *w, struct page_proc *pp, size_t cost)
+static int admit_layers(struct nnp_prom_writer *w, struct page_proc *pp,
+			const struct nnp_proc_stats *p, size_t cost)
 {
 	struct nnp_layer_stats **all;
 	size_t n;
-	int err = nnp_agg_sorted_layers(pp->p, &all, &n);
+	int err = nnp_agg_sorted_layers(p, &all, &n);
 
 	if (err)
 		return err;
-	for (size_t i = 0; i < n; i++)
+	pp->layers = calloc(n ? n : 1, sizeof(*pp->layers));
+	for (size_t i = 0; pp->layers && i < n; i++)
 		if (nnp_prom_reserve(w, cost))
-			all[pp->nlayers++] = all[i];
-	pp->layers = all;
-	return 0;
+			pp->layers[pp->nlayers++] = all[i]->id;
+	free(all);
+	return pp->layers ? 0 : -ENOMEM;
 }
 
-static int collect(struct nnp_prom_writer *w, const struct nnp_prom_page *pg,
-		   struct page_proc **out, size_t *nout)
+static int copy_labels(struct page_proc *pp, const struct nnp_proc_labels *pl)
 {
-	size_t n = 0, cap = HASH_COUNT(pg->agg->procs);
-	struct page_proc *v = calloc(cap ? cap : 1, sizeof(*v));
+	pp->runtime = pl->runtime ? strdup(pl->runtime) : NULL;
+	pp->model = pl->model ? strdup(pl->model) : NULL;
+	return (pl->runtime && !pp->runtime) || (pl->model && !pp->model) ? -ENOMEM : 0;
+}
+
+static int collect(struct nnp_prom_gen *g, const struct nnp_prom_page *pg)
+{
+	size_t cap = HASH_COUNT(pg->agg->procs), cost = layer_series(pg->self->kernel);
+	struct nnp_proc_labels pl;
 	int err = 0;
 
-	if (!v)
+	g->v = calloc(cap ? cap : 1, sizeof(*g->v));
+	if (!g->v)
 		return -ENOMEM;
-	for (const struct nnp_proc_stats *p = pg->agg->procs; p; p = p->hh.next) {
-		v[n] = (struct page_proc){ .p = p };
-		if (pg->labels && !pg->labels(pg->labels_ctx, p->tgid, &v[n].pl))
+	for (const struct nnp_proc_stats *p = pg->agg->procs; p && !err; p = p->hh.next) {
+		pl = (struct nnp_proc_labels){ 0 };
+		if (pg->labels && !pg->labels(pg->labels_ctx, p->tgid, &pl))
 			continue;
-		snprintf(v[n].pid, sizeof(v[n].pid), "%u", p->tgid);
-		n++;
+		g->v[g->n] = (struct page_proc){ .tgid = p->tgid };
+		snprintf(g->v[g->n].pid, sizeof(g->v[g->n].pid), "%u", p->tgid);
+		memcpy(g->v[g->n].comm, p->comm, sizeof(g->v[g->n].comm));
+		err = copy_labels(&g->v[g->n++], &pl);
 	}
-	qsort(v, n, sizeof(*v), cmp_tgid);
-	for (size_t i = 0; i < n && !err; i++) {
+	qsort(g->v, g->n, sizeof(*g->v), cmp_tgid);
+	for (size_t i = 0; i < g->n && !err; i++) {
+		const struct nnp_proc_stats *p = find_proc(pg->agg, g->v[i].tgid);
+
 		/* a process that does not fit loses its layers too */
-		v[i].admitted = nnp_prom_reserve(w, HIST_SERIES);
-		if (v[i].admitted)
-			err = admit_layers(w, &v[i], layer_series(pg->self->kernel));
+		g->v[i].admitted = nnp_prom_reserve(&g->w, HIST_SERIES);
+		if (g->v[i].admitted)
+			err = admit_layers(&g->w, &g->v[i], p, cost);
 		else
-			w->dropped += HASH_COUNT(v[i].p->layers) * layer_series(pg->self->kernel);
+			g->w.dropped += HASH_COUNT(p->layers) * cost;
 	}
-	*out = v;
-	*nout = n;
 	return err;
 }
 
-static void write_infer(struct nnp_prom_writer *w, const struct page_proc *v, size_t n)
+static void write_infer(struct nnp_prom_gen *g, const struct nnp_prom_page *pg)
 {
 	struct nnp_prom_label l[PROC_LABELS];
+	const struct nnp_proc_stats *p;
 
-	nnp_prom_family(w, "nnperf_inference_duration_seconds", NNP_PROM_HISTOGRAM, "seconds",
+	nnp_prom_family(&g->w, "nnperf_inference_duration_seconds", NNP_PROM_HISTOGRAM, "seconds",
 			"Duration of each inference (outermost begin to end on one thread).");
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i].admitted)
+	for (size_t i = 0; i < g->n; i++) {
+		p = g->v[i].admitted ? find_proc(pg->agg, g->v[i].tgid) : NULL;
+		if (!p)
 			continue;
-		proc_labels(&v[i], l);
-		nnp_prom_histogram(w, "nnperf_inference_duration_seconds", l, PROC_LABELS,
-				   &v[i].p->infer);
+		proc_labels(&g->v[i], l);
+		nnp_prom_histogram(&g->w, "nnperf_inference_duration_seconds", l, PROC_LABELS,
+				   &p->infer);
 	}
 }
 
-static void write_layer_hist(struct nnp_prom_writer *w, const struct page_proc *v, size_t n)
+static const struct nnp_counters *counters_of(const struct nnp_prom_page *pg)
 {
-	struct nnp_prom_label l[LAYER_LABELS];
+	return pg->self->kernel ? pg->self->kernel->counters : NULL;
+}
 
-	nnp_prom_family(w, "nnperf_layer_duration_seconds", NNP_PROM_HISTOGRAM, "seconds",
-			"Duration of each execution of a layer, nested probed layers included.");
-	for (size_t i = 0; i < n; i++) {
-		for (size_t k = 0; k < v[i].nlayers; k++) {
-			layer_labels(&v[i], v[i].layers[k], l);
-			nnp_prom_histogram(w, "nnperf_layer_duration_seconds", l, LAYER_LABELS,
-					   &v[i].layers[k]->hist);
-		}
+/* whether the page has series of this kind; writes its family header if so */
+static bool kind_header(struct nnp_prom_gen *g, const struct nnp_prom_page *pg)
+{
+	const struct nnp_counters *c = counters_of(pg);
+	const struct layer_desc *ld;
+
+	if (g->kind == K_HIST) {
+		nnp_prom_family(
+		    &g->w, "nnperf_layer_duration_seconds", NNP_PROM_HISTOGRAM, "seconds",
+		    "Duration of each execution of a layer, nested probed layers included.");
+		return true;
 	}
+	if (g->kind < K_PERF) {
+		ld = &layer_descs[g->kind - K_DESC];
+		if (!collected(ld->need, pg->self->kernel))
+			return false;
+		if (!g->last || strcmp(g->last, ld->name))
+			nnp_prom_family(&g->w, ld->name, NNP_PROM_COUNTER, ld->unit, ld->help);
+		g->last = ld->name;
+		return true;
+	}
+	if (!c || (int)(g->kind - K_PERF) >= c->nreq || c->req[g->kind - K_PERF].slot < 0)
+		return false;
+	if (!g->perf_family)
+		nnp_prom_family(&g->w, "nnperf_layer_perf_events", NNP_PROM_COUNTER, NULL,
+				"Perf counter events on the layer's thread while it ran.");
+	g->perf_family = true;
+	return true;
 }
 
 static void write_layer_row(struct nnp_prom_writer *w, const struct layer_desc *ld,
-			    const struct page_proc *v, size_t n)
+			    const struct page_proc *pp, const struct nnp_layer_stats *ls)
 {
 	struct nnp_prom_label l[LAYER_LABELS + 1];
 	size_t nl = LAYER_LABELS + (ld->xlabel != NULL);
+	uint64_t val = ld->get(ls);
 
-	for (size_t i = 0; i < n; i++) {
-		for (size_t k = 0; k < v[i].nlayers; k++) {
-			uint64_t val = ld->get(v[i].layers[k]);
+	layer_labels(pp, ls, l);
+	l[LAYER_LABELS] = (struct nnp_prom_label){ ld->xlabel, ld->xvalue };
+	if (ld->ns)
+		nnp_prom_ns(w, ld->name, "_total", l, nl, val);
+	else
+		nnp_prom_u64(w, ld->name, "_total", l, nl, val);
+}
 
-			layer_labels(&v[i], v[i].layers[k], l);
-			l[LAYER_LABELS] = (struct nnp_prom_label){ ld->xlabel, ld->xvalue };
-			if (ld->ns)
-				nnp_prom_ns(w, ld->name, "_total", l, nl, val);
-			else
-				nnp_prom_u64(w, ld->name, "_total", l, nl, val);
-		}
+/* one layer's series of the current kind */
+static void write_unit(struct nnp_prom_gen *g, const struct nnp_prom_page *pg,
+		       const struct page_proc *pp, const struct nnp_layer_stats *ls)
+{
+	const struct nnp_counter_req *r;
+	struct nnp_prom_label l[LAYER_LABELS + 1];
+
+	if (g->kind >= K_PERF) {
+		r = &counters_of(pg)->req[g->kind - K_PERF];
+		layer_labels(pp, ls, l);
+		l[LAYER_LABELS] = (struct nnp_prom_label){ "event", r->name };
+		nnp_prom_u64(&g->w, "nnperf_layer_perf_events", "_total", l, LAYER_LABELS + 1,
+			     ls->k.counters[r->slot]);
+	} else if (g->kind >= K_DESC) {
+		write_layer_row(&g->w, &layer_descs[g->kind - K_DESC], pp, ls);
+	} else {
+		layer_labels(pp, ls, l);
+		nnp_prom_histogram(&g->w, "nnperf_layer_duration_seconds", l, LAYER_LABELS,
+				   &ls->hist);
 	}
 }
 
-/* nnperf_layer_perf_events_total{event=NAME}: the counters that could be opened */
-static void write_layer_perf(struct nnp_prom_writer *w, const struct page_proc *v, size_t n,
-			     const struct nnp_counters *c)
+/* the next layer of the kind still in the aggregator, or NULL at the end of the kind */
+static const struct nnp_layer_stats *
+next_layer(struct nnp_prom_gen *g, const struct nnp_prom_page *pg, const struct page_proc **out)
 {
-	struct nnp_prom_label l[LAYER_LABELS + 1];
-	bool family = false;
+	const struct nnp_proc_stats *p;
+	const struct nnp_layer_stats *ls;
+	const struct page_proc *pp;
 
-	for (int r = 0; c && r < c->nreq; r++) {
-		if (c->req[r].slot < 0)
-			continue;
-		if (!family)
-			nnp_prom_family(w, "nnperf_layer_perf_events", NNP_PROM_COUNTER, NULL,
-					"Perf counter events on the layer's thread while it ran.");
-		family = true;
-		for (size_t i = 0; i < n; i++) {
-			for (size_t k = 0; k < v[i].nlayers; k++) {
-				layer_labels(&v[i], v[i].layers[k], l);
-				l[LAYER_LABELS] =
-				    (struct nnp_prom_label){ "event", c->req[r].name };
-				nnp_prom_u64(w, "nnperf_layer_perf_events", "_total", l,
-					     LAYER_LABELS + 1,
-					     v[i].layers[k]->k.counters[c->req[r].slot]);
+	for (; g->i < g->n; g->i++, g->k = 0) {
+		pp = &g->v[g->i];
+		p = g->k < pp->nlayers ? find_proc(pg->agg, pp->tgid) : NULL;
+		while (p && g->k < pp->nlayers) {
+			ls = find_layer(p, &pp->layers[g->k++]);
+			if (ls) {
+				*out = pp;
+				return ls;
 			}
 		}
 	}
-}
-
-static void write_layer_counters(struct nnp_prom_writer *w, const struct page_proc *v, size_t n,
-				 const struct nnp_rec_kernel *k)
-{
-	const char *last = NULL;
-
-	for (size_t d = 0; d < ARRAY_SIZE(layer_descs); d++) {
-		const struct layer_desc *ld = &layer_descs[d];
-
-		if (!collected(ld->need, k))
-			continue;
-		if (!last || strcmp(last, ld->name))
-			nnp_prom_family(w, ld->name, NNP_PROM_COUNTER, ld->unit, ld->help);
-		last = ld->name;
-		write_layer_row(w, ld, v, n);
-	}
-	if (k)
-		write_layer_perf(w, v, n, k->counters);
+	return NULL;
 }
 
 static void write_self_counters(struct nnp_prom_writer *w, const struct nnp_self_stats *s)
@@ -400,22 +472,93 @@ static void write_self(struct nnp_prom_writer *w, const struct nnp_prom_page *pg
 	nnp_prom_u64(w, "nnperf_series_dropped", "_total", NULL, 0, s->series_dropped);
 }
 
+static void gen_free_procs(struct nnp_prom_gen *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->v[i].layers);
+		free(g->v[i].runtime);
+		free(g->v[i].model);
+	}
+	free(g->v);
+}
+
+void nnp_prom_gen_free(struct nnp_prom_gen *g)
+{
+	if (!g)
+		return;
+	gen_free_procs(g);
+	free(g);
+}
+
+int nnp_prom_gen_begin(const struct nnp_prom_page *pg, enum nnp_prom_format fmt,
+		       struct nnp_prom_gen **out)
+{
+	struct nnp_prom_gen *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return -ENOMEM;
+	nnp_prom_writer_init(&g->w, NULL, fmt, pg->max_series);
+	g->err = collect(g, pg);
+	*out = g;
+	return 0;
+}
+
+/* one unit of the page: a family, or one layer's series of a kind */
+static void gen_unit(struct nnp_prom_gen *g, const struct nnp_prom_page *pg)
+{
+	const struct nnp_layer_stats *ls;
+	const struct page_proc *pp;
+
+	if (g->kind == K_INFER || g->kind == K_SELF) {
+		if (g->kind == K_INFER)
+			write_infer(g, pg);
+		else
+			write_self(&g->w, pg);
+		g->kind++;
+		return;
+	}
+	if (!g->in_kind) {
+		g->in_kind = kind_header(g, pg);
+		g->i = g->k = 0;
+		if (!g->in_kind)
+			g->kind++;
+		return;
+	}
+	ls = next_layer(g, pg, &pp);
+	if (ls) {
+		write_unit(g, pg, pp, ls);
+		return;
+	}
+	g->in_kind = false;
+	g->kind++;
+}
+
+int nnp_prom_gen_step(struct nnp_prom_gen *g, const struct nnp_prom_page *pg, FILE *f, size_t units)
+{
+	g->w.f = f;
+	while (units-- && g->kind < K_END)
+		gen_unit(g, pg);
+	if (g->kind == K_END) {
+		nnp_prom_finish(&g->w);
+		g->kind++;
+	}
+	return g->kind <= K_END;
+}
+
+int nnp_prom_gen_error(const struct nnp_prom_gen *g)
+{
+	return g->err;
+}
+
 int nnp_prom_render(FILE *f, enum nnp_prom_format fmt, const struct nnp_prom_page *pg)
 {
-	struct nnp_prom_writer w;
-	struct page_proc *v = NULL;
-	size_t n = 0;
-	int err;
+	struct nnp_prom_gen *g;
+	int err = nnp_prom_gen_begin(pg, fmt, &g);
 
-	nnp_prom_writer_init(&w, f, fmt, pg->max_series);
-	err = collect(&w, pg, &v, &n);
-	write_infer(&w, v, n);
-	write_layer_hist(&w, v, n);
-	write_layer_counters(&w, v, n, pg->self->kernel);
-	write_self(&w, pg);
-	nnp_prom_finish(&w);
-	for (size_t i = 0; i < n; i++)
-		free(v[i].layers);
-	free(v);
+	if (err)
+		return err;
+	nnp_prom_gen_step(g, pg, f, SIZE_MAX);
+	err = g->err;
+	nnp_prom_gen_free(g);
 	return err;
 }

@@ -240,25 +240,6 @@ static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p
 	return o;
 }
 
-static json_object *layers_json(struct builder *b, const struct nnp_proc_stats *p)
-{
-	struct nnp_layer_stats **ls;
-	json_object *arr;
-	size_t n;
-	int err;
-
-	err = nnp_agg_sorted_layers(p, &ls, &n);
-	if (err) {
-		b->err = err;
-		return NULL;
-	}
-	arr = new_arr(b);
-	for (size_t i = 0; i < n && !b->err; i++)
-		append(b, arr, layer_json(b, p, ls[i]));
-	free(ls);
-	return arr;
-}
-
 static json_object *proc_json(struct builder *b, const struct nnp_proc_stats *p)
 {
 	json_object *o = new_obj(b), *inf = new_obj(b);
@@ -276,27 +257,7 @@ static json_object *proc_json(struct builder *b, const struct nnp_proc_stats *p)
 		add_u64(b, o, "preempted_by_others_ns", p->preempt_other_ns);
 	}
 	add_u64(b, o, "layer_events", p->layer_events);
-	add(b, o, "layers", layers_json(b, p));
 	return o;
-}
-
-static json_object *procs_json(struct builder *b, const struct nnp_agg *a)
-{
-	struct nnp_proc_stats **ps;
-	json_object *arr;
-	size_t n;
-	int err;
-
-	err = nnp_rec_sorted_procs(a, &ps, &n);
-	if (err) {
-		b->err = err;
-		return NULL;
-	}
-	arr = new_arr(b);
-	for (size_t i = 0; i < n && !b->err; i++)
-		append(b, arr, proc_json(b, ps[i]));
-	free(ps);
-	return arr;
 }
 
 static int cmp_probe(const void *x, const void *y)
@@ -400,12 +361,108 @@ static json_object *kernel_info_json(struct builder *b, const struct nnp_rec_ker
 	return o;
 }
 
+/*
+ * The document is written as it is built, one layer object at a time, so
+ * memory does not grow with the number of layers. Its bytes are what json-c
+ * prints for the whole tree: json-c's pretty printer writes a value at depth d
+ * as it writes it alone, with 2 * d more spaces after each newline (strings
+ * never hold a raw newline), and a container as "[" or "{", a newline, its
+ * members each indented one level deeper and separated by ",\n", a newline
+ * if it had members, and the closing bracket indented at its own depth.
+ * "layers" is the last member of a process and "processes" the last of the
+ * root, so an object is printed without them, its closing "\n}" cut, and the
+ * array streamed after it.
+ */
+static void put_indent(FILE *f, int depth)
+{
+	for (int i = 0; i < depth; i++)
+		fputs("  ", f);
+}
+
+/* o at depth; open: without its closing "\n}" (more members follow). Puts o. */
+static void put_obj(struct builder *b, FILE *f, json_object *o, int depth, bool open)
+{
+	const char *t = b->err ? NULL : json_object_to_json_string_ext(o, JSON_STYLE);
+	size_t len = t ? strlen(t) : 0;
+	const char *nl;
+
+	if (!t || (open && (len < 2 || strcmp(t + len - 2, "\n}")))) {
+		b->err = b->err ? b->err : -ENOMEM;
+		goto cleanup;
+	}
+	len -= open ? 2 : 0;
+	while ((nl = memchr(t, '\n', len))) {
+		fwrite(t, 1, (size_t)(nl - t) + 1, f);
+		put_indent(f, depth);
+		len -= (size_t)(nl - t) + 1;
+		t = nl + 1;
+	}
+	fwrite(t, 1, len, f);
+cleanup:
+	json_object_put(o);
+}
+
+/* before member i of an array at depth: "[\n" is written, members are separated by ",\n" */
+static void put_member(FILE *f, size_t i, int depth)
+{
+	if (i)
+		fputs(",\n", f);
+	put_indent(f, depth + 1);
+}
+
+/* closes an array at depth that had n members, and the object around it */
+static void put_close(FILE *f, size_t n, int depth)
+{
+	if (n)
+		fputc('\n', f);
+	put_indent(f, depth);
+	fputs("]\n", f);
+	put_indent(f, depth - 1);
+	fputc('}', f);
+}
+
+static void put_proc(struct builder *b, FILE *f, const struct nnp_proc_stats *p, int depth)
+{
+	struct nnp_layer_stats **ls;
+	size_t n = 0;
+
+	put_obj(b, f, proc_json(b, p), depth, true);
+	if (!b->err)
+		b->err = nnp_agg_sorted_layers(p, &ls, &n);
+	if (b->err)
+		return;
+	fputs(",\n", f);
+	put_indent(f, depth + 1);
+	fputs("\"layers\": [\n", f);
+	for (size_t i = 0; i < n && !b->err; i++) {
+		put_member(f, i, depth + 1);
+		put_obj(b, f, layer_json(b, p, ls[i]), depth + 2, false);
+	}
+	free(ls);
+	put_close(f, n, depth + 1);
+}
+
+static void put_procs(struct builder *b, FILE *f, const struct nnp_agg *a)
+{
+	struct nnp_proc_stats **ps;
+	size_t n = 0;
+
+	b->err = b->err ? b->err : nnp_rec_sorted_procs(a, &ps, &n);
+	if (b->err)
+		return;
+	fputs(",\n  \"processes\": [\n", f);
+	for (size_t i = 0; i < n && !b->err; i++) {
+		put_member(f, i, 1);
+		put_proc(b, f, ps[i], 2);
+	}
+	free(ps);
+	put_close(f, n, 1);
+}
+
 int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m)
 {
 	struct builder b = { .ki = m->kernel_info, .a = a };
 	json_object *root = new_obj(&b);
-	const char *text;
-	int err;
 
 	add_str(&b, root, "schema", NNP_RECORDING_SCHEMA);
 	add_int(&b, root, "version", NNP_RECORDING_VERSION);
@@ -414,19 +471,11 @@ int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_
 	if (b.ki)
 		add(&b, root, "kernel_signals", kernel_info_json(&b, b.ki));
 	add(&b, root, "probes", probes_json(&b, a));
-	add(&b, root, "processes", procs_json(&b, a));
-	err = b.err;
-	if (err)
-		goto cleanup;
-	text = json_object_to_json_string_ext(root, JSON_STYLE);
-	if (!text) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
+	put_obj(&b, f, root, 0, true);
+	put_procs(&b, f, a);
+	fputc('\n', f);
 	errno = 0;
-	if (fputs(text, f) == EOF || fputc('\n', f) == EOF || fflush(f) == EOF)
-		err = errno ? -errno : -EIO;
-cleanup:
-	json_object_put(root);
-	return err;
+	if (!b.err && (ferror(f) || fflush(f) == EOF))
+		b.err = errno ? -errno : -EIO;
+	return b.err;
 }

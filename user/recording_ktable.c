@@ -20,17 +20,13 @@
 #define CELL 48
 #define NAME_COLS 24
 
+/* one row at a time, in two passes (widths, then text): memory does not grow with the layers */
 struct ktable {
-	size_t rows, cols;
-	char (*cell)[CELL];
-	size_t *w; /* display columns of each cell */
+	size_t cols;
+	char cell[NNP_KSIG_MAX_FIELDS + 1][CELL];
+	size_t w[NNP_KSIG_MAX_FIELDS + 1]; /* display columns of each cell */
 	size_t width[NNP_KSIG_MAX_FIELDS + 1];
 };
-
-static char *cell(struct ktable *t, size_t r, size_t c)
-{
-	return t->cell[r * t->cols + c];
-}
 
 static void format_field(char *buf, const struct nnp_ksig_field *f)
 {
@@ -42,46 +38,56 @@ static void format_field(char *buf, const struct nnp_ksig_field *f)
 		snprintf(buf, CELL, f->mean < 10 ? "%.2f" : "%.0f", f->mean);
 }
 
-static void fill(struct ktable *t, const struct nnp_rec_kernel *ki, struct nnp_layer_stats **ls)
+/* the row of layer l, or the header row when l is NULL (heads from first) */
+static void fill(struct ktable *t, const struct nnp_rec_kernel *ki, const struct nnp_layer_stats *l,
+		 const struct nnp_layer_stats *first)
 {
 	struct nnp_ksig_field f[NNP_KSIG_MAX_FIELDS];
 
-	for (size_t r = 1; r < t->rows; r++) {
-		const struct nnp_layer_stats *l = ls[r - 1];
-
-		nnp_ksig_view(ki, &l->k, l->hist.count, l->hist.sum, f);
-		t->w[r * t->cols] = nnp_text_display(cell(t, r, 0), CELL, l->name, NAME_COLS);
-		for (size_t c = 1; c < t->cols; c++) {
-			format_field(cell(t, r, c), &f[c - 1]);
-			t->w[r * t->cols + c] = strlen(cell(t, r, c));
-		}
+	if (!l) {
+		nnp_ksig_view(ki, &first->k, 1, 0, f);
+		t->w[0] = snprintf(t->cell[0], CELL, "LAYER (per call)");
+		for (size_t c = 1; c < t->cols; c++)
+			t->w[c] = snprintf(t->cell[c], CELL, "%s", f[c - 1].head);
+		return;
 	}
-	nnp_ksig_view(ki, &ls[0]->k, 1, 0, f);
-	t->w[0] = snprintf(cell(t, 0, 0), CELL, "LAYER (per call)");
-	for (size_t c = 1; c < t->cols; c++)
-		t->w[c] = snprintf(cell(t, 0, c), CELL, "%s", f[c - 1].head);
+	nnp_ksig_view(ki, &l->k, l->hist.count, l->hist.sum, f);
+	t->w[0] = nnp_text_display(t->cell[0], CELL, l->name, NAME_COLS);
+	for (size_t c = 1; c < t->cols; c++) {
+		format_field(t->cell[c], &f[c - 1]);
+		t->w[c] = strlen(t->cell[c]);
+	}
 }
 
-static void print(FILE *f, struct ktable *t)
+static void widen(struct ktable *t)
+{
+	for (size_t c = 0; c < t->cols; c++)
+		t->width[c] = t->w[c] > t->width[c] ? t->w[c] : t->width[c];
+}
+
+static void print_row(FILE *f, const struct ktable *t)
 {
 	for (size_t c = 0; c < t->cols; c++) {
-		t->width[c] = 0;
-		for (size_t r = 0; r < t->rows; r++) {
-			size_t w = t->w[r * t->cols + c];
+		int pad = (int)(t->width[c] - t->w[c]);
 
-			t->width[c] = w > t->width[c] ? w : t->width[c];
-		}
+		if (c == 0)
+			fprintf(f, "%s%*s", t->cell[c], pad, "");
+		else
+			fprintf(f, "  %*s%s", pad, "", t->cell[c]);
 	}
-	for (size_t r = 0; r < t->rows; r++) {
-		for (size_t c = 0; c < t->cols; c++) {
-			int pad = (int)(t->width[c] - t->w[r * t->cols + c]);
+	fputc('\n', f);
+}
 
-			if (c == 0)
-				fprintf(f, "%s%*s", cell(t, r, c), pad, "");
-			else
-				fprintf(f, "  %*s%s", pad, "", cell(t, r, c));
-		}
-		fputc('\n', f);
+static void print(FILE *f, struct ktable *t, const struct nnp_rec_kernel *ki,
+		  struct nnp_layer_stats **ls, size_t n)
+{
+	for (size_t r = 0; r <= n; r++) {
+		fill(t, ki, r ? ls[r - 1] : NULL, ls[0]);
+		widen(t);
+	}
+	for (size_t r = 0; r <= n; r++) {
+		fill(t, ki, r ? ls[r - 1] : NULL, ls[0]);
+		print_row(f, t);
 	}
 }
 
@@ -126,23 +132,13 @@ int nnp_recording_write_ktable(FILE *f, const struct nnp_proc_stats *p, struct n
 {
 	struct nnp_ksig_field v[NNP_KSIG_MAX_FIELDS];
 	struct nnp_ksig_sum zero = { 0 };
-	struct ktable t = { .rows = n + 1, .cols = 1 + nnp_ksig_view(ki, &zero, 1, 0, v) };
+	struct ktable t = { .cols = 1 + nnp_ksig_view(ki, &zero, 1, 0, v) };
 
 	if (!n)
 		return 0;
-	t.cell = calloc(t.rows * t.cols, CELL);
-	t.w = calloc(t.rows * t.cols, sizeof(*t.w));
-	if (!t.cell || !t.w) {
-		free(t.cell);
-		free(t.w);
-		return -ENOMEM;
-	}
 	fputc('\n', f);
-	fill(&t, ki, ls);
-	print(f, &t);
+	print(f, &t, ki, ls, n);
 	print_reasons(f, ki);
 	print_preemptors(f, p);
-	free(t.cell);
-	free(t.w);
 	return 0;
 }

@@ -102,23 +102,30 @@ static void print_row(FILE *f, const struct row *r, const size_t *width)
 	fputc('\n', f);
 }
 
+/* Two passes over the layers (widths, then rows) with one row of cells, so
+ * memory does not grow with the number of layers. */
 static void print_layers(FILE *f, const struct nnp_agg *a, const struct nnp_proc_stats *p,
-			 struct nnp_layer_stats **ls, size_t n, struct row *rows)
+			 struct nnp_layer_stats **ls, size_t n, struct row *r)
 {
 	size_t width[NCOLS];
 
 	for (int i = 0; i < NCOLS; i++) {
-		set_plain(&rows[0].c[i], col_title[i]);
-		width[i] = rows[0].c[i].w;
+		set_plain(&r->c[i], col_title[i]);
+		width[i] = r->c[i].w;
 	}
 	for (size_t j = 0; j < n; j++) {
-		fill_row(&rows[j + 1], a, p, ls[j]);
+		fill_row(r, a, p, ls[j]);
 		for (int i = 0; i < NCOLS; i++)
-			if (rows[j + 1].c[i].w > width[i])
-				width[i] = rows[j + 1].c[i].w;
+			if (r->c[i].w > width[i])
+				width[i] = r->c[i].w;
 	}
-	for (size_t j = 0; j <= n; j++)
-		print_row(f, &rows[j], width);
+	for (int i = 0; i < NCOLS; i++)
+		set_plain(&r->c[i], col_title[i]);
+	print_row(f, r, width);
+	for (size_t j = 0; j < n; j++) {
+		fill_row(r, a, p, ls[j]);
+		print_row(f, r, width);
+	}
 }
 
 static void print_proc_header(FILE *f, const struct nnp_proc_stats *p, const struct nnp_rec_meta *m)
@@ -143,7 +150,7 @@ static int print_proc(FILE *f, const struct nnp_agg *a, const struct nnp_proc_st
 		      const struct nnp_rec_meta *m)
 {
 	struct nnp_layer_stats **ls = NULL;
-	struct row *rows = NULL;
+	struct row row;
 	size_t n;
 	int err;
 
@@ -155,16 +162,10 @@ static int print_proc(FILE *f, const struct nnp_agg *a, const struct nnp_proc_st
 		fputs("  no layer events\n", f);
 		goto cleanup;
 	}
-	rows = calloc(n + 1, sizeof(*rows));
-	if (!rows) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
-	print_layers(f, a, p, ls, n, rows);
+	print_layers(f, a, p, ls, n, &row);
 	if (m->kernel_info)
 		err = nnp_recording_write_ktable(f, p, ls, n, m->kernel_info);
 cleanup:
-	free(rows);
 	free(ls);
 	return err;
 }

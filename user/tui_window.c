@@ -5,33 +5,9 @@
 
 #include "tui_window.h"
 
-#define ROW_BYTES (NNP_HIST_SUB * sizeof(uint32_t))
-
-static int ensure_row(struct nnp_hist *h, unsigned int r)
-{
-	if (!h->rows[r])
-		h->rows[r] = malloc(ROW_BYTES);
-	return h->rows[r] ? 0 : -ENOMEM;
-}
-
 int tui_hist_copy(struct nnp_hist *dst, const struct nnp_hist *src)
 {
-	for (unsigned int r = 0; r < NNP_HIST_ROWS; r++) {
-		if (!src->rows[r]) {
-			free(dst->rows[r]);
-			dst->rows[r] = NULL;
-			continue;
-		}
-		if (ensure_row(dst, r))
-			return -ENOMEM;
-		memcpy(dst->rows[r], src->rows[r], ROW_BYTES);
-	}
-	dst->count = src->count;
-	dst->sum = src->sum;
-	dst->sumsq = src->sumsq;
-	dst->min = src->min;
-	dst->max = src->max;
-	return 0;
+	return nnp_hist_copy(dst, src);
 }
 
 static uint64_t sub(uint64_t a, uint64_t b)
@@ -41,23 +17,15 @@ static uint64_t sub(uint64_t a, uint64_t b)
 
 int tui_hist_delta(struct nnp_hist *dst, const struct nnp_hist *cur, const struct nnp_hist *prev)
 {
-	for (unsigned int r = 0; r < NNP_HIST_ROWS; r++) {
-		if (!cur->rows[r]) {
-			if (dst->rows[r])
-				memset(dst->rows[r], 0, ROW_BYTES);
-			continue;
-		}
-		if (ensure_row(dst, r))
-			return -ENOMEM;
-		for (unsigned int s = 0; s < NNP_HIST_SUB; s++)
-			dst->rows[r][s] =
-			    (uint32_t)sub(cur->rows[r][s], prev->rows[r] ? prev->rows[r][s] : 0);
-	}
+	int err = nnp_hist_copy(dst, cur);
+
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < dst->n; i++)
+		dst->c[i] = (uint32_t)sub(dst->c[i], nnp_hist_bucket(prev, dst->first + i));
 	dst->count = sub(cur->count, prev->count);
 	dst->sum = sub(cur->sum, prev->sum);
 	dst->sumsq = cur->sumsq > prev->sumsq ? cur->sumsq - prev->sumsq : 0;
-	dst->min = cur->min;
-	dst->max = cur->max;
 	return 0;
 }
 

@@ -8,11 +8,12 @@
  *	nnperf's format; the reader then drains it through libbpf's
  *	ring_buffer__consume into nnp_agg_event, as nnperf record does. Repeated
  *	for SECONDS; only the draining is timed, on one pinned CPU.
- *   nnperf-bench-agg live RATE SECONDS [LAYERS]
+ *   nnperf-bench-agg live RATE SECONDS [LAYERS [RINGBUF]]
  *	The producer runs on another CPU at RATE events/s (1 ms batches, waking
  *	the reader at a quarter full as nnperf's programs do) while the reader
  *	polls as nnperf record does (100 ms timeout, then consume); prints what
- *	was produced, consumed and lost, and the reader's CPU time.
+ *	was produced, consumed and lost, and the reader's CPU time. RINGBUF: the
+ *	ring buffer's size in bytes (default NNP_DEFAULT_RINGBUF).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -70,7 +71,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int bench_open(struct bench *b, uint32_t batch, uint32_t layers, uint64_t wakeup)
+static int bench_open(struct bench *b, uint32_t batch, uint32_t layers, uint32_t ringbuf,
+		      uint64_t wakeup)
 {
 	int err;
 
@@ -80,7 +82,7 @@ static int bench_open(struct bench *b, uint32_t batch, uint32_t layers, uint64_t
 	b->skel->rodata->batch = batch;
 	b->skel->rodata->nlayers = layers;
 	b->skel->rodata->wakeup_bytes = wakeup;
-	err = bpf_map__set_max_entries(b->skel->maps.events, NNP_DEFAULT_RINGBUF);
+	err = bpf_map__set_max_entries(b->skel->maps.events, ringbuf);
 	if (!err)
 		err = bench_ringbuf_bpf__load(b->skel);
 	if (err)
@@ -115,7 +117,7 @@ static int drain(double seconds, uint32_t layers)
 	int err, n;
 
 	pin(0);
-	err = bench_open(&b, batch, layers, 0);
+	err = bench_open(&b, batch, layers, NNP_DEFAULT_RINGBUF, 0);
 	t_end = now_s(CLOCK_MONOTONIC) + seconds;
 	while (!err && now_s(CLOCK_MONOTONIC) < t_end) {
 		double t0;
@@ -158,7 +160,7 @@ static void *produce(void *arg)
 	return NULL;
 }
 
-static int live(double rate, double seconds, uint32_t layers)
+static int live(double rate, double seconds, uint32_t layers, uint32_t ringbuf)
 {
 	struct bench b = { 0 };
 	double t_end, cpu0;
@@ -166,7 +168,7 @@ static int live(double rate, double seconds, uint32_t layers)
 	int err;
 
 	pin(0);
-	err = bench_open(&b, (uint32_t)(rate / 1000), layers, NNP_DEFAULT_RINGBUF / 4);
+	err = bench_open(&b, (uint32_t)(rate / 1000), layers, ringbuf, ringbuf / 4);
 	if (err || (err = -pthread_create(&th, NULL, produce, &b)))
 		goto cleanup;
 	cpu0 = now_s(CLOCK_THREAD_CPUTIME_ID);
@@ -195,11 +197,12 @@ int main(int argc, char **argv)
 
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "drain"))
 		err = drain(atof(argv[2]), argc == 4 ? (uint32_t)atoi(argv[3]) : 100);
-	else if ((argc == 4 || argc == 5) && !strcmp(argv[1], "live"))
-		err = live(atof(argv[2]), atof(argv[3]), argc == 5 ? (uint32_t)atoi(argv[4]) : 100);
+	else if (argc >= 4 && argc <= 6 && !strcmp(argv[1], "live"))
+		err = live(atof(argv[2]), atof(argv[3]), argc >= 5 ? (uint32_t)atoi(argv[4]) : 100,
+			   argc == 6 ? (uint32_t)strtoul(argv[5], NULL, 0) : NNP_DEFAULT_RINGBUF);
 	else
 		fprintf(stderr, "usage: nnperf-bench-agg drain SECONDS [LAYERS]\n"
-				"       nnperf-bench-agg live RATE SECONDS [LAYERS]\n");
+				"       nnperf-bench-agg live RATE SECONDS [LAYERS [RINGBUF]]\n");
 	if (err && err != -EINVAL)
 		fprintf(stderr, "nnperf-bench-agg: %s\n", strerror(-err));
 	return err ? 1 : 0;

@@ -294,12 +294,8 @@ static void test_merge_equals_adding_all(void **state)
 		assert_int_equal(merged.sum, all.sum);
 		assert_int_equal(merged.min, all.min);
 		assert_int_equal(merged.max, all.max);
-		for (int r = 0; r < NNP_HIST_ROWS; r++) {
-			assert_int_equal(!merged.rows[r], !all.rows[r]);
-			if (all.rows[r])
-				assert_memory_equal(merged.rows[r], all.rows[r],
-						    NNP_HIST_SUB * sizeof(uint32_t));
-		}
+		for (unsigned int i = 0; i < NNP_HIST_BUCKETS; i++)
+			assert_int_equal(nnp_hist_bucket(&merged, i), nnp_hist_bucket(&all, i));
 		assert_int_equal(nnp_hist_quantile(&merged, 0.99), nnp_hist_quantile(&all, 0.99));
 		nnp_hist_free(&all);
 		nnp_hist_free(&merged);

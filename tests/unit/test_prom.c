@@ -400,6 +400,59 @@ static void test_golden_pages(void **state)
 }
 
 /* every JSON line parses, and hostile names come back as valid strings */
+static size_t count_lines(const char *page, const char *prefix)
+{
+	size_t n = 0;
+
+	for (const char *l = page; l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+		n += !strncmp(l, prefix, strlen(prefix));
+	return n;
+}
+
+/* the page written one unit at a time, the aggregator changing between steps */
+static char *stepped(struct nnp_agg *a, bool mutate)
+{
+	struct nnp_self_stats self = fixed_self();
+	struct nnp_prom_page pg = {.agg = a, .labels = fake_labels, .self = &self};
+	struct nnp_prom_gen *g;
+	char *buf = NULL;
+	size_t len = 0, steps = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(nnp_prom_gen_begin(&pg, NNP_PROM_TEXT, &g), 0);
+	while (nnp_prom_gen_step(g, &pg, f, 1)) {
+		if (mutate && ++steps == 3)
+			nnp_agg_proc_remove(a, T2);
+		if (mutate)
+			assert_int_equal(layer_ev(a, T1, 100 + steps, 1000, 5000), 0);
+	}
+	assert_int_equal(nnp_prom_gen_error(g), 0);
+	nnp_prom_gen_free(g);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+static void test_stepped_page(void **state)
+{
+	struct nnp_agg a;
+	char *got;
+
+	(void)state;
+	build_agg(&a);
+	got = stepped(&a, false);
+	check_golden("hostile.prom", got);
+	free(got);
+	got = stepped(&a, true);
+	/* T2 went before its layers were written; layers new since the start are not on the page */
+	assert_non_null(strstr(got, "nnperf_inference_duration_seconds_count{pid=\"5000002\""));
+	assert_null(strstr(got, "layer=\"conv1\""));
+	assert_int_equal(count_lines(got, "nnperf_layer_duration_seconds_count{"),
+			 sizeof(hostile) / sizeof(hostile[0]));
+	free(got);
+	nnp_agg_free(&a);
+}
+
 static void test_jsonl_parses(void **state)
 {
 	struct nnp_self_stats self = fixed_self();
@@ -434,7 +487,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_escape),	 cmocka_unit_test(test_negotiate),
 	    cmocka_unit_test(test_parse_listen), cmocka_unit_test(test_histogram_buckets),
-	    cmocka_unit_test(test_golden_pages), cmocka_unit_test(test_jsonl_parses),
+	    cmocka_unit_test(test_golden_pages), cmocka_unit_test(test_stepped_page),
+	    cmocka_unit_test(test_jsonl_parses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
