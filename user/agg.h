@@ -91,10 +91,14 @@ struct nnp_proc_stats {
 	UT_hash_handle hh;
 };
 
+struct nnp_node_names;
+
 struct nnp_agg_opts {
 	size_t max_procs;  /* 0 = 1024 */
 	size_t max_layers; /* per process; 0 = 65536 */
 	uint32_t sample;   /* --sample N: layer events are one outermost call in N; 0, 1: all */
+	/* --node-names: ONNX Runtime node names by NodeIndex (NULL: none); not owned */
+	const struct nnp_node_names *node_names;
 };
 
 struct nnp_agg {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "agg_names.h"
+#include "node_names.h"
 #include "text.h"
 
 static const char *probe_label(const struct nnp_agg *a, uint32_t probe_id, char *buf, size_t len)
@@ -117,6 +118,23 @@ static void set_probe_op(const struct nnp_agg *a, struct nnp_layer_stats *l)
 	nnp_text_copy(l->op, sizeof(l->op), pi ? pi->op : "", NNP_OP_LEN);
 }
 
+/* --node-names: ONNX Runtime nodes (key = NodeIndex) named from ORT's profile */
+static void name_by_node(const struct nnp_agg *a, struct nnp_layer_stats *l)
+{
+	const struct nnp_probe_info *pi = nnp_agg_probe(a, l->id.probe_id);
+	const struct nnp_node_name *nn;
+
+	if (!a->opts.node_names || !pi || strcmp(pi->runtime, "onnxruntime"))
+		return;
+	nn = nnp_node_names_find(a->opts.node_names, l->id.key);
+	if (!nn)
+		return;
+	nnp_text_copy(l->name, sizeof(l->name), nn->name, NNP_NAME_LEN);
+	if (nn->op[0])
+		nnp_text_copy(l->op, sizeof(l->op), nn->op, NNP_OP_LEN);
+	l->named = true;
+}
+
 int nnp_agg_name_layer(struct nnp_agg *a, struct nnp_proc_stats *p, struct nnp_layer_stats *l)
 {
 	struct nnp_pending_name *pn;
@@ -131,6 +149,7 @@ int nnp_agg_name_layer(struct nnp_agg *a, struct nnp_proc_stats *p, struct nnp_l
 		p->npending--;
 		free(pn);
 	}
+	name_by_node(a, l);
 	return err;
 }
 

@@ -436,13 +436,14 @@ bool nnp_record_interrupted(void)
 int nnp_record_run(const struct record_opts *o)
 {
 	struct recorder r = { .pidfd = -1, .o = *o };
+	struct nnp_agg_opts ao = { .sample = o->sample, .node_names = o->node_names };
 	int err;
 
 	err = nnp_features_require_record();
 	if (!err)
 		err = nnp_sys_prepare();
 	if (!err)
-		err = nnp_agg_init(&r.agg, &(struct nnp_agg_opts){ .sample = o->sample });
+		err = nnp_agg_init(&r.agg, &ao);
 	if (!err)
 		err = run(&r);
 	cleanup(&r);

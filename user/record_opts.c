@@ -9,6 +9,7 @@
 
 #include "btf_path.h"
 #include "log.h"
+#include "node_names.h"
 #include "record_opts.h"
 #include "session.h"
 
@@ -25,6 +26,7 @@ enum {
 	OPT_BTF,
 	OPT_FOLLOW,
 	OPT_SAMPLE,
+	OPT_NODE_NAMES,
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +45,7 @@ static const struct option long_opts[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "sample", required_argument, NULL, OPT_SAMPLE },
+	{ "node-names", required_argument, NULL, OPT_NODE_NAMES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -74,6 +77,8 @@ static void usage(void)
 	       "                         cache-misses,instructions,cycles; '' for none)\n"
 	       "      --sample N         measure one layer call in N (default 1: every call);\n"
 	       "                         inferences are always all measured\n"
+	       "      --node-names FILE  name ONNX Runtime nodes from a profile ORT wrote\n"
+	       "                         (enableProfiling): names and op types by NodeIndex\n"
 	       "      --follow           with -p: when it exits, attach to the next process of\n"
 	       "                         the same executable (until -d or Ctrl-C)\n"
 	       "      --btf FILE         kernel BTF (kernels without /sys/kernel/btf/vmlinux)\n"
@@ -231,6 +236,28 @@ static int opt_u32(const char *opt, const char *arg, uint32_t *out)
 	return 0;
 }
 
+/* --node-names FILE: read now, so that a bad file stops nnperf before it starts anything */
+static int opt_node_names(struct record_opts *o, const char *path)
+{
+	char err[512];
+	int ret;
+
+	if (o->node_names) {
+		nnp_err("--node-names given twice");
+		return -EINVAL;
+	}
+	o->node_names = calloc(1, sizeof(*o->node_names));
+	if (!o->node_names)
+		return -ENOMEM;
+	ret = nnp_node_names_load(path, o->node_names, err, sizeof(err));
+	if (ret) {
+		nnp_err("--node-names: %s", err);
+		free(o->node_names);
+		o->node_names = NULL;
+	}
+	return ret;
+}
+
 static int parse_one(struct record_opts *o, int c, const char *arg)
 {
 	int v = 0, err;
@@ -264,6 +291,8 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 		return opt_u32("--max-sites", arg, &o->max_sites);
 	case OPT_SAMPLE:
 		return nnp_parse_sample("--sample", arg, &o->sample);
+	case OPT_NODE_NAMES:
+		return opt_node_names(o, arg);
 	case OPT_COUNTERS:
 		o->counters = arg;
 		return 0;
@@ -317,6 +346,10 @@ int record_opts_parse(int argc, char **argv, struct record_opts *o)
 
 void record_opts_free(struct record_opts *o)
 {
+	if (o->node_names)
+		nnp_node_names_free(o->node_names);
+	free(o->node_names);
+	o->node_names = NULL;
 	free(o->defs);
 	free(o->runtimes);
 	o->defs = NULL;

@@ -12,6 +12,8 @@
 
 enum nnp_out_format { NNP_OUT_TABLE, NNP_OUT_JSON };
 
+struct nnp_node_names;
+
 struct record_opts {
 	pid_t pid;	    /* -p */
 	char **cmd;	    /* after --, NULL-terminated */
@@ -30,6 +32,7 @@ struct record_opts {
 	bool quiet;	       /* print nothing on stdout (nnperf compare) */
 	bool follow;	       /* --follow: re-attach to the next process of the same exe */
 	uint32_t sample;       /* --sample N: measure one layer call in N (1 = every call) */
+	struct nnp_node_names *node_names; /* --node-names FILE, read at parse time */
 };
 
 /* 0; 1: help printed (exit 0); 2: usage error (unknown option, no target);

@@ -21,10 +21,14 @@ MODEL=$NNP_BUILD/models/ort-mobilenet_v2-opset13.onnx
 export XDG_CACHE_HOME=$TMP/cache
 N=30
 
-# record DIR ORT_PACKAGE: N+1 inferences (run.js warms up once) with ORT's profiler on
+# record DIR ORT_PACKAGE [nnperf options]: N+1 inferences (run.js warms up once) with ORT's
+# profiler on
 record() {
+	local dir=$1 pkg=$2
+	shift 2
+	set -- "$dir" "$pkg" "$@"
 	rm -rf "$1" && mkdir -p "$1"
-	"$NNPERF" record -v -o "$1/rec.json" -- node "$W/ort/run.js" --ort "$2" --model "$MODEL" \
+	"$NNPERF" record -v -o "$1/rec.json" "${@:3}" -- node "$W/ort/run.js" --ort "$2" --model "$MODEL" \
 		--iterations $N --settle-ms 2000 --profile "$1/ort" >"$1/table" 2>"$1/err" || {
 		echo "nnperf record exited $?: $(grep -v '^nnperf: feature' "$1/err" | tail -3)" \
 			"target: $(head -2 "$1/table")" >&2
@@ -48,12 +52,28 @@ done
 cache=$(ls "$XDG_CACHE_HOME"/nnperf/ort-*) || fail "no cache file written"
 grep -q '^kernel=[1-9a-f]' "$cache" || fail "cache lacks the kernel site: $(cat "$cache")"
 
-echo "== warm cache: the same sites without a search"
-record "$TMP/warm" "$ORT" || record "$TMP/warm" "$ORT" || fail "nnperf record failed twice"
+echo "== warm cache: the same sites without a search; nodes named from the cold run's profile"
+prof=$(ls "$TMP"/cold/ort_*.json | head -1)
+record "$TMP/warm" "$ORT" --node-names "$prof" || record "$TMP/warm" "$ORT" --node-names "$prof" ||
+	fail "nnperf record failed twice"
 grep -q 'sites of build .* from the cache' "$TMP/warm/err" || fail "cache not used"
 grep -q 'ExecuteKernel at' "$TMP/warm/err" && fail "searched again despite the cache"
 $PY "$W/ort/compare.py" "$TMP/warm/rec.json" "$TMP"/warm/ort_*.json $((N + 1)) 0.5 ||
 	fail "warm-cache recording"
+$PY - "$TMP/warm/rec.json" "$prof" <<'PYEOF' || fail "--node-names"
+import json, sys
+p = next(p for p in json.load(open(sys.argv[1]))["processes"] if p["layers"])
+want = {}
+for e in json.load(open(sys.argv[2])):
+    if e.get("cat") == "Node" and e["name"].endswith("_kernel_time"):
+        want[int(e["args"]["node_index"])] = (e["name"][:-len("_kernel_time")][:63], e["args"]["op_name"])
+got = {int(l["key"], 0): (l["name"], l["op"]) for l in p["layers"]}
+assert got == want, [(k, got.get(k), want.get(k)) for k in set(got) | set(want) if got.get(k) != want.get(k)][:5]
+ops = sorted({op for _, op in got.values()})
+print(f"ok: {len(got)} nodes named from ORT's profile, ops {', '.join(ops)}")
+PYEOF
+expect_error "--node-names: $TMP/warm/rec.json: no ONNX Runtime node events" \
+	"$NNPERF" record --node-names "$TMP/warm/rec.json" -- /bin/true
 
 echo "== a build without the node function's marker: a warning, inferences only"
 rm -rf "$XDG_CACHE_HOME" # the patched copy keeps the build-id
