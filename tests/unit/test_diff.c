@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "golden.h"
+
 #include "diff_result.h"
 #include "hist.h"
 #include "stats.h"
@@ -379,49 +381,6 @@ static char *render(const struct diff_result *r, enum diff_format fmt)
 	return buf;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long len;
-
-	if (!f)
-		return NULL;
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return buf;
-}
-
-static void check_golden(const char *name, const char *got)
-{
-	const char *update = getenv("NNP_UPDATE_GOLDEN");
-	char path[512], *want;
-
-	snprintf(path, sizeof(path), "%s/%s", NNP_TEST_DATA_DIR, name);
-	if (update && !strcmp(update, "1")) {
-		FILE *f = fopen(path, "w");
-
-		assert_non_null(f);
-		fputs(got, f);
-		assert_int_equal(fclose(f), 0);
-		print_message("updated %s\n", path);
-		return;
-	}
-	want = slurp(path);
-	if (!want)
-		fail_msg("%s missing: run with NNP_UPDATE_GOLDEN=1 to create it", path);
-	if (strcmp(want, got)) {
-		print_error("--- %s\n%s\n+++ got\n%s\n", path, want, got);
-		fail_msg("output differs from %s (NNP_UPDATE_GOLDEN=1 regenerates it)", path);
-	}
-	free(want);
-}
-
 static const struct diff_row *row_named(const struct diff_result *r, const char *name)
 {
 	char buf[256];
@@ -459,10 +418,10 @@ static void test_diff_golden(void **state)
 	assert_int_equal(r.ranked[0], 0); /* conv1: the largest change */
 	assert_true(fabs(r.infer_delta.est + 440000) < 1e-6);
 	out = render(&r, DIFF_JSON);
-	check_golden("diff_golden.json", out);
+	nnp_check_golden("diff_golden.json", out);
 	free(out);
 	out = render(&r, DIFF_TABLE);
-	check_golden("diff_golden.txt", out);
+	nnp_check_golden("diff_golden.txt", out);
 	free(out);
 	diff_result_free(&r);
 	diff_profile_free(&a);

@@ -17,6 +17,8 @@
 #include <netinet/in.h>
 
 #include <cmocka.h>
+
+#include "golden.h"
 #include <json-c/json.h>
 
 #include "agg.h"
@@ -25,7 +27,6 @@
 #include "prom_metrics.h"
 #include "prom_text.h"
 
-#define GOLDEN_DIR NNP_TEST_DATA_DIR "/prom/"
 /* above any possible pid_max (2^22): /proc/TGID never exists */
 #define T1 5000001u
 #define T2 5000002u
@@ -318,51 +319,13 @@ static void jsonl_to(FILE *f, const void *arg)
 	    nnp_jsonl_write(f, pa->a, fake_labels, NULL, pa->self, 1700000000123456789ull), 0);
 }
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
+/* FILE is relative to tests/unit/data/prom */
 static void check_golden(const char *file, const char *got)
 {
-	char path[512];
-	char *want;
-	FILE *f;
+	char name[256];
 
-	snprintf(path, sizeof(path), GOLDEN_DIR "%s", file);
-	if (getenv("NNP_UPDATE_GOLDEN")) {
-		f = fopen(path, "wb");
-		assert_non_null(f);
-		fputs(got, f);
-		fclose(f);
-		return;
-	}
-	want = read_all(path);
-	if (!want)
-		fail_msg("%s missing (NNP_UPDATE_GOLDEN=1 writes it)", path);
-	for (size_t i = 0; want[i] || got[i]; i++) {
-		if (want[i] != got[i]) {
-			size_t line = 1;
-
-			for (size_t k = 0; k < i; k++)
-				line += want[k] == '\n';
-			fail_msg("%s differs at line %zu: got '%.60s'", file, line, got + i);
-		}
-	}
-	free(want);
+	snprintf(name, sizeof(name), "prom/%s", file);
+	nnp_check_golden(name, got);
 }
 
 static void test_golden_pages(void **state)

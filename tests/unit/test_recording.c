@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "golden.h"
+
 #include "fmt.h"
 #include "recording.h"
 #include "text.h"
@@ -129,50 +131,6 @@ static char *mask_version(const char *doc)
 	return out;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long len;
-
-	if (!f)
-		return NULL;
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return buf;
-}
-
-static void check_golden(const char *name, const char *got)
-{
-	char path[512];
-	char *want;
-	const char *update = getenv("NNP_UPDATE_GOLDEN");
-
-	snprintf(path, sizeof(path), "%s/%s", NNP_TEST_DATA_DIR, name);
-	if (update && !strcmp(update, "1")) {
-		FILE *f = fopen(path, "w");
-
-		assert_non_null(f);
-		fputs(got, f);
-		assert_int_equal(fclose(f), 0);
-		print_message("updated %s\n", path);
-		return;
-	}
-	want = slurp(path);
-	if (!want)
-		fail_msg("%s missing: run with NNP_UPDATE_GOLDEN=1 to create it", path);
-	if (strcmp(want, got)) {
-		print_error("--- %s\n%s\n+++ got\n%s\n", path, want, got);
-		fail_msg("output differs from %s (NNP_UPDATE_GOLDEN=1 regenerates it)", path);
-	}
-	free(want);
-}
-
 static void test_json_golden(void **state)
 {
 	struct nnp_agg a;
@@ -182,7 +140,7 @@ static void test_json_golden(void **state)
 	golden_agg(&a);
 	doc = render(nnp_recording_write_json, &a, &golden_meta);
 	masked = mask_version(doc);
-	check_golden("recording_golden.json", masked);
+	nnp_check_golden("recording_golden.json", masked);
 	free(masked);
 	free(doc);
 	nnp_agg_free(&a);
@@ -196,7 +154,7 @@ static void test_table_golden(void **state)
 	(void)state;
 	golden_agg(&a);
 	txt = render(nnp_recording_write_table, &a, &golden_meta);
-	check_golden("recording_golden.txt", txt);
+	nnp_check_golden("recording_golden.txt", txt);
 	free(txt);
 	nnp_agg_free(&a);
 }
