@@ -207,7 +207,7 @@ static int attach_all(struct recorder *r)
  * process of the same file was attached clears that process's semaphores */
 static void detach_exited(struct recorder *r)
 {
-	struct bpf_link **old = NULL;
+	struct nnp_link *old = NULL;
 	size_t n = 0;
 
 	nnp_session_take_links(r->sess, 0, &old, &n);

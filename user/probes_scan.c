@@ -145,6 +145,7 @@ static int scan_file(struct nnp_planner *p, const char *path, const struct nnp_r
 
 	if (nnp_elf_open(path, &e))
 		return 0; /* not ELF, or unreadable: nothing of a runtime's there */
+	p->defer = true; /* one link per file and direction, not per definition */
 	for (size_t i = 0; nnp_runtimes[i] && n >= 0; i++) {
 		const struct nnp_runtime *rt = nnp_runtimes[i];
 
@@ -161,6 +162,11 @@ static int scan_file(struct nnp_planner *p, const char *path, const struct nnp_r
 		}
 	}
 	nnp_elf_close(e);
+	p->defer = false;
+	if (n < 0)
+		nnp_ubatch_drop(&p->batch, 0);
+	else
+		n = nnp_planner_flush(p);
 	return n < 0 ? n : found;
 }
 
