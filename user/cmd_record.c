@@ -170,6 +170,8 @@ static int attach_target(struct recorder *r)
 	int err;
 
 	err = nnp_planner_new(r->sess, &r->agg, &t, &r->plan);
+	if (!err) /* the set's uprobes as few links as possible */
+		nnp_planner_defer(r->plan);
 	/* end sites before begin sites (see probes.c) */
 	for (size_t i = 0; !err && i < r->o.ndefs; i++)
 		if (is_end(&r->o.defs[i]))
@@ -177,6 +179,8 @@ static int attach_target(struct recorder *r)
 	for (size_t i = 0; !err && i < r->o.ndefs; i++)
 		if (!is_end(&r->o.defs[i]))
 			err = nnp_planner_attach(r->plan, &r->o.defs[i], r->o.runtimes[i]);
+	if (!err)
+		err = nnp_planner_flush(r->plan);
 	if (!err && (r->runtime || !r->o.ndefs))
 		err = scan(r);
 	if (!err && (r->runtime || !r->o.ndefs))

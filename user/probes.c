@@ -286,8 +286,14 @@ static int attach_group(void *ctx, const struct nnp_usite *g, size_t n)
 	return err;
 }
 
+void nnp_planner_defer(struct nnp_planner *p)
+{
+	p->defer = true;
+}
+
 int nnp_planner_flush(struct nnp_planner *p)
 {
+	p->defer = false;
 	return nnp_ubatch_flush(&p->batch, attach_group, p);
 }
 

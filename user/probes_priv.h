@@ -47,7 +47,6 @@ struct nnp_planner {
 };
 
 void nnp_planner_scan_free(struct nnp_planner *p);
-/* attaches the uprobe sites planned so far, returns before entries; 0 or -errno */
-int nnp_planner_flush(struct nnp_planner *p);
+
 
 #endif
