@@ -25,6 +25,8 @@ __u64 uretprobe_hits;
 __s64 uretprobe_rc;
 __u64 cookie_hits;
 __u64 cookie_value;
+__u64 multi_hits;
+__u64 multi_cookie;
 __u64 usdt_hits;
 __s64 usdt_arg;
 __u64 tp_btf_hits;
@@ -60,6 +62,16 @@ int BPF_KPROBE(feat_cookie)
 {
 	cookie_value = bpf_get_attach_cookie(ctx);
 	__sync_fetch_and_add(&cookie_hits, 1);
+	return 0;
+}
+
+/* loaded with expected attach type BPF_TRACE_UPROBE_MULTI (6.6+) by user space:
+ * libbpf 1.1 knows no uprobe.multi section */
+SEC("uprobe")
+int BPF_KPROBE(feat_uprobe_multi)
+{
+	multi_cookie = bpf_get_attach_cookie(ctx);
+	__sync_fetch_and_add(&multi_hits, 1);
 	return 0;
 }
 

@@ -574,6 +574,14 @@ int nnp_uprobe(struct pt_regs *ctx)
 	return handle(ctx, false, bpf_get_attach_cookie(ctx));
 }
 
+/* the twin for uprobe_multi links: session.c loads it with that expected attach
+ * type, which a perf-event uprobe refuses, and loads only the twin in use */
+SEC("uprobe")
+int nnp_uprobe_multi(struct pt_regs *ctx)
+{
+	return handle(ctx, false, bpf_get_attach_cookie(ctx));
+}
+
 SEC("usdt")
 int nnp_usdt(struct pt_regs *ctx)
 {

@@ -77,6 +77,7 @@ static void print_summary(const struct nnp_features *f)
 	printf("scheduler hooks: %s\n", nnp_sched_attach_str(f->sched));
 	printf("fault timing: %s\n", nnp_fault_attach_str(f->fault));
 	printf("counters: %s\n", nnp_counter_source_str(f->counters));
+	printf("uprobe links: %s\n", nnp_uprobe_attach_str(f->uprobes));
 	printf("nnperf can record: %s\n", f->can_record ? "yes" : "no");
 }
 
@@ -114,6 +115,8 @@ static int print_json(const struct nnp_features *f)
 			       json_object_new_string(nnp_fault_attach_str(f->fault)));
 	json_object_object_add(pol, "counters",
 			       json_object_new_string(nnp_counter_source_str(f->counters)));
+	json_object_object_add(pol, "uprobes",
+			       json_object_new_string(nnp_uprobe_attach_str(f->uprobes)));
 	json_object_object_add(root, "policies", pol);
 	json_object_object_add(root, "can_record", json_object_new_boolean(f->can_record));
 	printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |

@@ -171,6 +171,8 @@ static int attach_target(struct recorder *r)
 	int err;
 
 	err = nnp_planner_new(r->sess, &r->agg, &t, &r->plan);
+	if (!err) /* the set's uprobes as few links as possible */
+		nnp_planner_defer(r->plan);
 	/* end sites before begin sites (see probes.c) */
 	for (size_t i = 0; !err && i < r->o.ndefs; i++)
 		if (is_end(&r->o.defs[i]))
@@ -178,6 +180,8 @@ static int attach_target(struct recorder *r)
 	for (size_t i = 0; !err && i < r->o.ndefs; i++)
 		if (!is_end(&r->o.defs[i]))
 			err = nnp_planner_attach(r->plan, &r->o.defs[i], r->o.runtimes[i]);
+	if (!err)
+		err = nnp_planner_flush(r->plan);
 	if (!err && (r->runtime || !r->o.ndefs))
 		err = scan(r);
 	if (!err && (r->runtime || !r->o.ndefs))
@@ -211,7 +215,7 @@ static int attach_all(struct recorder *r)
  * process of the same file was attached clears that process's semaphores */
 static void detach_exited(struct recorder *r)
 {
-	struct bpf_link **old = NULL;
+	struct nnp_link *old = NULL;
 	size_t n = 0;
 
 	nnp_session_take_links(r->sess, 0, &old, &n);

@@ -31,6 +31,7 @@ static const struct feat_info {
     [NNP_FEAT_URETPROBE] = {"uretprobes", NULL, false, nnp_try_uretprobe},
     [NNP_FEAT_USDT] = {"usdt", "usdt", false, nnp_try_usdt},
     [NNP_FEAT_COOKIE] = {"bpf cookies", "cookie", true, nnp_try_cookie},
+    [NNP_FEAT_UPROBE_MULTI] = {"uprobe_multi", "uprobe-multi", false, nnp_try_uprobe_multi},
     [NNP_FEAT_TP_BTF] = {"tp_btf", "tp-btf", false, nnp_try_tp_btf},
     [NNP_FEAT_RAW_TP] = {"raw_tp", NULL, false, nnp_try_raw_tp},
     [NNP_FEAT_FENTRY] = {"fentry", "fentry", false, nnp_try_fentry},
@@ -143,7 +144,7 @@ static unsigned int force_mask_env(void)
 	if (unknown[0] && !warned) {
 		warned = true;
 		nnp_warn("NNPERF_FORCE: ignoring unknown '%s' (known: no-tp-btf, no-fentry, "
-			 "no-kprobe, no-pmu, no-usdt, no-cookie)",
+			 "no-kprobe, no-pmu, no-usdt, no-cookie, no-uprobe-multi)",
 			 unknown);
 	}
 	return mask;
@@ -210,7 +211,7 @@ int nnp_features_detect_policies(struct nnp_features *f)
 {
 	return detect(f, 1u << NNP_FEAT_TP_BTF | 1u << NNP_FEAT_RAW_TP | 1u << NNP_FEAT_FENTRY |
 				 1u << NNP_FEAT_KPROBE | 1u << NNP_FEAT_PERF_HW |
-				 1u << NNP_FEAT_PERF_SW);
+				 1u << NNP_FEAT_PERF_SW | 1u << NNP_FEAT_UPROBE_MULTI);
 }
 
 const char *nnp_feat_state_str(enum nnp_feat_state s)
@@ -236,6 +237,11 @@ const char *nnp_sched_attach_str(enum nnp_sched_attach a)
 const char *nnp_fault_attach_str(enum nnp_fault_attach a)
 {
 	return a == NNP_FAULT_FENTRY ? "fentry" : a == NNP_FAULT_KPROBE ? "kprobe" : "none";
+}
+
+const char *nnp_uprobe_attach_str(enum nnp_uprobe_attach a)
+{
+	return a == NNP_UPROBES_MULTI ? "uprobe_multi" : "per-site";
 }
 
 const char *nnp_counter_source_str(enum nnp_counter_source c)

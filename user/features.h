@@ -3,7 +3,7 @@
  * What this kernel supports, found by trying (load a tiny program, attach it,
  * open an event), and the one place where each fallback is chosen.
  * NNPERF_FORCE (comma list: no-tp-btf, no-fentry, no-kprobe, no-pmu, no-usdt,
- * no-cookie) makes detection report a feature as missing, so tests can force
+ * no-cookie, no-uprobe-multi) makes detection report a feature as missing, so tests can force
  * every fallback on any machine; doctor shows "forced".
  */
 #ifndef NNP_FEATURES_H
@@ -23,6 +23,7 @@ enum nnp_feat_id {
 	NNP_FEAT_URETPROBE,
 	NNP_FEAT_USDT,
 	NNP_FEAT_COOKIE, /* bpf_get_attach_cookie in uprobes */
+	NNP_FEAT_UPROBE_MULTI, /* uprobe_multi links (6.6+): many sites, one link */
 	NNP_FEAT_TP_BTF,
 	NNP_FEAT_RAW_TP,
 	NNP_FEAT_FENTRY,
@@ -54,12 +55,15 @@ struct nnp_feature {
 enum nnp_sched_attach { NNP_SCHED_NONE, NNP_SCHED_TP_BTF, NNP_SCHED_RAW_TP };
 enum nnp_fault_attach { NNP_FAULT_NONE, NNP_FAULT_FENTRY, NNP_FAULT_KPROBE };
 enum nnp_counter_source { NNP_COUNTERS_HW, NNP_COUNTERS_SW_ONLY, NNP_COUNTERS_NONE };
+/* multi: one link per (file, process, entry or return); per site: one perf-event link each */
+enum nnp_uprobe_attach { NNP_UPROBES_PER_SITE, NNP_UPROBES_MULTI };
 
 struct nnp_features {
 	struct nnp_feature f[NNP_FEAT_NR];
 	enum nnp_sched_attach sched;
 	enum nnp_fault_attach fault;
 	enum nnp_counter_source counters;
+	enum nnp_uprobe_attach uprobes;
 	bool can_record; /* every required feature is present */
 };
 
@@ -94,5 +98,6 @@ const char *nnp_feat_state_str(enum nnp_feat_state s);	       /* "yes", "forced 
 const char *nnp_sched_attach_str(enum nnp_sched_attach a);     /* "tp_btf", "none" */
 const char *nnp_fault_attach_str(enum nnp_fault_attach a);     /* "fentry", "kprobe" */
 const char *nnp_counter_source_str(enum nnp_counter_source c); /* "software only" */
+const char *nnp_uprobe_attach_str(enum nnp_uprobe_attach a);   /* "uprobe_multi" */
 
 #endif

@@ -19,6 +19,8 @@
 static void try_end(struct nnp_try *t)
 {
 	bpf_link__destroy(t->link);
+	if (t->has_fd)
+		close(t->link_fd);
 	features_bpf__destroy(t->skel);
 }
 
@@ -82,6 +84,8 @@ int nnp_try_load(struct nnp_feature *f, struct nnp_try *t, const char *name)
 		bpf_program__set_autoload(p, mine);
 		if (mine)
 			t->prog = p;
+		if (mine && t->attach_type)
+			bpf_program__set_expected_attach_type(p, t->attach_type);
 	}
 	err = features_bpf__load(t->skel);
 	if (err) {

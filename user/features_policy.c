@@ -31,6 +31,7 @@ static const char *const fix_text[NNP_FEAT_NR] = {
     [NNP_FEAT_RINGBUF] = "use a kernel with BPF ring buffers (BPF_MAP_TYPE_RINGBUF)",
     [NNP_FEAT_UPROBE] = "use a kernel built with CONFIG_UPROBE_EVENTS=y",
     [NNP_FEAT_COOKIE] = "use a kernel whose uprobe programs can call bpf_get_attach_cookie",
+    [NNP_FEAT_UPROBE_MULTI] = "use Linux 6.6 or later (BPF_TRACE_UPROBE_MULTI links)",
 };
 
 const char *nnp_feat_fix(enum nnp_feat_id id)
@@ -62,6 +63,7 @@ static void choose_policies(struct nnp_features *f)
 	f->fault = have(f, NNP_FEAT_FENTRY)   ? NNP_FAULT_FENTRY
 		   : have(f, NNP_FEAT_KPROBE) ? NNP_FAULT_KPROBE
 					      : NNP_FAULT_NONE;
+	f->uprobes = have(f, NNP_FEAT_UPROBE_MULTI) ? NNP_UPROBES_MULTI : NNP_UPROBES_PER_SITE;
 	f->counters = have(f, NNP_FEAT_PERF_HW)	  ? NNP_COUNTERS_HW
 		      : have(f, NNP_FEAT_PERF_SW) ? NNP_COUNTERS_SW_ONLY
 						  : NNP_COUNTERS_NONE;
@@ -99,6 +101,9 @@ static const char *fallback_text(const struct nnp_features *f, enum nnp_feat_id 
 	case NNP_FEAT_COOKIE:
 		return "none: each uprobe's cookie selects its probe spec in the shared BPF "
 		       "programs; nnperf cannot record without it";
+	case NNP_FEAT_UPROBE_MULTI:
+		return "one perf-event link per uprobe site: releasing each waits for the kernel "
+		       "(~100 ms a site here)";
 	case NNP_FEAT_TP_BTF:
 		return f->sched == NNP_SCHED_RAW_TP ? "raw_tp/sched_switch" : SCHED_NONE;
 	case NNP_FEAT_RAW_TP:

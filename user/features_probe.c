@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * User-space hooks: uprobe, uretprobe, bpf cookie and USDT tries, on targets
+ * User-space hooks: uprobe, uretprobe, bpf cookie, uprobe_multi and USDT tries, on targets
  * in nnperf's own binary that this process then calls.
  */
 #include <errno.h>
@@ -15,6 +15,7 @@
 
 #include "features.skel.h"
 #include "features_try.h"
+#include "uprobe_multi.h"
 
 #define TARGET_ARG 42
 #define TARGET_RC (TARGET_ARG * 3 + 1)
@@ -183,6 +184,45 @@ void nnp_try_cookie(struct nnp_feature *f)
 					     read_cookie };
 
 	run_uprobe_try(f, &u);
+}
+
+/* one offset, one cookie, through the raw link libbpf 1.1 cannot make */
+void nnp_try_uprobe_multi(struct nnp_feature *f)
+{
+	struct nnp_try t = { .what = "uprobe_multi link on nnp_doctor_target",
+			     .attach_type = NNP_TRACE_UPROBE_MULTI };
+	const struct features_bpf__bss *bss;
+	uint64_t off, cookie = COOKIE;
+	char path[PATH_MAX];
+	size_t soff;
+	int fd = self_file_offset((const void *)nnp_doctor_target, path, sizeof(path), &soff);
+
+	if (fd) {
+		nnp_feat_set(f, NNP_FEAT_NO, -fd, "nnp_doctor_target not in /proc/self/maps: %s",
+			     strerror(-fd));
+		goto cleanup;
+	}
+	if (nnp_try_load(f, &t, "feat_uprobe_multi"))
+		goto cleanup;
+	off = soff;
+	fd = nnp_uprobe_multi_link(bpf_program__fd(t.prog), path, &off, &cookie, 1, getpid(),
+				   false);
+	if (fd < 0) {
+		nnp_feat_set(f, NNP_FEAT_NO, -fd, "%s: link failed: %s", t.what, strerror(-fd));
+		goto cleanup;
+	}
+	t.link_fd = fd;
+	t.has_fd = true;
+	call_target(TARGET_ARG);
+	bss = t.skel->bss;
+	if (bss->multi_hits == 1 && bss->multi_cookie == COOKIE)
+		nnp_feat_set(f, NNP_FEAT_YES, 0, "%s: 1 hit, cookie %#llx", t.what, COOKIE);
+	else
+		nnp_feat_set(f, NNP_FEAT_NO, 0, "%s: %llu hits, cookie %#llx (want 1 hit, %#llx)",
+			     t.what, (unsigned long long)bss->multi_hits,
+			     (unsigned long long)bss->multi_cookie, COOKIE);
+cleanup:
+	nnp_try_end_later(&t);
 }
 
 void nnp_try_usdt(struct nnp_feature *f)

@@ -38,6 +38,9 @@ struct nnp_try {
 	struct features_bpf *skel;
 	struct bpf_program *prog;
 	struct bpf_link *link;
+	int link_fd; /* a raw link (uprobe_multi), when has_fd */
+	bool has_fd;
+	unsigned int attach_type; /* expected attach type to load with; 0: the section's */
 	const char *what; /* the hook, as the detail names it */
 };
 
@@ -57,6 +60,8 @@ void nnp_try_uprobe(struct nnp_feature *f);
 void nnp_try_uretprobe(struct nnp_feature *f);
 void nnp_try_cookie(struct nnp_feature *f);
 void nnp_try_usdt(struct nnp_feature *f);
+/* features_multi.c */
+void nnp_try_uprobe_multi(struct nnp_feature *f);
 
 /* features_kernel.c: kernel hooks */
 void nnp_try_tp_btf(struct nnp_feature *f);

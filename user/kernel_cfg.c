@@ -33,6 +33,7 @@ void nnp_kernel_cfg_session(const struct nnp_kernel_cfg *k, struct nnp_session_o
 	o->sched = k->feat.sched;
 	o->fault = k->feat.fault;
 	o->counters = &k->counters;
+	o->uprobe_multi = k->feat.uprobes == NNP_UPROBES_MULTI;
 }
 
 void nnp_kernel_cfg_free(struct nnp_kernel_cfg *k)

@@ -26,7 +26,7 @@ struct target {
 	const struct nnp_runtime *rt;
 	char model[128];
 	struct nnp_planner *plan; /* kept: libraries loaded later are scanned with it */
-	struct bpf_link **links;
+	struct nnp_link *links;
 	size_t nlinks;
 	bool rescan;   /* its dynamic loader mapped more */
 	bool launched; /* ours: stopped at each dlopen until rescanned */
@@ -179,7 +179,7 @@ bool nnp_monitor_labels(void *ctx, uint32_t tgid, struct nnp_proc_labels *out)
 /* the links made since FIRST become the target's own */
 static int keep_links(struct nnp_monitor *m, struct target *t, size_t first)
 {
-	struct bpf_link **more, **all;
+	struct nnp_link *more, *all;
 	size_t n;
 	int err = nnp_session_take_links(m->s, first, &more, &n);
 

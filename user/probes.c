@@ -42,6 +42,7 @@ void nnp_planner_free(struct nnp_planner *p)
 	for (size_t i = 0; i < p->nelfs; i++)
 		nnp_elf_close(p->elfs[i]);
 	free(p->pairs);
+	nnp_ubatch_free(&p->batch);
 	nnp_planner_scan_free(p);
 	free(p);
 }
@@ -193,10 +194,18 @@ static const char *role_name(uint8_t role)
 	return role <= NNP_ROLE_LAYER_END ? names[role] : "?";
 }
 
-/* one spec + one attachment; usdt when st->path names a USDT site */
+static void log_site(uint8_t role, const char *kind, const char *path, const char *label,
+		     uint64_t off, uint32_t idx, uint32_t probe_id)
+{
+	nnp_info("attached %s %s %s:%s (file offset 0x%llx, cookie %u, probe %u)", role_name(role),
+		 kind, path, label, (unsigned long long)off, idx, probe_id);
+}
+
+/* one spec + one attachment (usdt), or a uprobe site planned for the next flush */
 static int attach_one(struct nnp_planner *p, const struct nnp_probe_def *d, const struct site *st,
 		      bool at_return)
 {
+	struct nnp_usite us = { .path = (char *)st->path, .label = (char *)st->label };
 	struct nnp_spec sp;
 	uint32_t idx;
 	int err;
@@ -207,24 +216,86 @@ static int attach_one(struct nnp_planner *p, const struct nnp_probe_def *d, cons
 		nnp_err("too many probe sites (%s): raise --max-sites", strerror(-err));
 		return err;
 	}
-	if (d->site == NNP_SITE_USDT)
-		err = nnp_session_attach_usdt(p->s, idx, p->t.pid, st->path, d->provider,
-					      d->usdt_name);
-	else
-		err = nnp_session_attach_uprobe(p->s, idx, p->t.pid, st->path, st->off, at_return);
+	if (d->site != NNP_SITE_USDT) {
+		us.pid = p->t.pid;
+		us.ret = at_return;
+		us.off = st->off;
+		us.cookie = idx;
+		us.probe_id = st->probe_id;
+		us.role = sp.role;
+		return nnp_ubatch_add(&p->batch, &us);
+	}
+	err = nnp_session_attach_usdt(p->s, idx, p->t.pid, st->path, d->provider, d->usdt_name);
 	if (err) {
 		nnp_err("failed to attach %s probe to %s:%s: %s", role_name(sp.role), st->path,
 			st->label, strerror(-err));
 		return err;
 	}
 	p->nsites++;
-	nnp_info("attached %s %s %s:%s (file offset 0x%llx, cookie %u, probe %u)",
-		 role_name(sp.role),
-		 d->site == NNP_SITE_USDT ? "usdt"
-		 : at_return		  ? "uretprobe"
-					  : "uprobe",
-		 st->path, st->label, (unsigned long long)st->off, idx, st->probe_id);
+	log_site(sp.role, "usdt", st->path, st->label, st->off, idx, st->probe_id);
 	return 0;
+}
+
+/* the kernel's uprobe_multi links: one for the group, released with one wait */
+static int attach_multi(struct nnp_planner *p, const struct nnp_usite *g, size_t n)
+{
+	uint64_t *offs = malloc(n * sizeof(*offs));
+	uint32_t *idx = malloc(n * sizeof(*idx));
+	int err = -ENOMEM;
+
+	if (!offs || !idx)
+		goto cleanup;
+	for (size_t i = 0; i < n; i++) {
+		offs[i] = g[i].off;
+		idx[i] = g[i].cookie;
+	}
+	err = nnp_session_attach_uprobes(p->s, g->pid, g->path, offs, idx, n, g->ret);
+	if (err)
+		nnp_err("failed to attach %zu %s to %s as one uprobe_multi link: %s "
+			"(NNPERF_FORCE=no-uprobe-multi attaches them one by one)",
+			n, g->ret ? "uretprobes" : "uprobes", g->path, strerror(-err));
+	else
+		nnp_info("uprobe_multi link: %zu %s on %s", n, g->ret ? "uretprobes" : "uprobes",
+			 g->path);
+cleanup:
+	free(offs);
+	free(idx);
+	return err;
+}
+
+static int attach_group(void *ctx, const struct nnp_usite *g, size_t n)
+{
+	struct nnp_planner *p = ctx;
+	const char *kind = g->ret ? "uretprobe" : "uprobe";
+	int err = 0;
+
+	if (nnp_session_uprobe_multi(p->s))
+		err = attach_multi(p, g, n);
+	for (size_t i = 0; i < n && !err; i++) {
+		if (!nnp_session_uprobe_multi(p->s))
+			err = nnp_session_attach_uprobe(p->s, g[i].cookie, g[i].pid, g[i].path,
+							g[i].off, g[i].ret);
+		if (err) {
+			nnp_err("failed to attach %s probe to %s:%s: %s", role_name(g[i].role),
+				g[i].path, g[i].label, strerror(-err));
+			break;
+		}
+		p->nsites++;
+		log_site(g[i].role, kind, g[i].path, g[i].label, g[i].off, g[i].cookie,
+			 g[i].probe_id);
+	}
+	return err;
+}
+
+void nnp_planner_defer(struct nnp_planner *p)
+{
+	p->defer = true;
+}
+
+int nnp_planner_flush(struct nnp_planner *p)
+{
+	p->defer = false;
+	return nnp_ubatch_flush(&p->batch, attach_group, p);
 }
 
 static int attach_site(struct nnp_planner *p, const struct nnp_probe_def *d, struct site *st,
@@ -237,10 +308,10 @@ static int attach_site(struct nnp_planner *p, const struct nnp_probe_def *d, str
 		err = register_probe(p, d, st->probe_id, st->label, runtime);
 	if (err)
 		return err;
-	/* the return first: a call entering between the two attachments then
-	 * gives an unmatched end (counted, harmless) rather than a begin that
-	 * never ends, which would hold a running process's inference depth
-	 * above zero for good under -p */
+	/* the return first (the flush keeps this order): a call entering between
+	 * the two attachments then gives an unmatched end (counted, harmless)
+	 * rather than a begin that never ends, which would hold a running
+	 * process's inference depth above zero for good under -p */
 	if (has_return(d) && d->site != NNP_SITE_USDT)
 		err = attach_one(p, d, st, true);
 	if (!err)
@@ -331,7 +402,7 @@ static int attach_usdt(struct nnp_planner *p, const struct nnp_probe_def *d, con
 	return attach_site(p, d, &st, runtime);
 }
 
-int nnp_planner_attach(struct nnp_planner *p, const struct nnp_probe_def *d, const char *runtime)
+static int attach_def(struct nnp_planner *p, const struct nnp_probe_def *d, const char *runtime)
 {
 	char path[PATH_MAX];
 	int err;
@@ -359,4 +430,16 @@ int nnp_planner_attach(struct nnp_planner *p, const struct nnp_probe_def *d, con
 		return attach_usdt(p, d, path, runtime);
 	}
 	return -EINVAL;
+}
+
+int nnp_planner_attach(struct nnp_planner *p, const struct nnp_probe_def *d, const char *runtime)
+{
+	size_t planned = p->batch.n;
+	int err = attach_def(p, d, runtime);
+
+	if (err)
+		nnp_ubatch_drop(&p->batch, planned);
+	else if (!p->defer)
+		err = nnp_planner_flush(p);
+	return err;
 }

@@ -31,6 +31,14 @@ void nnp_planner_free(struct nnp_planner *p);
 /* attaches one definition; prints one error line and returns -errno on failure */
 int nnp_planner_attach(struct nnp_planner *p, const struct nnp_probe_def *d, const char *runtime);
 /*
+ * A set of definitions: after nnp_planner_defer, nnp_planner_attach only plans
+ * uprobe sites, and nnp_planner_flush attaches all of them (every return before
+ * any entry), one uprobe_multi link per file and direction where the kernel has
+ * them. Flush: 0 or -errno after one error line.
+ */
+void nnp_planner_defer(struct nnp_planner *p);
+int nnp_planner_flush(struct nnp_planner *p);
+/*
  * Offers each executable file of the target not seen before to every runtime
  * adapter (runtimes.h), or only to ONLY, and attaches what they find; with
  * usdt, nnperf's USDT markers too. Before a launched target exec's, its files

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "probes.h"
+#include "uprobe_batch.h"
 
 #define MAX_ELFS 64
 
@@ -41,8 +42,11 @@ struct nnp_planner {
 	bool usdt;     /* nnperf USDT markers are attached too */
 	bool execd;    /* a launched target has exec'd: read its maps, not its files */
 	bool optional; /* an adapter's probe: a symbol missing from this build is no error */
+	struct nnp_ubatch batch; /* uprobe sites planned, attached at the next flush */
+	bool defer;		 /* a scan flushes once per file, not per definition */
 };
 
 void nnp_planner_scan_free(struct nnp_planner *p);
+
 
 #endif

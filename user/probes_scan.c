@@ -141,10 +141,11 @@ static void note_runtime(struct nnp_planner *p, const struct nnp_runtime *rt)
 static int scan_file(struct nnp_planner *p, const char *path, const struct nnp_runtime *only)
 {
 	struct nnp_elf *e;
-	int found = 0, n = 0;
+	int found = 0, n = 0, err;
 
 	if (nnp_elf_open(path, &e))
 		return 0; /* not ELF, or unreadable: nothing of a runtime's there */
+	nnp_planner_defer(p); /* one link per file and direction, not per definition */
 	for (size_t i = 0; nnp_runtimes[i] && n >= 0; i++) {
 		const struct nnp_runtime *rt = nnp_runtimes[i];
 
@@ -161,6 +162,10 @@ static int scan_file(struct nnp_planner *p, const char *path, const struct nnp_r
 		}
 	}
 	nnp_elf_close(e);
+	if (n < 0)
+		nnp_ubatch_drop(&p->batch, 0);
+	err = nnp_planner_flush(p);
+	n = n < 0 ? n : err;
 	return n < 0 ? n : found;
 }
 

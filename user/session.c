@@ -15,13 +15,15 @@
 #include "layer.skel.h"
 #include "log.h"
 #include "session.h"
+#include "uprobe_multi.h"
 
 struct nnp_session {
 	struct layer_bpf *skel;
 	struct nnp_kernel_hooks hooks;
 	struct ring_buffer *rb;
-	struct bpf_link **links;
+	struct nnp_link *links;
 	size_t nlinks, cap_links;
+	bool uprobe_multi;
 	uint32_t nspecs, max_specs;
 	uint32_t next_probe_id;
 	struct nnp_spec *spec_copy; /* what each slot holds: identical specs share a slot */
@@ -49,6 +51,19 @@ static int fill_pmu(struct nnp_session *s, const struct nnp_counters *c)
 	return 0;
 }
 
+/* a program loaded for uprobe_multi links cannot be a perf-event uprobe: load one twin */
+static int uprobe_progs(struct layer_bpf *skel, bool multi)
+{
+	int err = bpf_program__set_autoload(skel->progs.nnp_uprobe, !multi);
+
+	if (!err)
+		err = bpf_program__set_autoload(skel->progs.nnp_uprobe_multi, multi);
+	if (!err && multi)
+		err = bpf_program__set_expected_attach_type(skel->progs.nnp_uprobe_multi,
+							    NNP_TRACE_UPROBE_MULTI);
+	return err;
+}
+
 static int session_load(struct nnp_session *s, const struct nnp_session_opts *o)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = nnp_btf_custom());
@@ -62,7 +77,9 @@ static int session_load(struct nnp_session *s, const struct nnp_session_opts *o)
 	s->skel->rodata->nr_counters = o->counters ? o->counters->nslots : 0;
 	s->skel->rodata->wakeup_bytes = s->ringbuf_bytes / 4;
 	s->skel->rodata->sample_rate = o->sample ? o->sample : 1;
-	err = bpf_map__set_max_entries(s->skel->maps.specs, s->max_specs);
+	err = uprobe_progs(s->skel, o->uprobe_multi);
+	if (!err)
+		err = bpf_map__set_max_entries(s->skel->maps.specs, s->max_specs);
 	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.events, s->ringbuf_bytes);
 	if (!err)
@@ -87,6 +104,7 @@ int nnp_session_open(const struct nnp_session_opts *o, nnp_event_cb cb, void *ct
 		return -ENOMEM;
 	s->max_specs = o->max_specs ? o->max_specs : NNP_DEFAULT_SPECS;
 	s->ringbuf_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : NNP_DEFAULT_RINGBUF;
+	s->uprobe_multi = o->uprobe_multi;
 	if (!valid_ringbuf(s->ringbuf_bytes)) {
 		nnp_err("ring buffer size %u is not a power of two of at least a page",
 			s->ringbuf_bytes);
@@ -195,12 +213,16 @@ static void release_in_background(void)
 	release_all_but(lock);
 }
 
-void nnp_links_destroy(struct bpf_link **links, size_t n)
+void nnp_links_destroy(struct nnp_link *links, size_t n)
 {
 	if (n)
 		release_in_background();
-	for (size_t i = 0; i < n; i++)
-		bpf_link__destroy(links[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (links[i].link)
+			bpf_link__destroy(links[i].link);
+		else if (links[i].fd >= 0)
+			close(links[i].fd);
+	}
 }
 
 void nnp_session_close(struct nnp_session *s)
@@ -251,25 +273,56 @@ int nnp_session_add_spec(struct nnp_session *s, const struct nnp_spec *spec, uin
 	return 0;
 }
 
-static int keep_link(struct nnp_session *s, struct bpf_link *link)
+/* takes L (released on failure) */
+static int keep(struct nnp_session *s, struct nnp_link l)
 {
-	struct bpf_link **n;
+	struct nnp_link *n;
 
-	if (!link)
-		return -errno ? -errno : -EINVAL;
 	if (s->nlinks == s->cap_links) {
 		size_t cap = s->cap_links ? s->cap_links * 2 : 64;
 
 		n = realloc(s->links, cap * sizeof(*n));
 		if (!n) {
-			bpf_link__destroy(link);
+			nnp_links_destroy(&l, 1);
 			return -ENOMEM;
 		}
 		s->links = n;
 		s->cap_links = cap;
 	}
-	s->links[s->nlinks++] = link;
+	s->links[s->nlinks++] = l;
 	return 0;
+}
+
+static int keep_link(struct nnp_session *s, struct bpf_link *link)
+{
+	if (!link)
+		return -errno ? -errno : -EINVAL;
+	return keep(s, (struct nnp_link){ .link = link, .fd = -1 });
+}
+
+bool nnp_session_uprobe_multi(const struct nnp_session *s)
+{
+	return s->uprobe_multi;
+}
+
+int nnp_session_attach_uprobes(struct nnp_session *s, pid_t pid, const char *path,
+			       const uint64_t *offs, const uint32_t *idx, size_t n, bool retprobe)
+{
+	uint64_t *cookies;
+	int fd;
+
+	if (!s->uprobe_multi)
+		return -EOPNOTSUPP;
+	cookies = malloc(n * sizeof(*cookies));
+	if (!cookies)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		cookies[i] = idx[i];
+	wait_releases();
+	fd = nnp_uprobe_multi_link(bpf_program__fd(s->skel->progs.nnp_uprobe_multi), path, offs,
+				   cookies, n, pid, retprobe);
+	free(cookies);
+	return fd < 0 ? fd : keep(s, (struct nnp_link){ .fd = fd });
 }
 
 int nnp_session_attach_uprobe(struct nnp_session *s, uint32_t idx, pid_t pid, const char *path,
@@ -278,6 +331,8 @@ int nnp_session_attach_uprobe(struct nnp_session *s, uint32_t idx, pid_t pid, co
 	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = idx, .retprobe = retprobe);
 	struct bpf_link *link;
 
+	if (s->uprobe_multi)
+		return nnp_session_attach_uprobes(s, pid, path, &file_off, &idx, 1, retprobe);
 	wait_releases();
 	link = bpf_program__attach_uprobe_opts(s->skel->progs.nnp_uprobe, pid ? pid : -1, path,
 					       file_off, &opts);
@@ -315,7 +370,7 @@ size_t nnp_session_links(const struct nnp_session *s)
 	return s->nlinks;
 }
 
-int nnp_session_take_links(struct nnp_session *s, size_t first, struct bpf_link ***out, size_t *n)
+int nnp_session_take_links(struct nnp_session *s, size_t first, struct nnp_link **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;

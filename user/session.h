@@ -27,6 +27,14 @@ struct nnp_session_opts {
 	enum nnp_fault_attach fault; /* fault handling time */
 	const struct nnp_counters *counters; /* open perf counters, or NULL */
 	uint32_t sample; /* measure one outermost layer call in N (--sample); 0, 1 = every call */
+	bool uprobe_multi; /* uprobes through uprobe_multi links (features.h uprobes policy) */
+};
+
+struct bpf_link;
+/* one attachment: a libbpf link, or the fd of a link libbpf cannot make (uprobe_multi) */
+struct nnp_link {
+	struct bpf_link *link;
+	int fd; /* -1 with link */
 };
 
 typedef int (*nnp_event_cb)(void *ctx, void *data, size_t size);
@@ -39,23 +47,27 @@ void nnp_session_close(struct nnp_session *s);
 int nnp_session_add_spec(struct nnp_session *s, const struct nnp_spec *spec, uint32_t *idx);
 int nnp_session_attach_uprobe(struct nnp_session *s, uint32_t idx, pid_t pid, const char *path,
 			      uint64_t file_off, bool retprobe);
+/* the session attaches uprobes through uprobe_multi links */
+bool nnp_session_uprobe_multi(const struct nnp_session *s);
+/* N sites of PATH (file offsets OFFS, cookies IDX) as one uprobe_multi link; only
+ * when nnp_session_uprobe_multi. 0 or -errno */
+int nnp_session_attach_uprobes(struct nnp_session *s, pid_t pid, const char *path,
+			       const uint64_t *offs, const uint32_t *idx, size_t n, bool retprobe);
 int nnp_session_attach_usdt(struct nnp_session *s, uint32_t idx, pid_t pid, const char *path,
 			    const char *provider, const char *name);
 int nnp_session_add_target(struct nnp_session *s, pid_t tgid);
-struct bpf_link;
 /* destroys links without waiting for the kernel to release each uprobe
  * (a detached child holds the last references; see session.c) */
-void nnp_links_destroy(struct bpf_link **links, size_t n);
+void nnp_links_destroy(struct nnp_link *links, size_t n);
 /* a probe id unique in this session (all planners share the aggregator) */
 uint32_t nnp_session_new_probe_id(struct nnp_session *s);
 size_t nnp_session_links(const struct nnp_session *s);
-struct bpf_link;
 /*
  * The links attached since nnp_session_links() returned `first` leave the
- * session: the caller owns them (bpf_link__destroy each, free *out), so one
+ * session: the caller owns them (nnp_links_destroy, free *out), so one
  * target of many can be detached when it exits. 0, -EINVAL, -ENOMEM.
  */
-int nnp_session_take_links(struct nnp_session *s, size_t first, struct bpf_link ***out, size_t *n);
+int nnp_session_take_links(struct nnp_session *s, size_t first, struct nnp_link **out, size_t *n);
 /* pollable when events are ready: poll it, then nnp_session_drain */
 int nnp_session_fd(const struct nnp_session *s);
 /* kernel BPF statistics of each loaded program; counted only while

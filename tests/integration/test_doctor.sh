@@ -50,9 +50,9 @@ doctor --json
 check_json '
 assert d["can_record"] is True
 assert d["kernel_release"]
-assert len(d["features"]) == 16
+assert len(d["features"]) == 17
 for name in ("privileges", "memlock", "btf", "ringbuf", "uprobes", "uretprobes", "usdt",
-             "bpf cookies", "tp_btf", "raw_tp", "software perf events"):
+             "bpf cookies", "uprobe_multi", "tp_btf", "raw_tp", "software perf events"):
     assert feat[name]["state"] == "yes", (name, feat[name])
     assert feat[name]["errno"] == 0 and feat[name]["fallback"] == "", feat[name]
 for f in d["features"]:
@@ -76,6 +76,7 @@ assert p["sched"] == "tp_btf", p
 want_fault = "fentry" if feat["fentry"]["state"] == "yes" else \
     "kprobe" if feat["kprobes"]["state"] == "yes" else "none"
 assert p["fault"] == want_fault, p
+assert p["uprobes"] == "uprobe_multi", p
 '
 
 # --- forced fallbacks ---
@@ -88,6 +89,14 @@ assert feat["tp_btf"]["fallback"] == "raw_tp/sched_switch", feat["tp_btf"]
 assert d["policies"]["sched"] == "raw_tp", d["policies"]
 assert feat["hardware perf events"]["state"] in ("no", "forced off")
 assert d["policies"]["counters"] != "hardware"
+assert d["can_record"] is True
+'
+NNPERF_FORCE=no-uprobe-multi doctor --json
+[ "$rc" = 0 ] || fail "doctor with no-uprobe-multi exited $rc"
+check_json '
+assert feat["uprobe_multi"]["state"] == "forced off", feat["uprobe_multi"]
+assert "one perf-event link per uprobe site" in feat["uprobe_multi"]["fallback"]
+assert d["policies"]["uprobes"] == "per-site", d["policies"]
 assert d["can_record"] is True
 '
 NNPERF_FORCE=no-tp-btf,no-pmu doctor

@@ -31,8 +31,14 @@ start_target() { # sets T (the previous target is ended)
 	T=$!
 	PIDS+=($T)
 }
-# BPF programs of process $1 as `bpftool perf list` shows them
-progs_of() { bpftool perf list | awk -v p="$1" '$1 == "pid" && $2 == p { print $6 }' | sort -u; }
+# BPF programs of process $1: those `bpftool perf list` shows, and those of its program and
+# link descriptors (uprobe_multi links are no perf events)
+progs_of() {
+	{
+		bpftool perf list | awk -v p="$1" '$1 == "pid" && $2 == p { print $6 }'
+		cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }'
+	} | sort -u
+}
 # waits until process $1 holds uprobe perf events (its probes are attached)
 wait_attached() {
 	for _ in $(seq 300); do

@@ -13,9 +13,22 @@ $CHECK exact-counts "$TMP/usdt.json" $N 8 0.90
 grep -q conv1 "$TMP/table" || fail "table lacks conv1"
 
 echo "== launched, uprobes from the spec file, USDT off"
-"$NNPERF" record --usdt off --spec "$SPEC" -o "$TMP/uprobe.json" \
-	-- "$TINYNET" --model dense --iterations $N >/dev/null
+"$NNPERF" record -v --usdt off --spec "$SPEC" -o "$TMP/uprobe.json" \
+	-- "$TINYNET" --model dense --iterations $N >/dev/null 2>"$TMP/uprobe.err"
 $CHECK exact-counts "$TMP/uprobe.json" $N 8 0.90
+if "$NNPERF" doctor --json 2>/dev/null | grep -q '"uprobes": *"uprobe_multi"'; then
+	grep -q 'uprobe_multi link: .* uretprobes' "$TMP/uprobe.err" || fail "no uprobe_multi link"
+fi
+
+echo "== the same through one perf-event link per site (the fallback of kernels before 6.6)"
+NNPERF_FORCE=no-uprobe-multi "$NNPERF" record -v --usdt off --spec "$SPEC" -o "$TMP/persite.json" \
+	-- "$TINYNET" --model dense --iterations $N >/dev/null 2>"$TMP/persite.err"
+$CHECK exact-counts "$TMP/persite.json" $N 8 0.90
+! grep -q 'uprobe_multi link' "$TMP/persite.err" || fail "uprobe_multi link though forced off"
+sites() { grep -o 'attached [a-z-]* u[a-z]*probe .*(file offset [^,]*, cookie [0-9]*' "$1" | sort; }
+[ "$(sites "$TMP/uprobe.err")" = "$(sites "$TMP/persite.err")" ] ||
+	fail "per-site links attached other sites: $(diff <(sites "$TMP/uprobe.err") <(sites "$TMP/persite.err") | head -3)"
+[ "$(sites "$TMP/uprobe.err" | wc -l)" -ge 16 ] || fail "too few sites listed"
 
 echo "== entry-only layers (the next begin ends a layer) and a raw file-offset site"
 off=$(objdump -d -F --disassemble=tinynet_infer "$TINYNET" | sed -n 's/.*<tinynet_infer> (File Offset: \(0x[0-9a-f]*\)).*/\1/p')

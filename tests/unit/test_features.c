@@ -29,6 +29,7 @@ static void test_force_parse(void **state)
 	    {" no-fentry , no-kprobe ,,", BIT(NNP_FEAT_FENTRY) | BIT(NNP_FEAT_KPROBE), ""},
 	    {"no-usdt,no-cookie", BIT(NNP_FEAT_USDT) | BIT(NNP_FEAT_COOKIE), ""},
 	    {"NO-TP_BTF", BIT(NNP_FEAT_TP_BTF), ""},
+	    {"no-uprobe-multi", BIT(NNP_FEAT_UPROBE_MULTI), ""},
 	    /* only the documented words: raw_tp and uprobes cannot be forced off */
 	    {"no-raw-tp,no-pmu,tp-btf,bogus", BIT(NNP_FEAT_PERF_HW), "no-raw-tp,tp-btf,bogus"},
 	    {"no-uprobes", 0, "no-uprobes"},
@@ -101,9 +102,28 @@ static void test_all_present(void **state)
 	assert_int_equal(f.sched, NNP_SCHED_TP_BTF);
 	assert_int_equal(f.fault, NNP_FAULT_FENTRY);
 	assert_int_equal(f.counters, NNP_COUNTERS_HW);
+	assert_int_equal(f.uprobes, NNP_UPROBES_MULTI);
 	assert_true(f.can_record);
 	for (int i = 0; i < NNP_FEAT_NR; i++)
 		assert_string_equal(f.f[i].fallback, "");
+}
+
+/* without uprobe_multi links (old kernel or forced off): one link per site, still recording */
+static void test_uprobe_multi_policy(void **state)
+{
+	struct nnp_features f;
+
+	(void)state;
+	fill(&f, NNP_FEAT_NO, BIT(NNP_FEAT_UPROBE_MULTI));
+	assert_int_equal(f.uprobes, NNP_UPROBES_PER_SITE);
+	assert_true(f.can_record);
+	assert_true(strstr(f.f[NNP_FEAT_UPROBE_MULTI].fallback, "one perf-event link per") != NULL);
+	assert_true(strstr(f.f[NNP_FEAT_UPROBE_MULTI].fix, "6.6") != NULL);
+	fill(&f, NNP_FEAT_FORCED_OFF, BIT(NNP_FEAT_UPROBE_MULTI));
+	assert_int_equal(f.uprobes, NNP_UPROBES_PER_SITE);
+	assert_string_equal(f.f[NNP_FEAT_UPROBE_MULTI].fix, "unset NNPERF_FORCE");
+	assert_string_equal(nnp_uprobe_attach_str(NNP_UPROBES_MULTI), "uprobe_multi");
+	assert_string_equal(nnp_uprobe_attach_str(NNP_UPROBES_PER_SITE), "per-site");
 }
 
 static void test_policies(void **state)
@@ -290,7 +310,7 @@ int main(void)
 	    cmocka_unit_test(test_policies),	cmocka_unit_test(test_fallback_texts),
 	    cmocka_unit_test(test_required),	cmocka_unit_test(test_denied_fix),
 	    cmocka_unit_test(test_apply_force), cmocka_unit_test(test_require_record),
-	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_names), cmocka_unit_test(test_uprobe_multi_policy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
