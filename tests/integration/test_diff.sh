@@ -21,12 +21,12 @@ noisy = False  # statistical verdicts: a noisy machine may blur them, the caller
 for conv in ("conv2", "conv3"):
     r = rows[conv]
     assert r["interval_over"] == "runs", r["interval_over"]
-    ok = r["significant"] is True and r["delta_ns"]["hi"] < 0 and r["speedup"]["lo"] > 1.0
+    ok = r["significant"] is True and r["delta_ns"]["hi"] < 0 and r["speedup"]["est"] > 1.3
     noisy |= not ok
     print(f"{'ok' if ok else 'NOT significant'}: {conv} {r['speedup']['est']:.2f}x faster, "
           f"B-A 95% CI [{r['delta_ns']['lo'] / 1e3:.1f}, {r['delta_ns']['hi'] / 1e3:.1f}] us")
 inf = d["inference"]
-ok = inf["significant"] and inf["speedup"]["est"] > 2 and inf["speedup"]["lo"] > 1.0
+ok = inf["significant"] and inf["delta_ns"]["hi"] < 0 and inf["speedup"]["est"] > 1.5
 noisy |= not ok
 print(f"{'ok' if ok else 'NOT significant'}: inference {inf['speedup']['est']:.2f}x "
       f"[{inf['speedup']['lo']:.2f}, {inf['speedup']['hi']:.2f}]")
