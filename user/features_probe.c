@@ -66,6 +66,18 @@ static int self_file_offset(const void *addr, char *path, size_t path_len, size_
 	return err;
 }
 
+/* where FN (named WHAT) is in nnperf's own file; the feature says why not */
+static int self_site(struct nnp_feature *f, const void *fn, const char *what, char *path,
+		     size_t len, size_t *off)
+{
+	int err = self_file_offset(fn, path, len, off);
+
+	if (err)
+		nnp_feat_set(f, NNP_FEAT_NO, -err, "%s not in /proc/self/maps: %s", what,
+			     strerror(-err));
+	return err;
+}
+
 /* Loads PROG, attaches it to nnp_doctor_target and calls the target once */
 static int uprobe_run(struct nnp_feature *f, struct nnp_try *t, const char *prog, bool retprobe,
 		      __u64 cookie)
@@ -74,13 +86,11 @@ static int uprobe_run(struct nnp_feature *f, struct nnp_try *t, const char *prog
 	struct bpf_link *link;
 	char path[PATH_MAX];
 	size_t off;
-	int err = self_file_offset((const void *)nnp_doctor_target, path, sizeof(path), &off);
+	int err = self_site(f, (const void *)nnp_doctor_target, "nnp_doctor_target", path,
+			    sizeof(path), &off);
 
-	if (err) {
-		nnp_feat_set(f, NNP_FEAT_NO, -err, "nnp_doctor_target not in /proc/self/maps: %s",
-			     strerror(-err));
+	if (err)
 		return err;
-	}
 	err = nnp_try_load(f, t, prog);
 	if (err)
 		return err;
@@ -195,18 +205,15 @@ void nnp_try_uprobe_multi(struct nnp_feature *f)
 	uint64_t off, cookie = COOKIE;
 	char path[PATH_MAX];
 	size_t soff;
-	int fd = self_file_offset((const void *)nnp_doctor_target, path, sizeof(path), &soff);
+	int fd;
 
-	if (fd) {
-		nnp_feat_set(f, NNP_FEAT_NO, -fd, "nnp_doctor_target not in /proc/self/maps: %s",
-			     strerror(-fd));
-		goto cleanup;
-	}
-	if (nnp_try_load(f, &t, "feat_uprobe_multi"))
+	if (self_site(f, (const void *)nnp_doctor_target, "nnp_doctor_target", path, sizeof(path),
+		      &soff) ||
+	    nnp_try_load(f, &t, "feat_uprobe_multi"))
 		goto cleanup;
 	off = soff;
-	fd = nnp_uprobe_multi_link(bpf_program__fd(t.prog), path, &off, &cookie, 1, getpid(),
-				   false);
+	fd =
+	    nnp_uprobe_multi_link(bpf_program__fd(t.prog), path, &off, &cookie, 1, getpid(), false);
 	if (fd < 0) {
 		nnp_feat_set(f, NNP_FEAT_NO, -fd, "%s: link failed: %s", t.what, strerror(-fd));
 		goto cleanup;
@@ -232,14 +239,10 @@ void nnp_try_usdt(struct nnp_feature *f)
 	struct bpf_link *link;
 	char path[PATH_MAX];
 	size_t off;
-	int err = self_file_offset((const void *)nnp_doctor_usdt, path, sizeof(path), &off);
 
-	if (err) {
-		nnp_feat_set(f, NNP_FEAT_NO, -err, "cannot find nnperf in /proc/self/maps: %s",
-			     strerror(-err));
-		goto cleanup;
-	}
-	if (nnp_try_load(f, &t, "feat_usdt"))
+	if (self_site(f, (const void *)nnp_doctor_usdt, "nnp_doctor_usdt", path, sizeof(path),
+		      &off) ||
+	    nnp_try_load(f, &t, "feat_usdt"))
 		goto cleanup;
 	link = bpf_program__attach_usdt(t.prog, getpid(), path, "nnperf_doctor", "probe", NULL);
 	if (nnp_try_attached(f, &t, link))
