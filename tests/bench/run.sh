@@ -4,6 +4,7 @@
 # ...) REPS times; prints the machine, every variant's median and the ratios.
 #
 #   sudo tests/bench/run.sh [--quick] [--reps N] [--only calls,torch,ort,agg,mem,cpu]
+#   (TORCH_IT=N, ORT_IT=N: timed inferences per model run, default 20 and 100)
 #
 # env: NNP_BUILD (default build/), NNP_ORT_NODE (onnxruntime-node package dir,
 # default $NNP_BUILD/npm/node_modules/onnxruntime-node), CPU_SECONDS (top/export
@@ -29,7 +30,8 @@ if [ $QUICK = 1 ]; then
 	REPS=${REPS:-1} CALLS_N=4000 CALLS_R=3 TORCH_IT=3 ORT_IT=10 ORT_SETTLE=1000
 	CPU_SECONDS=${CPU_SECONDS:-2} AGG_S=0.3 LIVE_S=1 HOLD_S=1
 else
-	REPS=${REPS:-5} CALLS_N=20000 CALLS_R=5 TORCH_IT=20 ORT_IT=100 ORT_SETTLE=2000
+	REPS=${REPS:-5} CALLS_N=20000 CALLS_R=5 TORCH_IT=${TORCH_IT:-20} ORT_IT=${ORT_IT:-100}
+	ORT_SETTLE=2000
 	CPU_SECONDS=${CPU_SECONDS:-30} AGG_S=2 LIVE_S=5 HOLD_S=3
 fi
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
