@@ -194,12 +194,15 @@ static unsigned width_of(const char *p, size_t n)
 /* "hash(str(ADDR))" from the '(' after hash: the key of a layer named by a string */
 static int parse_hash(struct fetch_parser *fp, struct nnp_fetch *f, const char *open)
 {
-	const char *p = nnp_lex_skip_ws_at(open + 1), *q;
-	size_t n = nnp_lex_ident_len(p);
+	const char *p, *q;
+	size_t n;
 	int err;
 
+	/* checked first: at the end of the text, open + 1 is past its NUL */
 	if (*open != '(')
 		return expect_fail(fp, open, "'('");
+	p = nnp_lex_skip_ws_at(open + 1);
+	n = nnp_lex_ident_len(p);
 	if (!nnp_lex_word_is(p, n, "str"))
 		return expect_fail(fp, p, "str(ADDR)");
 	q = nnp_lex_skip_ws_at(p + n);

@@ -92,6 +92,7 @@ static const struct {
 	{ "layer=a.so:f,shape=i16x2(arg0)", 20, "expected i64xN(ADDR)" },
 	{ "layer=a.so:f,shape=i64x4 arg0", 26, "expected '('" },
 	{ "layer=a.so:f,key=hash(arg0)", 23, "expected str(ADDR)" },
+	{ "layer=a.so:f,key=hash", 22, "expected '('" }, /* fuzz_spec: read past the end */
 	{ "layer=a.so:f,key=hash(str(arg0)", 32, "expected ')'" },
 	{ "layer=a.so:f,when=arg0==0,when=arg1==0", 27, "option 'when' given twice" },
 	{ "layer=a.so:f,key=arg0,rank=*(arg0+8)", 23, "rank needs shape=i64xN(ADDR)" },
