@@ -35,6 +35,8 @@ RATIOS = [
      "torch.profiler", "torch.none", "slowdown1", "info", None),
     ("G2 PyTorch: nnperf slowdown minus torch.profiler slowdown",
      "torch.nnperf", "torch.profiler", "slowdown", "< 0", lambda r: r < 0),
+    ("G2 PyTorch per op: nnperf added ns / torch.profiler added ns (torch.relu calls)",
+     "torchop.nnperf", "torchop.profiler", "added", "< 1", lambda r: r < 1),
     ("G2 ONNX Runtime: slowdown under nnperf record (fraction)",
      "ort.nnperf", "ort.none", "slowdown1", "< 0.02", lambda r: r < 0.02),
     ("G2 ONNX Runtime: slowdown under ORT's profiler (fraction)",
@@ -80,9 +82,11 @@ def ratio(runs, num, den, how):
     if a is None or b is None:
         return None, f"missing {num if a is None else den}"
     if how == "added":
-        base = med(runs, CALLS)
+        # what a tracer adds to a call: minus the group's untraced median
+        bkey = CALLS if num.startswith("calls.") else num.split(".")[0] + ".none"
+        base = med(runs, bkey)
         if base is None:
-            return None, f"missing {CALLS}"
+            return None, f"missing {bkey}"
         a, b = a - base, b - base
     elif how == "slowdown1":
         return a / b - 1, f"{a:.3f} / {b:.3f} - 1"

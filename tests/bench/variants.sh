@@ -82,6 +82,15 @@ bench_torch() {
 		model_run torch.nnperf "$re" "$NNPERF" record --runtime pytorch -- $PY "$mb" "${args[@]}"
 		model_run torch.profiler "$re" $PY "$mb" "${args[@]}" --profile-out "$TMP/torch-prof.json"
 	done
+	# per operator call, where the op itself is cheap: what each tracer adds to one call
+	local ops=$SRC/tests/bench/torch_ops.py ore='ns_per_op=[0-9.]+'
+	local oargs=(--ops "$TORCH_OPS" --rounds 5)
+	for _ in $(seq "$REPS"); do
+		model_run torchop.none "$ore" $PY "$ops" "${oargs[@]}"
+		model_run torchop.nnperf "$ore" "$NNPERF" record --runtime pytorch -- $PY "$ops" \
+			"${oargs[@]}"
+		model_run torchop.profiler "$ore" $PY "$ops" "${oargs[@]}" --profile
+	done
 }
 
 bench_ort() {
