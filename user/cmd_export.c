@@ -28,6 +28,7 @@
 #include "privs.h"
 #include "runtimes.h"
 #include "log.h"
+#include "pid_list.h"
 #include "monitor.h"
 #include "procmaps.h"
 #include "prom_metrics.h"
@@ -98,22 +99,7 @@ static const char usage_text[] =
 
 static int add_pid(struct export_opts *o, const char *arg)
 {
-	char *end;
-	long v;
-	pid_t *n;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (!*arg || *end || errno || v <= 0 || v > INT32_MAX) {
-		nnp_err("invalid pid '%s'", arg);
-		return 3;
-	}
-	n = realloc(o->pids, (o->npids + 1) * sizeof(*n));
-	if (!n)
-		return 3;
-	o->pids = n;
-	o->pids[o->npids++] = (pid_t)v;
-	return 0;
+	return nnp_pid_list_add(&o->pids, &o->npids, arg) ? 3 : 0;
 }
 
 static int parse_value(struct export_opts *o, int c, const char *arg)

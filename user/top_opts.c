@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "pid_list.h"
 #include "procmaps.h"
 #include "record_opts.h"
 #include "top_opts.h"
@@ -33,25 +34,12 @@ static const char usage_text[] =
 
 static int add_pid(struct top_opts *o, const char *arg)
 {
-	char *end;
-	long v;
-	pid_t *n;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (!*arg || *end || errno || v <= 0 || v > INT32_MAX) {
-		nnp_err("invalid pid '%s'", arg);
+	if (nnp_pid_list_add(&o->pids, &o->npids, arg))
+		return 3;
+	if (nnp_proc_exists(o->pids[o->npids - 1])) {
+		nnp_err("no such process: %d", o->pids[o->npids - 1]);
 		return 3;
 	}
-	if (nnp_proc_exists((pid_t)v)) {
-		nnp_err("no such process: %ld", v);
-		return 3;
-	}
-	n = realloc(o->pids, (o->npids + 1) * sizeof(*n));
-	if (!n)
-		return 3;
-	o->pids = n;
-	o->pids[o->npids++] = (pid_t)v;
 	return 0;
 }
 
