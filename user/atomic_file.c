@@ -7,9 +7,8 @@
 
 #include "atomic_file.h"
 
-/* a device, FIFO or socket (-o /dev/null, -o /dev/stdout, a pipe): written in
- * place; renaming a file over it would replace the device node itself */
-static int write_in_place(const char *path, int (*write)(FILE *f, const void *ctx), const void *ctx)
+/* opens PATH for writing and fills it with write(f, ctx) */
+static int write_to(const char *path, int (*write)(FILE *f, const void *ctx), const void *ctx)
 {
 	FILE *f = fopen(path, "w");
 	int err;
@@ -26,19 +25,15 @@ int nnp_write_file_atomic(const char *path, int (*write)(FILE *f, const void *ct
 {
 	char tmp[PATH_MAX];
 	struct stat st;
-	FILE *f;
 	int err;
 
+	/* a device, FIFO or socket (-o /dev/null, /dev/stdout, a pipe) is written in
+	 * place: renaming a file over it would replace the device node itself */
 	if (!stat(path, &st) && !S_ISREG(st.st_mode))
-		return write_in_place(path, write, ctx);
+		return write_to(path, write, ctx);
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	err = write(f, ctx);
-	if (fclose(f) && !err)
-		err = -errno;
+	err = write_to(tmp, write, ctx);
 	if (!err && rename(tmp, path))
 		err = -errno;
 	if (err)
