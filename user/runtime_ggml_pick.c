@@ -38,6 +38,7 @@ static int best_in(const char *dir, char *best, size_t len)
 		return -errno;
 	while ((de = readdir(d))) {
 		int (*score)(void);
+		int sc;
 		void *h;
 
 		if (strncmp(de->d_name, "libggml-cpu-", 12) || !strstr(de->d_name, ".so"))
@@ -45,8 +46,9 @@ static int best_in(const char *dir, char *best, size_t len)
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 		score = h ? (int (*)(void))dlsym(h, "ggml_backend_score") : NULL;
-		if (score && score() > best_score) {
-			best_score = score();
+		sc = score ? score() : 0;
+		if (sc > best_score) {
+			best_score = sc;
 			snprintf(best, len, "%s", de->d_name);
 		}
 	}
