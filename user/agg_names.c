@@ -79,11 +79,12 @@ static int name_by_label(const struct nnp_agg *a, struct nnp_proc_stats *p,
 	return 0;
 }
 
-static bool is_ggml(const struct nnp_agg *a, uint32_t probe_id)
+/* the probe was made by the runtime adapter RUNTIME */
+static bool probe_of(const struct nnp_agg *a, uint32_t probe_id, const char *runtime)
 {
 	const struct nnp_probe_info *pi = nnp_agg_probe(a, probe_id);
 
-	return pi && !strcmp(pi->runtime, "ggml");
+	return pi && !strcmp(pi->runtime, runtime);
 }
 
 static void apply_name(const struct nnp_agg *a, struct nnp_layer_stats *l,
@@ -92,7 +93,7 @@ static void apply_name(const struct nnp_agg *a, struct nnp_layer_stats *l,
 	if (n->name[0]) {
 		nnp_text_copy(l->name, sizeof(l->name), n->name, NNP_NAME_LEN);
 		l->named = true;
-		if (is_ggml(a, l->id.probe_id) &&
+		if (probe_of(a, l->id.probe_id, "ggml") &&
 		    nnp_ggml_layer_name(n->name, l->name, sizeof(l->name)) > 0)
 			nnp_text_copy(l->raw_name, sizeof(l->raw_name), n->name, NNP_NAME_LEN);
 	}
@@ -121,10 +122,9 @@ static void set_probe_op(const struct nnp_agg *a, struct nnp_layer_stats *l)
 /* --node-names: ONNX Runtime nodes (key = NodeIndex) named from ORT's profile */
 static void name_by_node(const struct nnp_agg *a, struct nnp_layer_stats *l)
 {
-	const struct nnp_probe_info *pi = nnp_agg_probe(a, l->id.probe_id);
 	const struct nnp_node_name *nn;
 
-	if (!a->opts.node_names || !pi || strcmp(pi->runtime, "onnxruntime"))
+	if (!a->opts.node_names || !probe_of(a, l->id.probe_id, "onnxruntime"))
 		return;
 	nn = nnp_node_names_find(a->opts.node_names, l->id.key);
 	if (!nn)
