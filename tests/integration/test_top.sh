@@ -190,8 +190,14 @@ start_top 80 24 -d 0.5 -p "$TN_PID"
 wait_for "^ *$TN_PID nnperf-tinynet"
 tmux -L "$SOCK" resize-window -t top -x 120 -y 30 2>/dev/null ||
 	tmux -L "$SOCK" resize-pane -t top -x 120 -y 30
-wait_for "^ *$TN_PID nnperf-tinynet"
+# the old 80-column screen may still be up for a refresh or two: poll for the new width
+for ((i = 0; i < 150; i++)); do
+	cap
+	[ "$(title | wc -c)" -ge 110 ] && break
+	sleep 0.2
+done
 [ "$(title | wc -c)" -ge 110 ] || fail "no relayout after resize: $(title)"
+grep -qE "^ *$TN_PID nnperf-tinynet" "$TMP/screen" || fail "process row lost after resize"
 keys q
 wait_for "TOP-EXIT=0"
 echo "ok: resize"
