@@ -227,8 +227,6 @@ static int on_layer(struct nnp_agg *a, const struct nnp_layer_event *e)
 	uint64_t dur;
 	int err;
 
-	if (e->end_ns < e->start_ns)
-		return -EINVAL;
 	p = get_proc(a, e->hdr.tgid, &err);
 	if (!p)
 		return err;
@@ -253,8 +251,6 @@ static int on_infer(struct nnp_agg *a, const struct nnp_infer_event *e)
 	struct nnp_proc_stats *p;
 	int err;
 
-	if (e->end_ns < e->start_ns)
-		return -EINVAL;
 	p = get_proc(a, e->hdr.tgid, &err);
 	if (!p)
 		return err;
@@ -273,8 +269,6 @@ static int on_preempt(struct nnp_agg *a, const struct nnp_preempt_event *e)
 	struct nnp_proc_stats *p;
 	int err;
 
-	if (e->end_ns < e->start_ns)
-		return -EINVAL;
 	p = get_proc(a, e->hdr.tgid, &err);
 	if (!p)
 		return err;
@@ -292,55 +286,43 @@ static int on_name(struct nnp_agg *a, const struct nnp_name_event *e)
 	return nnp_agg_name_event(a, p, e);
 }
 
-/* Records are copied out: the ring buffer only promises 8-byte alignment of its own. */
-static int dispatch(struct nnp_agg *a, const void *data, size_t size)
-{
-	union {
-		struct nnp_event_hdr hdr;
-		struct nnp_layer_event layer;
-		struct nnp_infer_event infer;
-		struct nnp_name_event name;
-		struct nnp_preempt_event preempt;
-	} ev;
-
-	if (size < sizeof(ev.hdr))
-		return -EINVAL;
-	memcpy(&ev.hdr, data, sizeof(ev.hdr));
-	switch (ev.hdr.type) {
-	case NNP_EV_LAYER:
-		if (size < sizeof(ev.layer))
-			return -EINVAL;
-		memcpy(&ev.layer, data, sizeof(ev.layer));
-		return on_layer(a, &ev.layer);
-	case NNP_EV_INFER:
-		if (size < sizeof(ev.infer))
-			return -EINVAL;
-		memcpy(&ev.infer, data, sizeof(ev.infer));
-		return on_infer(a, &ev.infer);
-	case NNP_EV_NAME:
-		if (size < sizeof(ev.name))
-			return -EINVAL;
-		memcpy(&ev.name, data, sizeof(ev.name));
-		return on_name(a, &ev.name);
-	case NNP_EV_PREEMPT:
-		if (size < sizeof(ev.preempt))
-			return -EINVAL;
-		memcpy(&ev.preempt, data, sizeof(ev.preempt));
-		return on_preempt(a, &ev.preempt);
-	default:
-		return -EINVAL;
-	}
-}
-
-int nnp_agg_event(struct nnp_agg *a, const void *data, size_t size)
+int nnp_agg_apply(struct nnp_agg *a, const union nnp_event *ev)
 {
 	int err;
 
 	a->events++;
-	err = dispatch(a, data, size);
+	switch (ev->hdr.type) {
+	case NNP_EV_LAYER:
+		err = on_layer(a, &ev->layer);
+		break;
+	case NNP_EV_INFER:
+		err = on_infer(a, &ev->infer);
+		break;
+	case NNP_EV_NAME:
+		err = on_name(a, &ev->name);
+		break;
+	case NNP_EV_PREEMPT:
+		err = on_preempt(a, &ev->preempt);
+		break;
+	default:
+		err = -EINVAL;
+	}
 	if (err == -EINVAL)
 		a->bad_events++;
 	return err;
+}
+
+int nnp_agg_event(struct nnp_agg *a, const void *data, size_t size)
+{
+	union nnp_event ev;
+	int err = nnp_event_decode(data, size, &ev);
+
+	if (err) {
+		a->events++;
+		a->bad_events++;
+		return err;
+	}
+	return nnp_agg_apply(a, &ev);
 }
 
 static int cmp_order(const void *x, const void *y)

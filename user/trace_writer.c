@@ -207,29 +207,14 @@ static void inference(struct nnp_trace *t, const struct nnp_infer_event *e)
 	fputs("}}", t->f);
 }
 
-void nnp_trace_event(struct nnp_trace *t, struct nnp_agg *a, const void *data, size_t size)
+void nnp_trace_event(struct nnp_trace *t, struct nnp_agg *a, const union nnp_event *ev)
 {
-	union {
-		struct nnp_event_hdr hdr;
-		struct nnp_layer_event layer;
-		struct nnp_infer_event infer;
-	} ev;
-
-	if (size < sizeof(ev.hdr))
-		return;
-	memcpy(&ev.hdr, data, sizeof(ev.hdr));
-	if (ev.hdr.type == NNP_EV_LAYER && size >= sizeof(ev.layer)) {
-		memcpy(&ev.layer, data, sizeof(ev.layer));
-		if (ev.layer.end_ns < ev.layer.start_ns)
-			return;
-		name_thread(t, a, ev.hdr.tgid, ev.hdr.tid);
-		layer(t, a, &ev.layer);
-	} else if (ev.hdr.type == NNP_EV_INFER && size >= sizeof(ev.infer)) {
-		memcpy(&ev.infer, data, sizeof(ev.infer));
-		if (ev.infer.end_ns < ev.infer.start_ns)
-			return;
-		name_thread(t, a, ev.hdr.tgid, ev.hdr.tid);
-		inference(t, &ev.infer);
+	if (ev->hdr.type == NNP_EV_LAYER) {
+		name_thread(t, a, ev->hdr.tgid, ev->hdr.tid);
+		layer(t, a, &ev->layer);
+	} else if (ev->hdr.type == NNP_EV_INFER) {
+		name_thread(t, a, ev->hdr.tgid, ev->hdr.tid);
+		inference(t, &ev->infer);
 	}
 	if (!t->err && ferror(t->f))
 		t->err = -EIO;

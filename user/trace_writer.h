@@ -22,10 +22,10 @@ int nnp_trace_open(const char *path, struct nnp_trace **out);
  * slices carry no offcpu_ns, rather than a made-up 0 */
 void nnp_trace_set_offcpu(struct nnp_trace *t, bool measured);
 /*
- * One ring-buffer record, after nnp_agg_event has seen it: layer names and
- * ops are the aggregator's at that moment. Bad records are skipped.
+ * One decoded ring-buffer record (nnp_event_decode), after the aggregator
+ * has applied it: layer names and ops are the aggregator's at that moment.
  */
-void nnp_trace_event(struct nnp_trace *t, struct nnp_agg *a, const void *data, size_t size);
+void nnp_trace_event(struct nnp_trace *t, struct nnp_agg *a, const union nnp_event *ev);
 /* finishes the JSON document and frees t; 0 or the first write error (-errno) */
 int nnp_trace_close(struct nnp_trace *t);
 
