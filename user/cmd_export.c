@@ -28,6 +28,7 @@
 #include "privs.h"
 #include "runtimes.h"
 #include "log.h"
+#include "stop_signal.h"
 #include "pid_list.h"
 #include "monitor.h"
 #include "procmaps.h"
@@ -64,13 +65,6 @@ struct exporter {
 	uint64_t last_scrape_ns, series_dropped; /* under the monitor lock */
 	struct nnp_web_config web;
 };
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static const char usage_text[] =
     "usage: nnperf export [-p PID ... | --all] [--listen ADDR:PORT]\n"
@@ -398,22 +392,12 @@ static int attach_pids(struct exporter *x)
 	return 0;
 }
 
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 static int loop(struct exporter *x)
 {
 	uint64_t period = (uint64_t)(x->o.interval_s * 1e9), next = now_ns(CLOCK_MONOTONIC);
 	int err = 0;
 
-	while (!stop_signal && !err) {
+	while (!nnp_stop_signal && !err) {
 		uint64_t now = now_ns(CLOCK_MONOTONIC);
 
 		if (now >= next) {
@@ -430,8 +414,8 @@ static int loop(struct exporter *x)
 		if (err)
 			nnp_err("failed to read events: %s", strerror(-err));
 	}
-	if (stop_signal)
-		nnp_info("stopped by signal %d", (int)stop_signal);
+	if (nnp_stop_signal)
+		nnp_info("stopped by signal %d", (int)nnp_stop_signal);
 	return err;
 }
 
@@ -492,7 +476,7 @@ int cmd_export(int argc, char **argv)
 		free(x.o.pids);
 		return 1;
 	}
-	install_signals();
+	nnp_stop_signal_install();
 	err = limit_privileges();
 	if (!err)
 		err = setup(&x);

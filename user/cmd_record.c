@@ -22,6 +22,7 @@
 #include "launch.h"
 #include "libpath.h"
 #include "log.h"
+#include "stop_signal.h"
 #include "probes.h"
 #include "proc_follow.h"
 #include "runtimes.h"
@@ -31,13 +32,6 @@
 #include "record_run.h"
 #include "session.h"
 #include "trace_writer.h"
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 struct recorder {
 	struct record_opts o;
@@ -69,27 +63,21 @@ static int on_event(void *ctx, void *data, size_t size)
 {
 	struct recorder *r = ctx;
 	const struct nnp_event_hdr *h = data;
+	union nnp_event ev;
 
 	if (size >= sizeof(*h) && h->type == NNP_EV_LIBLOAD) {
 		r->rescan = true; /* after this poll: attaching inside the callback would nest */
 		r->resume = r->launched;
 		return 0;
 	}
-	nnp_agg_event(&r->agg, data, size);
+	if (nnp_event_decode(data, size, &ev)) {
+		nnp_agg_event(&r->agg, data, size); /* counted there as a bad record */
+		return 0;
+	}
+	nnp_agg_apply(&r->agg, &ev);
 	if (r->trace)
-		nnp_trace_event(r->trace, &r->agg, data, size);
+		nnp_trace_event(r->trace, &r->agg, &ev);
 	return 0;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 static int target_prepare(struct recorder *r)
@@ -238,7 +226,7 @@ static int follow_next(struct recorder *r, uint64_t deadline)
 	nnp_info("process %d exited: waiting for its executable to run again", r->o.pid);
 	nnp_session_drain(r->sess);
 	detach_exited(r);
-	while (!stop_signal && !next && (!deadline || now_ns(CLOCK_MONOTONIC) < deadline))
+	while (!nnp_stop_signal && !next && (!deadline || now_ns(CLOCK_MONOTONIC) < deadline))
 		if (nnp_session_poll(r->sess, 100) >= 0)
 			next = nnp_exe_find(&r->exe_id, r->o.pid);
 	if (!next)
@@ -271,7 +259,7 @@ static int collect(struct recorder *r)
 
 	if (r->o.duration_s > 0)
 		deadline = r->start_mono + (uint64_t)(r->o.duration_s * 1e9);
-	while (!stop_signal) {
+	while (!nnp_stop_signal) {
 		n = nnp_session_poll(r->sess, 100);
 		if (n < 0) {
 			nnp_err("failed to read events: %s", strerror(-n));
@@ -290,8 +278,8 @@ static int collect(struct recorder *r)
 			break;
 	}
 	nnp_session_drain(r->sess);
-	if (stop_signal)
-		nnp_info("stopped by signal %d", (int)stop_signal);
+	if (nnp_stop_signal)
+		nnp_info("stopped by signal %d", (int)nnp_stop_signal);
 	return 0;
 }
 
@@ -381,7 +369,7 @@ static int run(struct recorder *r)
 	int err = resolve_runtime(r), trace_err;
 
 	/* before attaching: a signal during a slow attach still ends in a written recording */
-	install_signals();
+	nnp_stop_signal_install();
 	if (!err)
 		err = nnp_kernel_cfg_init(&r->kcfg, r->o.counters);
 	if (!err)
@@ -407,7 +395,7 @@ static int run(struct recorder *r)
 	err = collect(r);
 	if (!err && !nnp_planner_sites(r->plan))
 		err = nothing_found(r);
-	if (r->launched && stop_signal)
+	if (r->launched && nnp_stop_signal)
 		nnp_launch_stop(&r->child, 2000);
 	else if (r->launched && !target_exited(r))
 		nnp_launch_stop(&r->child, 2000);
@@ -434,7 +422,7 @@ static void cleanup(struct recorder *r)
 
 bool nnp_record_interrupted(void)
 {
-	return stop_signal != 0;
+	return nnp_stop_signal != 0;
 }
 
 int nnp_record_run(const struct record_opts *o)

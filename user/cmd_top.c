@@ -29,6 +29,7 @@
 #include "launch.h"
 #include "libpath.h"
 #include "log.h"
+#include "stop_signal.h"
 #include "monitor.h"
 #include "procmaps.h"
 #include "top_opts.h"
@@ -58,13 +59,6 @@ struct top {
 	SCREEN *term;
 	long refreshes;
 };
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static uint64_t mono_ns(void)
 {
@@ -289,7 +283,7 @@ static int loop(struct top *t)
 
 	if (t->term)
 		show(t);
-	while (!stop_signal && !t->screen.quit && !err) {
+	while (!nnp_stop_signal && !t->screen.quit && !err) {
 		bool done = command_done(t) && t->o.batch;
 
 		err = atomic_load(&t->thread_err);
@@ -402,17 +396,6 @@ static void teardown(struct top *t)
 	top_opts_free(&t->o);
 }
 
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 /* checked before anything is loaded, so that the error is the only output */
 static int check_terminal(const struct top *t)
 {
@@ -458,14 +441,14 @@ int cmd_top(int argc, char **argv)
 		top_opts_free(&t.o);
 		return 1;
 	}
-	install_signals();
+	nnp_stop_signal_install();
 	err = setup(&t);
 	if (!err)
 		err = loop(&t);
 	if (!err && t.launched && !measured(&t))
 		err = -ENOENT;
 	teardown(&t);
-	if (stop_signal)
-		nnp_info("stopped by signal %d", (int)stop_signal);
+	if (nnp_stop_signal)
+		nnp_info("stopped by signal %d", (int)nnp_stop_signal);
 	return err ? 1 : 0;
 }

@@ -18,9 +18,9 @@ start_export() { # start_export ARGS...: sets EXP; waits for /healthz
 	PIDS+=($EXP)
 	$X wait "http://$LISTEN/healthz" '^ok' 20
 }
-stop_export() {
-	kill -TERM $EXP
-	wait $EXP || fail "export exited $? after SIGTERM"
+stop_export() { # stop_export [SIGNAL]: TERM by default; each must end it with status 0
+	kill -"${1:-TERM}" $EXP
+	wait $EXP || fail "export exited $? after SIG${1:-TERM}"
 }
 
 echo "== usage and value errors"
@@ -104,7 +104,8 @@ n=$(grep -c "^nnperf_layer_duration_seconds_count{" "$TMP/limited.prom" || true)
 dropped=$($X value $URL '^nnperf_series_dropped_total')
 [ "$dropped" -ge $((11 * L)) ] || fail "series dropped $dropped"
 echo "ok: 2 layers kept, $dropped series dropped so far"
-stop_export
+stop_export HUP # a closed terminal ends it like SIGTERM
+grep -q "stopped by signal 1" "$TMP/export.err" || fail "SIGHUP did not stop export cleanly"
 
 echo "== --format json: JSON lines on stdout"
 "$NNPERF" export -p $TN --format json --interval 0.5 >"$TMP/lines.jsonl" 2>>"$TMP/export.err" &
