@@ -95,36 +95,56 @@ static __always_inline int fetch_addr(struct pt_regs *ctx, bool usdt, const stru
 	return 0;
 }
 
-/* FNV-1a of the C string at v (a key made from a name); 0 or -EFAULT */
-static __always_inline int hash_str(__u64 *v)
+#define FNV_BASIS 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+/* FNV-1a of the C string at addr, continuing *h; 0 or -EFAULT */
+static __always_inline int hash_more(__u64 addr, __u64 *h)
 {
 	char buf[NNP_NAME_LEN];
-	__u64 h = 0xcbf29ce484222325ULL;
 
-	if (bpf_probe_read_user_str(buf, sizeof(buf), (void *)*v) < 0)
+	if (bpf_probe_read_user_str(buf, sizeof(buf), (void *)addr) < 0)
 		return -EFAULT;
 	for (int i = 0; i < NNP_NAME_LEN; i++) {
 		if (!buf[i])
 			break;
-		h = (h ^ (__u8)buf[i]) * 0x100000001b3ULL;
+		*h = (*h ^ (__u8)buf[i]) * FNV_PRIME;
 	}
-	*v = h ? h : 1; /* 0 means "no key" */
 	return 0;
 }
 
 static __always_inline __u64 fetch_key(struct pt_regs *ctx, bool usdt, const struct nnp_fetch *f)
 {
-	__u64 v;
+	__u64 v, h = FNV_BASIS;
 
 	if (f->kind != NNP_FETCH_VALUE && f->kind != NNP_FETCH_HASH)
 		return 0;
-	if (fetch_addr(ctx, usdt, f, &v) || (f->kind == NNP_FETCH_HASH && hash_str(&v))) {
+	if (fetch_addr(ctx, usdt, f, &v) || (f->kind == NNP_FETCH_HASH && hash_more(v, &h))) {
 		stat_inc(&stats, NNP_STAT_FETCH_ERR);
 		return 0;
 	}
+	if (f->kind == NNP_FETCH_HASH)
+		return h ? h : 1; /* 0 means "no key" */
 	if (f->width && f->width < 8)
 		v &= (1ULL << (f->width * 8)) - 1;
 	return v;
+}
+
+/* a layer's key: key=, and for key=hash(str(A),str(B)) B's string hashed on */
+static __always_inline __u64 layer_key(struct pt_regs *ctx, bool usdt, const struct nnp_spec *s)
+{
+	__u64 v, h = FNV_BASIS;
+
+	if (s->key.kind != NNP_FETCH_HASH || s->key2.kind != NNP_FETCH_HASH)
+		return fetch_key(ctx, usdt, &s->key);
+	if (fetch_addr(ctx, usdt, &s->key, &v) || hash_more(v, &h)) {
+		stat_inc(&stats, NNP_STAT_FETCH_ERR);
+		return 0;
+	}
+	h *= FNV_PRIME; /* the 0 byte between the strings: "ab"+"c" is not "a"+"bc" */
+	if (!fetch_addr(ctx, usdt, &s->key2, &v))
+		hash_more(v, &h); /* unreadable: "" */
+	return h ? h : 1;
 }
 
 static __always_inline void fetch_str(struct pt_regs *ctx, bool usdt, const struct nnp_fetch *f,
@@ -542,7 +562,7 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 		return 0;
 	}
 	if (s->role == NNP_ROLE_LAYER_BEGIN || s->role == NNP_ROLE_LAYER_END)
-		key = fetch_key(ctx, usdt, &s->key);
+		key = layer_key(ctx, usdt, s);
 	if (s->role == NNP_ROLE_LAYER_BEGIN && reentry(ts, s, key)) {
 		layer_skip(ts, s, key);
 		return 0;

@@ -67,6 +67,10 @@ struct nnp_spec {
 	__u8 flags;	/* NNP_SPEC_* */
 	__u16 pad;
 	struct nnp_fetch key;
+	/* HASH after a HASH key (key=hash(str(A),str(B))): B's string is hashed on
+	 * after A's and a 0 byte; B unreadable (a NULL pointer on the way) hashes
+	 * as "" (NONE: the key is A's alone) */
+	struct nnp_fetch key2;
 	struct nnp_fetch name;
 	struct nnp_fetch op;
 	/* a call is a layer only if `when` passes (flags WHEN_*); ADDR of the shape's

@@ -87,15 +87,48 @@ static bool probe_of(const struct nnp_agg *a, uint32_t probe_id, const char *run
 	return pi && !strcmp(pi->runtime, runtime);
 }
 
-static void apply_name(const struct nnp_agg *a, struct nnp_layer_stats *l,
-		       const struct nnp_pending_name *n)
+/*
+ * ggml: llama.cpp gives several nodes of a graph one name (every build_norm
+ * output is norm-N, whatever it normalises); their keys differ by their
+ * input's name (runtime_ggml.c). How many other layers of this probe the
+ * runtime sent SENT for: the 2nd, 3rd, ... in first-seen order get #2, #3.
+ */
+static unsigned int same_name(const struct nnp_proc_stats *p, const struct nnp_layer_stats *l,
+			      const char *sent)
+{
+	const struct nnp_layer_stats *o;
+	unsigned int n = 0;
+
+	for (o = p->layers; o; o = o->hh.next)
+		if (o != l && o->named && o->id.probe_id == l->id.probe_id &&
+		    !strcmp(o->raw_name[0] ? o->raw_name : o->name, sent))
+			n++;
+	return n;
+}
+
+static void name_ggml(const struct nnp_proc_stats *p, struct nnp_layer_stats *l, const char *sent)
+{
+	unsigned int dup = same_name(p, l, sent);
+	char suffix[16] = "";
+	size_t room;
+
+	if (dup)
+		snprintf(suffix, sizeof(suffix), "#%u", dup + 1);
+	room = sizeof(l->name) - strlen(suffix);
+	nnp_ggml_layer_name(sent, l->name, room);
+	strcat(l->name, suffix);
+	if (strcmp(l->name, sent))
+		nnp_text_copy(l->raw_name, sizeof(l->raw_name), sent, NNP_NAME_LEN);
+}
+
+static void apply_name(const struct nnp_agg *a, const struct nnp_proc_stats *p,
+		       struct nnp_layer_stats *l, const struct nnp_pending_name *n)
 {
 	if (n->name[0]) {
 		nnp_text_copy(l->name, sizeof(l->name), n->name, NNP_NAME_LEN);
+		if (probe_of(a, l->id.probe_id, "ggml"))
+			name_ggml(p, l, n->name);
 		l->named = true;
-		if (probe_of(a, l->id.probe_id, "ggml") &&
-		    nnp_ggml_layer_name(n->name, l->name, sizeof(l->name)) > 0)
-			nnp_text_copy(l->raw_name, sizeof(l->raw_name), n->name, NNP_NAME_LEN);
 	}
 	if (n->op[0])
 		nnp_text_copy(l->op, sizeof(l->op), n->op, NNP_OP_LEN);
@@ -144,7 +177,7 @@ int nnp_agg_name_layer(struct nnp_agg *a, struct nnp_proc_stats *p, struct nnp_l
 	set_probe_op(a, l);
 	HASH_FIND(hh, p->pending, &l->id, sizeof(l->id), pn);
 	if (pn) {
-		apply_name(a, l, pn);
+		apply_name(a, p, l, pn);
 		HASH_DEL(p->pending, pn);
 		p->npending--;
 		free(pn);
@@ -187,7 +220,7 @@ int nnp_agg_name_event(struct nnp_agg *a, struct nnp_proc_stats *p, const struct
 	if (l->named)
 		return 0;
 	pending_fill(&n, e);
-	apply_name(a, l, &n);
+	apply_name(a, p, l, &n);
 	return 0;
 }
 

@@ -191,34 +191,52 @@ static unsigned width_of(const char *p, size_t n)
 	return 0;
 }
 
-/* "hash(str(ADDR))" from the '(' after hash: the key of a layer named by a string */
-static int parse_hash(struct fetch_parser *fp, struct nnp_fetch *f, const char *open)
+/* "str(ADDR)" at AT (spaces skipped) into *f */
+static int parse_str_arg(struct fetch_parser *fp, const char *at, struct nnp_fetch *f)
 {
-	const char *p, *q;
-	size_t n;
+	const char *p = nnp_lex_skip_ws_at(at);
+	size_t n = nnp_lex_ident_len(p);
+
+	if (!nnp_lex_word_is(p, n, "str"))
+		return expect_fail(fp, p, "str(ADDR)");
+	return parse_call(fp, nnp_lex_skip_ws_at(p + n), f);
+}
+
+/*
+ * "hash(str(ADDR))" from the '(' after hash: the key of a layer named by a
+ * string; with f2 (key=) also "hash(str(A), str(B))", B into *f2.
+ */
+static int parse_hash(struct fetch_parser *fp, struct nnp_fetch *f, struct nnp_fetch *f2,
+		      const char *open)
+{
 	int err;
 
 	/* checked first: at the end of the text, open + 1 is past its NUL */
 	if (*open != '(')
 		return expect_fail(fp, open, "'('");
-	p = nnp_lex_skip_ws_at(open + 1);
-	n = nnp_lex_ident_len(p);
-	if (!nnp_lex_word_is(p, n, "str"))
-		return expect_fail(fp, p, "str(ADDR)");
-	q = nnp_lex_skip_ws_at(p + n);
-	err = parse_call(fp, q, f);
+	err = parse_str_arg(fp, open + 1, f);
 	if (err)
 		return err;
 	nnp_lex_skip_ws(fp->lx);
+	if (f2 && *fp->lx->p == ',') {
+		err = parse_str_arg(fp, fp->lx->p + 1, f2);
+		if (err)
+			return err;
+		nnp_lex_skip_ws(fp->lx);
+		f2->kind = NNP_FETCH_HASH;
+		f2->width = 8;
+	}
 	if (*fp->lx->p != ')')
-		return expect_fail(fp, fp->lx->p, "')'");
+		return expect_fail(fp, fp->lx->p,
+				   f2 && f2->kind == NNP_FETCH_NONE ? "',' or ')'" : "')'");
 	fp->lx->p++;
 	f->kind = NNP_FETCH_HASH;
 	f->width = 8;
 	return 0;
 }
 
-static int parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct nnp_fetch *f)
+static int parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct nnp_fetch *f,
+		       struct nnp_fetch *f2)
 {
 	const char *p = nnp_lex_skip_ws_at(lx->p), *q;
 	struct fetch_parser fp = { .lx = lx, .start = p, .usdt = usdt, .option = option };
@@ -228,6 +246,8 @@ static int parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct
 	int err;
 
 	memset(f, 0, sizeof(*f));
+	if (f2)
+		memset(f2, 0, sizeof(*f2));
 	if (*p == '"' || nnp_lex_word_is(p, n, "str"))
 		return nnp_lex_fail(lx, p,
 				    "%s must be a value (argN, *ADDR, u32(ADDR), ...), "
@@ -235,7 +255,7 @@ static int parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct
 				    option);
 	q = nnp_lex_skip_ws_at(p + n);
 	if (nnp_lex_word_is(p, n, "hash"))
-		return parse_hash(&fp, f, q);
+		return parse_hash(&fp, f, f2, q);
 	if (width) {
 		err = parse_call(&fp, q, f);
 	} else {
@@ -252,7 +272,12 @@ static int parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct
 
 int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct nnp_fetch *f)
 {
-	return parse_value(lx, usdt, option, f);
+	return parse_value(lx, usdt, option, f, NULL);
+}
+
+int nnp_fetch_parse_key(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f, struct nnp_fetch *f2)
+{
+	return parse_value(lx, usdt, "key", f, f2);
 }
 
 int nnp_fetch_parse_when(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f, uint64_t *val,
@@ -262,7 +287,7 @@ int nnp_fetch_parse_when(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f, uin
 	char found[48];
 	int err;
 
-	err = parse_value(lx, usdt, "when", f);
+	err = parse_value(lx, usdt, "when", f, NULL);
 	if (err)
 		return err;
 	q = nnp_lex_skip_ws_at(lx->p);
@@ -446,5 +471,22 @@ int nnp_shape_format(const struct nnp_fetch *f, unsigned dims, char *buf, size_t
 	if (err)
 		return err;
 	n = snprintf(buf, len, "i%ux%u(%s)", f->width * 8, dims, addr);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+int nnp_fetch_format_key(const struct nnp_fetch *f, const struct nnp_fetch *f2, char *buf,
+			 size_t len)
+{
+	char a[CTX_LEN * 2], b[CTX_LEN * 2];
+	int err, n;
+
+	if (f->kind != NNP_FETCH_HASH || !f2 || f2->kind != NNP_FETCH_HASH)
+		return nnp_fetch_format(f, buf, len);
+	err = format_addr(f, a, sizeof(a));
+	if (!err)
+		err = format_addr(f2, b, sizeof(b));
+	if (err)
+		return err;
+	n = snprintf(buf, len, "hash(str(%s),str(%s))", a, b);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }

@@ -20,6 +20,9 @@
 /* Parses VALUE at lx->p into *f (kind VALUE); usdt picks the argument limit. */
 int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct nnp_fetch *f);
 
+/* Parses key=VALUE, where hash(str(A),str(B)) also fills *f2 (kind HASH; else NONE). */
+int nnp_fetch_parse_key(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f, struct nnp_fetch *f2);
+
 /* Parses "VALUE == N" or "VALUE != N" (when=) into *f, *val and *ne. */
 int nnp_fetch_parse_when(struct nnp_lex *lx, bool usdt, struct nnp_fetch *f, uint64_t *val,
 			 bool *ne);
@@ -39,6 +42,10 @@ int nnp_fetch_parse_string(struct nnp_lex *lx, bool usdt, const char *option, st
 
 /* Writes a VALUE or STRING fetch in canonical form; 0, -EINVAL or -ENOSPC. */
 int nnp_fetch_format(const struct nnp_fetch *f, char *buf, size_t len);
+
+/* Writes a key (f, and f2 when it is a second hashed string) in canonical form. */
+int nnp_fetch_format_key(const struct nnp_fetch *f, const struct nnp_fetch *f2, char *buf,
+			 size_t len);
 
 /* Writes lit as a quoted literal with '"' and '\' escaped; 0 or -ENOSPC. */
 int nnp_literal_format(const char *lit, char *buf, size_t len);

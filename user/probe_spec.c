@@ -123,7 +123,7 @@ static int parse_option_value(struct nnp_lex *lx, struct nnp_probe_def *d, enum 
 
 	switch (opt) {
 	case OPT_KEY:
-		return nnp_fetch_parse_value(lx, usdt, "key", &d->key);
+		return nnp_fetch_parse_key(lx, usdt, &d->key, &d->key2);
 	case OPT_NAME:
 		return nnp_fetch_parse_string(lx, usdt, "name", &d->name, d->name_literal,
 					      sizeof(d->name_literal));
@@ -300,7 +300,7 @@ int nnp_probe_format(const struct nnp_probe_def *d, char *buf, size_t len)
 		return err;
 	append(&o, "%s=%s", role, text);
 	if (d->key.kind != NNP_FETCH_NONE) {
-		err = nnp_fetch_format(&d->key, text, sizeof(text));
+		err = nnp_fetch_format_key(&d->key, &d->key2, text, sizeof(text));
 		if (err)
 			return err;
 		append(&o, ",key=%s", text);

@@ -63,6 +63,7 @@ struct nnp_probe_def {
 	char usdt_name[64];
 	bool entry_only; /* mode=entry-only (LAYER/INFERENCE only) */
 	struct nnp_fetch key;
+	struct nnp_fetch key2; /* key=hash(str(A),str(B)): B (kind HASH), else NONE */
 	struct nnp_fetch name;
 	struct nnp_fetch op;
 	struct nnp_fetch when; /* when=VALUE==N / VALUE!=N: a layer only then */

@@ -133,6 +133,7 @@ static void spec_fill(struct nnp_spec *sp, const struct nnp_probe_def *d, uint32
 	sp->role = begin_role(d->kind);
 	sp->flags = d->entry_only ? NNP_SPEC_ENTRY_ONLY : 0;
 	sp->key = d->key;
+	sp->key2 = d->key2;
 	sp->name = d->name;
 	sp->op = d->op;
 	if (d->when.kind != NNP_FETCH_NONE) {

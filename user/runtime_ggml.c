@@ -6,10 +6,11 @@
  * this CPU being dlopen'd by libggml. Each exported ggml_compute_forward_<op>
  * is one probe whose op is <op>: function names do not move between ggml
  * versions, the enum ggml_op does. dst (arg1) is the struct ggml_tensor being
- * computed: ne[4] (int64) at +16, name[64] at +256 (ggml.h, stable since
- * 2023). The key is a hash of that name: llama.cpp rebuilds the graph at every
- * decode, and the same node may get another tensor address when the graph's
- * shape changes (a prompt, then single tokens). Every worker thread calls
+ * computed: ne[4] (int64) at +16, src[0] at +152, name[64] at +256 (ggml.h,
+ * stable since 2023). The key is a hash of that name and of src[0]'s:
+ * llama.cpp rebuilds the graph at every decode, and the same node may get
+ * another tensor address when the graph's shape changes (a prompt, then single
+ * tokens); it names every norm of a block norm-N, told apart by their input. Every worker thread calls
  * every node with its index params->ith (arg0's first int): only ith 0, the
  * thread that called ggml_graph_compute, makes it a layer. A node calling
  * another op on its dst (cpy -> dup, add -> add_non_quantized) has the same key
@@ -62,7 +63,8 @@ static int attach_op(struct nnp_planner *p, const char *path, const char *fn)
 	int col;
 
 	snprintf(text, sizeof(text),
-		 "layer=%s:%s,key=hash(str(arg1+256)),name=str(arg1+256),op=\"%.31s\","
+		 "layer=%s:%s,key=hash(str(arg1+256),str(*(arg1+152)+256)),"
+		 "name=str(arg1+256),op=\"%.31s\","
 		 "when=u32(*arg0)==0,shape=i64x4(arg1+16)",
 		 path, fn, fn + strlen(OP_PREFIX));
 	if (nnp_probe_parse(text, &d, msg, sizeof(msg), &col)) {

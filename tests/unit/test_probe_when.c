@@ -12,7 +12,8 @@
 #include "agg_names.h"
 #include "probe_spec.h"
 
-static const char ggml[] = "layer=lib.so:ggml_compute_forward_mul_mat,key=hash(str(arg1+256)),"
+static const char ggml[] = "layer=lib.so:ggml_compute_forward_mul_mat,"
+			   "key=hash(str(arg1+256),str(*(arg1+152)+256)),"
 			   "name=str(arg1+256),op=\"mul_mat\",when=u32(*arg0)==0,"
 			   "shape=i64x4(arg1+16)";
 
@@ -27,6 +28,11 @@ static void test_parse(void **state)
 	assert_int_equal(d.key.kind, NNP_FETCH_HASH);
 	assert_int_equal(d.key.arg, 1);
 	assert_int_equal(d.key.final_off, 256);
+	assert_int_equal(d.key2.kind, NNP_FETCH_HASH);
+	assert_int_equal(d.key2.arg, 1);
+	assert_int_equal(d.key2.nderef, 1);
+	assert_int_equal(d.key2.deref_off[0], 152);
+	assert_int_equal(d.key2.final_off, 256);
 	assert_int_equal(d.when.kind, NNP_FETCH_VALUE);
 	assert_int_equal(d.when.width, 4);
 	assert_int_equal(d.when.nderef, 1);
@@ -46,6 +52,13 @@ static void test_parse(void **state)
 	assert_int_equal(d.shape_dims, 2);
 	assert_int_equal(d.shape.width, 4);
 	assert_int_equal(d.shape.deref_off[0], 8);
+
+	/* one string: no second part */
+	assert_int_equal(nnp_probe_parse("layer=a.so:f,key=hash( str(arg0) )", &d, err, sizeof(err),
+					 &col),
+			 0);
+	assert_int_equal(d.key.kind, NNP_FETCH_HASH);
+	assert_int_equal(d.key2.kind, NNP_FETCH_NONE);
 }
 
 static void test_round_trip(void **state)
@@ -93,7 +106,10 @@ static const struct {
 	{ "layer=a.so:f,shape=i64x4 arg0", 26, "expected '('" },
 	{ "layer=a.so:f,key=hash(arg0)", 23, "expected str(ADDR)" },
 	{ "layer=a.so:f,key=hash", 22, "expected '('" }, /* fuzz_spec: read past the end */
-	{ "layer=a.so:f,key=hash(str(arg0)", 32, "expected ')'" },
+	{ "layer=a.so:f,key=hash(str(arg0)", 32, "expected ',' or ')'" },
+	{ "layer=a.so:f,key=hash(str(arg0),arg1)", 33, "expected str(ADDR)" },
+	{ "layer=a.so:f,key=hash(str(arg0),str(arg1),str(arg2))", 42, "expected ')'" },
+	{ "layer=a.so:f,when=hash(str(arg0),str(arg1))==1", 33, "expected ')' after 'hash(str(arg0)'" },
 	{ "layer=a.so:f,when=arg0==0,when=arg1==0", 27, "option 'when' given twice" },
 	{ "layer=a.so:f,key=arg0,rank=*(arg0+8)", 23, "rank needs shape=i64xN(ADDR)" },
 	{ "layer-end=a.so:f,rank=arg0", 18, "rank is not allowed on layer-end" },

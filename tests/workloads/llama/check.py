@@ -42,9 +42,17 @@ def nodes(path, n):
             l = byname.get(("blk.%d.%s" % (b, t), "mul_mat"))
             if not l or l.get("raw_name") != "%s-%d" % (t, b) or l["shape"] != shape:
                 sys.exit("blk.%d.%s mul_mat: %s" % (b, t, json.dumps(l)[:300]))
+    # llama.cpp names both norms of a block norm-N: two layers, told apart by their input
     dup = ["%s x%d" % (l["name"], l["count"] // n) for l in ls if l["count"] > n]
-    print("%d nodes per inference (%d layers; same name twice in a graph: %s)"
-          % (per, len(ls), ", ".join(dup) or "none"))
+    if dup:
+        sys.exit("nodes merged (more than one call per inference): " + ", ".join(dup))
+    for b in (0, 1):
+        norms = [l for l in ls if l.get("raw_name") == "norm-%d" % b]
+        names = sorted(l["name"] for l in norms)
+        if names != ["blk.%d.norm" % b, "blk.%d.norm#2" % b]:
+            sys.exit("block %d: the two norm-%d nodes are %s" % (b, b, names))
+    print("%d nodes per inference (%d layers, each once per inference; norms: blk.N.norm, "
+          "blk.N.norm#2)" % (per, len(ls)))
     print("mul_mat %d per inference" % (sum(l["count"] for l in ls if l["op"] == "mul_mat") // n))
 
 
