@@ -44,7 +44,8 @@ static void sdur(char *buf, size_t len, double ns)
 		return;
 	}
 	nnp_fmt_duration(d, sizeof(d), (uint64_t)llround(fabs(ns)));
-	snprintf(buf, len, "%s%s", ns < 0 ? "-" : "+", d);
+	if (snprintf(buf, len, "%s%s", ns < 0 ? "-" : "+", d) >= (int)len)
+		snprintf(buf, len, "%s", ns < 0 ? "-?" : "+?"); /* a cell narrower than any duration */
 }
 
 static void ci(char *buf, size_t len, const struct nnp_interval *iv)
