@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README's second command: the same set-up, then every test: unit tests (also
-# built with ASan/UBSan), the fuzzers for a bounded time (scripts/fuzz.sh) and
-# the integration tests that load BPF (root).
+# built with ASan/UBSan), a Release build (-O3 warnings), the fuzzers for a
+# bounded time (scripts/fuzz.sh) and the integration tests that load BPF (root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -13,6 +13,10 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNNPERF_SANITIZE=ON 
 cmake --build build-asan
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	ctest -L unit --output-on-failure -j "$jobs") || status=1
+
+echo "== Release build (-O3, -Werror): warnings only the optimiser finds (build-release/)"
+cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-release || status=1
 
 echo "== fuzzing: 4 libFuzzer harnesses, ${NNPERF_FUZZ_SECONDS:-20} s each (build-fuzz/)"
 scripts/fuzz.sh "${NNPERF_FUZZ_SECONDS:-20}" || status=1
