@@ -8,7 +8,8 @@ rebuilds the three convolutions and two batch norms of the block with fewer
 channels: a really smaller network (about half the FLOPs), not a mask.
 
 usage: mobilenet.py [--model dense|pruned] [--iterations N] [--threads T]
-                    [--start-delay-ms MS] [--profile-out FILE] [--flops] [--warmup N]
+                    [--start-delay-ms MS] [--profile-out FILE] [--profile-calls FILE]
+                    [--flops] [--warmup N]
 
 --warmup N runs N inferences before the timed (and profiled) ones.
 """
@@ -86,6 +87,14 @@ def macs(model):
     return total
 
 
+def write_calls(prof, path):
+    """[{"op": "conv2d", "us": 812.5}, ...]: the layers' ops, in the order they started"""
+    want = {"aten::conv2d", "aten::batch_norm", "aten::linear"}
+    evs = sorted((e for e in prof.events() if e.name in want), key=lambda e: e.time_range.start)
+    with open(path, "w") as f:
+        json.dump([{"op": e.name[len("aten::"):], "us": e.time_range.elapsed_us()} for e in evs], f)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", choices=["dense", "pruned"], default="dense")
@@ -94,6 +103,8 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--start-delay-ms", type=int, default=0)
     ap.add_argument("--profile-out", help="torch.profiler per-op times (JSON) to this file")
+    ap.add_argument("--profile-calls", help="torch.profiler's every conv2d, batch_norm and "
+                    "linear call, in order (JSON) to this file")
     ap.add_argument("--flops", action="store_true", help="print MACs and exit")
     ap.add_argument("--warmup", type=int, default=0, help="untimed inferences first")
     a = ap.parse_args()
@@ -112,7 +123,7 @@ def main():
         for _ in range(a.warmup):
             model(x)
     prof = None
-    if a.profile_out:
+    if a.profile_out or a.profile_calls:
         prof = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU])
         prof.__enter__()
     t0 = time.perf_counter()
@@ -125,8 +136,11 @@ def main():
         ops = {}
         for e in prof.key_averages():
             ops[e.key] = {"calls": e.count, "cpu_total_us": e.cpu_time_total}
-        with open(a.profile_out, "w") as f:
-            json.dump(ops, f)
+        if a.profile_out:
+            with open(a.profile_out, "w") as f:
+                json.dump(ops, f)
+        if a.profile_calls:
+            write_calls(prof, a.profile_calls)
     print(f"model={a.model} iterations={a.iterations} ms_per_inference="
           f"{dt * 1000 / a.iterations:.3f} checksum={float(y.sum()):.4f}")
 
