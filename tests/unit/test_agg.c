@@ -201,6 +201,16 @@ static void test_named_layer_not_renumbered(void **state)
 	assert_string_equal(find_layer(a, T1, 1, 0x200)->name, "tinynet_conv2d#2");
 }
 
+/* a name event, then a 100 ns call of that layer inside inference 1 */
+static void named_call(struct nnp_agg *a, uint32_t probe, uint64_t key, const char *name)
+{
+	static uint64_t t = 100;
+
+	assert_int_equal(name_ev_s(a, T1, probe, key, name, ""), 0);
+	assert_int_equal(layer(a, T1, probe, key, t, t + 100, 0, 1), 0);
+	t += 200;
+}
+
 /* llama.cpp names both norms of a block norm-0; their keys differ (the input's name is
  * hashed in): first seen keeps blk.0.norm, the next is blk.0.norm#2, both raw norm-0,
  * whether the name comes before the layer (pending) or after it */
@@ -209,32 +219,26 @@ static void test_ggml_same_name(void **state)
 	struct nnp_agg *a = *state;
 
 	nnp_agg_add_probe(a, 7, "ggml_compute_forward_rms_norm", "rms_norm", "ggml");
-	assert_int_equal(name_ev_s(a, T1, 7, 0x11, "norm-0", ""), 0);
-	assert_int_equal(layer(a, T1, 7, 0x11, 100, 200, 0, 1), 0);
-	assert_int_equal(layer(a, T1, 7, 0x22, 300, 400, 0, 1), 0);
+	named_call(a, 7, 0x11, "norm-0");
+	/* the name after the layer: named when it comes */
+	assert_int_equal(layer(a, T1, 7, 0x22, 10000, 10100, 0, 1), 0);
 	assert_int_equal(name_ev_s(a, T1, 7, 0x22, "norm-0", ""), 0);
-	assert_int_equal(name_ev_s(a, T1, 7, 0x33, "norm-0", ""), 0);
-	assert_int_equal(layer(a, T1, 7, 0x33, 500, 600, 0, 1), 0);
-	assert_int_equal(name_ev_s(a, T1, 7, 0x44, "norm-1", ""), 0);
-	assert_int_equal(layer(a, T1, 7, 0x44, 700, 800, 0, 1), 0);
+	named_call(a, 7, 0x33, "norm-0");
+	named_call(a, 7, 0x44, "norm-1");
 	assert_string_equal(find_layer(a, T1, 7, 0x11)->name, "blk.0.norm");
 	assert_string_equal(find_layer(a, T1, 7, 0x22)->name, "blk.0.norm#2");
 	assert_string_equal(find_layer(a, T1, 7, 0x33)->name, "blk.0.norm#3");
 	assert_string_equal(find_layer(a, T1, 7, 0x44)->name, "blk.1.norm");
 	assert_string_equal(find_layer(a, T1, 7, 0x22)->raw_name, "norm-0");
 	/* a name ggml keeps as it is gets a raw_name only once a #N changes it */
-	assert_int_equal(name_ev_s(a, T1, 7, 0x55, "embd", ""), 0);
-	assert_int_equal(layer(a, T1, 7, 0x55, 900, 950, 0, 1), 0);
-	assert_int_equal(name_ev_s(a, T1, 7, 0x66, "embd", ""), 0);
-	assert_int_equal(layer(a, T1, 7, 0x66, 960, 990, 0, 1), 0);
+	named_call(a, 7, 0x55, "embd");
+	named_call(a, 7, 0x66, "embd");
 	assert_string_equal(find_layer(a, T1, 7, 0x55)->raw_name, "");
 	assert_string_equal(find_layer(a, T1, 7, 0x66)->name, "embd#2");
 	assert_string_equal(find_layer(a, T1, 7, 0x66)->raw_name, "embd");
 	/* other runtimes' layers keep their names as sent */
-	assert_int_equal(name_ev_s(a, T1, 2, 0x77, "norm-0", ""), 0);
-	assert_int_equal(layer(a, T1, 2, 0x77, 1000, 1100, 0, 1), 0);
-	assert_int_equal(name_ev_s(a, T1, 2, 0x88, "norm-0", ""), 0);
-	assert_int_equal(layer(a, T1, 2, 0x88, 1200, 1300, 0, 1), 0);
+	named_call(a, 2, 0x77, "norm-0");
+	named_call(a, 2, 0x88, "norm-0");
 	assert_string_equal(find_layer(a, T1, 2, 0x88)->name, "norm-0");
 }
 

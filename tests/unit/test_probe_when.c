@@ -54,9 +54,8 @@ static void test_parse(void **state)
 	assert_int_equal(d.shape.deref_off[0], 8);
 
 	/* one string: no second part */
-	assert_int_equal(nnp_probe_parse("layer=a.so:f,key=hash( str(arg0) )", &d, err, sizeof(err),
-					 &col),
-			 0);
+	assert_int_equal(
+	    nnp_probe_parse("layer=a.so:f,key=hash( str(arg0) )", &d, err, sizeof(err), &col), 0);
 	assert_int_equal(d.key.kind, NNP_FETCH_HASH);
 	assert_int_equal(d.key2.kind, NNP_FETCH_NONE);
 }
@@ -109,7 +108,8 @@ static const struct {
 	{ "layer=a.so:f,key=hash(str(arg0)", 32, "expected ',' or ')'" },
 	{ "layer=a.so:f,key=hash(str(arg0),arg1)", 33, "expected str(ADDR)" },
 	{ "layer=a.so:f,key=hash(str(arg0),str(arg1),str(arg2))", 42, "expected ')'" },
-	{ "layer=a.so:f,when=hash(str(arg0),str(arg1))==1", 33, "expected ')' after 'hash(str(arg0)'" },
+	{ "layer=a.so:f,when=hash(str(arg0),str(arg1))==1", 33,
+	  "expected ')' after 'hash(str(arg0)'" },
 	{ "layer=a.so:f,when=arg0==0,when=arg1==0", 27, "option 'when' given twice" },
 	{ "layer=a.so:f,key=arg0,rank=*(arg0+8)", 23, "rank needs shape=i64xN(ADDR)" },
 	{ "layer-end=a.so:f,rank=arg0", 18, "rank is not allowed on layer-end" },

@@ -13,16 +13,13 @@ MIN_INFERENCES, every layer seen, each inside inferences within one call of the 
 count, names and types as OpenCV reports them.
 Exit 1 with one message when an assertion fails.
 """
-import json
+import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from agreement import Agreement, load, measured, run, tolerances  # noqa: E402
+
 NAME_MAX = 63  # bytes nnperf keeps of a layer name
-
-
-def measured(doc):
-    procs = [p for p in doc["processes"] if p["layer_events"] or p["inferences"]["count"]]
-    assert len(procs) == 1, f"want one measured process, got {len(procs)}"
-    return procs[0]
 
 
 def check_layers(layers, prof, n, field="count", slack=0):
@@ -43,33 +40,18 @@ def check_layers(layers, prof, n, field="count", slack=0):
         assert l["op"] == w["type"][:31], f"layer {lid}: type {l['op']} != {w['type']}"
 
 
-def check_times(layers, prof, tol, min_us):
-    checked, worst = 0, (0.0, None)
-    for w in prof["layers"]:
-        if w["median_us"] < min_us:
-            continue
-        got_us = layers[w["id"]]["p50_ns"] / 1e3
-        rel = abs(got_us - w["median_us"]) / w["median_us"]
-        worst = max(worst, (rel, w["name"]))
-        assert rel <= tol, \
-            f"layer {w['id']} {w['name']}: nnperf p50 {got_us:.0f} us, OpenCV {w['median_us']:.0f} us ({rel:.1%})"
-        checked += 1
-    assert checked >= 10, f"only {checked} layers over {min_us} us to compare"
-    return checked, worst
-
-
 def exact(doc, prof, argv):
     n = int(argv[0])
-    tol = float(argv[1]) if len(argv) > 1 else 0.15
-    min_us = float(argv[2]) if len(argv) > 2 else 200.0
+    tol, min_us = tolerances(argv[1:])
     p = measured(doc)
     assert p["inferences"]["count"] == n, f"inferences {p['inferences']['count']} != {n}"
     layers = keyed(p)
     check_layers(layers, prof, n)
-    checked, worst = check_times(layers, prof, tol, min_us)
+    agree = Agreement("OpenCV", tol, min_us, at_least=10)
+    for w in prof["layers"]:
+        agree.add(f"layer {w['id']} {w['name']}", layers[w["id"]]["p50_ns"] / 1e3, w["median_us"])
     print(f"ok: {n} inferences x {len(layers)} layers ({prof['layer_count']} + input), "
-          f"{checked} layers over {min_us:.0f} us within {tol:.0%} of OpenCV "
-          f"(worst {worst[0]:.1%}: {worst[1]})")
+          f"{agree.summary()}")
 
 
 def attached(doc, prof, argv):
@@ -89,17 +71,8 @@ def keyed(p):
 
 def main():
     cmd, rec_path, prof_path = sys.argv[1:4]
-    with open(rec_path) as f:
-        doc = json.load(f)
-    with open(prof_path) as f:
-        prof = json.load(f)
-    try:
-        assert doc["stats"]["lost_events"] == 0, "lost events"
-        {"exact": exact, "attached": attached}[cmd](doc, prof, sys.argv[4:])
-    except AssertionError as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        return 1
-    return 0
+    fn = {"exact": exact, "attached": attached}[cmd]
+    return run(fn, load(rec_path), load(prof_path), sys.argv[4:])
 
 
 if __name__ == "__main__":

@@ -11,14 +11,16 @@ inference in both, no lost events, and per-layer mean time within TOLERANCE of t
 profiler's for layers over MIN_US. Exit 1 with one message when an assertion fails.
 """
 import collections
-import json
+import os
 import statistics
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from agreement import Agreement, load, measured, run, tolerances  # noqa: E402
+
 
 def profiler_layers(path, n):
-    with open(path) as f:
-        calls = json.load(f)
+    calls = load(path)
     by_op = collections.defaultdict(list)
     for c in calls:
         by_op[c["op"]].append(c["us"])
@@ -33,42 +35,23 @@ def profiler_layers(path, n):
 
 
 def check(rec_path, calls_path, n, tol, min_us):
-    with open(rec_path) as f:
-        doc = json.load(f)
-    assert doc["stats"]["lost_events"] == 0, "lost events"
-    p = next(p for p in doc["processes"] if p["layer_events"])
+    p = measured(load(rec_path))
     assert p["inferences"]["count"] == n, f"inferences {p['inferences']['count']} != {n}"
     mine = {l["name"]: l for l in p["layers"]}
     prof = profiler_layers(calls_path, n)
     missing = sorted(set(prof) - set(mine))
     assert not missing, f"layers the profiler saw and nnperf did not: {missing[:8]}"
-    checked, worst = 0, (0.0, None)
+    agree = Agreement("torch.profiler", tol, min_us, at_least=5)
     for name, durs in prof.items():
         l = mine[name]
         assert l["count"] == n, f"{name} ran {l['count']} times, want {n}"
-        want = statistics.mean(durs)
-        if want < min_us:
-            continue
-        got = l["total_ns"] / l["count"] / 1e3
-        rel = abs(got - want) / want
-        worst = max(worst, (rel, name))
-        assert rel <= tol, f"{name}: nnperf {got:.0f} us, torch.profiler {want:.0f} us ({rel:.1%})"
-        checked += 1
-    assert checked >= 5, f"only {checked} layers over {min_us} us to compare"
-    print(f"ok: {n} inferences, {len(prof)} layers with weights, {checked} over {min_us:.0f} us "
-          f"within {tol:.0%} of torch.profiler (worst {worst[0]:.1%}: {worst[1]})")
+        agree.add(name, l["total_ns"] / l["count"] / 1e3, statistics.mean(durs))
+    print(f"ok: {n} inferences, {len(prof)} layers with weights, {agree.summary()}")
 
 
 def main():
     rec, calls, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    tol = float(sys.argv[4]) if len(sys.argv) > 4 else 0.15
-    min_us = float(sys.argv[5]) if len(sys.argv) > 5 else 200.0
-    try:
-        check(rec, calls, n, tol, min_us)
-    except AssertionError as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        return 1
-    return 0
+    return run(check, rec, calls, n, *tolerances(sys.argv[4:]))
 
 
 if __name__ == "__main__":
