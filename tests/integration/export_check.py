@@ -77,6 +77,18 @@ def cmd_wait(url, regex, timeout, want="present"):
     fail(f"{regex} still {'absent from' if want == 'present' else 'in'} {url} after {timeout}s")
 
 
+def cmd_wait_count(url, regex, count, timeout):
+    """waits until COUNT sample lines match REGEX (a process attached mid-inference shows
+    the layers after the attach point first, the others from its next inference on)"""
+    deadline, n = time.time() + float(timeout), 0
+    while time.time() < deadline:
+        n = len([l for l in scrape(url).splitlines() if re.search(regex, l)])
+        if n == int(count):
+            return
+        time.sleep(0.3)
+    fail(f"{n} lines match {regex} in {url} after {timeout}s, want {count}")
+
+
 def cmd_value(url, regex):
     """prints the value of the first sample line matching REGEX"""
     for line in scrape(url).splitlines():
@@ -210,7 +222,7 @@ def cmd_jsonl(path, pid):
 
 COMMANDS = {
     "free-port": cmd_free_port, "hold-port": cmd_hold_port, "http": cmd_http,
-    "wait": cmd_wait, "value": cmd_value, "wait-up": cmd_wait_up,
+    "wait": cmd_wait, "wait-count": cmd_wait_count, "value": cmd_value, "wait-up": cmd_wait_up,
     "p99-layers": cmd_p99_layers, "exprs": cmd_exprs, "jsonl": cmd_jsonl,
 }
 
