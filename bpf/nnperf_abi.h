@@ -173,7 +173,9 @@ enum nnp_stat {
 	NNP_STAT_UNMATCHED = 2, /* an end with no matching begin */
 	NNP_STAT_OVERFLOW = 3,	/* a begin nested deeper than NNP_MAX_DEPTH */
 	NNP_STAT_FETCH_ERR = 4, /* a key/name read from the target failed */
-	NNP_STAT_NR = 5,
+	NNP_STAT_MISSED_SWITCH = 5, /* a tracked thread ran with no sched_switch that showed
+				     * it coming in (layer.bpf.c, missed_switch_in) */
+	NNP_STAT_NR = 6,
 };
 
 #endif /* NNPERF_ABI_H */

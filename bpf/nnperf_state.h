@@ -38,6 +38,10 @@ struct thread_sched {
 	__u32 preempted; /* last switch-out left it runnable */
 	__u32 by_pid, by_tgid;
 	__u32 counters_on; /* counter_in holds a valid reading */
+	/* bumped at every switch out and in: a uprobe program can be preempted
+	 * (it runs with migration, not preemption, disabled), and a snapshot that
+	 * a switch cut in two is taken again (layer.bpf.c, ksnap_take) */
+	__u32 switches;
 	char by_comm[NNP_COMM_LEN];
 	__u64 counter_acc[NNP_MAX_COUNTERS]; /* events while on CPU, cumulative */
 	__u64 counter_in[NNP_MAX_COUNTERS];  /* reading when it was switched in */

@@ -38,6 +38,7 @@ static __always_inline void switch_out(struct thread_state *ts, bool preempt,
 {
 	struct thread_sched *s = &ts->sched;
 
+	s->switches++;
 	s->switch_out_ns = now;
 	s->preempted = left_runnable(preempt, prev);
 	if (s->preempted) {
@@ -83,6 +84,7 @@ static __always_inline void switch_in(struct thread_state *ts, struct task_struc
 		if (s->preempted && ts->infer_depth)
 			emit_preempt(ts, BPF_CORE_READ(next, tgid), BPF_CORE_READ(next, pid), now);
 	}
+	s->switches++;
 	s->switch_out_ns = 0;
 	s->preempted = 0;
 	for (int i = 0; i < NNP_MAX_COUNTERS; i++) {

@@ -304,6 +304,7 @@ static void fill_meta(struct recorder *r, struct nnp_rec_meta *m, char *cmdline,
 		.lost_events = st[NNP_STAT_LOST],
 		.unmatched = st[NNP_STAT_UNMATCHED],
 		.fetch_errors = st[NNP_STAT_FETCH_ERR],
+		.missed_switches = st[NNP_STAT_MISSED_SWITCH],
 		.probe_hits = st[NNP_STAT_HITS],
 		.ringbuf_bytes = nnp_session_ringbuf_bytes(r->sess),
 		.exit_status = r->launched ? nnp_launch_exit_code(&r->child) : -1,
@@ -351,6 +352,11 @@ static int report(struct recorder *r)
 	if (m.lost_events)
 		nnp_warn("%llu events lost: the ring buffer was full (raise --ringbuf-size)",
 			 (unsigned long long)m.lost_events);
+	if (m.missed_switches)
+		nnp_info("per-thread counters resynchronised %llu times: the kernel ran a "
+			 "measured thread with no sched_switch event showing it "
+			 "(docs/reliability.md)",
+			 (unsigned long long)m.missed_switches);
 	return err;
 }
 

@@ -34,6 +34,7 @@ struct nnp_rec_meta {
 	uint64_t lost_events; /* ring buffer full (BPF stat) */
 	uint64_t unmatched;   /* ends with no begin (BPF stat) */
 	uint64_t fetch_errors;
+	uint64_t missed_switches; /* not in the recording: a warning at the end */
 	uint64_t probe_hits;
 	uint32_t ringbuf_bytes;
 	int exit_status; /* launched command's exit status, -1 if none */

@@ -20,14 +20,12 @@ $CHECK field "$TMP/raw.json" kernel_signals.sched raw_tp
 $CHECK offcpu "$TMP/raw.json" relu2 1800000 50000
 
 echo "== a layer touching 200 fresh pages: >= 200 minor faults; software counter within 5%"
-# once in four full-suite runs under load the software counter came out at a tenth of the
-# task counter (not reproduced alone; noted on the issue): one retry before failing
-for try in 1 2; do
-	"$NNPERF" record --counters minor-faults -o "$TMP/faults.json" -- "$TINYNET" --iterations $N \
-		--touch-layer conv2 --touch-pages 200 >/dev/null
-	$CHECK faults "$TMP/faults.json" conv2 200 minor_faults && break
-	[ $try = 2 ] && fail "software counter and task counter disagree twice"
-done
+# under load the kernel sometimes runs the thread with no sched_switch showing it come in;
+# nnperf resynchronises at the next probe (docs/reliability.md), so no retry here
+"$NNPERF" record --counters minor-faults -o "$TMP/faults.json" -- "$TINYNET" --iterations $N \
+	--touch-layer conv2 --touch-pages 200 >/dev/null
+$CHECK faults "$TMP/faults.json" conv2 200 minor_faults ||
+	fail "software counter and task counter disagree"
 
 echo "== no PMU: hardware counters are n/a, not 0 (forced; and here, when the machine has none)"
 forces=(no-pmu)
