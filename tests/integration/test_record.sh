@@ -31,7 +31,8 @@ sites() { grep -o 'attached [a-z-]* u[a-z]*probe .*(file offset [^,]*, cookie [0
 [ "$(sites "$TMP/uprobe.err" | wc -l)" -ge 16 ] || fail "too few sites listed"
 
 echo "== entry-only layers (the next begin ends a layer) and a raw file-offset site"
-off=$(objdump -d -F --disassemble=tinynet_infer "$TINYNET" | sed -n 's/.*<tinynet_infer> (File Offset: \(0x[0-9a-f]*\)).*/\1/p')
+# the symbol's header line only: an ASan build also names it in a lea's comment
+off=$(objdump -d -F --disassemble=tinynet_infer "$TINYNET" | sed -n 's/^[0-9a-f]* <tinynet_infer> (File Offset: \(0x[0-9a-f]*\)):$/\1/p')
 [ -n "$off" ] || fail "objdump found no tinynet_infer"
 sed -e '/^#/d' -e '/^inference/d' -e 's/$/,mode=entry-only/' "$SPEC" >"$TMP/entry-only.spec"
 "$NNPERF" record --usdt off --spec "$TMP/entry-only.spec" --probe "inference=nnperf-tinynet:$off" \
