@@ -54,3 +54,9 @@ def run(fn, *args):
         print(f"FAIL: {e}", file=sys.stderr)
         return 1
     return 0
+
+
+def main(check):
+    """RECORDING PROFILE INFERENCES [TOLERANCE] [MIN_US] -> check(...); exits"""
+    rec, prof, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    sys.exit(run(check, rec, prof, n, *tolerances(sys.argv[4:])))

@@ -14,7 +14,8 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from agreement import Agreement, load, measured, run, tolerances  # noqa: E402
+from agreement import Agreement, load, measured  # noqa: E402
+from agreement import main as agreement_main  # noqa: E402
 
 
 def profile_nodes(path):
@@ -44,10 +45,5 @@ def check(rec_path, prof_path, n, tol, min_us):
     print(f"ok: {n} inferences x {len(layers)} nodes, {agree.summary('nodes')}")
 
 
-def main():
-    rec, prof, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    return run(check, rec, prof, n, *tolerances(sys.argv[4:]))
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    agreement_main(check)

@@ -16,7 +16,8 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from agreement import Agreement, load, measured, run, tolerances  # noqa: E402
+from agreement import Agreement, load, measured  # noqa: E402
+from agreement import main as agreement_main  # noqa: E402
 
 
 def profiler_layers(path, n):
@@ -49,10 +50,5 @@ def check(rec_path, calls_path, n, tol, min_us):
     print(f"ok: {n} inferences, {len(prof)} layers with weights, {agree.summary()}")
 
 
-def main():
-    rec, calls, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    return run(check, rec, calls, n, *tolerances(sys.argv[4:]))
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    agreement_main(check)
