@@ -98,14 +98,19 @@ def layer(p, name):
 
 
 def offcpu(path, sleep_layer, min_ns, others_max_ns):
-    """the sleeping layer shows >= min_ns off-CPU per call, the others (median) little"""
+    """the sleeping layer shows >= min_ns off-CPU per call; the others (median) were
+    hardly off the CPU other than waiting for it (run queue): on a loaded machine every
+    layer is preempted now and then, but only the sleeping one blocks"""
     p = proc(load(path))
     got = layer(p, sleep_layer)["kernel"]["offcpu_ns_mean"]
     assert got >= min_ns, f"{sleep_layer}: off-CPU {got:.0f} ns per call < {min_ns}"
-    others = sorted(l["kernel"]["offcpu_ns_mean"] for l in p["layers"] if l["name"] != sleep_layer)
+    others = sorted(max(0.0, l["kernel"]["offcpu_ns_mean"] - l["kernel"]["runq_ns_mean"])
+                    for l in p["layers"] if l["name"] != sleep_layer)
     med = others[len(others) // 2]
-    assert med <= others_max_ns, f"median off-CPU of other layers {med:.0f} ns > {others_max_ns}"
-    print(f"ok: {sleep_layer} off-CPU {got / 1e6:.2f} ms per call, other layers median {med:.0f} ns")
+    assert med <= others_max_ns, \
+        f"median blocked (off-CPU minus run queue) of other layers {med:.0f} ns > {others_max_ns}"
+    print(f"ok: {sleep_layer} off-CPU {got / 1e6:.2f} ms per call, other layers median "
+          f"{med:.0f} ns blocked")
 
 
 def faults(path, touch_layer, pages, counter):
