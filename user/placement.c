@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <capstone/capstone.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "capstone_dl.h"
 #include "placement.h"
 
 #define MAX_SCAN 8 /* instructions looked at */
@@ -33,15 +33,15 @@ static bool guarded(x86_reg r)
 }
 
 /* false when moving the probe past INSN could change what the probe reads */
-static bool harmless(csh h, const cs_insn *insn)
+static bool harmless(const struct nnp_capstone *cs, csh h, const cs_insn *insn)
 {
 	cs_regs rd, wr;
 	uint8_t nrd, nwr;
 
-	if (cs_insn_group(h, insn, CS_GRP_JUMP) || cs_insn_group(h, insn, CS_GRP_CALL) ||
-	    cs_insn_group(h, insn, CS_GRP_RET) || cs_insn_group(h, insn, CS_GRP_INT))
+	if (cs->insn_group(h, insn, CS_GRP_JUMP) || cs->insn_group(h, insn, CS_GRP_CALL) ||
+	    cs->insn_group(h, insn, CS_GRP_RET) || cs->insn_group(h, insn, CS_GRP_INT))
 		return false;
-	if (cs_regs_access(h, insn, rd, &nrd, wr, &nwr) != CS_ERR_OK)
+	if (cs->regs_access(h, insn, rd, &nrd, wr, &nwr) != CS_ERR_OK)
 		return false;
 	for (int i = 0; i < nwr; i++)
 		if (guarded(wr[i]))
@@ -56,7 +56,8 @@ static void choose(const cs_insn *insn, uint32_t skip, struct nnp_placement *out
 	snprintf(out->mnemonic, sizeof(out->mnemonic), "%s", insn->mnemonic);
 }
 
-static void scan(csh h, const cs_insn *insn, size_t n, struct nnp_placement *out)
+static void scan(const struct nnp_capstone *cs, csh h, const cs_insn *insn, size_t n,
+		 struct nnp_placement *out)
 {
 	uint32_t skip = 0;
 
@@ -66,7 +67,7 @@ static void scan(csh h, const cs_insn *insn, size_t n, struct nnp_placement *out
 			choose(&insn[i], skip, out);
 			return;
 		}
-		if (!harmless(h, &insn[i]))
+		if (!harmless(cs, h, &insn[i]))
 			return;
 		skip += insn[i].size;
 	}
@@ -74,19 +75,20 @@ static void scan(csh h, const cs_insn *insn, size_t n, struct nnp_placement *out
 
 int nnp_place_code(const uint8_t *code, size_t len, struct nnp_placement *out)
 {
+	const struct nnp_capstone *cs = nnp_capstone();
 	cs_insn *insn = NULL;
 	size_t n;
 	csh h;
 
 	memset(out, 0, sizeof(*out));
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
+	if (!cs || cs->open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
 		return -EINVAL;
-	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
-	n = cs_disasm(h, code, len, 0, MAX_SCAN, &insn);
+	cs->option(h, CS_OPT_DETAIL, CS_OPT_ON);
+	n = cs->disasm(h, code, len, 0, MAX_SCAN, &insn);
 	if (n)
-		scan(h, insn, n, out);
-	cs_free(insn, n);
-	cs_close(&h);
+		scan(cs, h, insn, n, out);
+	cs->free(insn, n);
+	cs->close(&h);
 	return n ? 0 : -EINVAL;
 }
 

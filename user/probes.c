@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capstone_dl.h"
 #include "elf_sym.h"
 #include "libpath.h"
 #include "log.h"
@@ -295,8 +296,13 @@ void nnp_planner_defer(struct nnp_planner *p)
 
 int nnp_planner_flush(struct nnp_planner *p)
 {
+	int err;
+
 	p->defer = false;
-	return nnp_ubatch_flush(&p->batch, attach_group, p);
+	err = nnp_ubatch_flush(&p->batch, attach_group, p);
+	/* a batch of attaches is over: nothing decodes until the next one */
+	nnp_capstone_release();
+	return err;
 }
 
 static int attach_site(struct nnp_planner *p, const struct nnp_probe_def *d, struct site *st,

@@ -8,13 +8,13 @@
  * capstone sweep from the function start proves the lea is a real
  * instruction there, not bytes inside another one.
  */
-#include <capstone/capstone.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "capstone_dl.h"
 #include "log.h"
 #include "runtime_ort.h"
 
@@ -246,23 +246,26 @@ static int on_boundary(const struct sec *text, uint64_t start, uint64_t ref)
 {
 	const uint8_t *code = text->buf + (start - text->addr);
 	size_t size = text->addr + text->size - start;
+	const struct nnp_capstone *api = nnp_capstone();
 	uint64_t pc = start;
 	cs_insn *insn;
 	csh cs;
 	int err = -ENOENT;
 
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+	if (!api)
+		return -ENOENT;
+	if (api->open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
 		return -ENOMEM;
-	insn = cs_malloc(cs);
-	while (insn && pc <= ref && cs_disasm_iter(cs, &code, &size, &pc, insn)) {
+	insn = api->malloc(cs);
+	while (insn && pc <= ref && api->disasm_iter(cs, &code, &size, &pc, insn)) {
 		if (insn->address == ref) {
 			err = strcmp(insn->mnemonic, "lea") ? -ENOENT : 0;
 			break;
 		}
 	}
 	if (insn)
-		cs_free(insn, 1);
-	cs_close(&cs);
+		api->free(insn, 1);
+	api->close(&cs);
 	return err;
 }
 
