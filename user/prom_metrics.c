@@ -110,6 +110,10 @@ static const struct self_desc self_counters[] = {
 	  NNP_STAT_OVERFLOW, true },
 	{ "nnperf_fetch_errors", "Reads of a layer key or name from the target that failed.",
 	  NNP_STAT_FETCH_ERR, true },
+	{ "nnperf_switch_resyncs",
+	  "Times a tracked thread ran with no sched_switch event showing it switched in; "
+	  "its counters and off-CPU time were resynchronised.",
+	  NNP_STAT_MISSED_SWITCH, true },
 	{ "nnperf_attaches", "Processes attached since nnperf started.", SELF(attaches), false },
 	{ "nnperf_attach_failures", "Processes nnperf failed to attach to.", SELF(attach_failures),
 	  false },
