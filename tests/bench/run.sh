@@ -42,13 +42,7 @@ cmake --build "$BUILD" --target nnperf nnperf-tinynet nnperf-bench-calls nnperf-
 	nnperf-bench-probe >/dev/null
 NNPERF=$BUILD/nnperf
 TMP=$(mktemp -d /tmp/nnperf-bench.XXXXXX)
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+source "$SRC/tests/pids.sh"
 OUT=$TMP/results
 : >"$OUT"
 # bpftrace 0.17 cannot parse paths with '@': every variant runs the same link

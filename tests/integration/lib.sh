@@ -3,7 +3,7 @@ set -euo pipefail
 : "${NNPERF:?set by ctest}" "${TINYNET:?set by ctest}" "${NNP_SRC:?set by ctest}"
 CHECK="/usr/bin/python3 $NNP_SRC/tests/integration/check.py"
 TMP=$(mktemp -d /tmp/nnperf-test.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+source "$NNP_SRC/tests/pids.sh"
 
 require_root() {
 	if [ "$(id -u)" != 0 ]; then

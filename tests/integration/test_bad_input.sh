@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 require_root
 sleep 60 &
 SLEEPER=$!
-trap 'kill $SLEEPER 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$TMP"' EXIT
+PIDS+=($SLEEPER)
 
 expect_error "no known runtime (looked for usdt markers, libtorch_cpu.so" \
 	"$NNPERF" record -p $SLEEPER -d 1

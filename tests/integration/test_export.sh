@@ -5,13 +5,6 @@
 source "$(dirname "$0")/lib.sh"
 require_root
 X="/usr/bin/python3 $NNP_SRC/tests/integration/export_check.py"
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
 start_export() { # start_export ARGS...: sets EXP; waits for /healthz
 	"$NNPERF" export -v "$@" 2>>"$TMP/export.err" &
 	EXP=$!

@@ -10,13 +10,6 @@ X="/usr/bin/python3 $NNP_SRC/tests/integration/export_check.py"
 for t in curl openssl htpasswd; do
 	command -v $t >/dev/null || { echo "SKIP: $t missing (curl, openssl, apache2-utils)"; exit 77; }
 done
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
 start_export() { # start_export SCHEME ARGS...: sets EXP, LISTEN; waits for /healthz
 	local scheme=$1
 	shift

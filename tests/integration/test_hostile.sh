@@ -8,12 +8,9 @@ source "$(dirname "$0")/lib.sh"
 require_root
 HOSTILE=${HOSTILE:-$NNP_BUILD/nnperf-hostile}
 X="/usr/bin/python3 $NNP_SRC/tests/integration/export_check.py"
-PIDS=()
 cleanup() {
 	exec 3>&- 2>/dev/null || true
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$TMP"
+	nnp_cleanup
 }
 trap cleanup EXIT
 

@@ -57,7 +57,7 @@ echo "== a CPU hog on the inference thread's CPU: involuntary switches, run-queu
 ln -s "$(command -v sh)" "$TMP/nnperf-hog"
 taskset -c 0 "$TMP/nnperf-hog" -c 'while :; do :; done' &
 hog=$!
-trap 'kill $hog 2>/dev/null || true; rm -rf "$TMP"' EXIT
+PIDS+=($hog)
 sleep 0.2
 # the launched command inherits nnperf's CPU affinity
 taskset -c 0 "$NNPERF" record -o "$TMP/hog.json" -- "$TINYNET" --iterations 20 >/dev/null

@@ -7,13 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 require_root
 command -v bpftool >/dev/null || { echo "SKIP: bpftool missing"; exit 77; }
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+PIDS_SIGNAL=KILL
 # private copies: their paths name only this test's probes in uprobe_events,
 # and each step gets a file no earlier step attached to (docs/reliability.md,
 # "Known problems": re-attaching to one file is unreliable on this kernel)

@@ -9,13 +9,6 @@ X="/usr/bin/python3 $NNP_SRC/tests/integration/export_check.py"
 for tool in prometheus promtool; do
 	command -v $tool >/dev/null || { echo "SKIP: $tool missing (Debian package prometheus)"; exit 77; }
 done
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 echo "== promtool check rules"
 promtool check rules "$NNP_SRC"/dashboards/*.rules.yml || fail "promtool check rules"

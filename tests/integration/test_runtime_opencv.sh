@@ -36,7 +36,7 @@ echo "== -p PID of a running script"
 $PY "$W/run.py" --model "$MODEL" --iterations 100000 --ready "$TMP/ready" \
 	--profile "$TMP/never.json" >/dev/null &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$TMP"' EXIT
+PIDS+=($pid)
 for _ in $(seq 300); do
 	[ -e "$TMP/ready" ] && break
 	kill -0 $pid 2>/dev/null || fail "run.py exited before it was ready"
@@ -47,6 +47,5 @@ done
 	fail "nnperf record -p exited $?: $(cat "$TMP/err")"
 kill $pid
 wait $pid 2>/dev/null || true
-trap 'rm -rf "$TMP"' EXIT
 $PY "$W/compare.py" attached "$TMP/pid.json" "$TMP/prof.json" 3 || fail "-p PID recording"
 echo "PASS"

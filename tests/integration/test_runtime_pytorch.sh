@@ -67,7 +67,7 @@ expect_error "unknown runtime 'tensorflow'" "$NNPERF" record --runtime tensorflo
 echo "== -p PID of a running script (torch already loaded)"
 $PY "$MOBILENET" --iterations 1000 --start-delay-ms 100 >/dev/null 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -rf "$TMP"' EXIT
+PIDS+=($pid)
 for _ in $(seq 100); do grep -q libtorch_cpu "/proc/$pid/maps" 2>/dev/null && break; sleep 0.1; done
 "$NNPERF" record -p $pid -d 3 -o "$TMP/pid.json" >/dev/null
 kill $pid; wait $pid 2>/dev/null || true

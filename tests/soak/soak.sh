@@ -15,13 +15,7 @@ THREADS=${THREADS:-1}
 INTERVAL=${INTERVAL:-5}
 [ "$(id -u)" = 0 ] || { echo "soak: needs root" >&2; exit 77; }
 TMP=$(mktemp -d /tmp/nnperf-soak.XXXXXX)
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+source tests/pids.sh
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL=http://127.0.0.1:$PORT/metrics
 
