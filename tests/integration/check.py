@@ -187,4 +187,5 @@ def main():
         sys.exit(f"FAIL: {cmd}: {e}")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -1,18 +1,8 @@
 #!/usr/bin/env python3
 """Checks of --sample recordings for test_sample.sh."""
-import json
 import sys
 
-
-def load(path):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
-
-
-def proc(doc):
-    procs = [p for p in doc["processes"] if p["layer_events"] or p["inferences"]["count"]]
-    assert len(procs) == 1, f"want one measured process, got {len(procs)}"
-    return procs[0]
+from check import load, proc  # the same directory: recordings are read one way
 
 
 def exact(path, sample, n, min_layers):
