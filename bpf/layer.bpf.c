@@ -252,15 +252,6 @@ static __always_inline void ksnap_read(struct thread_state *ts, struct ksnap *s)
 }
 
 /*
- * Cumulative signals of the current thread now. The program may be preempted
- * in the middle (uprobe programs run with only migration disabled): the switch
- * out then moves the counter delta into counter_acc after it was read, and the
- * switch in resets counter_in, so the snapshot would lose the events since the
- * last switch in (seen: a whole layer's page faults). Switches bump
- * sched.switches; a snapshot that one cut in two is taken again. Same CPU on
- * both sides, so compiler barriers are enough.
- */
-/*
  * The thread runs (its own probe fired), yet sched.bpf.c last saw it leave
  * the CPU: the kernel switched it in without a sched_switch event that showed
  * it (seen on 6.18 under load, about 1 in 300 involuntary switches of a
@@ -274,22 +265,18 @@ static __always_inline void ksnap_read(struct thread_state *ts, struct ksnap *s)
 static __always_inline void missed_switch_in(struct thread_state *ts)
 {
 	struct thread_sched *s = &ts->sched;
-	struct task_struct *t;
-	__u64 in[NNP_MAX_COUNTERS] = {}, back;
+	__u64 in[NNP_MAX_COUNTERS] = {};
 	__u32 seq = *(volatile __u32 *)&s->switches;
 
 	if (s->counters_on || !s->switch_out_ns)
 		return;
-	t = bpf_get_current_task_btf();
-	back = t->sched_info.last_arrival;
 	for (int i = 0; i < NNP_MAX_COUNTERS; i++)
 		if (i < nr_counters)
 			in[i] = pmu_read(&pmu, i);
 	compiler_barrier();
 	if (*(volatile __u32 *)&s->switches != seq)
 		return; /* a switch in since: its state is newer */
-	if (back > s->switch_out_ns)
-		s->offcpu_ns += back - s->switch_out_ns;
+	offcpu_to_arrival(s, bpf_get_current_task_btf(), &stats);
 	s->switch_out_ns = 0;
 	s->preempted = 0;
 	for (int i = 0; i < NNP_MAX_COUNTERS; i++)
@@ -297,9 +284,16 @@ static __always_inline void missed_switch_in(struct thread_state *ts)
 			s->counter_in[i] = in[i];
 	s->counters_on = 1;
 	s->switches++;
-	stat_inc(&stats, NNP_STAT_MISSED_SWITCH);
 }
 
+/*
+ * Cumulative signals of the current thread now. The program may be preempted
+ * in the middle (uprobe programs run with only migration disabled): the switch
+ * out then moves the counter delta into counter_acc after it was read, and the
+ * switch in resets counter_in, so the snapshot could lose the events since the
+ * last switch in. Switches bump sched.switches; a snapshot that one cut in two
+ * is taken again. Same CPU on both sides, so compiler barriers are enough.
+ */
 static __always_inline void ksnap_take(struct thread_state *ts, struct ksnap *s)
 {
 	missed_switch_in(ts);

@@ -8,6 +8,8 @@
 #ifndef NNPERF_STATE_H
 #define NNPERF_STATE_H
 
+#include <bpf/bpf_core_read.h>
+
 #include "nnperf_abi.h"
 
 /* A thread's cumulative kernel signals at one instant. */
@@ -124,6 +126,23 @@ static __always_inline __u64 pmu_read(void *pmu_map, __u32 i)
 	if (bpf_perf_event_read_value(pmu_map, idx, &v, sizeof(v)))
 		return 0;
 	return v.counter;
+}
+
+/*
+ * Thread T runs again although sched_switch never showed it switched in (seen
+ * on 6.18 under load: two switch-outs in a row). Its off-CPU time since the
+ * last switch-out that was shown ends at its last arrival on a CPU. Called
+ * from T's next probe (layer.bpf.c, missed_switch_in) or its next switch-out
+ * (sched.bpf.c), whichever sees it first.
+ */
+static __always_inline void offcpu_to_arrival(struct thread_sched *s, struct task_struct *t,
+					      void *stats_map)
+{
+	__u64 back = BPF_CORE_READ(t, sched_info.last_arrival);
+
+	if (back > s->switch_out_ns)
+		s->offcpu_ns += back - s->switch_out_ns;
+	stat_inc(stats_map, NNP_STAT_MISSED_SWITCH);
 }
 
 #endif /* NNPERF_STATE_H */

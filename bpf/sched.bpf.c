@@ -38,15 +38,8 @@ static __always_inline void switch_out(struct thread_state *ts, bool preempt,
 {
 	struct thread_sched *s = &ts->sched;
 
-	if (!s->counters_on && s->switch_out_ns) {
-		/* out again with no switch-in seen in between (see missed_switch_in in
-		 * layer.bpf.c): it was off the CPU until its last arrival */
-		__u64 back = BPF_CORE_READ(prev, sched_info.last_arrival);
-
-		if (back > s->switch_out_ns)
-			s->offcpu_ns += back - s->switch_out_ns;
-		stat_inc(&stats, NNP_STAT_MISSED_SWITCH);
-	}
+	if (!s->counters_on && s->switch_out_ns)
+		offcpu_to_arrival(s, prev, &stats); /* out again: no switch-in was shown */
 	s->switches++;
 	s->switch_out_ns = now;
 	s->preempted = left_runnable(preempt, prev);
