@@ -288,10 +288,10 @@ static int on_name(struct nnp_agg *a, const struct nnp_name_event *e)
 
 int nnp_agg_apply(struct nnp_agg *a, const union nnp_event *ev)
 {
-	int err;
+	int err = -EINVAL;
 
 	a->events++;
-	switch (ev->hdr.type) {
+	switch (ev ? ev->hdr.type : 0) {
 	case NNP_EV_LAYER:
 		err = on_layer(a, &ev->layer);
 		break;
@@ -304,8 +304,6 @@ int nnp_agg_apply(struct nnp_agg *a, const union nnp_event *ev)
 	case NNP_EV_PREEMPT:
 		err = on_preempt(a, &ev->preempt);
 		break;
-	default:
-		err = -EINVAL;
 	}
 	if (err == -EINVAL)
 		a->bad_events++;
@@ -315,14 +313,8 @@ int nnp_agg_apply(struct nnp_agg *a, const union nnp_event *ev)
 int nnp_agg_event(struct nnp_agg *a, const void *data, size_t size)
 {
 	union nnp_event ev;
-	int err = nnp_event_decode(data, size, &ev);
 
-	if (err) {
-		a->events++;
-		a->bad_events++;
-		return err;
-	}
-	return nnp_agg_apply(a, &ev);
+	return nnp_agg_apply(a, nnp_event_decode(data, size, &ev) ? NULL : &ev);
 }
 
 static int cmp_order(const void *x, const void *y)

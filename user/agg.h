@@ -131,7 +131,7 @@ int nnp_agg_add_probe(struct nnp_agg *a, uint32_t probe_id, const char *label, c
 const struct nnp_probe_info *nnp_agg_probe(const struct nnp_agg *a, uint32_t probe_id);
 /* one ring-buffer record; 0, -EINVAL (counted in bad_events) or -ENOMEM */
 int nnp_agg_event(struct nnp_agg *a, const void *data, size_t size);
-/* the same for a record nnp_event_decode() already checked */
+/* the same for a record nnp_event_decode() already read; NULL: one it refused */
 int nnp_agg_apply(struct nnp_agg *a, const union nnp_event *ev);
 /*
  * Overrides the comm read from /proc/TGID/comm when the process was first

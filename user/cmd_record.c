@@ -6,6 +6,7 @@
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,18 +65,16 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct recorder *r = ctx;
 	const struct nnp_event_hdr *h = data;
 	union nnp_event ev;
+	bool bad;
 
 	if (size >= sizeof(*h) && h->type == NNP_EV_LIBLOAD) {
 		r->rescan = true; /* after this poll: attaching inside the callback would nest */
 		r->resume = r->launched;
 		return 0;
 	}
-	if (nnp_event_decode(data, size, &ev)) {
-		nnp_agg_event(&r->agg, data, size); /* counted there as a bad record */
-		return 0;
-	}
-	nnp_agg_apply(&r->agg, &ev);
-	if (r->trace)
+	bad = nnp_event_decode(data, size, &ev) != 0;
+	nnp_agg_apply(&r->agg, bad ? NULL : &ev);
+	if (r->trace && !bad)
 		nnp_trace_event(r->trace, &r->agg, &ev);
 	return 0;
 }
