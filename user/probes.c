@@ -241,17 +241,16 @@ static int attach_one(struct nnp_planner *p, const struct nnp_probe_def *d, cons
 /* the kernel's uprobe_multi links: one for the group, released with one wait */
 static int attach_multi(struct nnp_planner *p, const struct nnp_usite *g, size_t n)
 {
-	uint64_t *offs = malloc(n * sizeof(*offs));
-	uint32_t *idx = malloc(n * sizeof(*idx));
+	uint64_t *offs = malloc(n * sizeof(*offs)), *cookies = malloc(n * sizeof(*cookies));
 	int err = -ENOMEM;
 
-	if (!offs || !idx)
+	if (!offs || !cookies)
 		goto cleanup;
 	for (size_t i = 0; i < n; i++) {
 		offs[i] = g[i].off;
-		idx[i] = g[i].cookie;
+		cookies[i] = g[i].cookie;
 	}
-	err = nnp_session_attach_uprobes(p->s, g->pid, g->path, offs, idx, n, g->ret);
+	err = nnp_session_attach_uprobes(p->s, g->pid, g->path, offs, cookies, n, g->ret);
 	if (err)
 		nnp_err("failed to attach %zu %s to %s as one uprobe_multi link: %s "
 			"(NNPERF_FORCE=no-uprobe-multi attaches them one by one)",
@@ -261,7 +260,7 @@ static int attach_multi(struct nnp_planner *p, const struct nnp_usite *g, size_t
 			 g->path);
 cleanup:
 	free(offs);
-	free(idx);
+	free(cookies);
 	return err;
 }
 
@@ -269,12 +268,12 @@ static int attach_group(void *ctx, const struct nnp_usite *g, size_t n)
 {
 	struct nnp_planner *p = ctx;
 	const char *kind = g->ret ? "uretprobe" : "uprobe";
-	int err = 0;
+	bool multi = nnp_session_uprobe_multi(p->s);
+	int err = multi ? attach_multi(p, g, n) : 0;
 
-	if (nnp_session_uprobe_multi(p->s))
-		err = attach_multi(p, g, n);
+	/* per-site links one by one; either way each site is counted and logged */
 	for (size_t i = 0; i < n && !err; i++) {
-		if (!nnp_session_uprobe_multi(p->s))
+		if (!multi)
 			err = nnp_session_attach_uprobe(p->s, g[i].cookie, g[i].pid, g[i].path,
 							g[i].off, g[i].ret);
 		if (err) {

@@ -306,22 +306,16 @@ bool nnp_session_uprobe_multi(const struct nnp_session *s)
 }
 
 int nnp_session_attach_uprobes(struct nnp_session *s, pid_t pid, const char *path,
-			       const uint64_t *offs, const uint32_t *idx, size_t n, bool retprobe)
+			       const uint64_t *offs, const uint64_t *cookies, size_t n,
+			       bool retprobe)
 {
-	uint64_t *cookies;
 	int fd;
 
 	if (!s->uprobe_multi)
 		return -EOPNOTSUPP;
-	cookies = malloc(n * sizeof(*cookies));
-	if (!cookies)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		cookies[i] = idx[i];
 	wait_releases();
 	fd = nnp_uprobe_multi_link(bpf_program__fd(s->skel->progs.nnp_uprobe_multi), path, offs,
 				   cookies, n, pid, retprobe);
-	free(cookies);
 	return fd < 0 ? fd : keep(s, (struct nnp_link){ .fd = fd });
 }
 
@@ -332,7 +326,8 @@ int nnp_session_attach_uprobe(struct nnp_session *s, uint32_t idx, pid_t pid, co
 	struct bpf_link *link;
 
 	if (s->uprobe_multi)
-		return nnp_session_attach_uprobes(s, pid, path, &file_off, &idx, 1, retprobe);
+		return nnp_session_attach_uprobes(s, pid, path, &file_off, &(uint64_t){ idx }, 1,
+						  retprobe);
 	wait_releases();
 	link = bpf_program__attach_uprobe_opts(s->skel->progs.nnp_uprobe, pid ? pid : -1, path,
 					       file_off, &opts);

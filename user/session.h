@@ -49,10 +49,11 @@ int nnp_session_attach_uprobe(struct nnp_session *s, uint32_t idx, pid_t pid, co
 			      uint64_t file_off, bool retprobe);
 /* the session attaches uprobes through uprobe_multi links */
 bool nnp_session_uprobe_multi(const struct nnp_session *s);
-/* N sites of PATH (file offsets OFFS, cookies IDX) as one uprobe_multi link; only
+/* N sites of PATH (file offsets OFFS, BPF cookies COOKIES) as one uprobe_multi link; only
  * when nnp_session_uprobe_multi. 0 or -errno */
 int nnp_session_attach_uprobes(struct nnp_session *s, pid_t pid, const char *path,
-			       const uint64_t *offs, const uint32_t *idx, size_t n, bool retprobe);
+			       const uint64_t *offs, const uint64_t *cookies, size_t n,
+			       bool retprobe);
 int nnp_session_attach_usdt(struct nnp_session *s, uint32_t idx, pid_t pid, const char *path,
 			    const char *provider, const char *name);
 int nnp_session_add_target(struct nnp_session *s, pid_t tgid);
