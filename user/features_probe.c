@@ -115,23 +115,30 @@ struct uprobe_try {
 	void (*read)(const struct features_bpf__bss *bss, __u64 *hits, long long *value);
 };
 
+/* the verdict of a uprobe try: one hit that saw the value wanted */
+static void judge(struct nnp_feature *f, const struct uprobe_try *u, __u64 hits, long long value)
+{
+	char got[24], want[24];
+
+	snprintf(got, sizeof(got), u->hex ? "%#llx" : "%lld", value);
+	snprintf(want, sizeof(want), u->hex ? "%#llx" : "%lld", u->want);
+	if (hits == 1 && value == u->want)
+		nnp_feat_set(f, NNP_FEAT_YES, 0, "%s: 1 hit, %s %s", u->what, u->value_is, want);
+	else
+		nnp_feat_set(f, NNP_FEAT_NO, 0, "%s: %llu hits, %s %s (want 1 hit, %s)", u->what,
+			     (unsigned long long)hits, u->value_is, got, want);
+}
+
 static void run_uprobe_try(struct nnp_feature *f, const struct uprobe_try *u)
 {
 	struct nnp_try t = { .what = u->what };
-	char got[24], want[24];
 	long long value;
 	__u64 hits;
 
 	if (uprobe_run(f, &t, u->prog, u->retprobe, u->cookie))
 		goto cleanup;
 	u->read(t.skel->bss, &hits, &value);
-	snprintf(got, sizeof(got), u->hex ? "%#llx" : "%lld", value);
-	snprintf(want, sizeof(want), u->hex ? "%#llx" : "%lld", u->want);
-	if (hits == 1 && value == u->want)
-		nnp_feat_set(f, NNP_FEAT_YES, 0, "%s: 1 hit, %s %s", t.what, u->value_is, want);
-	else
-		nnp_feat_set(f, NNP_FEAT_NO, 0, "%s: %llu hits, %s %s (want 1 hit, %s)", t.what,
-			     (unsigned long long)hits, u->value_is, got, want);
+	judge(f, u, hits, value);
 cleanup:
 	nnp_try_end_later(&t);
 }
@@ -199,9 +206,11 @@ void nnp_try_cookie(struct nnp_feature *f)
 /* one offset, one cookie, through the raw link libbpf 1.1 cannot make */
 void nnp_try_uprobe_multi(struct nnp_feature *f)
 {
-	struct nnp_try t = { .what = "uprobe_multi link on nnp_doctor_target",
-			     .attach_type = NNP_TRACE_UPROBE_MULTI };
-	const struct features_bpf__bss *bss;
+	static const struct uprobe_try u = { .what = "uprobe_multi link on nnp_doctor_target",
+					     .value_is = "cookie",
+					     .hex = true,
+					     .want = COOKIE };
+	struct nnp_try t = { .what = u.what, .attach_type = NNP_TRACE_UPROBE_MULTI };
 	uint64_t off, cookie = COOKIE;
 	char path[PATH_MAX];
 	size_t soff;
@@ -221,13 +230,7 @@ void nnp_try_uprobe_multi(struct nnp_feature *f)
 	t.link_fd = fd;
 	t.has_fd = true;
 	call_target(TARGET_ARG);
-	bss = t.skel->bss;
-	if (bss->multi_hits == 1 && bss->multi_cookie == COOKIE)
-		nnp_feat_set(f, NNP_FEAT_YES, 0, "%s: 1 hit, cookie %#llx", t.what, COOKIE);
-	else
-		nnp_feat_set(f, NNP_FEAT_NO, 0, "%s: %llu hits, cookie %#llx (want 1 hit, %#llx)",
-			     t.what, (unsigned long long)bss->multi_hits,
-			     (unsigned long long)bss->multi_cookie, COOKIE);
+	judge(f, &u, t.skel->bss->multi_hits, (long long)t.skel->bss->multi_cookie);
 cleanup:
 	nnp_try_end_later(&t);
 }
