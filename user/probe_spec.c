@@ -120,6 +120,7 @@ static int check_option(struct nnp_lex *lx, const struct nnp_probe_def *d, enum 
 static int parse_option_value(struct nnp_lex *lx, struct nnp_probe_def *d, enum option opt)
 {
 	bool usdt = d->site == NNP_SITE_USDT;
+	const char *v = nnp_lex_skip_ws_at(lx->p);
 
 	switch (opt) {
 	case OPT_KEY:
@@ -135,8 +136,8 @@ static int parse_option_value(struct nnp_lex *lx, struct nnp_probe_def *d, enum 
 	case OPT_SHAPE:
 		return nnp_fetch_parse_shape(lx, usdt, &d->shape, &d->shape_dims);
 	case OPT_RANK:
-		if (nnp_lex_word_is(nnp_lex_skip_ws_at(lx->p), 4, "hash"))
-			return nnp_lex_fail(lx, nnp_lex_skip_ws_at(lx->p),
+		if (nnp_lex_word_is(v, nnp_lex_ident_len(v), "hash"))
+			return nnp_lex_fail(lx, v,
 					    "rank must be a number read from memory, not a hash");
 		return nnp_fetch_parse_value(lx, usdt, "rank", &d->rank);
 	default:

@@ -62,9 +62,10 @@ size_t nnp_lex_word_len(const char *p)
 	return n;
 }
 
+/* strncmp, not memcmp: a LEN longer than what is left of P stops at its NUL */
 bool nnp_lex_word_is(const char *p, size_t len, const char *word)
 {
-	return strlen(word) == len && memcmp(p, word, len) == 0;
+	return strlen(word) == len && strncmp(p, word, len) == 0;
 }
 
 const char *nnp_lex_found(const char *at, char *buf, size_t len)

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "bad_probes.h"
 #include "probe_spec.h"
 
 #define SPECS NNP_TEST_DATA_DIR "/specs/"
@@ -175,12 +176,6 @@ static const struct good_case good[] = {
     /* key on end roles: USDT end markers pass the id */
     {"layer-end=lib.so:f,key=arg0", .kind = NNP_PROBE_LAYER_END, SYMBOL_AT("lib.so", "f"),
      .key = VAL(0, 8, 0, 0, 0)},
-};
-
-struct bad_case {
-	const char *in;
-	int col;
-	const char *msg; /* a substring of the message */
 };
 
 static const struct bad_case bad[] = {
@@ -444,21 +439,8 @@ static void test_good(void **state)
 
 static void test_bad(void **state)
 {
-	static struct nnp_probe_def d;
-	char err[256];
-	size_t i;
-	int col;
-
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		col = 0;
-		err[0] = '\0';
-		if (nnp_probe_parse(bad[i].in, &d, err, sizeof(err), &col) != -EINVAL)
-			fail_msg("case %zu '%s' parsed", i, bad[i].in);
-		if (col != bad[i].col || !strstr(err, bad[i].msg))
-			fail_msg("case %zu '%s':\n got col %d: %s\nwant col %d: ...%s...", i,
-				 bad[i].in, col, err, bad[i].col, bad[i].msg);
-	}
+	check_bad_probes(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 /* Parsing what nnp_probe_format wrote gives back the very same struct. */
