@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README's second command: the same set-up, then every test: unit tests (also
-# built with ASan/UBSan), a Release build (-O3 warnings), the fuzzers for a
-# bounded time (scripts/fuzz.sh) and the integration tests that load BPF (root).
+# built with ASan/UBSan), a Release build (-O3 warnings), the fuzzers (every
+# corpus file replayed, then a fixed seed and number of runs: scripts/fuzz.sh) and
+# the integration tests that load BPF (root). The same tree gives the same result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -18,8 +19,8 @@ echo "== Release build (-O3, -Werror): warnings only the optimiser finds (build-
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-release || status=1
 
-echo "== fuzzing: 4 libFuzzer harnesses, ${NNPERF_FUZZ_SECONDS:-20} s each (build-fuzz/)"
-scripts/fuzz.sh "${NNPERF_FUZZ_SECONDS:-20}" || status=1
+echo "== fuzzing: every libFuzzer harness, its corpus replayed, then a fixed seed (build-fuzz/)"
+scripts/fuzz.sh || status=1
 
 echo "== all tests (build/): unit and root integration"
 (cd build && ctest --output-on-failure) || status=1

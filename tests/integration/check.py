@@ -127,6 +127,39 @@ def faults(path, touch_layer, pages, counter):
     print(f"ok: {touch_layer} {k['minflt_mean']:.1f} minor faults per call (>= {pages})")
 
 
+def fault_time(path, touch_layer, pages):
+    """fault handling time: where the kernel lets nnperf time handle_mm_fault (fentry or
+    kprobe), the layer that faults pages times shows a real time for them, bounded by its
+    own duration, and the layers that hardly fault show little; where it cannot, the time
+    is null (never 0) on every layer"""
+    doc = load(path)
+    how = doc["kernel_signals"]["fault_timing"]
+    layers = proc(doc)["layers"]
+    if how == "none":
+        for l in layers:
+            assert l["kernel"]["fault_ns"] is None, l["kernel"]
+        print(f"ok: no fault timing here ({doc['kernel_signals']['fault_timing_why']}): "
+              "fault_ns is null on every layer")
+        return
+    assert how in ("fentry", "kprobe"), f"fault_timing {how}"
+    t = layer({"layers": layers}, touch_layer)
+    k = t["kernel"]
+    per_fault = k["fault_ns_mean"] / k["minflt_mean"]
+    # a minor fault takes the kernel well over 50 ns (zeroing a page alone does)
+    assert k["fault_ns_mean"] >= 50 * pages, \
+        f"{touch_layer}: {k['fault_ns_mean']:.0f} ns in faults per call for {pages} pages"
+    assert k["fault_ns_mean"] <= t["mean_ns"], \
+        f"{touch_layer}: {k['fault_ns_mean']:.0f} ns in faults > its {t['mean_ns']} ns per call"
+    quiet = [l for l in layers if l["name"] != touch_layer and l["kernel"]["minflt_mean"] < 1]
+    assert quiet, "no layer without faults to compare with"
+    for l in quiet:
+        assert l["kernel"]["fault_ns_mean"] <= k["fault_ns_mean"] / 10, \
+            f"{l['name']}: {l['kernel']['fault_ns_mean']:.0f} ns in faults with " \
+            f"{l['kernel']['minflt_mean']} faults per call"
+    print(f"ok: {how}: {touch_layer} {k['fault_ns_mean'] / 1e3:.1f} us per call in faults "
+          f"({per_fault:.0f} ns per fault), {len(quiet)} layers without faults under a tenth")
+
+
 def preempted(path, comm):
     """a CPU hog caused involuntary switches and run-queue wait, and is named"""
     p = proc(load(path))
@@ -175,6 +208,8 @@ def main():
             offcpu(args[0], args[1], int(args[2]), int(args[3]))
         elif cmd == "faults":
             faults(args[0], args[1], int(args[2]), args[3] if len(args) > 3 else None)
+        elif cmd == "fault-time":
+            fault_time(args[0], args[1], int(args[2]))
         elif cmd == "preempted":
             preempted(args[0], args[1])
         elif cmd == "unavailable":

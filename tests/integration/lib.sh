@@ -4,6 +4,7 @@ set -euo pipefail
 CHECK="/usr/bin/python3 $NNP_SRC/tests/integration/check.py"
 TMP=$(mktemp -d /tmp/nnperf-test.XXXXXX)
 source "$NNP_SRC/tests/pids.sh"
+source "$NNP_SRC/tests/integration/skips.sh"
 
 require_root() {
 	if [ "$(id -u)" != 0 ]; then

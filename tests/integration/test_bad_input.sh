@@ -29,6 +29,6 @@ if setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$NNPERF"; then
 			setpriv --reuid=65534 --regid=65534 --clear-groups "$NNPERF" $cmd "${args[@]}"
 	done
 else
-	echo "note: $NNPERF is not executable by uid 65534; unprivileged check skipped"
+	skip_check "$NNPERF is not executable by uid 65534: the unprivileged check"
 fi
-echo "PASS"
+pass

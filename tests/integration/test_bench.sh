@@ -33,3 +33,4 @@ grep -E '^RATIO ' "$TMP/out" | grep -v ': n/a (denominator' |
 grep -E '^RESULT ' "$TMP/out" | grep -vqE ' median -?[0-9.]+(e[-+]?[0-9]+)? n [0-9]+ ' &&
 	fail "a median is not a number"
 echo "ok: $nratio ratios, $(grep -c '^RESULT ' "$TMP/out") medians"
+pass

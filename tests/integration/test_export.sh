@@ -68,7 +68,7 @@ if command -v promtool >/dev/null; then
 	promtool check metrics <"$TMP/page.prom" || fail "promtool check metrics"
 	echo "ok: promtool check metrics on a live page"
 else
-	echo "SKIP: promtool missing (Debian package prometheus): live page not linted"
+	skip_check "promtool missing (Debian package prometheus): the live page not linted"
 fi
 
 echo "== exited process: its series go, global counters stay"
@@ -111,4 +111,4 @@ done
 kill -INT $EXP
 wait $EXP || fail "export --format json exited $? after SIGINT"
 $X jsonl "$TMP/lines.jsonl" $TN || { cut -c1-400 "$TMP/lines.jsonl"; exit 1; }
-echo "PASS"
+pass

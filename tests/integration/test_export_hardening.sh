@@ -109,4 +109,4 @@ while True:
         time.sleep(0.5)
 print(f"ok: /healthz answered {time.monotonic() - t0:.1f} s after 24 idle connections")
 PY
-echo "PASS"
+pass

@@ -69,4 +69,4 @@ lost=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["stats"][
 grep -q "WARNING: $lost events lost" "$TMP/f.table" || fail "table lacks the loss warning"
 grep -q "warning: $lost events lost" "$TMP/f.err" || fail "stderr lacks the loss: $(cat "$TMP/f.err")"
 echo "ok: $lost events lost, reported in table, JSON and stderr"
-echo "PASS"
+pass

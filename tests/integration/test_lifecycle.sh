@@ -187,6 +187,6 @@ if unshare -m --propagation private true 2>/dev/null; then
 	valid_recording "$TMP/nobpffs.json" 5 || fail "bad recording"
 	mountpoint -q /sys/fs/bpf || fail "bpffs was unmounted outside the private namespace"
 else
-	echo "SKIP: unshare -m unavailable; bpffs case not run"
+	skip_check "unshare -m unavailable: the case without bpffs"
 fi
-echo "PASS"
+pass

@@ -35,4 +35,4 @@ keys = sorted((l["key"], l["count"]) for l in p["layers"])
 assert keys == [("0x0", 10), ("0x1", 10), ("0x2", 10)], keys
 print("ok: 3 layers keyed by arg0, 10 calls each, through the moved probe")
 PY
-echo "PASS"
+pass

@@ -71,4 +71,4 @@ sleep 1.5
 kill -INT $rec
 wait $rec || fail "nnperf record exited $? after SIGINT"
 $CHECK at-least "$TMP/int.json" 10
-echo "PASS"
+pass

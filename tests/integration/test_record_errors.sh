@@ -12,4 +12,4 @@ expect_error "command not found" "$NNPERF" record -- /nonexistent/cmd
 expect_error "library 'libnope.so' not found" "$NNPERF" record --probe 'layer=libnope.so:f' -- "$TINYNET" --iterations 1
 cp /usr/bin/true "$TMP/stripped" && strip --strip-all "$TMP/stripped"
 expect_error "stripped" "$NNPERF" record --usdt off --probe "layer=$TMP/stripped:main" -- "$TMP/stripped"
-echo "PASS"
+pass

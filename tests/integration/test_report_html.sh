@@ -43,4 +43,4 @@ if grep -E "Uncaught|CONSOLE|Refused to|net::ERR" "$TMP/shot.log" "$TMP/dom.log"
 fi
 [ -n "${NNP_KEEP_SCREENSHOT:-}" ] && cp "$TMP/report.png" "$NNP_KEEP_SCREENSHOT"
 echo "ok: report.html renders ($size bytes of PNG), names present, nothing injected"
-echo "PASS"
+pass

@@ -60,4 +60,4 @@ done
 echo "== pruned model: the same graph with smaller FFN tensors"
 record pruned1 pruned 1
 $PY "$W/check.py" pruned "$TMP/dense1.json" "$TMP/pruned1.json" || fail "pruned"
-echo PASS
+pass

@@ -48,4 +48,4 @@ done
 kill $pid
 wait $pid 2>/dev/null || true
 $PY "$W/compare.py" attached "$TMP/pid.json" "$TMP/prof.json" 3 || fail "-p PID recording"
-echo "PASS"
+pass

@@ -85,4 +85,4 @@ validate "$TMP/int.json" 0 13
 
 expect_error "failed to open /nonexistent/dir/t.json" \
 	"$NNPERF" record --trace /nonexistent/dir/t.json -- "$TINYNET" --iterations 1
-echo "PASS"
+pass
