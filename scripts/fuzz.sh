@@ -102,7 +102,9 @@ ci_one() {
 		echo "fuzz: $n FAILED (exit $rc) at seed $SEED: $(why "$log") (see $log)" >&2
 		return 1
 	fi
-	cov=$(grep -E "^#[0-9]+ +DONE" "$log" | grep -oE "cov: [0-9]+ ft: [0-9]+" || echo "cov: ?")
+	cov=$(grep -E "^#[0-9]+.* cov: " "$log" | tail -n1 | grep -oE "cov: [0-9]+ ft: [0-9]+" ||
+		echo "cov: ?")
+	cov+=", $(sed -n 's/^stat::new_units_added: *//p' "$log") new units"
 	echo "fuzz: $n: $files corpus files replayed, $runs runs from seed $SEED, no crash ($cov)"
 }
 
