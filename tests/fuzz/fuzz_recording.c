@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 
 #include "diff_profile.h"
+#include "fuzz_json.h"
 #include "fuzz_util.h"
 #include "recording.h"
 
