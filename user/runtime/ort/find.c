@@ -16,7 +16,7 @@
 
 #include "capstone_dl.h"
 #include "log.h"
-#include "runtime_ort.h"
+#include "ort.h"
 
 #define ORT_ERR_TEXT "Non-zero status code returned while running "
 

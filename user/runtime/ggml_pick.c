@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runtime_ggml.h"
+#include "ggml.h"
 
 #define NOBODY 65534
 #define PICK_TIMEOUT_MS 5000

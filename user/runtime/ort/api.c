@@ -22,7 +22,7 @@
 
 #include "elf_sym.h"
 #include "log.h"
-#include "runtime_ort.h"
+#include "ort.h"
 
 #define ORT_RUN_SLOT 9
 #define NOBODY 65534

@@ -24,7 +24,8 @@
 #include "libpath.h"
 #include "log.h"
 #include "stop_signal.h"
-#include "probes.h"
+#include "planner.h"
+#include "scan.h"
 #include "proc_follow.h"
 #include "runtimes.h"
 #include "procmaps.h"
@@ -39,6 +40,7 @@ struct recorder {
 	struct nnp_agg agg;
 	struct nnp_session *sess;
 	struct nnp_planner *plan;
+	struct nnp_scanner *scan;
 	struct nnp_child child;
 	struct nnp_kernel_cfg kcfg;
 	const struct nnp_runtime *runtime; /* --runtime, or NULL: every adapter */
@@ -123,10 +125,10 @@ static int resolve_runtime(struct recorder *r)
 /* the target's files not seen yet, offered to the runtime adapters */
 static int scan(struct recorder *r)
 {
-	int n = nnp_planner_scan(r->plan, r->runtime, r->o.usdt_auto);
+	int n = nnp_scanner_scan(r->scan, r->runtime, r->o.usdt_auto);
 
 	r->rescan = false;
-	r->agg.infer_by_period = nnp_planner_infer_by_period(r->plan);
+	r->agg.infer_by_period = nnp_scanner_infer_by_period(r->scan);
 	if (n < 0) {
 		nnp_err("failed to attach runtime probes: %s", strerror(-n));
 		return n;
@@ -158,9 +160,11 @@ static int attach_target(struct recorder *r)
 	int err;
 
 	err = nnp_planner_new(r->sess, &r->agg, &t, &r->plan);
+	if (!err)
+		err = nnp_scanner_new(r->plan, &r->scan);
 	if (!err) /* the set's uprobes as few links as possible */
 		nnp_planner_defer(r->plan);
-	/* end sites before begin sites (see probes.c) */
+	/* end sites before begin sites (see planner.c) */
 	for (size_t i = 0; !err && i < r->o.ndefs; i++)
 		if (is_end(&r->o.defs[i]))
 			err = nnp_planner_attach(r->plan, &r->o.defs[i], r->o.runtimes[i]);
@@ -172,7 +176,7 @@ static int attach_target(struct recorder *r)
 	if (!err && (r->runtime || !r->o.ndefs))
 		err = scan(r);
 	if (!err && (r->runtime || !r->o.ndefs))
-		err = nnp_planner_watch_loader(r->plan, r->launched);
+		err = nnp_scanner_watch_loader(r->scan, r->launched);
 	if (err)
 		return err;
 	/* a launched command may load its runtime later (dlopen): judged at the end */
@@ -208,6 +212,8 @@ static void detach_exited(struct recorder *r)
 	nnp_session_take_links(r->sess, 0, &old, &n);
 	nnp_links_destroy(old, n);
 	free(old);
+	nnp_scanner_free(r->scan);
+	r->scan = NULL;
 	nnp_planner_free(r->plan);
 	r->plan = NULL;
 }
@@ -395,7 +401,7 @@ static int run(struct recorder *r)
 			nnp_err("failed to run %s: %s", r->o.cmd[0], strerror(-err));
 			return err;
 		}
-		nnp_planner_execd(r->plan);
+		nnp_scanner_execd(r->scan);
 	}
 	err = collect(r);
 	if (!err && !nnp_planner_sites(r->plan))
@@ -412,6 +418,7 @@ static int run(struct recorder *r)
 
 static void cleanup(struct recorder *r)
 {
+	nnp_scanner_free(r->scan);
 	nnp_planner_free(r->plan);
 	nnp_session_close(r->sess);
 	if (r->launched) {

@@ -12,7 +12,7 @@
 
 #include "counters.h"
 #include "features.h"
-#include "recording.h"
+#include "kernel_info.h"
 #include "session.h"
 
 struct nnp_kernel_cfg {

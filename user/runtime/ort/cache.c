@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runtime_ort.h"
+#include "ort.h"
 
 #define CACHE_MAGIC "nnperf-ort-sites 1"
 

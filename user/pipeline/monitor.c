@@ -14,7 +14,8 @@
 #include "launch.h"
 #include "log.h"
 #include "monitor.h"
-#include "probes.h"
+#include "planner.h"
+#include "scan.h"
 #include "procmaps.h"
 #include "runtimes.h"
 
@@ -26,6 +27,7 @@ struct target {
 	const struct nnp_runtime *rt;
 	char model[128];
 	struct nnp_planner *plan; /* kept: libraries loaded later are scanned with it */
+	struct nnp_scanner *scan;
 	struct nnp_link *links;
 	size_t nlinks;
 	bool rescan;   /* its dynamic loader mapped more */
@@ -102,6 +104,8 @@ int nnp_monitor_open(const struct nnp_monitor_opts *o, struct nnp_monitor **out)
 static void detach(struct target *t)
 {
 	nnp_links_destroy(t->links, t->nlinks);
+	nnp_scanner_free(t->scan);
+	t->scan = NULL;
 	nnp_planner_free(t->plan);
 	t->plan = NULL;
 	free(t->links);
@@ -171,7 +175,7 @@ bool nnp_monitor_labels(void *ctx, uint32_t tgid, struct nnp_proc_labels *out)
 	if (!t)
 		return false;
 	out->runtime =
-	    t->plan && nnp_planner_runtime(t->plan) ? nnp_planner_runtime(t->plan) : t->rt->name;
+	    t->scan && nnp_scanner_runtime(t->scan) ? nnp_scanner_runtime(t->scan) : t->rt->name;
 	out->model = t->model;
 	return true;
 }
@@ -207,12 +211,14 @@ static int attach(struct nnp_monitor *m, struct target *t, const char *exe)
 	int n, err;
 
 	err = nnp_planner_new(m->s, &m->agg, &nt, &t->plan);
+	if (!err)
+		err = nnp_scanner_new(t->plan, &t->scan);
 	if (err)
 		return err;
-	n = nnp_planner_scan(t->plan, NULL, true);
-	m->agg.infer_by_period |= nnp_planner_infer_by_period(t->plan);
+	n = nnp_scanner_scan(t->scan, NULL, true);
+	m->agg.infer_by_period |= nnp_scanner_infer_by_period(t->scan);
 	t->launched = exe != NULL;
-	err = n > 0 || exe ? nnp_planner_watch_loader(t->plan, t->launched) : 0;
+	err = n > 0 || exe ? nnp_scanner_watch_loader(t->scan, t->launched) : 0;
 	err = keep_links(m, t, first) ? -ENOMEM : err;
 	if (err)
 		return err;
@@ -228,13 +234,13 @@ static void rescan(struct nnp_monitor *m)
 	HASH_ITER(hh, m->targets, t, tmp) {
 		size_t first = nnp_session_links(m->s);
 
-		if (!t->rescan || t->exited || !t->plan)
+		if (!t->rescan || t->exited || !t->scan)
 			continue;
 		t->rescan = false;
-		nnp_planner_execd(t->plan); /* its loader runs: it has exec'd */
-		if (nnp_planner_scan(t->plan, NULL, true) < 0)
+		nnp_scanner_execd(t->scan); /* its loader runs: it has exec'd */
+		if (nnp_scanner_scan(t->scan, NULL, true) < 0)
 			m->c.attach_failures++;
-		m->agg.infer_by_period |= nnp_planner_infer_by_period(t->plan);
+		m->agg.infer_by_period |= nnp_scanner_infer_by_period(t->scan);
 		if (keep_links(m, t, first))
 			m->c.attach_failures++;
 		if (t->launched)

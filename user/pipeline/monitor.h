@@ -19,7 +19,8 @@
 
 #include "agg.h"
 #include "discover.h"
-#include "prom_metrics.h"
+#include "labels.h"
+#include "self_stats.h"
 #include "session.h"
 
 struct nnp_monitor_opts {

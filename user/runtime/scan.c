@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Which files of the target get which runtime's probes: every executable
- * file the target maps (or, before a launched command has exec'd, its
- * executable and the libraries it will load) is offered once to each runtime
- * adapter (runtimes.h). A uprobe on the dynamic loader's _dl_debug_state,
- * which it calls after each change to the link map, tells when to look again.
+ * Which files of the target get which runtime's probes (scan.h). A uprobe on
+ * the dynamic loader's _dl_debug_state, which it calls after each change to
+ * the link map, tells when to look again.
  */
 #include <errno.h>
 #include <limits.h>
@@ -16,35 +14,63 @@
 #include "elf_sym.h"
 #include "libpath.h"
 #include "log.h"
-#include "probes.h"
-#include "probes_priv.h"
+#include "planner.h"
 #include "procmaps.h"
 #include "runtimes.h"
+#include "scan.h"
 
-void nnp_planner_scan_free(struct nnp_planner *p)
+struct nnp_file_id {
+	uint64_t dev, ino;
+};
+
+struct nnp_scanner {
+	struct nnp_planner *plan;
+	const struct nnp_target *t;
+	struct nnp_file_id *scanned; /* files examined */
+	size_t nscanned;
+	const struct nnp_runtime *runtimes[8]; /* runtimes found */
+	size_t nruntimes;
+	bool usdt;  /* nnperf USDT markers are attached too */
+	bool execd; /* a launched target has exec'd: read its maps, not its files */
+};
+
+int nnp_scanner_new(struct nnp_planner *plan, struct nnp_scanner **out)
 {
-	free(p->scanned);
-	p->scanned = NULL;
-	p->nscanned = 0;
+	struct nnp_scanner *sc = calloc(1, sizeof(*sc));
+
+	if (!sc)
+		return -ENOMEM;
+	sc->plan = plan;
+	sc->t = nnp_planner_target(plan);
+	*out = sc;
+	return 0;
+}
+
+void nnp_scanner_free(struct nnp_scanner *sc)
+{
+	if (!sc)
+		return;
+	free(sc->scanned);
+	free(sc);
 }
 
 /* 1 the first time the file at PATH is seen (by device and inode: the same
  * file is reached by several paths), 0 after, -errno */
-static int first_time(struct nnp_planner *p, const char *path)
+static int first_time(struct nnp_scanner *sc, const char *path)
 {
 	struct nnp_file_id *n;
 	struct stat st;
 
 	if (stat(path, &st))
 		return 0; /* gone or unreadable: nothing to attach to */
-	for (size_t i = 0; i < p->nscanned; i++)
-		if (p->scanned[i].dev == st.st_dev && p->scanned[i].ino == st.st_ino)
+	for (size_t i = 0; i < sc->nscanned; i++)
+		if (sc->scanned[i].dev == st.st_dev && sc->scanned[i].ino == st.st_ino)
 			return 0;
-	n = realloc(p->scanned, (p->nscanned + 1) * sizeof(*n));
+	n = realloc(sc->scanned, (sc->nscanned + 1) * sizeof(*n));
 	if (!n)
 		return -ENOMEM;
-	p->scanned = n;
-	p->scanned[p->nscanned++] = (struct nnp_file_id){ .dev = st.st_dev, .ino = st.st_ino };
+	sc->scanned = n;
+	sc->scanned[sc->nscanned++] = (struct nnp_file_id){ .dev = st.st_dev, .ino = st.st_ino };
 	return 1;
 }
 
@@ -89,7 +115,7 @@ static int on_usdt_note(const char *provider, const char *name, void *arg)
 }
 
 /* the markers present in PATH; > 0 attached, 0 none */
-static int attach_usdt(struct nnp_planner *p, const char *path, struct nnp_elf *e)
+static int attach_usdt(struct nnp_scanner *sc, const char *path, struct nnp_elf *e)
 {
 	unsigned int present = 0;
 	struct nnp_probe_def d;
@@ -99,13 +125,13 @@ static int attach_usdt(struct nnp_planner *p, const char *path, struct nnp_elf *
 		if (!(present & (1u << i)))
 			continue;
 		usdt_def(&d, path, usdt_names[i]);
-		err = nnp_planner_attach(p, &d, "usdt");
+		err = nnp_planner_attach(sc->plan, &d, "usdt");
 	}
 	return err ? err : present != 0;
 }
 
 /* an adapter's definitions; symbols missing from this build are skipped */
-static int attach_defs(struct nnp_planner *p, const struct nnp_runtime *rt, const char *path)
+static int attach_defs(struct nnp_scanner *sc, const struct nnp_runtime *rt, const char *path)
 {
 	struct nnp_probe_def d;
 	char text[PATH_MAX + 512], msg[256];
@@ -118,9 +144,7 @@ static int attach_defs(struct nnp_planner *p, const struct nnp_runtime *rt, cons
 			return -EINVAL;
 		}
 		snprintf(d.origin, sizeof(d.origin), "runtime %s", rt->name);
-		p->optional = true;
-		err = nnp_planner_attach(p, &d, rt->name);
-		p->optional = false;
+		err = nnp_planner_attach_optional(sc->plan, &d, rt->name);
 		if (err && err != -ENOENT)
 			return err;
 		attached += !err;
@@ -128,49 +152,49 @@ static int attach_defs(struct nnp_planner *p, const struct nnp_runtime *rt, cons
 	return attached;
 }
 
-static void note_runtime(struct nnp_planner *p, const struct nnp_runtime *rt)
+static void note_runtime(struct nnp_scanner *sc, const struct nnp_runtime *rt)
 {
-	for (size_t i = 0; i < p->nruntimes; i++)
-		if (p->runtimes[i] == rt)
+	for (size_t i = 0; i < sc->nruntimes; i++)
+		if (sc->runtimes[i] == rt)
 			return;
-	if (p->nruntimes < sizeof(p->runtimes) / sizeof(p->runtimes[0]))
-		p->runtimes[p->nruntimes++] = rt;
+	if (sc->nruntimes < sizeof(sc->runtimes) / sizeof(sc->runtimes[0]))
+		sc->runtimes[sc->nruntimes++] = rt;
 }
 
 /* every runtime (or ONLY) that claims PATH; > 0 when probes were attached */
-static int scan_file(struct nnp_planner *p, const char *path, const struct nnp_runtime *only)
+static int scan_file(struct nnp_scanner *sc, const char *path, const struct nnp_runtime *only)
 {
 	struct nnp_elf *e;
 	int found = 0, n = 0, err;
 
 	if (nnp_elf_open(path, &e))
 		return 0; /* not ELF, or unreadable: nothing of a runtime's there */
-	nnp_planner_defer(p); /* one link per file and direction, not per definition */
+	nnp_planner_defer(sc->plan); /* one link per file and direction, not per definition */
 	for (size_t i = 0; nnp_runtimes[i] && n >= 0; i++) {
 		const struct nnp_runtime *rt = nnp_runtimes[i];
 
-		if ((only && rt != only) || (!p->usdt && !strcmp(rt->name, "usdt")) ||
+		if ((only && rt != only) || (!sc->usdt && !strcmp(rt->name, "usdt")) ||
 		    !nnp_runtime_claims(rt, path))
 			continue;
 		nnp_info("%s: %s runtime", path, rt->name);
-		n = !strcmp(rt->name, "usdt") ? attach_usdt(p, path, e) : attach_defs(p, rt, path);
+		n = !strcmp(rt->name, "usdt") ? attach_usdt(sc, path, e) : attach_defs(sc, rt, path);
 		if (n >= 0 && rt->attach)
-			n += rt->attach(p, path, e);
+			n += rt->attach(sc->plan, path, e);
 		if (n > 0) {
-			note_runtime(p, rt);
+			note_runtime(sc, rt);
 			found++;
 		}
 	}
 	nnp_elf_close(e);
 	if (n < 0)
-		nnp_ubatch_drop(&p->batch, 0);
-	err = nnp_planner_flush(p);
+		nnp_planner_drop(sc->plan);
+	err = nnp_planner_flush(sc->plan);
 	n = n < 0 ? n : err;
 	return n < 0 ? n : found;
 }
 
 struct scan_walk {
-	struct nnp_planner *p;
+	struct nnp_scanner *sc;
 	const struct nnp_runtime *only;
 	int found;
 	int err;
@@ -179,10 +203,10 @@ struct scan_walk {
 static int on_file(const char *path, void *arg)
 {
 	struct scan_walk *w = arg;
-	int n = first_time(w->p, path);
+	int n = first_time(w->sc, path);
 
 	if (n > 0)
-		n = scan_file(w->p, path, w->only);
+		n = scan_file(w->sc, path, w->only);
 	if (n < 0) {
 		w->err = n;
 		return 1;
@@ -191,36 +215,36 @@ static int on_file(const char *path, void *arg)
 	return 0;
 }
 
-int nnp_planner_scan(struct nnp_planner *p, const struct nnp_runtime *only, bool usdt)
+int nnp_scanner_scan(struct nnp_scanner *sc, const struct nnp_runtime *only, bool usdt)
 {
-	struct scan_walk w = { .p = p, .only = only };
+	struct scan_walk w = { .sc = sc, .only = only };
 	int err;
 
-	p->usdt = usdt;
-	if (p->t.exe && !p->execd) {
-		err = on_file(p->t.exe, &w) ? 0 : nnp_deps_foreach(p->t.exe, on_file, &w);
+	sc->usdt = usdt;
+	if (sc->t->exe && !sc->execd) {
+		err = on_file(sc->t->exe, &w) ? 0 : nnp_deps_foreach(sc->t->exe, on_file, &w);
 	} else {
-		err = nnp_proc_exec_files(p->t.pid, on_file, &w);
+		err = nnp_proc_exec_files(sc->t->pid, on_file, &w);
 	}
 	if (w.err)
 		return w.err;
 	return err < 0 ? err : w.found;
 }
 
-void nnp_planner_execd(struct nnp_planner *p)
+void nnp_scanner_execd(struct nnp_scanner *sc)
 {
-	p->execd = true;
+	sc->execd = true;
 }
 
-const char *nnp_planner_runtime(const struct nnp_planner *p)
+const char *nnp_scanner_runtime(const struct nnp_scanner *sc)
 {
-	return p->nruntimes ? p->runtimes[0]->name : NULL;
+	return sc->nruntimes ? sc->runtimes[0]->name : NULL;
 }
 
-bool nnp_planner_infer_by_period(const struct nnp_planner *p)
+bool nnp_scanner_infer_by_period(const struct nnp_scanner *sc)
 {
-	for (size_t i = 0; i < p->nruntimes; i++)
-		if (p->runtimes[i]->infer_by_period)
+	for (size_t i = 0; i < sc->nruntimes; i++)
+		if (sc->runtimes[i]->infer_by_period)
 			return true;
 	return false;
 }
@@ -239,21 +263,21 @@ static int find_loader(const char *path, void *arg)
 }
 
 /* the target's dynamic loader: PT_INTERP before exec, its mapping after */
-static int loader_path(struct nnp_planner *p, char *out)
+static int loader_path(struct nnp_scanner *sc, char *out)
 {
 	struct nnp_elf *e;
 	int err;
 
 	out[0] = 0;
-	if (p->t.exe && !p->execd) {
-		err = nnp_elf_open(p->t.exe, &e);
+	if (sc->t->exe && !sc->execd) {
+		err = nnp_elf_open(sc->t->exe, &e);
 		if (err)
 			return err;
 		err = nnp_elf_interp(e, out, PATH_MAX);
 		nnp_elf_close(e);
 		return err;
 	}
-	err = nnp_proc_exec_files(p->t.pid, find_loader, out);
+	err = nnp_proc_exec_files(sc->t->pid, find_loader, out);
 	return err < 0 ? err : out[0] ? 0 : -ENOENT;
 }
 
@@ -263,14 +287,14 @@ static int take_offset(const struct nnp_sym *sym, void *arg)
 	return 1;
 }
 
-int nnp_planner_watch_loader(struct nnp_planner *p, bool stop)
+int nnp_scanner_watch_loader(struct nnp_scanner *sc, bool stop)
 {
 	struct nnp_spec sp = { .role = NNP_ROLE_LIBLOAD, .flags = stop ? NNP_SPEC_STOP : 0 };
 	char path[PATH_MAX];
 	struct nnp_elf *e;
 	uint64_t off = 0;
 	uint32_t idx;
-	int err = loader_path(p, path);
+	int err = loader_path(sc, path);
 
 	if (err == -ENOENT) {
 		nnp_info("no dynamic loader: libraries loaded later are not watched");
@@ -286,9 +310,10 @@ int nnp_planner_watch_loader(struct nnp_planner *p, bool stop)
 		nnp_info("%s has no _dl_debug_state: libraries loaded later are not watched", path);
 		return err < 0 ? err : 0;
 	}
-	err = nnp_session_add_spec(p->s, &sp, &idx);
+	err = nnp_session_add_spec(nnp_planner_session(sc->plan), &sp, &idx);
 	if (!err)
-		err = nnp_session_attach_uprobe(p->s, idx, p->t.pid, path, off, false);
+		err = nnp_session_attach_uprobe(nnp_planner_session(sc->plan), idx, sc->t->pid, path,
+						off, false);
 	if (err)
 		nnp_err("failed to watch the dynamic loader %s: %s", path, strerror(-err));
 	else

@@ -3,10 +3,10 @@
  * From probe definitions to attached sites: resolves each LIB in the target,
  * each SYMBOL (glob) to file offsets, turns every site into specs in the BPF
  * table (begin at entry, end at return unless entry-only) and attaches them.
- * Also the built-in adapter for nnperf's own USDT markers.
+ * Which files get which definitions is runtime/scan.h's business.
  */
-#ifndef NNP_PROBES_H
-#define NNP_PROBES_H
+#ifndef NNP_PLANNER_H
+#define NNP_PLANNER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,8 +15,6 @@
 #include "agg.h"
 #include "probe_spec.h"
 #include "session.h"
-
-struct nnp_runtime;
 
 struct nnp_target {
 	pid_t pid;	 /* process the probes are for */
@@ -30,6 +28,10 @@ int nnp_planner_new(struct nnp_session *s, struct nnp_agg *a, const struct nnp_t
 void nnp_planner_free(struct nnp_planner *p);
 /* attaches one definition; prints one error line and returns -errno on failure */
 int nnp_planner_attach(struct nnp_planner *p, const struct nnp_probe_def *d, const char *runtime);
+/* the same for a runtime adapter's definition: a symbol missing from this build of
+ * the library is -ENOENT after an info line, not an error line */
+int nnp_planner_attach_optional(struct nnp_planner *p, const struct nnp_probe_def *d,
+				const char *runtime);
 /*
  * A set of definitions: after nnp_planner_defer, nnp_planner_attach only plans
  * uprobe sites, and nnp_planner_flush attaches all of them (every return before
@@ -38,30 +40,11 @@ int nnp_planner_attach(struct nnp_planner *p, const struct nnp_probe_def *d, con
  */
 void nnp_planner_defer(struct nnp_planner *p);
 int nnp_planner_flush(struct nnp_planner *p);
-/*
- * Offers each executable file of the target not seen before to every runtime
- * adapter (runtimes.h), or only to ONLY, and attaches what they find; with
- * usdt, nnperf's USDT markers too. Before a launched target exec's, its files
- * are its executable and the libraries it will load. Returns how many
- * (file, runtime) pairs got probes, or -errno after one error line.
- */
-int nnp_planner_scan(struct nnp_planner *p, const struct nnp_runtime *only, bool usdt);
-/* a launched target has exec'd: scans read /proc/PID/maps from now on */
-void nnp_planner_execd(struct nnp_planner *p);
-/*
- * A LIBLOAD event whenever the target's dynamic loader maps more (dlopen):
- * call nnp_planner_scan again then. With stop, the process is stopped
- * (SIGSTOP from BPF) until the caller has scanned and sent SIGCONT, so that
- * nothing of a runtime loaded late is missed: for a process nnperf launched
- * (its parent), not for one it merely attached to. 0 (also for a static
- * binary) or -errno.
- */
-int nnp_planner_watch_loader(struct nnp_planner *p, bool stop);
-/* the first runtime found ("usdt", "pytorch"), or NULL */
-const char *nnp_planner_runtime(const struct nnp_planner *p);
-/* a runtime found infers inferences from the period of its layers */
-bool nnp_planner_infer_by_period(const struct nnp_planner *p);
+/* forgets the sites planned since the last flush */
+void nnp_planner_drop(struct nnp_planner *p);
 /* sites attached so far */
 size_t nnp_planner_sites(const struct nnp_planner *p);
+const struct nnp_target *nnp_planner_target(const struct nnp_planner *p);
+struct nnp_session *nnp_planner_session(const struct nnp_planner *p);
 
 #endif

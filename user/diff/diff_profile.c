@@ -15,7 +15,7 @@
 #include <uthash.h>
 
 #include "diff_profile.h"
-#include "recording.h"
+#include "recording_read.h"
 
 static const char *const pct_keys[3] = { "p50_ns", "p90_ns", "p99_ns" };
 

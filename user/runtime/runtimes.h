@@ -5,7 +5,7 @@
  * notes"), and probe definitions in the --probe grammar with "%s" standing
  * for that file's path; plus, where symbols are not enough, code that
  * computes sites (a stripped library's internal function, say).
- * The planner (probes.h) runs the table over a target's mapped files at start
+ * The scanner (scan.h) runs the table over a target's mapped files at start
  * and again whenever the dynamic loader maps more, so runtimes loaded late
  * (python importing torch) are caught; discovery (discover.h) uses the same
  * checks to find inference processes.

@@ -10,19 +10,8 @@
 #include <stdio.h>
 
 #include "agg.h"
-
-#define NNP_RECORDING_SCHEMA "nnperf.recording"
-#define NNP_RECORDING_VERSION 1
-
-struct nnp_counters;
-
-/* How kernel signals were collected (NULL in nnp_rec_meta: none were) */
-struct nnp_rec_kernel {
-	const char *sched;	  /* scheduler hooks: "tp_btf", "raw_tp", "none" */
-	const char *fault;	  /* fault timing: "fentry", "kprobe", "none" */
-	const char *fault_why;	  /* shown as n/a reason when fault is "none" */
-	const struct nnp_counters *counters; /* requested counters, or NULL */
-};
+#include "kernel_info.h"
+#include "recording_read.h"
 
 struct nnp_rec_meta {
 	const char *command;	    /* the launched command line, or NULL with -p */
@@ -45,15 +34,5 @@ struct nnp_rec_meta {
 int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m);
 /* Writes the table shown by default */
 int nnp_recording_write_table(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m);
-
-struct json_object;
-/*
- * Reads a recording written by any nnperf up to this version (for `diff` and
- * friends). On failure returns -errno and puts one line in err: a syntax error
- * as "FILE:LINE:COL: message", else "FILE: message" (wrong schema, a version
- * newer than NNP_RECORDING_VERSION, I/O errors). *out is released with
- * json_object_put().
- */
-int nnp_recording_read(const char *path, struct json_object **out, char *err, size_t errlen);
 
 #endif

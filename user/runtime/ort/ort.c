@@ -16,8 +16,8 @@
 #include "elf_sym.h"
 #include "log.h"
 #include "probe_spec.h"
-#include "probes.h"
-#include "runtime_ort.h"
+#include "planner.h"
+#include "ort.h"
 #include "runtimes.h"
 
 static int sites_for(const char *path, struct nnp_elf *e, struct nnp_ort_sites *s)

@@ -11,8 +11,8 @@
 #include "log.h"
 #include "procmaps.h"
 #include "placement.h"
-#include "probes.h"
-#include "probes_priv.h"
+#include "planner.h"
+#include "planner_priv.h"
 
 /* what one attach needs beyond the definition */
 struct site {
@@ -44,13 +44,22 @@ void nnp_planner_free(struct nnp_planner *p)
 		nnp_elf_close(p->elfs[i]);
 	free(p->pairs);
 	nnp_ubatch_free(&p->batch);
-	nnp_planner_scan_free(p);
 	free(p);
 }
 
 size_t nnp_planner_sites(const struct nnp_planner *p)
 {
 	return p->nsites;
+}
+
+const struct nnp_target *nnp_planner_target(const struct nnp_planner *p)
+{
+	return &p->t;
+}
+
+struct nnp_session *nnp_planner_session(const struct nnp_planner *p)
+{
+	return p->s;
 }
 
 static int elf_get(struct nnp_planner *p, const char *path, struct nnp_elf **out)
@@ -448,4 +457,20 @@ int nnp_planner_attach(struct nnp_planner *p, const struct nnp_probe_def *d, con
 	else if (!p->defer)
 		err = nnp_planner_flush(p);
 	return err;
+}
+
+int nnp_planner_attach_optional(struct nnp_planner *p, const struct nnp_probe_def *d,
+				const char *runtime)
+{
+	int err;
+
+	p->optional = true;
+	err = nnp_planner_attach(p, d, runtime);
+	p->optional = false;
+	return err;
+}
+
+void nnp_planner_drop(struct nnp_planner *p)
+{
+	nnp_ubatch_drop(&p->batch, 0);
 }

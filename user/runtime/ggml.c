@@ -25,8 +25,8 @@
 #include "elf_sym.h"
 #include "log.h"
 #include "probe_spec.h"
-#include "probes.h"
-#include "runtime_ggml.h"
+#include "planner.h"
+#include "ggml.h"
 #include "runtimes.h"
 
 #define OP_PREFIX "ggml_compute_forward_"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "recording.h"
+#include "recording_read.h"
 #include "text.h"
 
 #define MAX_RECORDING_BYTES (INT_MAX - 1) /* json_tokener_parse_ex takes an int length */

@@ -14,40 +14,11 @@
 #include <stdio.h>
 
 #include "agg.h"
+#include "labels.h"
 #include "recording.h"
 #include "nnperf_abi.h"
 #include "prom_text.h"
-
-/* labels of a process that the aggregator does not know */
-struct nnp_proc_labels {
-	const char *runtime; /* adapter that found it: "usdt" */
-	const char *model;
-};
-
-/* fills *out for tgid; false = not a current target (its series are left out) */
-typedef bool (*nnp_proc_labels_fn)(void *ctx, uint32_t tgid, struct nnp_proc_labels *out);
-
-struct nnp_prog_stat {
-	char name[64];
-	uint64_t run_ns, run_cnt;
-};
-
-/* nnperf's own numbers, gathered by the caller */
-struct nnp_self_stats {
-	const char *version;
-	uint64_t bpf[NNP_STAT_NR]; /* nnp_session_stats */
-	bool bpf_stats;		   /* kernel BPF run-time stats are on: progs are meaningful */
-	const struct nnp_prog_stat *progs;
-	size_t nprogs;
-	int hw_pmu;		  /* hardware counters available: 1, 0, -1 unknown */
-	uint64_t last_scrape_ns;  /* how long the previous page took to render */
-	uint64_t cpu_ns;	  /* CPU time of nnperf itself (user + system) */
-	uint64_t targets;	  /* processes attached now */
-	uint64_t attaches;	  /* processes attached since start */
-	uint64_t attach_failures; /* processes whose attach failed */
-	uint64_t series_dropped;  /* before this page; the page adds its own drops */
-	const struct nnp_rec_kernel *kernel; /* kernel signals collected, or NULL */
-};
+#include "self_stats.h"
 
 struct nnp_prom_page {
 	const struct nnp_agg *agg;
