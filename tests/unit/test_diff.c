@@ -16,6 +16,7 @@
 #include "golden.h"
 
 #include "diff_result.h"
+#include "diff_writers.h"
 #include "hist.h"
 #include "stats.h"
 

@@ -84,6 +84,15 @@ const struct nnp_probe_info *nnp_agg_probe(const struct nnp_agg *a, uint32_t pro
 	return pi;
 }
 
+/* naming the layers of PROBE_ID (agg_names.c) */
+static struct nnp_name_ctx name_ctx(struct nnp_agg *a, uint32_t probe_id)
+{
+	return (struct nnp_name_ctx){ .probe = nnp_agg_probe(a, probe_id),
+				      .node_names = a->opts.node_names,
+				      .max_pending = a->opts.max_layers,
+				      .dropped = &a->dropped_names };
+}
+
 struct nnp_proc_stats *nnp_agg_proc(struct nnp_agg *a, uint32_t tgid)
 {
 	struct nnp_proc_stats *p;
@@ -195,6 +204,7 @@ static struct nnp_layer_stats *get_layer(struct nnp_agg *a, struct nnp_proc_stat
 					 const struct nnp_layer_key *id, int *err)
 {
 	struct nnp_layer_stats *l;
+	struct nnp_name_ctx c;
 
 	*err = 0;
 	HASH_FIND(hh, p->layers, id, sizeof(*id), l);
@@ -215,7 +225,8 @@ static struct nnp_layer_stats *get_layer(struct nnp_agg *a, struct nnp_proc_stat
 	HASH_ADD(hh, p->layers, id, sizeof(l->id), l);
 	p->nlayers++;
 	/* without memory for its name the layer still counts, under the probe's label */
-	nnp_agg_name_layer(a, p, l);
+	c = name_ctx(a, id->probe_id);
+	nnp_agg_name_layer(&c, p, l);
 	return l;
 }
 
@@ -278,12 +289,14 @@ static int on_preempt(struct nnp_agg *a, const struct nnp_preempt_event *e)
 static int on_name(struct nnp_agg *a, const struct nnp_name_event *e)
 {
 	struct nnp_proc_stats *p;
+	struct nnp_name_ctx c;
 	int err;
 
 	p = get_proc(a, e->hdr.tgid, &err);
 	if (!p)
 		return err;
-	return nnp_agg_name_event(a, p, e);
+	c = name_ctx(a, e->hdr.probe_id);
+	return nnp_agg_name_event(&c, p, e);
 }
 
 int nnp_agg_apply(struct nnp_agg *a, const union nnp_event *ev)

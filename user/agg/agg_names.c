@@ -10,9 +10,10 @@
 #include "node_names.h"
 #include "text.h"
 
-static const char *probe_label(const struct nnp_agg *a, uint32_t probe_id, char *buf, size_t len)
+static const char *probe_label(const struct nnp_name_ctx *c, uint32_t probe_id, char *buf,
+			       size_t len)
 {
-	const struct nnp_probe_info *pi = nnp_agg_probe(a, probe_id);
+	const struct nnp_probe_info *pi = c->probe;
 
 	if (pi && pi->label[0])
 		return pi->label;
@@ -21,10 +22,10 @@ static const char *probe_label(const struct nnp_agg *a, uint32_t probe_id, char 
 }
 
 /* label, or label#N with the label cut so that "#N" always survives */
-static void set_default_name(const struct nnp_agg *a, struct nnp_layer_stats *l, uint64_t n)
+static void set_default_name(const struct nnp_name_ctx *c, struct nnp_layer_stats *l, uint64_t n)
 {
 	char buf[32], suffix[24] = "";
-	const char *label = probe_label(a, l->id.probe_id, buf, sizeof(buf));
+	const char *label = probe_label(c, l->id.probe_id, buf, sizeof(buf));
 	size_t room;
 
 	if (n)
@@ -54,37 +55,35 @@ static struct nnp_probe_keys *probe_keys(struct nnp_proc_stats *p, uint32_t prob
  * shows up, every non-zero key is numbered in first-seen order, the first
  * renamed to label#1 unless a name event named it. Key 0 keeps the label.
  */
-static int name_by_label(const struct nnp_agg *a, struct nnp_proc_stats *p,
+static int name_by_label(const struct nnp_name_ctx *c, struct nnp_proc_stats *p,
 			 struct nnp_layer_stats *l)
 {
 	struct nnp_probe_keys *pk = probe_keys(p, l->id.probe_id);
 	uint64_t n;
 
-	set_default_name(a, l, 0);
+	set_default_name(c, l, 0);
 	if (!pk)
 		return -ENOMEM;
 	if (l->id.key == 0) {
 		pk->has_zero = true;
 		if (pk->nkeys == 1 && !pk->first->named)
-			set_default_name(a, pk->first, 1);
+			set_default_name(c, pk->first, 1);
 		return 0;
 	}
 	n = ++pk->nkeys;
 	if (n == 1)
 		pk->first = l;
 	if (n == 2 && !pk->first->named)
-		set_default_name(a, pk->first, 1);
+		set_default_name(c, pk->first, 1);
 	if (n > 1 || pk->has_zero)
-		set_default_name(a, l, n);
+		set_default_name(c, l, n);
 	return 0;
 }
 
 /* the probe was made by the runtime adapter RUNTIME */
-static bool probe_of(const struct nnp_agg *a, uint32_t probe_id, const char *runtime)
+static bool probe_of(const struct nnp_name_ctx *c, const char *runtime)
 {
-	const struct nnp_probe_info *pi = nnp_agg_probe(a, probe_id);
-
-	return pi && !strcmp(pi->runtime, runtime);
+	return c->probe && !strcmp(c->probe->runtime, runtime);
 }
 
 /*
@@ -121,12 +120,12 @@ static void name_ggml(const struct nnp_proc_stats *p, struct nnp_layer_stats *l,
 		nnp_text_copy(l->raw_name, sizeof(l->raw_name), sent, NNP_NAME_LEN);
 }
 
-static void apply_name(const struct nnp_agg *a, const struct nnp_proc_stats *p,
+static void apply_name(const struct nnp_name_ctx *c, const struct nnp_proc_stats *p,
 		       struct nnp_layer_stats *l, const struct nnp_pending_name *n)
 {
 	if (n->name[0]) {
 		nnp_text_copy(l->name, sizeof(l->name), n->name, NNP_NAME_LEN);
-		if (probe_of(a, l->id.probe_id, "ggml"))
+		if (probe_of(c, "ggml"))
 			name_ggml(p, l, n->name);
 		l->named = true;
 	}
@@ -145,21 +144,19 @@ static void pending_fill(struct nnp_pending_name *pn, const struct nnp_name_even
 	memcpy(pn->shape, e->shape, sizeof(pn->shape));
 }
 
-static void set_probe_op(const struct nnp_agg *a, struct nnp_layer_stats *l)
+static void set_probe_op(const struct nnp_name_ctx *c, struct nnp_layer_stats *l)
 {
-	const struct nnp_probe_info *pi = nnp_agg_probe(a, l->id.probe_id);
-
-	nnp_text_copy(l->op, sizeof(l->op), pi ? pi->op : "", NNP_OP_LEN);
+	nnp_text_copy(l->op, sizeof(l->op), c->probe ? c->probe->op : "", NNP_OP_LEN);
 }
 
 /* --node-names: ONNX Runtime nodes (key = NodeIndex) named from ORT's profile */
-static void name_by_node(const struct nnp_agg *a, struct nnp_layer_stats *l)
+static void name_by_node(const struct nnp_name_ctx *c, struct nnp_layer_stats *l)
 {
 	const struct nnp_node_name *nn;
 
-	if (!a->opts.node_names || !probe_of(a, l->id.probe_id, "onnxruntime"))
+	if (!c->node_names || !probe_of(c, "onnxruntime"))
 		return;
-	nn = nnp_node_names_find(a->opts.node_names, l->id.key);
+	nn = nnp_node_names_find(c->node_names, l->id.key);
 	if (!nn)
 		return;
 	nnp_text_copy(l->name, sizeof(l->name), nn->name, NNP_NAME_LEN);
@@ -168,34 +165,35 @@ static void name_by_node(const struct nnp_agg *a, struct nnp_layer_stats *l)
 	l->named = true;
 }
 
-int nnp_agg_name_layer(struct nnp_agg *a, struct nnp_proc_stats *p, struct nnp_layer_stats *l)
+int nnp_agg_name_layer(const struct nnp_name_ctx *c, struct nnp_proc_stats *p,
+		       struct nnp_layer_stats *l)
 {
 	struct nnp_pending_name *pn;
 	int err;
 
-	err = name_by_label(a, p, l);
-	set_probe_op(a, l);
+	err = name_by_label(c, p, l);
+	set_probe_op(c, l);
 	HASH_FIND(hh, p->pending, &l->id, sizeof(l->id), pn);
 	if (pn) {
-		apply_name(a, p, l, pn);
+		apply_name(c, p, l, pn);
 		HASH_DEL(p->pending, pn);
 		p->npending--;
 		free(pn);
 	}
-	name_by_node(a, l);
+	name_by_node(c, l);
 	return err;
 }
 
-static int keep_pending(struct nnp_agg *a, struct nnp_proc_stats *p, const struct nnp_layer_key *id,
-			const struct nnp_name_event *e)
+static int keep_pending(const struct nnp_name_ctx *c, struct nnp_proc_stats *p,
+			const struct nnp_layer_key *id, const struct nnp_name_event *e)
 {
 	struct nnp_pending_name *pn;
 
 	HASH_FIND(hh, p->pending, id, sizeof(*id), pn);
 	if (pn)
 		return 0; /* the first name wins, as for a layer that exists */
-	if (p->npending >= a->opts.max_layers) {
-		a->dropped_names++;
+	if (p->npending >= c->max_pending) {
+		(*c->dropped)++;
 		return 0;
 	}
 	pn = calloc(1, sizeof(*pn));
@@ -208,7 +206,8 @@ static int keep_pending(struct nnp_agg *a, struct nnp_proc_stats *p, const struc
 	return 0;
 }
 
-int nnp_agg_name_event(struct nnp_agg *a, struct nnp_proc_stats *p, const struct nnp_name_event *e)
+int nnp_agg_name_event(const struct nnp_name_ctx *c, struct nnp_proc_stats *p,
+		       const struct nnp_name_event *e)
 {
 	struct nnp_layer_key id = { .probe_id = e->hdr.probe_id, .key = e->key };
 	struct nnp_pending_name n;
@@ -216,11 +215,11 @@ int nnp_agg_name_event(struct nnp_agg *a, struct nnp_proc_stats *p, const struct
 
 	HASH_FIND(hh, p->layers, &id, sizeof(id), l);
 	if (!l)
-		return keep_pending(a, p, &id, e);
+		return keep_pending(c, p, &id, e);
 	if (l->named)
 		return 0;
 	pending_fill(&n, e);
-	apply_name(a, p, l, &n);
+	apply_name(c, p, l, &n);
 	return 0;
 }
 

@@ -31,10 +31,20 @@ struct nnp_probe_keys {
 	UT_hash_handle hh;
 };
 
+/* What naming one probe's layers takes from the aggregator (agg.c fills it). */
+struct nnp_name_ctx {
+	const struct nnp_probe_info *probe;	 /* NULL: a probe nnperf did not describe */
+	const struct nnp_node_names *node_names; /* --node-names, or NULL */
+	size_t max_pending;			 /* name events kept for layers not seen yet */
+	uint64_t *dropped;			 /* counts those beyond max_pending */
+};
+
 /* Gives a new layer its name and op; 0 or -ENOMEM (the layer then keeps a default name). */
-int nnp_agg_name_layer(struct nnp_agg *a, struct nnp_proc_stats *p, struct nnp_layer_stats *l);
+int nnp_agg_name_layer(const struct nnp_name_ctx *c, struct nnp_proc_stats *p,
+		       struct nnp_layer_stats *l);
 /* Applies or keeps a name event; 0 or -ENOMEM. */
-int nnp_agg_name_event(struct nnp_agg *a, struct nnp_proc_stats *p, const struct nnp_name_event *e);
+int nnp_agg_name_event(const struct nnp_name_ctx *c, struct nnp_proc_stats *p,
+		       const struct nnp_name_event *e);
 void nnp_agg_names_free(struct nnp_proc_stats *p);
 
 #endif

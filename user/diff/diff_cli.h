@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "diff_result.h"
+#include "diff_writers.h"
 
 struct diff_out_opts {
 	enum diff_format format;

@@ -196,27 +196,3 @@ void diff_row_name(const struct diff_row *row, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s", a ? a->name : b->name);
 }
-
-int diff_format_parse(const char *s, enum diff_format *out)
-{
-	static const char *const names[] = { "table", "json", "html" };
-
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(s, names[i])) {
-			*out = (enum diff_format)i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-int diff_write(FILE *f, const struct diff_result *r, enum diff_format fmt)
-{
-	switch (fmt) {
-	case DIFF_JSON:
-		return diff_write_json(f, r);
-	case DIFF_HTML:
-		return diff_write_html(f, r);
-	default:
-		return diff_write_table(f, r);
-	}
-}

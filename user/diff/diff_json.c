@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "diff_result.h"
+#include "diff_writers.h"
 
 #define DIFF_SCHEMA "nnperf.diff"
 #define DIFF_VERSION 1

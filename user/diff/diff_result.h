@@ -2,7 +2,7 @@
 /*
  * `nnperf diff`: two profiles aligned layer by layer, with Welch confidence
  * intervals, kernel signals side by side and where the inference time went.
- * Writers: table (diff_table.c), JSON (diff_json.c), HTML (report_html.c).
+ * Its writers are in diff_writers.h.
  */
 #ifndef NNP_DIFF_RESULT_H
 #define NNP_DIFF_RESULT_H
@@ -61,14 +61,5 @@ void diff_result_free(struct diff_result *r);
 /* a layer's display name: "conv1", or "conv1 -> conv1_fused" when the names differ */
 void diff_row_name(const struct diff_row *row, char *buf, size_t len);
 
-enum diff_format { DIFF_TABLE, DIFF_JSON, DIFF_HTML };
-
-/* parses "table", "json", "html"; 0 or -EINVAL */
-int diff_format_parse(const char *s, enum diff_format *out);
-/* 0 or -errno */
-int diff_write(FILE *f, const struct diff_result *r, enum diff_format fmt);
-int diff_write_table(FILE *f, const struct diff_result *r);
-int diff_write_json(FILE *f, const struct diff_result *r);
-int diff_write_html(FILE *f, const struct diff_result *r);
 
 #endif

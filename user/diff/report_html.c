@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "diff_result.h"
+#include "diff_writers.h"
 #include "fmt.h"
 #include "text.h"
 

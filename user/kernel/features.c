@@ -4,7 +4,6 @@
  * features_sys.c and features_probe.c, the policy choice in features_policy.c.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,17 +38,6 @@ static const struct feat_info {
     [NNP_FEAT_PERF_HW] = {"hardware perf events", "pmu", false, nnp_try_perf_hw},
     [NNP_FEAT_PERF_SW] = {"software perf events", NULL, false, nnp_try_perf_sw},
 };
-
-void nnp_feat_set(struct nnp_feature *f, enum nnp_feat_state state, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	f->state = state;
-	f->err = err;
-	va_start(ap, fmt);
-	vsnprintf(f->detail, sizeof(f->detail), fmt, ap);
-	va_end(ap);
-}
 
 void nnp_features_init(struct nnp_features *f)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Private to user/features*.c: the individual tries behind nnp_features_detect.
+ * Private to kernel/features*.c: the individual tries behind nnp_features_detect.
  * Each fills one struct nnp_feature (state, err, detail, maybe fix) from what
  * actually happened; none of them decides policies.
  */

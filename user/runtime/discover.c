@@ -10,9 +10,8 @@
 #include <sys/stat.h>
 #include <uthash.h>
 
-#include "runtimes.h"
-
 #include "discover.h"
+#include "procmaps.h"
 #include "runtimes.h"
 
 #define RECHECK_SCANS 30	/* a process without a runtime is examined again this often */
@@ -83,11 +82,6 @@ void nnp_discover_free(struct nnp_discover *d)
 	free(d);
 }
 
-size_t nnp_discover_known(const struct nnp_discover *d)
-{
-	return HASH_COUNT(d->procs);
-}
-
 size_t nnp_discover_files(const struct nnp_discover *d)
 {
 	return HASH_COUNT(d->files);
@@ -124,6 +118,37 @@ int nnp_discover_file_verdict(struct nnp_discover *d, const struct nnp_runtime *
 	f->verdict = v;
 	HASH_ADD(hh, d->files, key, sizeof(f->key), f);
 	return v;
+}
+
+struct detect_walk {
+	struct nnp_discover *d;
+	const struct nnp_runtime *rt;
+	int found;
+};
+
+static int detect_file(const char *path, void *ctx)
+{
+	struct detect_walk *w = ctx;
+	int v;
+
+	v = nnp_discover_file_verdict(w->d, w->rt, path, nnp_runtime_claims);
+	if (v > 0) {
+		w->found = 1;
+		return 1; /* stop: one file is enough */
+	}
+	return 0;
+}
+
+/* whether a process uses a runtime: one of its executable mappings is a file
+ * the runtime's adapter claims (runtimes.h), a verdict cached per file */
+int nnp_discover_detect(struct nnp_discover *d, const struct nnp_runtime *rt, pid_t pid)
+{
+	struct detect_walk w = { .d = d, .rt = rt };
+	int err = nnp_proc_exec_files(pid, detect_file, &w);
+
+	if (w.found)
+		return 1;
+	return err < 0 ? err : 0;
 }
 
 int nnp_discover_runtime(struct nnp_discover *d, pid_t pid, const struct nnp_runtime **rt)

@@ -38,8 +38,7 @@ int nnp_discover_runtime(struct nnp_discover *d, pid_t pid, const struct nnp_run
 int nnp_discover_file_verdict(struct nnp_discover *d, const struct nnp_runtime *rt,
 			      const char *path,
 			      int (*judge)(const struct nnp_runtime *rt, const char *path));
-/* processes examined by the last scans, and files whose verdict is cached */
-size_t nnp_discover_known(const struct nnp_discover *d);
+/* files whose verdict is cached */
 size_t nnp_discover_files(const struct nnp_discover *d);
 
 /* start time (clock ticks after boot) and comm of a process; 0, -ESRCH */
