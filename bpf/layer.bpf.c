@@ -27,8 +27,6 @@ NNP_SHARED_MAPS;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* set through rodata before load: only count processes in `targets` */
-const volatile __u32 filter_tgids = 0;
 /* set through rodata before load: measure one outermost layer call in N (--sample) */
 const volatile __u32 sample_rate = 1;
 
@@ -208,15 +206,9 @@ static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const stru
 		return;
 	if (bpf_map_lookup_elem(&named, &nk))
 		return;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(&stats, NNP_STAT_LOST);
+	e = reserve_event(&events, &stats, sizeof(*e), NNP_EV_NAME, tgid, tid, s->probe_id);
+	if (!e)
 		return;
-	}
-	e->hdr.type = NNP_EV_NAME;
-	e->hdr.tgid = tgid;
-	e->hdr.tid = tid;
-	e->hdr.probe_id = s->probe_id;
 	e->key = key;
 	fetch_str(ctx, usdt, &s->name, e->name, sizeof(e->name));
 	fetch_str(ctx, usdt, &s->op, e->op, sizeof(e->op));
@@ -336,15 +328,9 @@ static __always_inline void emit_layer(struct thread_state *ts, const struct fra
 
 	if (ts->infer_depth)
 		ts->infer_layers++;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(&stats, NNP_STAT_LOST);
+	e = reserve_event(&events, &stats, sizeof(*e), NNP_EV_LAYER, tgid, tid, f->probe_id);
+	if (!e)
 		return;
-	}
-	e->hdr.type = NNP_EV_LAYER;
-	e->hdr.tgid = tgid;
-	e->hdr.tid = tid;
-	e->hdr.probe_id = f->probe_id;
 	e->key = f->key;
 	e->start_ns = f->start_ns;
 	e->end_ns = now;
@@ -412,15 +398,9 @@ static __always_inline void infer_end(struct thread_state *ts, const struct nnp_
 	close_open(ts, tgid, tid, now);
 	if (--ts->infer_depth)
 		return;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(&stats, NNP_STAT_LOST);
+	e = reserve_event(&events, &stats, sizeof(*e), NNP_EV_INFER, tgid, tid, s->probe_id);
+	if (!e)
 		return;
-	}
-	e->hdr.type = NNP_EV_INFER;
-	e->hdr.tgid = tgid;
-	e->hdr.tid = tid;
-	e->hdr.probe_id = s->probe_id;
 	e->start_ns = ts->infer_start;
 	e->end_ns = now;
 	e->infer_seq = ts->infer_seq;
@@ -582,16 +562,11 @@ static __always_inline void layer_end(struct thread_state *ts, const struct nnp_
 /* a library was loaded: user space rescans the maps now, not at its next poll */
 static __always_inline void emit_libload(__u32 tgid, __u32 tid)
 {
-	struct nnp_event_hdr *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct nnp_event_hdr *e =
+	    reserve_event(&events, &stats, sizeof(*e), NNP_EV_LIBLOAD, tgid, tid, 0);
 
-	if (!e) {
-		stat_inc(&stats, NNP_STAT_LOST);
+	if (!e)
 		return;
-	}
-	e->type = NNP_EV_LIBLOAD;
-	e->tgid = tgid;
-	e->tid = tid;
-	e->probe_id = 0;
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
@@ -603,8 +578,6 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 	struct thread_state *ts;
 	bool measure;
 
-	if (filter_tgids && !bpf_map_lookup_elem(&targets, &tgid))
-		return 0;
 	now = bpf_ktime_get_ns();
 	stat_inc(&stats, NNP_STAT_HITS);
 	s = bpf_map_lookup_elem(&specs, &idx);

@@ -72,12 +72,6 @@ struct thread_state {
 		__type(value, struct thread_state);                                                \
 	} threads SEC(".maps");                                                                    \
 	struct {                                                                                   \
-		__uint(type, BPF_MAP_TYPE_HASH);                                                   \
-		__uint(max_entries, 4096);                                                         \
-		__type(key, __u32);                                                                \
-		__type(value, __u8);                                                               \
-	} targets SEC(".maps");                                                                    \
-	struct {                                                                                   \
 		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                                           \
 		__uint(max_entries, NNP_STAT_NR);                                                  \
 		__type(key, __u32);                                                                \
@@ -107,6 +101,27 @@ static __always_inline void stat_inc(void *stats_map, __u32 idx)
 
 	if (v)
 		(*v)++;
+}
+
+/*
+ * A ring-buffer record of SIZE bytes (a constant: the verifier wants it) that
+ * starts with struct nnp_event_hdr, the header filled; NULL, counted in
+ * NNP_STAT_LOST, when the buffer is full.
+ */
+static __always_inline void *reserve_event(void *ringbuf, void *stats_map, __u64 size,
+					   __u32 type, __u32 tgid, __u32 tid, __u32 probe_id)
+{
+	struct nnp_event_hdr *h = bpf_ringbuf_reserve(ringbuf, size, 0);
+
+	if (!h) {
+		stat_inc(stats_map, NNP_STAT_LOST);
+		return NULL;
+	}
+	h->type = type;
+	h->tgid = tgid;
+	h->tid = tid;
+	h->probe_id = probe_id;
+	return h;
 }
 
 static __always_inline __u64 wakeup_flags(void *ringbuf)

@@ -58,16 +58,11 @@ static __always_inline void switch_out(struct thread_state *ts, bool preempt,
 
 static __always_inline void emit_preempt(struct thread_state *ts, __u32 tgid, __u32 tid, __u64 now)
 {
-	struct nnp_preempt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct nnp_preempt_event *e =
+	    reserve_event(&events, &stats, sizeof(*e), NNP_EV_PREEMPT, tgid, tid, 0);
 
-	if (!e) {
-		stat_inc(&stats, NNP_STAT_LOST);
+	if (!e)
 		return;
-	}
-	e->hdr.type = NNP_EV_PREEMPT;
-	e->hdr.tgid = tgid;
-	e->hdr.tid = tid;
-	e->hdr.probe_id = 0;
 	e->infer_seq = ts->infer_seq;
 	e->start_ns = ts->sched.switch_out_ns;
 	e->end_ns = now;

@@ -253,9 +253,9 @@ static void test_identity(void **state)
 	snprintf(want, sizeof(want), "/proc/%d/root%s", (int)getpid(), real);
 	assert_string_equal(exe, want);
 	assert_same_file(exe, "/proc/self/exe");
-	assert_int_equal(nnp_proc_exists(getpid()), 0);
+	assert_true(nnp_proc_alive(getpid()));
 	/* pid 1 exists, whoever owns it */
-	assert_int_equal(nnp_proc_exists(1), 0);
+	assert_true(nnp_proc_alive(1));
 }
 
 static void test_gone_process(void **state)
@@ -269,14 +269,14 @@ static void test_gone_process(void **state)
 	if (!pid)
 		_exit(0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_int_equal(nnp_proc_exists(pid), -ESRCH);
+	assert_false(nnp_proc_alive(pid));
 	assert_int_equal(nnp_procmaps_foreach(pid, stop_now, &calls), -ESRCH);
 	assert_int_equal(calls, 0);
 	assert_int_equal(nnp_proc_find_lib(pid, "libc", buf, sizeof(buf)), -ESRCH);
 	assert_int_equal(nnp_proc_comm(pid, buf, sizeof(buf)), -ESRCH);
 	assert_int_equal(nnp_proc_exe(pid, buf, sizeof(buf)), -ESRCH);
-	assert_int_equal(nnp_proc_exists(0), -ESRCH);
-	assert_int_equal(nnp_proc_exists(-1), -ESRCH);
+	assert_false(nnp_proc_alive(0));
+	assert_false(nnp_proc_alive(-1));
 }
 
 int main(void)

@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 
 #include "btf_path.h"
+#include "clock.h"
 #include "cmds.h"
 #include "features.h"
 #include "features_try.h"
@@ -155,14 +156,6 @@ static void use_custom_btf(struct nnp_features *f)
 	nnp_features_decide(f);
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 int cmd_doctor(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -204,11 +197,11 @@ int cmd_doctor(int argc, char **argv)
 	}
 	/* a failure here is reported as the memlock feature */
 	nnp_sys_prepare();
-	t0 = now_ms();
+	t0 = (nnp_mono_ns() / 1e6);
 	nnp_features_detect(&f);
 	if (nnp_btf_custom())
 		use_custom_btf(&f);
-	nnp_info("doctor: detection took %.0f ms", now_ms() - t0);
+	nnp_info("doctor: detection took %.0f ms", (nnp_mono_ns() / 1e6) - t0);
 	if (json) {
 		print_json(&f);
 	} else {

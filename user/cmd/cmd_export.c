@@ -18,6 +18,7 @@
 #include <linux/capability.h>
 
 #include "btf_path.h"
+#include "clock.h"
 #include "cmds.h"
 #include "discover.h"
 #include "features.h"
@@ -25,15 +26,15 @@
 #include "http_server.h"
 #include "jsonl_write.h"
 #include "kernel_cfg.h"
-#include "privs.h"
-#include "runtimes.h"
 #include "log.h"
-#include "stop_signal.h"
-#include "pid_list.h"
 #include "monitor.h"
+#include "pid_list.h"
+#include "privs.h"
 #include "procmaps.h"
 #include "prom_metrics.h"
 #include "record_opts.h"
+#include "runtimes.h"
+#include "stop_signal.h"
 #include "web_config.h"
 
 enum export_format { FMT_PROMETHEUS, FMT_JSON };
@@ -213,14 +214,6 @@ static int export_opts_parse(int argc, char **argv, struct export_opts *o)
 	return 0;
 }
 
-static uint64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* under the monitor lock */
 static int self_stats(struct exporter *x, struct nnp_self_stats *s, struct nnp_prog_stat *progs)
 {
@@ -256,7 +249,7 @@ struct scrape {
 /* under the monitor lock: the next slice into s->buf; 0 or -errno */
 static int render_slice(struct scrape *s)
 {
-	uint64_t t0 = now_ns(CLOCK_MONOTONIC);
+	uint64_t t0 = nnp_clock_ns(CLOCK_MONOTONIC);
 	FILE *f = open_memstream(&s->buf, &s->len);
 	int more = 1;
 
@@ -264,7 +257,7 @@ static int render_slice(struct scrape *s)
 		return -errno;
 	while (more && ftell(f) < SLICE_BYTES)
 		more = nnp_prom_gen_step(s->g, &s->pg, f, SLICE_UNITS);
-	s->render_ns += now_ns(CLOCK_MONOTONIC) - t0;
+	s->render_ns += nnp_clock_ns(CLOCK_MONOTONIC) - t0;
 	if (!more) {
 		s->done = true;
 		s->x->series_dropped = s->s.series_dropped;
@@ -312,7 +305,7 @@ static int render(void *ctx, const char *accept, struct nnp_http_body *out)
 	enum nnp_prom_format fmt = nnp_prom_negotiate(accept);
 	struct scrape *s = calloc(1, sizeof(*s));
 	struct exporter *x = ctx;
-	uint64_t t0 = now_ns(CLOCK_MONOTONIC);
+	uint64_t t0 = nnp_clock_ns(CLOCK_MONOTONIC);
 	int err;
 
 	if (!s)
@@ -327,7 +320,7 @@ static int render(void *ctx, const char *accept, struct nnp_http_body *out)
 					.max_series = x->o.max_series };
 	err = nnp_prom_gen_begin(&s->pg, fmt, &s->g);
 	nnp_monitor_unlock(x->m);
-	s->render_ns = now_ns(CLOCK_MONOTONIC) - t0;
+	s->render_ns = nnp_clock_ns(CLOCK_MONOTONIC) - t0;
 	if (err) {
 		free(s);
 		return err;
@@ -348,7 +341,7 @@ static int write_json(struct exporter *x)
 	nnp_monitor_lock(x->m);
 	self_stats(x, &s, progs);
 	err = nnp_jsonl_write(stdout, nnp_monitor_agg(x->m), nnp_monitor_labels, x->m, &s,
-			      now_ns(CLOCK_REALTIME));
+			      nnp_clock_ns(CLOCK_REALTIME));
 	nnp_monitor_reported(x->m);
 	nnp_monitor_unlock(x->m);
 	if (err)
@@ -366,39 +359,13 @@ static int on_found(void *ctx, pid_t pid, const struct nnp_runtime *rt)
 	return err == -EEXIST ? 0 : err;
 }
 
-static int attach_pids(struct exporter *x)
-{
-	const struct nnp_runtime *rt;
-	int err;
-
-	for (size_t i = 0; i < x->o.npids; i++) {
-		pid_t pid = x->o.pids[i];
-
-		if (nnp_proc_exists(pid)) {
-			nnp_err("no such process: %d", (int)pid);
-			return -ESRCH;
-		}
-		err = nnp_discover_runtime(x->disc, pid, &rt);
-		if (err == -ENOENT)
-			nnp_err("process %d uses no runtime nnperf knows (looked for %s)", (int)pid,
-				nnp_runtime_lookfor());
-		if (!err)
-			err = nnp_monitor_add(x->m, pid, rt);
-		if (err && err != -EEXIST && err != -ENOENT)
-			nnp_err("failed to attach to process %d: %s", (int)pid, strerror(-err));
-		if (err && err != -EEXIST)
-			return err;
-	}
-	return 0;
-}
-
 static int loop(struct exporter *x)
 {
-	uint64_t period = (uint64_t)(x->o.interval_s * 1e9), next = now_ns(CLOCK_MONOTONIC);
+	uint64_t period = (uint64_t)(x->o.interval_s * 1e9), next = nnp_clock_ns(CLOCK_MONOTONIC);
 	int err = 0;
 
 	while (!nnp_stop_signal && !err) {
-		uint64_t now = now_ns(CLOCK_MONOTONIC);
+		uint64_t now = nnp_clock_ns(CLOCK_MONOTONIC);
 
 		if (now >= next) {
 			next = now + period;
@@ -408,7 +375,7 @@ static int loop(struct exporter *x)
 				err = write_json(x);
 			if (err)
 				break;
-			now = now_ns(CLOCK_MONOTONIC);
+			now = nnp_clock_ns(CLOCK_MONOTONIC);
 		}
 		err = nnp_monitor_poll(x->m, next > now ? (int)((next - now) / 1000000) + 1 : 0);
 		if (err)
@@ -447,7 +414,7 @@ static int setup(struct exporter *x)
 		if (err)
 			return err;
 	}
-	return attach_pids(x);
+	return nnp_monitor_add_pids(x->m, x->disc, x->o.pids, x->o.npids);
 }
 
 /* a service beside production: what attaching needs, binding the port and

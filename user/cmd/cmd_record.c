@@ -17,22 +17,23 @@
 
 #include "agg.h"
 #include "atomic_file.h"
+#include "clock.h"
 #include "cmds.h"
-#include "kernel_cfg.h"
 #include "features.h"
+#include "kernel_cfg.h"
 #include "launch.h"
 #include "libpath.h"
 #include "log.h"
-#include "stop_signal.h"
 #include "planner.h"
-#include "scan.h"
 #include "proc_follow.h"
-#include "runtimes.h"
 #include "procmaps.h"
 #include "record_opts.h"
-#include "recording.h"
 #include "record_run.h"
+#include "recording.h"
+#include "runtimes.h"
+#include "scan.h"
 #include "session.h"
+#include "stop_signal.h"
 #include "trace_writer.h"
 
 struct recorder {
@@ -53,14 +54,6 @@ struct recorder {
 	struct nnp_trace *trace;  /* --trace FILE */
 	struct nnp_exe_id exe_id; /* --follow: the executable of -p */
 };
-
-static uint64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 static int on_event(void *ctx, void *data, size_t size)
 {
@@ -86,7 +79,7 @@ static int target_prepare(struct recorder *r)
 	int err;
 
 	if (r->o.pid) {
-		if (nnp_proc_exists(r->o.pid)) {
+		if (!nnp_proc_alive(r->o.pid)) {
 			nnp_err("no such process: %d", r->o.pid);
 			return -ESRCH;
 		}
@@ -231,7 +224,7 @@ static int follow_next(struct recorder *r, uint64_t deadline)
 	nnp_info("process %d exited: waiting for its executable to run again", r->o.pid);
 	nnp_session_drain(r->sess);
 	detach_exited(r);
-	while (!nnp_stop_signal && !next && (!deadline || now_ns(CLOCK_MONOTONIC) < deadline))
+	while (!nnp_stop_signal && !next && (!deadline || nnp_clock_ns(CLOCK_MONOTONIC) < deadline))
 		if (nnp_session_poll(r->sess, 100) >= 0)
 			next = nnp_exe_find(&r->exe_id, r->o.pid);
 	if (!next)
@@ -254,7 +247,7 @@ static bool target_exited(struct recorder *r)
 		return nnp_launch_poll_exit(&r->child) == 1;
 	if (pfd.fd >= 0)
 		return poll(&pfd, 1, 0) == 1;
-	return nnp_proc_exists(r->o.pid) != 0;
+	return !nnp_proc_alive(r->o.pid);
 }
 
 static int collect(struct recorder *r)
@@ -277,7 +270,7 @@ static int collect(struct recorder *r)
 			kill(r->child.pid, SIGCONT);
 			r->resume = false;
 		}
-		if (deadline && now_ns(CLOCK_MONOTONIC) >= deadline)
+		if (deadline && nnp_clock_ns(CLOCK_MONOTONIC) >= deadline)
 			break;
 		if (target_exited(r) && !(r->o.follow && !follow_next(r, deadline)))
 			break;
@@ -303,7 +296,7 @@ static void fill_meta(struct recorder *r, struct nnp_rec_meta *m, char *cmdline,
 		.command = r->o.cmd ? cmdline : NULL,
 		.target_pid = r->launched ? r->child.pid : r->o.pid,
 		.start_realtime_ns = r->start_real,
-		.duration_ns = now_ns(CLOCK_MONOTONIC) - r->start_mono,
+		.duration_ns = nnp_clock_ns(CLOCK_MONOTONIC) - r->start_mono,
 		.hostname = u->nodename,
 		.kernel = u->release,
 		.lost_events = st[NNP_STAT_LOST],
@@ -337,7 +330,7 @@ static int report(struct recorder *r)
 	int err = 0;
 
 	for (struct nnp_proc_stats *p = r->agg.procs; p; p = p->hh.next)
-		if (nnp_proc_exists(p->tgid) != 0)
+		if (!nnp_proc_alive(p->tgid))
 			nnp_agg_proc_exited(&r->agg, p->tgid);
 	nnp_agg_period_flush(&r->agg, 0);
 	fill_meta(r, &m, cmdline, sizeof(cmdline), &u);
@@ -393,8 +386,8 @@ static int run(struct recorder *r)
 		nnp_trace_set_offcpu(r->trace, r->kcfg.feat.sched != NNP_SCHED_NONE);
 	if (err)
 		return err;
-	r->start_mono = now_ns(CLOCK_MONOTONIC);
-	r->start_real = now_ns(CLOCK_REALTIME);
+	r->start_mono = nnp_clock_ns(CLOCK_MONOTONIC);
+	r->start_real = nnp_clock_ns(CLOCK_REALTIME);
 	if (r->launched) {
 		err = nnp_launch_release(&r->child);
 		if (err) {

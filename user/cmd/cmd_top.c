@@ -21,17 +21,18 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 
+#include "clock.h"
 #include "cmds.h"
 #include "discover.h"
-#include "runtimes.h"
 #include "features.h"
 #include "kernel_cfg.h"
 #include "launch.h"
 #include "libpath.h"
 #include "log.h"
-#include "stop_signal.h"
 #include "monitor.h"
 #include "procmaps.h"
+#include "runtimes.h"
+#include "stop_signal.h"
 #include "top_opts.h"
 #include "tui_screen.h"
 
@@ -60,24 +61,6 @@ struct top {
 	long refreshes;
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t cpu_ns(void)
-{
-	struct rusage ru;
-
-	if (getrusage(RUSAGE_SELF, &ru))
-		return 0;
-	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
-	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
-}
-
 static int on_found(void *ctx, pid_t pid, const struct nnp_runtime *rt)
 {
 	struct top *t = ctx;
@@ -96,7 +79,7 @@ static void *monitor_thread(void *arg)
 	if (period < SCAN_MIN_NS)
 		period = SCAN_MIN_NS;
 	while (!atomic_load(&t->stop) && !err) {
-		uint64_t now = mono_ns();
+		uint64_t now = nnp_mono_ns();
 
 		if (t->o.all && now >= next) {
 			next = now + period;
@@ -123,28 +106,6 @@ static int start_thread(struct top *t)
 	if (err)
 		nnp_err("failed to start the monitor thread: %s", strerror(-err));
 	return err;
-}
-
-static int attach_pids(struct top *t)
-{
-	const struct nnp_runtime *rt;
-	int err;
-
-	for (size_t i = 0; i < t->o.npids; i++) {
-		pid_t pid = t->o.pids[i];
-
-		err = nnp_discover_runtime(t->disc, pid, &rt);
-		if (err == -ENOENT)
-			nnp_err("process %d uses no runtime nnperf knows (looked for %s)", (int)pid,
-				nnp_runtime_lookfor());
-		if (!err)
-			err = nnp_monitor_add(t->m, pid, rt);
-		if (err && err != -EEXIST && err != -ENOENT)
-			nnp_err("failed to attach to process %d: %s", (int)pid, strerror(-err));
-		if (err && err != -EEXIST)
-			return err;
-	}
-	return 0;
 }
 
 /* interactive: the command must not write over the screen nor read the keys */
@@ -199,7 +160,7 @@ static int launch(struct top *t)
 /* new numbers: the model's window ends now; nnperf's CPU over the same window */
 static int update(struct top *t)
 {
-	uint64_t st[NNP_STAT_NR] = { 0 }, now = mono_ns(), cpu = cpu_ns();
+	uint64_t st[NNP_STAT_NR] = { 0 }, now = nnp_mono_ns(), cpu = nnp_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 	int err;
 
 	nnp_monitor_lock(t->m);
@@ -252,7 +213,7 @@ static void read_keys(struct top *t)
 /* waits for a key (interactive) or the next refresh */
 static void wait_until(struct top *t, uint64_t deadline)
 {
-	uint64_t now = mono_ns();
+	uint64_t now = nnp_mono_ns();
 	int ms = deadline > now ? (int)((deadline - now + 999999) / 1000000) : 0;
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 
@@ -278,7 +239,7 @@ static bool command_done(struct top *t)
 
 static int loop(struct top *t)
 {
-	uint64_t period = (uint64_t)(t->o.delay_s * 1e9), next = mono_ns() + period;
+	uint64_t period = (uint64_t)(t->o.delay_s * 1e9), next = nnp_mono_ns() + period;
 	int err = 0;
 
 	if (t->term)
@@ -291,8 +252,8 @@ static int loop(struct top *t)
 			nnp_err("failed to read events: %s", strerror(-err));
 			break;
 		}
-		if (mono_ns() >= next || done) {
-			next = mono_ns() + period;
+		if (nnp_mono_ns() >= next || done) {
+			next = nnp_mono_ns() + period;
 			if (!t->screen.paused)
 				err = update(t);
 			if (!err)
@@ -358,12 +319,12 @@ static int setup(struct top *t)
 		nnp_err("failed to start monitoring: %s", strerror(-err));
 		return err;
 	}
-	err = t->o.cmd ? launch(t) : attach_pids(t);
+	err = t->o.cmd ? launch(t) : nnp_monitor_add_pids(t->m, t->disc, t->o.pids, t->o.npids);
 	if (err)
 		return err;
 	describe_target(t);
-	t->last_ns = mono_ns();
-	t->last_cpu_ns = cpu_ns();
+	t->last_ns = nnp_mono_ns();
+	t->last_cpu_ns = nnp_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 	tui_model_init(&t->model, &t->kcfg.info, t->last_ns);
 	err = tui_screen_init(&t->screen);
 	if (!err)

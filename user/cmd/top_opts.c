@@ -36,7 +36,7 @@ static int add_pid(struct top_opts *o, const char *arg)
 {
 	if (nnp_pid_list_add(&o->pids, &o->npids, arg))
 		return 3;
-	if (nnp_proc_exists(o->pids[o->npids - 1])) {
+	if (!nnp_proc_alive(o->pids[o->npids - 1])) {
 		nnp_err("no such process: %d", o->pids[o->npids - 1]);
 		return 3;
 	}

@@ -163,11 +163,3 @@ void nnp_counters_close(struct nnp_counters *c)
 	c->fds = NULL;
 	c->nslots = 0;
 }
-
-const struct nnp_counter_req *nnp_counters_slot(const struct nnp_counters *c, int slot)
-{
-	for (int i = 0; i < c->nreq; i++)
-		if (c->req[i].slot == slot)
-			return &c->req[i];
-	return NULL;
-}

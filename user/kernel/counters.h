@@ -39,8 +39,6 @@ int nnp_counters_parse(struct nnp_counters *c, const char *list);
  * 0 (counters that fail are marked unavailable) or -errno */
 int nnp_counters_open(struct nnp_counters *c, bool have_pmu);
 void nnp_counters_close(struct nnp_counters *c);
-/* the requested counter whose value is in BPF counters[slot], or NULL */
-const struct nnp_counter_req *nnp_counters_slot(const struct nnp_counters *c, int slot);
 /* "instructions" -> true if the name is a known counter */
 bool nnp_counter_known(const char *name);
 

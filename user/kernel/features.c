@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock.h"
 #include "features.h"
 #include "features_try.h"
 #include "log.h"
@@ -162,27 +163,19 @@ void nnp_features_apply_force(struct nnp_features *f, unsigned int mask)
 	}
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static int detect(struct nnp_features *f, unsigned int which)
 {
 	unsigned int mask = force_mask_env();
 
 	nnp_features_init(f);
 	for (int i = 0; i < NNP_FEAT_NR; i++) {
-		double t0 = now_ms();
+		double t0 = (nnp_mono_ns() / 1e6);
 
 		if (!(which & (1u << i)))
 			continue;
 		feat_info[i].try(&f->f[i]);
 		nnp_info("feature %s: %s (%.1f ms)", f->f[i].name,
-			 nnp_feat_state_str(f->f[i].state), now_ms() - t0);
+			 nnp_feat_state_str(f->f[i].state), (nnp_mono_ns() / 1e6) - t0);
 	}
 	nnp_try_settle();
 	nnp_features_apply_force(f, mask);

@@ -10,7 +10,7 @@
 #include "log.h"
 #include "sched.skel.h"
 
-static const char *const shared_maps[] = { "threads", "targets", "stats", "events", "pmu" };
+static const char *const shared_maps[] = { "threads", "stats", "events", "pmu" };
 
 /* points DST's shared maps at the ones layer.bpf.c created */
 static int share_maps(struct bpf_object *dst, struct layer_bpf *layer)
@@ -29,54 +29,76 @@ static int share_maps(struct bpf_object *dst, struct layer_bpf *layer)
 	return 0;
 }
 
+/* the settings layer.bpf.c shares with the hook objects (bpf/nnperf_state.h) */
+#define SHARE_RODATA(dst, layer)                                                                   \
+	do {                                                                                       \
+		(dst)->nr_cpus = (layer)->rodata->nr_cpus;                                         \
+		(dst)->nr_counters = (layer)->rodata->nr_counters;                                 \
+		(dst)->wakeup_bytes = (layer)->rodata->wakeup_bytes;                               \
+	} while (0)
+
+/* A hook object with twin programs: one pair (tp_btf, fentry) or its fallback loads. */
+struct hook_object {
+	struct bpf_object_skeleton *skel;
+	struct bpf_object *obj;
+	struct bpf_program *pair[2], *fallback[2];
+	bool use_pair;
+};
+
+static int load_hooks(const struct hook_object *o, struct layer_bpf *layer)
+{
+	int err;
+
+	for (int i = 0; i < 2; i++) {
+		bpf_program__set_autoload(o->pair[i], o->use_pair);
+		bpf_program__set_autoload(o->fallback[i], !o->use_pair);
+	}
+	err = share_maps(o->obj, layer);
+	if (!err)
+		err = bpf_object__load_skeleton(o->skel);
+	if (!err)
+		err = bpf_object__attach_skeleton(o->skel);
+	return err;
+}
+
 static int load_sched(struct nnp_kernel_hooks *h, struct layer_bpf *layer,
 		      enum nnp_sched_attach how)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = nnp_btf_custom());
-	bool btf = how == NNP_SCHED_TP_BTF;
-	int err;
+	struct sched_bpf *k = sched_bpf__open_opts(&oo);
 
-	h->sched = sched_bpf__open_opts(&oo);
-	if (!h->sched)
+	h->sched = k;
+	if (!k)
 		return -errno;
-	h->sched->rodata->nr_cpus = layer->rodata->nr_cpus;
-	h->sched->rodata->nr_counters = layer->rodata->nr_counters;
-	h->sched->rodata->wakeup_bytes = layer->rodata->wakeup_bytes;
-	bpf_program__set_autoload(h->sched->progs.nnp_switch_btf, btf);
-	bpf_program__set_autoload(h->sched->progs.nnp_exit_btf, btf);
-	bpf_program__set_autoload(h->sched->progs.nnp_switch_raw, !btf);
-	bpf_program__set_autoload(h->sched->progs.nnp_exit_raw, !btf);
-	err = share_maps(h->sched->obj, layer);
-	if (!err)
-		err = sched_bpf__load(h->sched);
-	if (!err)
-		err = sched_bpf__attach(h->sched);
-	return err;
+	SHARE_RODATA(k->rodata, layer);
+	return load_hooks(&(struct hook_object){
+				  .skel = k->skeleton,
+				  .obj = k->obj,
+				  .pair = { k->progs.nnp_switch_btf, k->progs.nnp_exit_btf },
+				  .fallback = { k->progs.nnp_switch_raw, k->progs.nnp_exit_raw },
+				  .use_pair = how == NNP_SCHED_TP_BTF,
+			  },
+			  layer);
 }
 
 static int load_fault(struct nnp_kernel_hooks *h, struct layer_bpf *layer,
 		      enum nnp_fault_attach how)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = nnp_btf_custom());
-	bool fentry = how == NNP_FAULT_FENTRY;
-	int err;
+	struct fault_bpf *k = fault_bpf__open_opts(&oo);
 
-	h->fault = fault_bpf__open_opts(&oo);
-	if (!h->fault)
+	h->fault = k;
+	if (!k)
 		return -errno;
-	h->fault->rodata->nr_cpus = layer->rodata->nr_cpus;
-	h->fault->rodata->nr_counters = layer->rodata->nr_counters;
-	h->fault->rodata->wakeup_bytes = layer->rodata->wakeup_bytes;
-	bpf_program__set_autoload(h->fault->progs.nnp_fault_fentry, fentry);
-	bpf_program__set_autoload(h->fault->progs.nnp_fault_fexit, fentry);
-	bpf_program__set_autoload(h->fault->progs.nnp_fault_kprobe, !fentry);
-	bpf_program__set_autoload(h->fault->progs.nnp_fault_kretprobe, !fentry);
-	err = share_maps(h->fault->obj, layer);
-	if (!err)
-		err = fault_bpf__load(h->fault);
-	if (!err)
-		err = fault_bpf__attach(h->fault);
-	return err;
+	SHARE_RODATA(k->rodata, layer);
+	return load_hooks(&(struct hook_object){
+				  .skel = k->skeleton,
+				  .obj = k->obj,
+				  .pair = { k->progs.nnp_fault_fentry, k->progs.nnp_fault_fexit },
+				  .fallback = { k->progs.nnp_fault_kprobe, k->progs.nnp_fault_kretprobe },
+				  .use_pair = how == NNP_FAULT_FENTRY,
+			  },
+			  layer);
 }
 
 int nnp_kernel_hooks_load(struct nnp_kernel_hooks *h, struct layer_bpf *layer,

@@ -29,15 +29,6 @@ static int caps_set(struct __user_cap_data_struct d[2])
 	return syscall(SYS_capset, &h, d) ? -errno : 0;
 }
 
-uint64_t nnp_privs_effective(void)
-{
-	struct __user_cap_data_struct d[2] = {};
-
-	if (caps_get(d))
-		return 0;
-	return (uint64_t)d[1].effective << 32 | d[0].effective;
-}
-
 /* the bounding set first: dropping from it needs CAP_SETPCAP, which goes after */
 static int drop_bounding(uint64_t keep)
 {

@@ -18,7 +18,5 @@ uint64_t nnp_privs_attach_set(void);
  * cleared). Without privileges (nothing to drop) it is a no-op. 0 or -errno.
  */
 int nnp_privs_limit(uint64_t keep);
-/* this thread's effective capabilities, from capget(2) */
-uint64_t nnp_privs_effective(void);
 
 #endif

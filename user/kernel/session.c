@@ -72,7 +72,6 @@ static int session_load(struct nnp_session *s, const struct nnp_session_opts *o)
 	s->skel = layer_bpf__open_opts(&oo);
 	if (!s->skel)
 		return -errno ? -errno : -EINVAL;
-	s->skel->rodata->filter_tgids = o->filter_tgids;
 	s->skel->rodata->nr_cpus = libbpf_num_possible_cpus();
 	s->skel->rodata->nr_counters = o->counters ? o->counters->nslots : 0;
 	s->skel->rodata->wakeup_bytes = s->ringbuf_bytes / 4;
@@ -344,15 +343,6 @@ int nnp_session_attach_usdt(struct nnp_session *s, uint32_t idx, pid_t pid, cons
 	link = bpf_program__attach_usdt(s->skel->progs.nnp_usdt, pid ? pid : -1, path, provider,
 					name, &opts);
 	return keep_link(s, link);
-}
-
-int nnp_session_add_target(struct nnp_session *s, pid_t tgid)
-{
-	uint32_t key = tgid;
-	uint8_t one = 1;
-
-	return bpf_map__update_elem(s->skel->maps.targets, &key, sizeof(key), &one, sizeof(one),
-				    BPF_ANY);
 }
 
 uint32_t nnp_session_new_probe_id(struct nnp_session *s)

@@ -22,7 +22,6 @@ struct nnp_session;
 struct nnp_session_opts {
 	uint32_t ringbuf_bytes; /* power of two >= page size; 0 = NNP_DEFAULT_RINGBUF */
 	uint32_t max_specs;	/* 0 = NNP_DEFAULT_SPECS */
-	bool filter_tgids;	/* only processes added with nnp_session_add_target */
 	enum nnp_sched_attach sched; /* scheduler hooks: off-CPU time, preemptions */
 	enum nnp_fault_attach fault; /* fault handling time */
 	const struct nnp_counters *counters; /* open perf counters, or NULL */
@@ -56,7 +55,6 @@ int nnp_session_attach_uprobes(struct nnp_session *s, pid_t pid, const char *pat
 			       bool retprobe);
 int nnp_session_attach_usdt(struct nnp_session *s, uint32_t idx, pid_t pid, const char *path,
 			    const char *provider, const char *name);
-int nnp_session_add_target(struct nnp_session *s, pid_t tgid);
 /* destroys links without waiting for the kernel to release each uprobe
  * (a detached child holds the last references; see session.c) */
 void nnp_links_destroy(struct nnp_link *links, size_t n);

@@ -360,12 +360,6 @@ int nnp_http_start_web(const char *listen_s, const struct nnp_web_config *web,
 	return 0;
 }
 
-int nnp_http_start(const char *listen_s, nnp_http_render_fn render, void *ctx,
-		   struct nnp_http **out)
-{
-	return nnp_http_start_web(listen_s, NULL, render, ctx, out);
-}
-
 void nnp_http_stop(struct nnp_http *h)
 {
 	if (!h)

@@ -56,10 +56,11 @@ enum nnp_http_route nnp_http_route(const char *method, const char *url);
  * (NUL-terminated, truncation refused); 0 or -EINVAL.
  */
 int nnp_http_basic_auth_parse(const char *header, char *user, size_t ulen, char *pass, size_t plen);
-/* binds and starts serving; one error line and -errno on failure (-EADDRINUSE) */
-int nnp_http_start(const char *listen, nnp_http_render_fn render, void *ctx, struct nnp_http **out);
-/* the same with TLS and users from a web config (NULL: plain HTTP, no auth); web must
- * outlive the server */
+/*
+ * Binds and starts serving, with TLS and users from a web config (NULL: plain
+ * HTTP, no auth; web must outlive the server); one error line and -errno on
+ * failure (-EADDRINUSE)
+ */
 int nnp_http_start_web(const char *listen, const struct nnp_web_config *web,
 		       nnp_http_render_fn render, void *ctx, struct nnp_http **out);
 void nnp_http_stop(struct nnp_http *h);

@@ -122,13 +122,6 @@ void nnp_prom_u64(struct nnp_prom_writer *w, const char *name, const char *suffi
 	fprintf(w->f, " %" PRIu64 "\n", v);
 }
 
-void nnp_prom_double(struct nnp_prom_writer *w, const char *name, const char *suffix,
-		     const struct nnp_prom_label *l, size_t nl, double v)
-{
-	series_name(w, name, suffix, l, nl, NULL);
-	fprintf(w->f, " %.17g\n", v);
-}
-
 static void write_seconds(FILE *f, uint64_t ns)
 {
 	fprintf(f, " %" PRIu64 ".%09" PRIu64 "\n", ns / 1000000000u, ns % 1000000000u);

@@ -65,8 +65,6 @@ bool nnp_prom_reserve(struct nnp_prom_writer *w, size_t n);
 /* one sample; suffix ("_total", "_sum", ...) may be NULL */
 void nnp_prom_u64(struct nnp_prom_writer *w, const char *name, const char *suffix,
 		  const struct nnp_prom_label *l, size_t nl, uint64_t v);
-void nnp_prom_double(struct nnp_prom_writer *w, const char *name, const char *suffix,
-		     const struct nnp_prom_label *l, size_t nl, double v);
 /* nanoseconds written as exact decimal seconds */
 void nnp_prom_ns(struct nnp_prom_writer *w, const char *name, const char *suffix,
 		 const struct nnp_prom_label *l, size_t nl, uint64_t ns);

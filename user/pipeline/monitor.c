@@ -11,13 +11,14 @@
 #include <bpf/libbpf.h>
 #include <uthash.h>
 
+#include "clock.h"
 #include "launch.h"
 #include "log.h"
 #include "monitor.h"
 #include "planner.h"
-#include "scan.h"
 #include "procmaps.h"
 #include "runtimes.h"
+#include "scan.h"
 
 #define DEFAULT_FORGET_NS (30ull * 1000000000ull)
 
@@ -50,14 +51,6 @@ struct nnp_monitor {
 	struct target **pfd_target; /* target of pfds[i], NULL for the ring buffer */
 	size_t cap;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int on_event(void *ctx, void *data, size_t size)
 {
@@ -320,7 +313,7 @@ static void target_exited(struct nnp_monitor *m, struct target *t)
 	nnp_agg_period_flush(&m->agg, (uint32_t)t->pid);
 	nnp_agg_proc_exited(&m->agg, (uint32_t)t->pid);
 	t->exited = true;
-	t->exit_ns = mono_ns();
+	t->exit_ns = nnp_mono_ns();
 	t->exit_report = m->reports;
 	m->c.targets--;
 	nnp_info("process %d exited", (int)t->pid);
@@ -328,7 +321,7 @@ static void target_exited(struct nnp_monitor *m, struct target *t)
 
 static void collect_garbage(struct nnp_monitor *m)
 {
-	uint64_t now = mono_ns();
+	uint64_t now = nnp_mono_ns();
 	struct target *t, *tmp;
 
 	HASH_ITER(hh, m->targets, t, tmp) {
@@ -376,7 +369,7 @@ static void check_exits(struct nnp_monitor *m, size_t n)
 		if (m->pfds[i].revents)
 			target_exited(m, m->pfd_target[i]);
 	HASH_ITER(hh, m->targets, t, tmp) {
-		if (!t->exited && t->pidfd < 0 && nnp_proc_exists(t->pid))
+		if (!t->exited && t->pidfd < 0 && !nnp_proc_alive(t->pid))
 			target_exited(m, t);
 	}
 }

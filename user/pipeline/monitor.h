@@ -45,6 +45,10 @@ void nnp_monitor_close(struct nnp_monitor *m);
  * -ENOENT when rt found nothing to attach; -errno (counted as a failure).
  */
 int nnp_monitor_add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt);
+/* -p PID...: each with the runtime discovery finds in it; one error line and -errno
+ * for a process that is gone, uses no known runtime or cannot be attached */
+int nnp_monitor_add_pids(struct nnp_monitor *m, struct nnp_discover *d, const pid_t *pids,
+			 size_t n);
 /*
  * The same for a child launched and not yet exec'ed (nnp_launch_prepare): its
  * probes are found in exe and its libraries, not in /proc/PID, and its model

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "clock.h"
 #include "monitor.h"
 
 struct prog_fill {
@@ -29,14 +30,12 @@ int nnp_monitor_self_stats(struct nnp_monitor *m, struct nnp_self_stats *s,
 {
 	struct nnp_monitor_counts c = nnp_monitor_counts(m);
 	struct prog_fill pf = {.v = progs, .max = max};
-	struct timespec ts;
 	int err;
 
 	s->targets = c.targets;
 	s->attaches = c.attaches;
 	s->attach_failures = c.attach_failures;
-	if (!clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
-		s->cpu_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	s->cpu_ns = nnp_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 	err = nnp_session_stats(nnp_monitor_session(m), s->bpf);
 	if (err)
 		return err;

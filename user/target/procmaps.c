@@ -250,7 +250,7 @@ int nnp_proc_exe(pid_t pid, char *out, size_t len)
 	if (n < 0) {
 		/* kernel threads have no executable */
 		if (errno == ENOENT)
-			return nnp_proc_exists(pid) ? -ESRCH : -ENOENT;
+			return nnp_proc_alive(pid) ? -ENOENT : -ESRCH;
 		return errno == EPERM ? -EACCES : -errno;
 	}
 	target[n] = '\0';
@@ -288,12 +288,8 @@ cleanup:
 	return ret;
 }
 
-int nnp_proc_exists(pid_t pid)
+bool nnp_proc_alive(pid_t pid)
 {
 	/* kill(0, 0) would ask about our own process group */
-	if (pid <= 0)
-		return -ESRCH;
-	if (!kill(pid, 0) || errno == EPERM)
-		return 0;
-	return -ESRCH;
+	return pid > 0 && (!kill(pid, 0) || errno == EPERM);
 }

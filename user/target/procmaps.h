@@ -4,6 +4,7 @@
 #define NNP_PROCMAPS_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -28,7 +29,7 @@ int nnp_proc_find_lib(pid_t pid, const char *name, char *out, size_t len);
 int nnp_proc_exec_files(pid_t pid, int (*cb)(const char *path, void *ctx), void *ctx);
 int nnp_proc_exe(pid_t pid, char *out, size_t len);
 int nnp_proc_comm(pid_t pid, char *out, size_t len);
-/* 0 if it exists, -ESRCH otherwise */
-int nnp_proc_exists(pid_t pid);
+/* the process exists (it may belong to someone else) */
+bool nnp_proc_alive(pid_t pid);
 
 #endif
