@@ -7,9 +7,7 @@
 
 #include "capstone_dl.h"
 #include "elf_sym.h"
-#include "libpath.h"
 #include "log.h"
-#include "procmaps.h"
 #include "placement.h"
 #include "planner.h"
 #include "planner_priv.h"
@@ -22,14 +20,15 @@ struct site {
 	uint32_t probe_id;
 };
 
-int nnp_planner_new(struct nnp_session *s, struct nnp_agg *a, const struct nnp_target *t,
-		    struct nnp_planner **out)
+int nnp_planner_new_ops(const struct nnp_planner_ops *ops, void *ctx, struct nnp_agg *a,
+			const struct nnp_target *t, struct nnp_planner **out)
 {
 	struct nnp_planner *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return -ENOMEM;
-	p->s = s;
+	p->ops = ops;
+	p->ctx = ctx;
 	p->a = a;
 	p->t = *t;
 	*out = p;
@@ -57,10 +56,6 @@ const struct nnp_target *nnp_planner_target(const struct nnp_planner *p)
 	return &p->t;
 }
 
-struct nnp_session *nnp_planner_session(const struct nnp_planner *p)
-{
-	return p->s;
-}
 
 static int elf_get(struct nnp_planner *p, const char *path, struct nnp_elf **out)
 {
@@ -96,10 +91,7 @@ static int resolve_lib(struct nnp_planner *p, const char *lib, char *out, size_t
 		}
 		return 0;
 	}
-	if (p->t.exe)
-		err = nnp_lib_resolve(p->t.exe, lib, out, len);
-	else
-		err = nnp_proc_find_lib(p->t.pid, lib, out, len);
+	err = p->ops->resolve(p->ctx, &p->t, lib, out, len);
 	if (!err)
 		return 0;
 	if (p->t.exe)
@@ -172,7 +164,7 @@ static int pair_id(struct nnp_planner *p, const char *path, uint32_t *id)
 		return -ENOMEM;
 	p->pairs = n;
 	snprintf(n[p->npairs].path, sizeof(n[p->npairs].path), "%s", path);
-	n[p->npairs].probe_id = *id = nnp_session_new_probe_id(p->s);
+	n[p->npairs].probe_id = *id = p->ops->new_probe_id(p->ctx);
 	p->npairs++;
 	return 0;
 }
@@ -181,7 +173,7 @@ static int probe_id_for(struct nnp_planner *p, const struct nnp_probe_def *d, co
 			uint32_t *id)
 {
 	if (d->kind == NNP_PROBE_LAYER || d->kind == NNP_PROBE_INFERENCE) {
-		*id = nnp_session_new_probe_id(p->s);
+		*id = p->ops->new_probe_id(p->ctx);
 		return 0;
 	}
 	return pair_id(p, path, id);
@@ -222,7 +214,7 @@ static int attach_one(struct nnp_planner *p, const struct nnp_probe_def *d, cons
 	int err;
 
 	spec_fill(&sp, d, st->probe_id, at_return);
-	err = nnp_session_add_spec(p->s, &sp, &idx);
+	err = p->ops->add_spec(p->ctx, &sp, &idx);
 	if (err) {
 		nnp_err("too many probe sites (%s): raise --max-sites", strerror(-err));
 		return err;
@@ -236,7 +228,7 @@ static int attach_one(struct nnp_planner *p, const struct nnp_probe_def *d, cons
 		us.role = sp.role;
 		return nnp_ubatch_add(&p->batch, &us);
 	}
-	err = nnp_session_attach_usdt(p->s, idx, p->t.pid, st->path, d->provider, d->usdt_name);
+	err = p->ops->attach_usdt(p->ctx, idx, p->t.pid, st->path, d->provider, d->usdt_name);
 	if (err) {
 		nnp_err("failed to attach %s probe to %s:%s: %s", role_name(sp.role), st->path,
 			st->label, strerror(-err));
@@ -259,7 +251,7 @@ static int attach_multi(struct nnp_planner *p, const struct nnp_usite *g, size_t
 		offs[i] = g[i].off;
 		cookies[i] = g[i].cookie;
 	}
-	err = nnp_session_attach_uprobes(p->s, g->pid, g->path, offs, cookies, n, g->ret);
+	err = p->ops->attach_uprobes(p->ctx, g->pid, g->path, offs, cookies, n, g->ret);
 	if (err)
 		nnp_err("failed to attach %zu %s to %s as one uprobe_multi link: %s "
 			"(NNPERF_FORCE=no-uprobe-multi attaches them one by one)",
@@ -277,14 +269,14 @@ static int attach_group(void *ctx, const struct nnp_usite *g, size_t n)
 {
 	struct nnp_planner *p = ctx;
 	const char *kind = g->ret ? "uretprobe" : "uprobe";
-	bool multi = nnp_session_uprobe_multi(p->s);
+	bool multi = p->ops->uprobe_multi(p->ctx);
 	int err = multi ? attach_multi(p, g, n) : 0;
 
 	/* per-site links one by one; either way each site is counted and logged */
 	for (size_t i = 0; i < n && !err; i++) {
 		if (!multi)
-			err = nnp_session_attach_uprobe(p->s, g[i].cookie, g[i].pid, g[i].path,
-							g[i].off, g[i].ret);
+			err = p->ops->attach_uprobe(p->ctx, g[i].cookie, g[i].pid, g[i].path,
+						    g[i].off, g[i].ret);
 		if (err) {
 			nnp_err("failed to attach %s probe to %s:%s: %s", role_name(g[i].role),
 				g[i].path, g[i].label, strerror(-err));
@@ -473,4 +465,15 @@ int nnp_planner_attach_optional(struct nnp_planner *p, const struct nnp_probe_de
 void nnp_planner_drop(struct nnp_planner *p)
 {
 	nnp_ubatch_drop(&p->batch, 0);
+}
+
+int nnp_planner_attach_spec(struct nnp_planner *p, const struct nnp_spec *sp, const char *path,
+			    uint64_t file_off)
+{
+	uint32_t idx;
+	int err = p->ops->add_spec(p->ctx, sp, &idx);
+
+	if (!err)
+		err = p->ops->attach_uprobe(p->ctx, idx, p->t.pid, path, file_off, false);
+	return err;
 }

@@ -23,6 +23,34 @@ struct nnp_target {
 
 struct nnp_planner;
 
+/*
+ * What the planner asks of the kernel side and of the target's files: the BPF
+ * session (planner_session.c) in nnperf, a fake in tests/unit/test_planner.c.
+ * CTX is the session. Each returns 0 or -errno (no message: the planner says).
+ */
+struct nnp_planner_ops {
+	/* a spec into the BPF table; its index, the BPF cookie, in *idx */
+	int (*add_spec)(void *ctx, const struct nnp_spec *spec, uint32_t *idx);
+	uint32_t (*new_probe_id)(void *ctx);
+	/* sites of one file and direction go as one uprobe_multi link */
+	bool (*uprobe_multi)(void *ctx);
+	int (*attach_uprobe)(void *ctx, uint32_t idx, pid_t pid, const char *path, uint64_t off,
+			     bool ret);
+	int (*attach_uprobes)(void *ctx, pid_t pid, const char *path, const uint64_t *offs,
+			      const uint64_t *cookies, size_t n, bool ret);
+	int (*attach_usdt)(void *ctx, uint32_t idx, pid_t pid, const char *path,
+			   const char *provider, const char *name);
+	/* a library name (no '/') as the target loads it: the file's path in out */
+	int (*resolve)(void *ctx, const struct nnp_target *t, const char *lib, char *out,
+		       size_t len);
+};
+
+/* the session's operations */
+extern const struct nnp_planner_ops nnp_planner_session_ops;
+
+int nnp_planner_new_ops(const struct nnp_planner_ops *ops, void *ctx, struct nnp_agg *a,
+			const struct nnp_target *t, struct nnp_planner **out);
+/* nnp_planner_new_ops with the session */
 int nnp_planner_new(struct nnp_session *s, struct nnp_agg *a, const struct nnp_target *t,
 		    struct nnp_planner **out);
 void nnp_planner_free(struct nnp_planner *p);
@@ -42,9 +70,12 @@ void nnp_planner_defer(struct nnp_planner *p);
 int nnp_planner_flush(struct nnp_planner *p);
 /* forgets the sites planned since the last flush */
 void nnp_planner_drop(struct nnp_planner *p);
+/* a spec of nnperf's own (the dynamic loader watch) on FILE_OFF of PATH, attached now;
+ * 0 or -errno (the caller says what failed) */
+int nnp_planner_attach_spec(struct nnp_planner *p, const struct nnp_spec *sp, const char *path,
+			    uint64_t file_off);
 /* sites attached so far */
 size_t nnp_planner_sites(const struct nnp_planner *p);
 const struct nnp_target *nnp_planner_target(const struct nnp_planner *p);
-struct nnp_session *nnp_planner_session(const struct nnp_planner *p);
 
 #endif

@@ -19,7 +19,8 @@ struct lib_pair {
 };
 
 struct nnp_planner {
-	struct nnp_session *s;
+	const struct nnp_planner_ops *ops;
+	void *ctx; /* the ops' */
 	struct nnp_agg *a;
 	struct nnp_target t;
 	size_t nsites;

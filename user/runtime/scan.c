@@ -293,7 +293,6 @@ int nnp_scanner_watch_loader(struct nnp_scanner *sc, bool stop)
 	char path[PATH_MAX];
 	struct nnp_elf *e;
 	uint64_t off = 0;
-	uint32_t idx;
 	int err = loader_path(sc, path);
 
 	if (err == -ENOENT) {
@@ -310,10 +309,7 @@ int nnp_scanner_watch_loader(struct nnp_scanner *sc, bool stop)
 		nnp_info("%s has no _dl_debug_state: libraries loaded later are not watched", path);
 		return err < 0 ? err : 0;
 	}
-	err = nnp_session_add_spec(nnp_planner_session(sc->plan), &sp, &idx);
-	if (!err)
-		err = nnp_session_attach_uprobe(nnp_planner_session(sc->plan), idx, sc->t->pid, path,
-						off, false);
+	err = nnp_planner_attach_spec(sc->plan, &sp, path, off);
 	if (err)
 		nnp_err("failed to watch the dynamic loader %s: %s", path, strerror(-err));
 	else
