@@ -50,13 +50,13 @@ static void test_record_opts(void **state)
 
 	(void)state;
 	assert_int_equal(record_opts_parse(5, ok, &o), 0);
-	assert_int_equal(o.sample, 4);
+	assert_int_equal(o.common.sample, 4);
 	record_opts_free(&o);
 	assert_int_equal(record_opts_parse(3, dflt, &o), 0);
-	assert_int_equal(o.sample, 1);
+	assert_int_equal(o.common.sample, 1);
 	record_opts_free(&o);
 	/* a bad value, like --ringbuf-size lots: exit status 1 */
-	assert_int_equal(record_opts_parse(5, zero, &o), 3);
+	assert_int_equal(record_opts_parse(5, zero, &o), NNP_PARSE_BAD_VALUE);
 	record_opts_free(&o);
 }
 
@@ -68,9 +68,9 @@ static void test_top_opts(void **state)
 
 	(void)state;
 	assert_int_equal(top_opts_parse(4, ok, &o), 0);
-	assert_int_equal(o.sample, 8);
+	assert_int_equal(o.common.sample, 8);
 	top_opts_free(&o);
-	assert_int_equal(top_opts_parse(3, bad, &o), 3);
+	assert_int_equal(top_opts_parse(3, bad, &o), NNP_PARSE_BAD_VALUE);
 	top_opts_free(&o);
 }
 

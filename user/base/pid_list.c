@@ -15,7 +15,7 @@ int nnp_pid_list_add(pid_t **pids, size_t *n, const char *arg)
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	if (!*arg || *end || errno || v <= 0 || v > INT32_MAX) {
-		nnp_err("invalid pid '%s'", arg);
+		nnp_err("-p: '%s' is not a process id", arg);
 		return -EINVAL;
 	}
 	grown = realloc(*pids, (*n + 1) * sizeof(*grown));

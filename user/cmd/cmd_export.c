@@ -28,7 +28,7 @@
 #include "kernel_cfg.h"
 #include "log.h"
 #include "monitor.h"
-#include "pid_list.h"
+#include "common_opts.h"
 #include "privs.h"
 #include "procmaps.h"
 #include "prom_metrics.h"
@@ -40,19 +40,16 @@
 enum export_format { FMT_PROMETHEUS, FMT_JSON };
 
 struct export_opts {
-	pid_t *pids;
-	size_t npids;
+	/* -p (repeatable), --counters, --btf, --sample, --ringbuf-size, -v */
+	struct nnp_common_opts common;
 	bool all;
 	const char *listen;
 	enum export_format format;
 	double interval_s;
 	size_t max_series;
 	const char *model_flag;
-	uint32_t ringbuf_bytes;
 	bool bpf_stats;
-	const char *counters;	/* --counters LIST, NULL = the default */
 	const char *web_config; /* --web-config FILE: TLS, basic auth */
-	uint32_t sample;	/* --sample N: one layer call in N measured */
 };
 
 struct exporter {
@@ -92,18 +89,11 @@ static const char usage_text[] =
     "      --web-config F   TLS and basic auth, exporter-toolkit format (see nnperf(8))\n"
     "  -v, --verbose        say what is attached and detached\n";
 
-static int add_pid(struct export_opts *o, const char *arg)
-{
-	return nnp_pid_list_add(&o->pids, &o->npids, arg) ? 3 : 0;
-}
-
 static int parse_value(struct export_opts *o, int c, const char *arg)
 {
 	char *end;
 
 	switch (c) {
-	case 'p':
-		return add_pid(o, arg);
 	case 'f':
 		if (!strcmp(arg, "prometheus"))
 			o->format = FMT_PROMETHEUS;
@@ -124,94 +114,87 @@ static int parse_value(struct export_opts *o, int c, const char *arg)
 		if (*arg && !*end && !errno && arg[0] != '-')
 			return 0;
 		break;
-	case 'r':
-		if (!parse_size(arg, &o->ringbuf_bytes))
-			return 0;
-		break;
-	case 'N':
-		return nnp_parse_sample("--sample", arg, &o->sample) ? 3 : 0;
 	}
 	nnp_err("invalid value '%s' for %s", arg,
 		c == 'f'   ? "--format (want prometheus or json)"
 		: c == 'i' ? "--interval (seconds, 0.05 to 3600)"
-		: c == 'S' ? "--max-series"
-			   : "--ringbuf-size");
-	return 3;
+			   : "--max-series");
+	return -EINVAL;
 }
 
-static int export_opts_parse(int argc, char **argv, struct export_opts *o)
+/* the options only export takes */
+static enum nnp_parse own_opt(struct export_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'a':
+		o->all = true;
+		break;
+	case 'l':
+		o->listen = arg;
+		break;
+	case 'M':
+		o->model_flag = arg;
+		break;
+	case 'B':
+		o->bpf_stats = false;
+		break;
+	case 'W':
+		o->web_config = arg;
+		break;
+	case 'h':
+		fputs(usage_text, stdout);
+		return NNP_PARSE_HELP;
+	case '?':
+		fputs(usage_text, stderr);
+		return NNP_PARSE_USAGE;
+	default:
+		return parse_value(o, c, arg) ? NNP_PARSE_BAD_VALUE : NNP_PARSE_OK;
+	}
+	return NNP_PARSE_OK;
+}
+
+static enum nnp_parse export_opts_parse(int argc, char **argv, struct export_opts *o)
 {
 	static const struct option lo[] = {
-		{ "pid", required_argument, NULL, 'p' },
+		NNP_LONG_PID,
 		{ "all", no_argument, NULL, 'a' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "max-series", required_argument, NULL, 'S' },
 		{ "model-arg", required_argument, NULL, 'M' },
-		{ "ringbuf-size", required_argument, NULL, 'r' },
+		NNP_LONG_RINGBUF,
 		{ "no-bpf-stats", no_argument, NULL, 'B' },
-		{ "counters", required_argument, NULL, 'C' },
-		{ "btf", required_argument, NULL, 'T' },
+		NNP_LONG_COUNTERS,
+		NNP_LONG_BTF,
 		{ "web-config", required_argument, NULL, 'W' },
-		{ "sample", required_argument, NULL, 'N' },
-		{ "verbose", no_argument, NULL, 'v' },
+		NNP_LONG_SAMPLE,
+		NNP_LONG_VERBOSE,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, err;
+	enum nnp_parse r = NNP_PARSE_OK;
+	int c, taken;
 
 	*o = (struct export_opts){ .listen = NNP_HTTP_DEFAULT_LISTEN,
 				   .interval_s = 1,
-				   .bpf_stats = true,
-				   .sample = 1 };
+				   .bpf_stats = true };
+	nnp_common_opts_init(&o->common);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:al:f:i:vh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			o->all = true;
-			break;
-		case 'l':
-			o->listen = optarg;
-			break;
-		case 'M':
-			o->model_flag = optarg;
-			break;
-		case 'B':
-			o->bpf_stats = false;
-			break;
-		case 'C':
-			o->counters = optarg;
-			break;
-		case 'T':
-			if (nnp_btf_set(optarg))
-				return 3;
-			break;
-		case 'W':
-			o->web_config = optarg;
-			break;
-		case 'v':
-			nnp_log_set_verbose(nnp_log_verbose() + 1);
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 1;
-		case '?':
-			fputs(usage_text, stderr);
-			return 2;
-		default:
-			err = parse_value(o, c, optarg);
-			if (err)
-				return err;
-		}
+	while (r == NNP_PARSE_OK && (c = getopt_long(argc, argv, "p:al:f:i:vh", lo, NULL)) != -1) {
+		taken = nnp_common_opt(&o->common, c, optarg);
+		if (taken < 0)
+			r = NNP_PARSE_BAD_VALUE;
+		else if (!taken)
+			r = own_opt(o, c, optarg);
 	}
-	if (optind < argc) {
+	if (r == NNP_PARSE_OK && optind < argc) {
 		nnp_err("unexpected argument '%s' (try 'nnperf export --help')", argv[optind]);
-		return 2;
+		r = NNP_PARSE_USAGE;
 	}
-	if (!o->npids)
+	if (!o->common.npids)
 		o->all = true;
-	return 0;
+	return r;
 }
 
 /* under the monitor lock */
@@ -388,13 +371,13 @@ static int loop(struct exporter *x)
 
 static int setup(struct exporter *x)
 {
-	struct nnp_monitor_opts mo = { .session = { .ringbuf_bytes = x->o.ringbuf_bytes,
-						    .sample = x->o.sample },
-				       .agg = { .sample = x->o.sample },
+	struct nnp_monitor_opts mo = { .session = { .ringbuf_bytes = x->o.common.ringbuf_bytes,
+						    .sample = x->o.common.sample },
+				       .agg = { .sample = x->o.common.sample },
 				       .model_flag = x->o.model_flag };
 	int err;
 
-	err = nnp_kernel_cfg_init(&x->kcfg, x->o.counters);
+	err = nnp_kernel_cfg_init(&x->kcfg, x->o.common.counters);
 	if (err)
 		return err;
 	nnp_kernel_cfg_session(&x->kcfg, &mo.session);
@@ -414,7 +397,7 @@ static int setup(struct exporter *x)
 		if (err)
 			return err;
 	}
-	return nnp_monitor_add_pids(x->m, x->disc, x->o.pids, x->o.npids);
+	return nnp_monitor_add_pids(x->m, x->disc, x->o.common.pids, x->o.common.npids);
 }
 
 /* a service beside production: what attaching needs, binding the port and
@@ -435,12 +418,12 @@ int cmd_export(int argc, char **argv)
 	int err = export_opts_parse(argc, argv, &x.o);
 
 	if (err) {
-		free(x.o.pids);
-		return err == 1 ? 0 : err == 2 ? 2 : 1;
+		nnp_common_opts_free(&x.o.common);
+		return nnp_parse_exit(err);
 	}
 	if (nnp_features_require_record() || nnp_sys_prepare() ||
 	    (x.o.web_config && nnp_web_config_load(x.o.web_config, &x.web))) {
-		free(x.o.pids);
+		nnp_common_opts_free(&x.o.common);
 		return 1;
 	}
 	nnp_stop_signal_install();
@@ -462,6 +445,6 @@ int cmd_export(int argc, char **argv)
 	nnp_web_config_free(&x.web);
 	if (x.stats_fd >= 0)
 		close(x.stats_fd);
-	free(x.o.pids);
+	nnp_common_opts_free(&x.o.common);
 	return err ? 1 : 0;
 }

@@ -182,9 +182,9 @@ static int attach_target(struct recorder *r)
 static int attach_all(struct recorder *r)
 {
 	struct nnp_session_opts so = {
-		.ringbuf_bytes = r->o.ringbuf_bytes,
+		.ringbuf_bytes = r->o.common.ringbuf_bytes,
 		.max_specs = r->o.max_sites,
-		.sample = r->o.sample,
+		.sample = r->o.common.sample,
 	};
 	int err;
 
@@ -375,7 +375,7 @@ static int run(struct recorder *r)
 	/* before attaching: a signal during a slow attach still ends in a written recording */
 	nnp_stop_signal_install();
 	if (!err)
-		err = nnp_kernel_cfg_init(&r->kcfg, r->o.counters);
+		err = nnp_kernel_cfg_init(&r->kcfg, r->o.common.counters);
 	if (!err)
 		err = target_prepare(r);
 	if (!err)
@@ -433,7 +433,7 @@ bool nnp_record_interrupted(void)
 int nnp_record_run(const struct record_opts *o)
 {
 	struct recorder r = { .pidfd = -1, .o = *o };
-	struct nnp_agg_opts ao = { .sample = o->sample, .node_names = o->node_names };
+	struct nnp_agg_opts ao = { .sample = o->common.sample, .node_names = o->node_names };
 	int err;
 
 	err = nnp_features_require_record();
@@ -453,8 +453,10 @@ int cmd_record(int argc, char **argv)
 	int err;
 
 	err = record_opts_parse(argc, argv, &o);
-	if (err)
-		return err == 1 ? 0 : err == 2 ? 2 : 1;
+	if (err) {
+		record_opts_free(&o);
+		return nnp_parse_exit(err);
+	}
 	err = nnp_record_run(&o);
 	record_opts_free(&o);
 	return err ? 1 : 0;

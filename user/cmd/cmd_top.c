@@ -293,20 +293,20 @@ static void describe_target(struct top *t)
 		snprintf(t->target, sizeof(t->target), "all inference processes");
 	else if (t->o.cmd)
 		snprintf(t->target, sizeof(t->target), "command %s", t->o.cmd[0]);
-	for (size_t i = 0; i < t->o.npids && off < sizeof(t->target); i++)
+	for (size_t i = 0; i < t->o.common.npids && off < sizeof(t->target); i++)
 		off += (size_t)snprintf(t->target + off, sizeof(t->target) - off, "%s%d",
-					i ? "," : "pid ", (int)t->o.pids[i]);
+					i ? "," : "pid ", (int)t->o.common.pids[i]);
 	t->hdr = (struct tui_header){ .target = t->target,
 				      .refresh_s = t->o.delay_s,
-				      .sample = t->o.sample,
+				      .sample = t->o.common.sample,
 				      .ki = &t->kcfg.info };
 }
 
 static int setup(struct top *t)
 {
-	struct nnp_monitor_opts mo = { .session = { .sample = t->o.sample },
-				       .agg = { .sample = t->o.sample } };
-	int err = nnp_kernel_cfg_init(&t->kcfg, t->o.counters);
+	struct nnp_monitor_opts mo = { .session = { .sample = t->o.common.sample },
+				       .agg = { .sample = t->o.common.sample } };
+	int err = nnp_kernel_cfg_init(&t->kcfg, t->o.common.counters);
 
 	if (err)
 		return err;
@@ -319,7 +319,7 @@ static int setup(struct top *t)
 		nnp_err("failed to start monitoring: %s", strerror(-err));
 		return err;
 	}
-	err = t->o.cmd ? launch(t) : nnp_monitor_add_pids(t->m, t->disc, t->o.pids, t->o.npids);
+	err = t->o.cmd ? launch(t) : nnp_monitor_add_pids(t->m, t->disc, t->o.common.pids, t->o.common.npids);
 	if (err)
 		return err;
 	describe_target(t);
@@ -396,7 +396,7 @@ int cmd_top(int argc, char **argv)
 
 	if (err) {
 		top_opts_free(&t.o);
-		return err == 1 ? 0 : err == 2 ? 2 : 1;
+		return nnp_parse_exit(err);
 	}
 	if (check_terminal(&t) || nnp_features_require_record() || nnp_sys_prepare()) {
 		top_opts_free(&t.o);

@@ -7,46 +7,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "btf_path.h"
 #include "log.h"
 #include "node_names.h"
 #include "record_opts.h"
 #include "session.h"
 
 enum {
-	OPT_PROBE = 256,
+	OPT_PROBE = NNP_OPT_OWN,
 	OPT_SPEC,
 	OPT_FORMAT,
 	OPT_USDT,
-	OPT_RINGBUF,
 	OPT_MAX_SITES,
-	OPT_COUNTERS,
 	OPT_TRACE,
 	OPT_RUNTIME,
-	OPT_BTF,
 	OPT_FOLLOW,
-	OPT_SAMPLE,
 	OPT_NODE_NAMES,
 };
 
 static const struct option long_opts[] = {
-	{ "pid", required_argument, NULL, 'p' },
+	NNP_LONG_PID,
 	{ "duration", required_argument, NULL, 'd' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "spec", required_argument, NULL, OPT_SPEC },
 	{ "usdt", required_argument, NULL, OPT_USDT },
-	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+	NNP_LONG_RINGBUF,
 	{ "max-sites", required_argument, NULL, OPT_MAX_SITES },
-	{ "counters", required_argument, NULL, OPT_COUNTERS },
+	NNP_LONG_COUNTERS,
 	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "runtime", required_argument, NULL, OPT_RUNTIME },
-	{ "btf", required_argument, NULL, OPT_BTF },
+	NNP_LONG_BTF,
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
-	{ "sample", required_argument, NULL, OPT_SAMPLE },
+	NNP_LONG_SAMPLE,
 	{ "node-names", required_argument, NULL, OPT_NODE_NAMES },
-	{ "verbose", no_argument, NULL, 'v' },
+	NNP_LONG_VERBOSE,
 	{ "help", no_argument, NULL, 'h' },
 	{},
 };
@@ -86,53 +81,7 @@ static void usage(void)
 	       NNP_DEFAULT_SPECS);
 }
 
-int parse_size(const char *s, uint32_t *out)
-{
-	char *end;
-	unsigned long long v;
 
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -EINVAL;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		v <<= 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		v <<= 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		v <<= 30;
-		end++;
-		break;
-	}
-	if (*end || v == 0 || v > UINT32_MAX / 2 + 1)
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-int nnp_parse_sample(const char *opt, const char *arg, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] < '0' || arg[0] > '9' || v < 1 ||
-	    v > NNP_SAMPLE_MAX) {
-		nnp_err("%s: '%s' is not a whole number from 1 to %d", opt, arg, NNP_SAMPLE_MAX);
-		return -EINVAL;
-	}
-	*out = (uint32_t)v;
-	return 0;
-}
 
 static int add_def(struct record_opts *o, const struct nnp_probe_def *d, const char *runtime)
 {
@@ -184,21 +133,6 @@ static int opt_spec(struct record_opts *o, const char *path)
 		ret = add_def(o, &defs[i], "spec");
 	free(defs);
 	return ret;
-}
-
-static int opt_pid(struct record_opts *o, const char *arg)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || v <= 0 || v > INT_MAX) {
-		nnp_err("-p: '%s' is not a process id", arg);
-		return -EINVAL;
-	}
-	o->pid = (pid_t)v;
-	return 0;
 }
 
 static int opt_duration(struct record_opts *o, const char *arg)
@@ -263,8 +197,6 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 	int v = 0, err;
 
 	switch (c) {
-	case 'p':
-		return opt_pid(o, arg);
 	case 'd':
 		return opt_duration(o, arg);
 	case 'o':
@@ -273,29 +205,17 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 	case OPT_TRACE:
 		o->trace = arg;
 		return 0;
-	case OPT_BTF:
-		return nnp_btf_set(arg);
 	case OPT_FOLLOW:
 		o->follow = true;
-		return 0;
-	case 'v':
-		nnp_log_set_verbose(nnp_log_verbose() + 1);
 		return 0;
 	case OPT_PROBE:
 		return opt_probe(o, arg);
 	case OPT_SPEC:
 		return opt_spec(o, arg);
-	case OPT_RINGBUF:
-		return opt_u32("--ringbuf-size", arg, &o->ringbuf_bytes);
 	case OPT_MAX_SITES:
 		return opt_u32("--max-sites", arg, &o->max_sites);
-	case OPT_SAMPLE:
-		return nnp_parse_sample("--sample", arg, &o->sample);
 	case OPT_NODE_NAMES:
 		return opt_node_names(o, arg);
-	case OPT_COUNTERS:
-		o->counters = arg;
-		return 0;
 	case OPT_RUNTIME:
 		o->runtime = arg;
 		return 0;
@@ -311,41 +231,54 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 	return -EINVAL;
 }
 
-int record_opts_parse(int argc, char **argv, struct record_opts *o)
+/* the options after getopt: one -p at most, and either it or a command */
+static enum nnp_parse check(struct record_opts *o)
 {
-	int c;
-
-	memset(o, 0, sizeof(*o));
-	o->usdt_auto = true;
-	o->sample = 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:d:o:vh", long_opts, NULL)) != -1) {
-		if (c == 'h') {
-			usage();
-			return 1;
-		}
-		if (c == '?')
-			return 2; /* getopt said why */
-		if (parse_one(o, c, optarg))
-			return 3;
+	if (o->common.npids > 1) {
+		nnp_err("-p given %zu times: record attaches to one process", o->common.npids);
+		return NNP_PARSE_USAGE;
 	}
-	if (optind < argc)
-		o->cmd = argv + optind;
+	o->pid = o->common.npids ? o->common.pids[0] : 0;
 	if (o->follow && !o->pid) {
 		nnp_err(
 		    "--follow needs -p PID: it re-attaches to processes, it re-runs no command");
-		return 3;
+		return NNP_PARSE_BAD_VALUE;
 	}
 	if (!o->cmd == !o->pid) {
 		nnp_err(o->pid ? "give either -p PID or a command after --, not both"
 			       : "nothing to record: give -p PID or -- CMD (see --help)");
-		return 2;
+		return NNP_PARSE_USAGE;
 	}
-	return 0;
+	return NNP_PARSE_OK;
+}
+
+enum nnp_parse record_opts_parse(int argc, char **argv, struct record_opts *o)
+{
+	int c, taken;
+
+	memset(o, 0, sizeof(*o));
+	nnp_common_opts_init(&o->common);
+	o->usdt_auto = true;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+p:d:o:vh", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage();
+			return NNP_PARSE_HELP;
+		}
+		if (c == '?')
+			return NNP_PARSE_USAGE; /* getopt said why */
+		taken = nnp_common_opt(&o->common, c, optarg);
+		if (taken < 0 || (!taken && parse_one(o, c, optarg)))
+			return NNP_PARSE_BAD_VALUE;
+	}
+	if (optind < argc)
+		o->cmd = argv + optind;
+	return check(o);
 }
 
 void record_opts_free(struct record_opts *o)
 {
+	nnp_common_opts_free(&o->common);
 	if (o->node_names)
 		nnp_node_names_free(o->node_names);
 	free(o->node_names);

@@ -8,9 +8,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "pid_list.h"
 #include "procmaps.h"
-#include "record_opts.h"
 #include "top_opts.h"
 
 static const char usage_text[] =
@@ -32,92 +30,80 @@ static const char usage_text[] =
     "Keys: arrows PgUp PgDn Home End move, Enter layers, Esc back, s/F6 sort,\n"
     "S reverse, / filter, p pause, ? help, q quit.\n";
 
-static int add_pid(struct top_opts *o, const char *arg)
-{
-	if (nnp_pid_list_add(&o->pids, &o->npids, arg))
-		return 3;
-	if (!nnp_proc_alive(o->pids[o->npids - 1])) {
-		nnp_err("no such process: %d", o->pids[o->npids - 1]);
-		return 3;
-	}
-	return 0;
-}
-
 static int parse_value(struct top_opts *o, int c, const char *arg)
 {
 	char *end;
 
 	errno = 0;
-	if (c == 'p')
-		return add_pid(o, arg);
-	if (c == 'N')
-		return nnp_parse_sample("--sample", arg, &o->sample) ? 3 : 0;
 	if (c == 'd') {
 		o->delay_s = strtod(arg, &end);
 		if (*arg && !*end && isfinite(o->delay_s) && o->delay_s >= 0.1 &&
 		    o->delay_s <= 3600)
 			return 0;
 		nnp_err("invalid value '%s' for -d (seconds, 0.1 to 3600)", arg);
-		return 3;
+		return -EINVAL;
 	}
 	o->iterations = strtol(arg, &end, 10);
 	if (*arg && !*end && !errno && o->iterations > 0)
 		return 0;
 	nnp_err("invalid value '%s' for -n (a count > 0)", arg);
-	return 3;
+	return -EINVAL;
 }
 
-static int check(int argc, char **argv, struct top_opts *o)
+static enum nnp_parse check(int argc, char **argv, struct top_opts *o)
 {
 	if (optind < argc) {
 		if (!argv[optind - 1] || strcmp(argv[optind - 1], "--")) {
 			nnp_err("unexpected argument '%s' (a command goes after --)", argv[optind]);
-			return 2;
+			return NNP_PARSE_USAGE;
 		}
 		o->cmd = &argv[optind];
 	}
-	if (o->cmd && o->npids) {
+	if (o->cmd && o->common.npids) {
 		nnp_err("-p and a command exclude each other");
-		return 2;
+		return NNP_PARSE_USAGE;
 	}
-	o->all = !o->cmd && !o->npids;
-	return 0;
+	for (size_t i = 0; i < o->common.npids; i++) {
+		if (!nnp_proc_alive(o->common.pids[i])) {
+			nnp_err("no such process: %d", o->common.pids[i]);
+			return NNP_PARSE_BAD_VALUE;
+		}
+	}
+	o->all = !o->cmd && !o->common.npids;
+	return NNP_PARSE_OK;
 }
 
-int top_opts_parse(int argc, char **argv, struct top_opts *o)
+enum nnp_parse top_opts_parse(int argc, char **argv, struct top_opts *o)
 {
 	static const struct option lo[] = {
 		{ "delay", required_argument, NULL, 'd' },
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "counters", required_argument, NULL, 'C' },
-		{ "sample", required_argument, NULL, 'N' },
-		{ "verbose", no_argument, NULL, 'v' },
+		NNP_LONG_PID,
+		NNP_LONG_COUNTERS,
+		NNP_LONG_SAMPLE,
+		NNP_LONG_VERBOSE,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, err;
+	int c, taken;
 
-	*o = (struct top_opts){ .delay_s = 1, .sample = 1 };
+	*o = (struct top_opts){ .delay_s = 1 };
+	nnp_common_opts_init(&o->common);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+d:bn:p:vh", lo, NULL)) != -1) {
 		if (c == 'b') {
 			o->batch = true;
-		} else if (c == 'C') {
-			o->counters = optarg;
-		} else if (c == 'v') {
-			nnp_log_set_verbose(nnp_log_verbose() + 1);
 		} else if (c == 'h') {
 			fputs(usage_text, stdout);
-			return 1;
+			return NNP_PARSE_HELP;
 		} else if (c == '?') {
 			fputs(usage_text, stderr);
-			return 2;
+			return NNP_PARSE_USAGE;
 		} else {
-			err = parse_value(o, c, optarg);
-			if (err)
-				return err;
+			taken = nnp_common_opt(&o->common, c, optarg);
+			if (taken < 0 || (!taken && parse_value(o, c, optarg)))
+				return NNP_PARSE_BAD_VALUE;
 		}
 	}
 	return check(argc, argv, o);
@@ -125,6 +111,5 @@ int top_opts_parse(int argc, char **argv, struct top_opts *o)
 
 void top_opts_free(struct top_opts *o)
 {
-	free(o->pids);
-	o->pids = NULL;
+	nnp_common_opts_free(&o->common);
 }

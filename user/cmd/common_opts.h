@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What record, export and top share on their command lines: -p, --counters,
+ * --btf, --sample, --ringbuf-size and -v, parsed alike with the same errors,
+ * and what a parse comes to. Each command lists the ones it takes in its
+ * getopt table with the NNP_LONG_* entries below.
+ */
+#ifndef NNP_COMMON_OPTS_H
+#define NNP_COMMON_OPTS_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum nnp_parse {
+	NNP_PARSE_OK,	     /* run the command */
+	NNP_PARSE_HELP,	     /* --help was printed: exit 0 */
+	NNP_PARSE_USAGE,     /* an unknown option, a missing target: exit 2 */
+	NNP_PARSE_BAD_VALUE, /* a value that does not parse, a process that is gone: exit 1 */
+};
+
+/* the exit status of a command that stops at its command line */
+int nnp_parse_exit(enum nnp_parse r);
+
+enum { NNP_OPT_COUNTERS = 0x200, NNP_OPT_BTF, NNP_OPT_SAMPLE, NNP_OPT_RINGBUF, NNP_OPT_OWN };
+
+#define NNP_LONG_PID { "pid", required_argument, NULL, 'p' }
+#define NNP_LONG_COUNTERS { "counters", required_argument, NULL, NNP_OPT_COUNTERS }
+#define NNP_LONG_BTF { "btf", required_argument, NULL, NNP_OPT_BTF }
+#define NNP_LONG_SAMPLE { "sample", required_argument, NULL, NNP_OPT_SAMPLE }
+#define NNP_LONG_RINGBUF { "ringbuf-size", required_argument, NULL, NNP_OPT_RINGBUF }
+#define NNP_LONG_VERBOSE { "verbose", no_argument, NULL, 'v' }
+
+struct nnp_common_opts {
+	pid_t *pids; /* -p, in order */
+	size_t npids;
+	const char *counters;	/* --counters LIST, NULL = the default */
+	uint32_t sample;	/* --sample N: one layer call in N measured (1: all) */
+	uint32_t ringbuf_bytes; /* --ringbuf-size, 0 = the default */
+};
+
+void nnp_common_opts_init(struct nnp_common_opts *c);
+void nnp_common_opts_free(struct nnp_common_opts *c);
+/* OPT from getopt: 1 if it is a shared option and was taken, 0 if it is not one,
+ * -EINVAL after one error line naming the option and the value */
+int nnp_common_opt(struct nnp_common_opts *c, int opt, const char *arg);
+
+/* "4M", "65536", "1G" -> bytes; 0 or -EINVAL */
+int parse_size(const char *s, uint32_t *out);
+#define NNP_SAMPLE_MAX 1000000
+/* --sample N: a whole number 1..NNP_SAMPLE_MAX; 0 or -EINVAL after one error line
+ * naming opt */
+int nnp_parse_sample(const char *opt, const char *arg, uint32_t *out);
+
+#endif
