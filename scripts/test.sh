@@ -9,6 +9,9 @@ scripts/setup.sh
 jobs=$(nproc)
 status=0
 
+echo "== formatting: every C file as .clang-format says (scripts/format.sh --check)"
+scripts/format.sh --check || status=1
+
 echo "== unit tests under ASan/UBSan (build-asan/)"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNNPERF_SANITIZE=ON >/dev/null
 cmake --build build-asan

@@ -89,7 +89,7 @@ static bool probe_of(const struct nnp_name_ctx *c, const char *runtime)
 /*
  * ggml: llama.cpp gives several nodes of a graph one name (every build_norm
  * output is norm-N, whatever it normalises); their keys differ by their
- * input's name (runtime_ggml.c). How many other layers of this probe the
+ * input's name (runtime/ggml.c). How many other layers of this probe the
  * runtime sent SENT for: the 2nd, 3rd, ... in first-seen order get #2, #3.
  */
 static unsigned int same_name(const struct nnp_proc_stats *p, const struct nnp_layer_stats *l,

@@ -3,7 +3,7 @@
  * ONNX Runtime (libonnxruntime.so, stripped as shipped by onnxruntime-node
  * and the PyPI wheels): OrtApi::Run is the inference, ExecuteKernel(ctx,
  * NodeIndex, ...) runs every node of the graph. Neither has a symbol; they
- * are found by runtime_ort_api.c and runtime_ort_find.c and cached per
+ * are found by ort/api.c and ort/find.c and cached per
  * build-id. ExecuteKernel returns a Status by value, so rdi is the return
  * slot and the NodeIndex is arg2: the key, which ORT's own profile
  * (enableProfiling) lists as node_index with the node's name and op.
