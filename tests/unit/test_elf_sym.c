@@ -506,6 +506,8 @@ static void test_short_names(void **state)
 	    /* compiler-made copies are not the function a user names */
 	    {"_ZN2ns6Widget3runEi.cold", NULL},
 	    {"_ZN2ns6Widget3runEi.constprop.0", NULL},
+	    /* " ()": a hostile library's name of one space has no short form (was "") */
+	    {"_Z1 v", NULL},
 	};
 	const char *base;
 	size_t i;
