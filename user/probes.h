@@ -42,7 +42,10 @@ int nnp_planner_flush(struct nnp_planner *p);
  * Offers each executable file of the target not seen before to every runtime
  * adapter (runtimes.h), or only to ONLY, and attaches what they find; with
  * usdt, nnperf's USDT markers too. Before a launched target exec's, its files
- * are its executable and the libraries it will load. Returns how many
+ * are its executable and the libraries it will load. A file named like a
+ * runtime's library that nnperf cannot read (a malformed ELF file: the
+ * target chose its bytes) gets one warning line, naming it and what is
+ * wrong, once per nnperf process, and the scan goes on. Returns how many
  * (file, runtime) pairs got probes, or -errno after one error line.
  */
 int nnp_planner_scan(struct nnp_planner *p, const struct nnp_runtime *only, bool usdt);
@@ -63,5 +66,13 @@ const char *nnp_planner_runtime(const struct nnp_planner *p);
 bool nnp_planner_infer_by_period(const struct nnp_planner *p);
 /* sites attached so far */
 size_t nnp_planner_sites(const struct nnp_planner *p);
+/* runtime files skipped so far because they could not be read */
+size_t nnp_planner_bad_files(const struct nnp_planner *p);
+/*
+ * true the first time this nnperf process warns about the file at PATH (by
+ * device, inode and mtime): export meets the same bad file in every process
+ * that maps it, and examines processes again, and says so once.
+ */
+bool nnp_planner_warn_once(const char *path);
 
 #endif

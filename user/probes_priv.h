@@ -37,6 +37,7 @@ struct nnp_planner {
 	/* probes_scan.c: files examined, runtimes found */
 	struct nnp_file_id *scanned;
 	size_t nscanned;
+	size_t bad_files; /* named like a runtime's library, but unreadable */
 	const struct nnp_runtime *runtimes[8];
 	size_t nruntimes;
 	bool usdt;     /* nnperf USDT markers are attached too */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "elf_check.h"
 #include "elf_sym.h"
 #include "libpath.h"
 #include "log.h"
@@ -137,25 +138,104 @@ static void note_runtime(struct nnp_planner *p, const struct nnp_runtime *rt)
 		p->runtimes[p->nruntimes++] = rt;
 }
 
+#define MAX_WARNED 256
+
+/* bad files reported, by device, inode and mtime: export meets the same file
+ * in every process that maps it, and examines processes again (discover.h) */
+struct warned_file {
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime;
+};
+
+static struct warned_file warned[MAX_WARNED];
+static size_t nwarned;
+
+/* remembered until MAX_WARNED more are (the oldest forgotten first) */
+bool nnp_planner_warn_once(const char *path)
+{
+	size_t n = nwarned < MAX_WARNED ? nwarned : MAX_WARNED;
+	struct warned_file w;
+	struct stat st;
+
+	if (stat(path, &st))
+		return true;
+	w = (struct warned_file){ .dev = st.st_dev, .ino = st.st_ino, .mtime = st.st_mtim };
+	for (size_t i = 0; i < n; i++)
+		if (warned[i].dev == w.dev && warned[i].ino == w.ino &&
+		    warned[i].mtime.tv_sec == w.mtime.tv_sec &&
+		    warned[i].mtime.tv_nsec == w.mtime.tv_nsec)
+			return false;
+	warned[nwarned++ % MAX_WARNED] = w;
+	return true;
+}
+
+/* a runtime's file nnperf cannot use: one line, once, and the scan goes on */
+static void bad_file(struct nnp_planner *p, const char *path, const struct nnp_runtime *rt,
+		     const char *why)
+{
+	p->bad_files++;
+	if (nnp_planner_warn_once(path))
+		nnp_warn("%s: cannot read %s: %s; not measured", rt->name, path, why);
+}
+
+/* the runtime (or ONLY) whose library name PATH has, or NULL */
+static const struct nnp_runtime *named_runtime(const char *path, const struct nnp_runtime *only)
+{
+	for (size_t i = 0; nnp_runtimes[i]; i++)
+		if ((!only || nnp_runtimes[i] == only) &&
+		    nnp_runtime_names_file(nnp_runtimes[i], path))
+			return nnp_runtimes[i];
+	return NULL;
+}
+
+/* a file named like a runtime's library is checked before anything reads it;
+ * 0, or -errno (after bad_file for a malformed one) */
+static int open_checked(struct nnp_planner *p, const char *path, const struct nnp_runtime *only,
+			struct nnp_elf **e)
+{
+	const struct nnp_runtime *rt = named_runtime(path, only);
+	char why[256];
+	int err;
+
+	if (rt && nnp_elf_check(path, why, sizeof(why)) == -ENOEXEC) {
+		bad_file(p, path, rt, why);
+		return -ENOEXEC;
+	}
+	err = nnp_elf_open(path, e);
+	if (err == -ENOEXEC && rt)
+		bad_file(p, path, rt, "libelf cannot read it");
+	return err;
+}
+
+size_t nnp_planner_bad_files(const struct nnp_planner *p)
+{
+	return p->bad_files;
+}
+
 /* every runtime (or ONLY) that claims PATH; > 0 when probes were attached */
 static int scan_file(struct nnp_planner *p, const char *path, const struct nnp_runtime *only)
 {
+	const struct nnp_runtime *rt = NULL;
 	struct nnp_elf *e;
 	int found = 0, n = 0, err;
 
-	if (nnp_elf_open(path, &e))
-		return 0; /* not ELF, or unreadable: nothing of a runtime's there */
+	/* not ELF, unreadable or malformed: nothing of a runtime's there */
+	if (open_checked(p, path, only, &e))
+		return 0;
 	nnp_planner_defer(p); /* one link per file and direction, not per definition */
 	for (size_t i = 0; nnp_runtimes[i] && n >= 0; i++) {
-		const struct nnp_runtime *rt = nnp_runtimes[i];
-
+		rt = nnp_runtimes[i];
 		if ((only && rt != only) || (!p->usdt && !strcmp(rt->name, "usdt")) ||
 		    !nnp_runtime_claims(rt, path))
 			continue;
 		nnp_info("%s: %s runtime", path, rt->name);
 		n = !strcmp(rt->name, "usdt") ? attach_usdt(p, path, e) : attach_defs(p, rt, path);
-		if (n >= 0 && rt->attach)
-			n += rt->attach(p, path, e);
+		if (n >= 0 && rt->attach) {
+			int more = rt->attach(p, path, e);
+
+			n = more < 0 ? more : n + more; /* a sum would mangle the errno */
+		}
 		if (n > 0) {
 			note_runtime(p, rt);
 			found++;
@@ -164,6 +244,11 @@ static int scan_file(struct nnp_planner *p, const char *path, const struct nnp_r
 	nnp_elf_close(e);
 	if (n < 0)
 		nnp_ubatch_drop(&p->batch, 0);
+	/* the file's own bytes failed (its symbols): the target's other files still count */
+	if (n == -ENOEXEC) {
+		bad_file(p, path, rt, "unreadable symbol table");
+		found = n = 0;
+	}
 	err = nnp_planner_flush(p);
 	n = n < 0 ? n : err;
 	return n < 0 ? n : found;
