@@ -255,6 +255,32 @@ static void test_offsets(void **state)
 	nnp_elf_close(e);
 }
 
+/* a cut copy (a file still being written, a hostile one) holds no code past its end */
+static void test_truncated_file(void **state)
+{
+	uint64_t vaddr = tu_sym_value(LIB, "nnp_fixture_beta"), off, v;
+	uint64_t cut = tu_objdump_offset(LIB, "nnp_fixture_beta");
+	char tmp[] = "/tmp/nnp_elf_XXXXXX", *buf = malloc(cut);
+	struct nnp_elf *e;
+	int fd = mkstemp(tmp), in = open(LIB, O_RDONLY);
+
+	(void)state;
+	assert_true(fd >= 0 && in >= 0 && buf);
+	assert_int_equal(read(in, buf, cut), (ssize_t)cut);
+	assert_int_equal(write(fd, buf, cut), (ssize_t)cut);
+	e = open_ok(tmp);
+	/* PT_LOAD still says the segment goes on: only the bytes the file has map */
+	assert_int_equal(nnp_elf_vaddr_to_off(e, vaddr - 1, &off), 0);
+	assert_int_equal(off, cut - 1);
+	assert_int_equal(nnp_elf_vaddr_to_off(e, vaddr, &off), -ENOENT);
+	assert_int_equal(nnp_elf_off_to_vaddr(e, cut, &v), -ENOENT);
+	nnp_elf_close(e);
+	free(buf);
+	close(in);
+	close(fd);
+	unlink(tmp);
+}
+
 static void test_sym_at(void **state)
 {
 	struct nnp_elf *e = open_ok(CXX);
@@ -480,6 +506,8 @@ static void test_short_names(void **state)
 	    /* compiler-made copies are not the function a user names */
 	    {"_ZN2ns6Widget3runEi.cold", NULL},
 	    {"_ZN2ns6Widget3runEi.constprop.0", NULL},
+	    /* " ()": a hostile library's name of one space has no short form (was "") */
+	    {"_Z1 v", NULL},
 	};
 	const char *base;
 	size_t i;
@@ -562,6 +590,7 @@ int main(void)
 	    cmocka_unit_test(test_cxx_names),
 	    cmocka_unit_test(test_stripped),
 	    cmocka_unit_test(test_offsets),
+	    cmocka_unit_test(test_truncated_file),
 	    cmocka_unit_test(test_sym_at),
 	    cmocka_unit_test(test_offsets_hold_the_code),
 	    cmocka_unit_test(test_build_id),

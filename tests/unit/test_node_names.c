@@ -6,7 +6,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "agg.h"
@@ -52,6 +55,26 @@ static void test_bad_files(void **state)
 	assert_null(strchr(err, '\n'));
 	assert_int_equal(nnp_node_names_load(DATA("missing.json"), &m, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "missing.json: No such file or directory"));
+}
+
+/* a profile too big to hold as a json-c tree is refused before it is parsed */
+static void test_size_bound(void **state)
+{
+	char path[] = "/tmp/nnperf-test-profile.XXXXXX", err[512];
+	struct nnp_node_names m;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (64 << 20) + 1), 0); /* sparse: nothing written */
+	assert_int_equal(nnp_node_names_load(path, &m, err, sizeof(err)), -EFBIG);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "over 64 MiB"));
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(nnp_node_names_load(path, &m, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a JSON file: empty"));
+	close(fd);
+	unlink(path);
 }
 
 /* one layer event of probe 1, key = NodeIndex */
@@ -108,6 +131,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_profile),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_size_bound),
 		cmocka_unit_test(test_agg_names),
 	};
 

@@ -42,6 +42,19 @@ static const struct tcase cases[] = {
 	{ "endbr64 ret", { 0xf3, 0x0f, 0x1e, 0xfa, 0xc3 }, 5, 0, false, "endbr64" },
 	/* nop at the entry (USDT-like) */
 	{ "nop", { 0x90, 0x55 }, 2, 0, true, "nop" },
+	/* capstone calls these push, nop and call too; the kernel single-steps them */
+	{ "push imm", { 0x6a, 0x01 }, 2, 0, false, "push" },
+	{ "endbr64 push (%rdi)", { 0xf3, 0x0f, 0x1e, 0xfa, 0xff, 0x37 }, 6, 0, false, "endbr64" },
+	{ "call *%rax", { 0xff, 0xd0 }, 2, 0, false, "call" },
+	/* a cs-prefixed nop cannot be probed at all: skipped over to the push */
+	{ "cs nopl push",
+	  { 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00, 0x55 },
+	  10,
+	  9,
+	  true,
+	  "push" },
+	/* the 5-byte nop of x86_nops[] is emulated */
+	{ "nopl 5", { 0x0f, 0x1f, 0x44, 0x00, 0x00 }, 5, 0, true, "nop" },
 };
 
 static void test_cases(void **state)

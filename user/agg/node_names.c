@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,12 @@
 #include "node_names.h"
 
 #define KERNEL_SUFFIX "_kernel_time"
+/*
+ * json-c holds the whole tree, several times the file: ORT's profile of
+ * mobilenet_v2 is ~40 KB an inference, and one run names every node. Up to
+ * a million events (ORT's cap) would be ~700 MB of text.
+ */
+#define MAX_PROFILE_MIB 64
 
 static const char *member_str(json_object *o, const char *key)
 {
@@ -95,23 +102,98 @@ static json_object *events_of(json_object *doc)
 	return NULL;
 }
 
-int nnp_node_names_load(const char *path, struct nnp_node_names *m, char *err, size_t errlen)
+/* the whole file, a pipe too, of at most MAX_PROFILE_MIB; 0 or -errno (-EFBIG) */
+static int read_all(int fd, char **out, size_t *len)
 {
-	json_object *doc, *events;
-	int ret = 0;
+	size_t cap = 0, n = 0, max = (size_t)MAX_PROFILE_MIB << 20, want;
+	char *buf = NULL, *b;
+	ssize_t r;
+	int err = 0;
 
-	memset(m, 0, sizeof(*m));
-	if (access(path, R_OK)) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+	while (!err) {
+		if (n > max) {
+			err = -EFBIG;
+			break;
+		}
+		if (n == cap) {
+			/* one byte over the limit tells a file at the limit from a bigger one */
+			want = cap ? (2 * cap < max + 1 ? 2 * cap : max + 1) : 1 << 16;
+			b = realloc(buf, want);
+			if (!b) {
+				err = -ENOMEM;
+				break;
+			}
+			buf = b;
+			cap = want;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r > 0)
+			n += (size_t)r;
+		else if (!r)
+			break;
+		else if (errno != EINTR)
+			err = -errno;
+	}
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* the document, NULL for a JSON null; 0, -errno (err says why) */
+static int parse(const char *path, json_object **doc, char *err, size_t errlen)
+{
+	struct json_tokener *tok;
+	enum json_tokener_error jerr;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+	size_t len = 0;
+	char *buf;
+
+	if (fd < 0 || (ret = read_all(fd, &buf, &len))) {
+		ret = fd < 0 ? -errno : ret;
+		if (ret == -EFBIG)
+			snprintf(err, errlen,
+				 "%s: over %d MiB: profile fewer runs (one names every node)", path,
+				 MAX_PROFILE_MIB);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		if (fd >= 0)
+			close(fd);
 		return ret;
 	}
-	doc = json_object_from_file(path);
-	if (!doc) {
-		snprintf(err, errlen, "%s: not a JSON file: %s", path, json_util_get_last_err());
-		err[strcspn(err, "\n")] = '\0';
-		return -EINVAL;
+	close(fd);
+	tok = json_tokener_new();
+	if (!tok) {
+		free(buf);
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		return -ENOMEM;
 	}
+	*doc = json_tokener_parse_ex(tok, buf, (int)len);
+	jerr = json_tokener_get_error(tok);
+	json_tokener_free(tok);
+	free(buf);
+	if (*doc || jerr == json_tokener_success)
+		return 0;
+	/* "continue": the text ended inside a value, or before one */
+	snprintf(err, errlen, "%s: not a JSON file: %s", path,
+		 !len				 ? "empty"
+		 : jerr == json_tokener_continue ? "it ends inside a value"
+						 : json_tokener_error_desc(jerr));
+	return -EINVAL;
+}
+
+int nnp_node_names_load(const char *path, struct nnp_node_names *m, char *err, size_t errlen)
+{
+	json_object *doc = NULL, *events;
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	ret = parse(path, &doc, err, errlen);
+	if (ret)
+		return ret;
 	events = events_of(doc);
 	for (size_t i = 0; events && !ret && i < json_object_array_length(events); i++)
 		ret = add_event(m, json_object_array_get_idx(events, i));

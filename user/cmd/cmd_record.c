@@ -131,7 +131,13 @@ static int scan(struct recorder *r)
 
 static int nothing_found(struct recorder *r)
 {
-	if (r->runtime)
+	size_t bad = r->scan ? nnp_scanner_bad_files(r->scan) : 0;
+
+	if (bad)
+		nnp_err("nothing to measure in %s: %zu runtime file%s it maps could not be read "
+			"(warned about above) and no --probe or --spec",
+			r->launched ? r->o.cmd[0] : "the process", bad, bad == 1 ? "" : "s");
+	else if (r->runtime)
 		nnp_err("runtime %s not found in %s", r->runtime->name,
 			r->launched ? r->o.cmd[0] : "the process");
 	else

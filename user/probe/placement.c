@@ -10,9 +10,37 @@
 
 #define MAX_SCAN 8 /* instructions looked at */
 
-static bool emulated(unsigned int id)
+/* x86_nops[] of arch/x86/include/asm/nops.h: the nops every kernel emulates */
+static const uint8_t nops[][8] = {
+	{ 0x90 },
+	{ 0x66, 0x90 },
+	{ 0x0f, 0x1f, 0x00 },
+	{ 0x0f, 0x1f, 0x40, 0x00 },
+	{ 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	{ 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	{ 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+};
+
+/*
+ * By the bytes, not capstone's id: X86_INS_PUSH is also push $imm and push
+ * (%rdi), X86_INS_CALL call *%rax, X86_INS_NOP "cs nopw", which the kernel
+ * single-steps (or, with a cs/ds/es/ss prefix, refuses to probe at all).
+ * arch/x86/kernel/uprobes.c emulates a push of a register (50+r, 41 50+r),
+ * call rel32, jmp rel8/rel32 and nops; these are their plain encodings.
+ */
+static bool emulated(const cs_insn *insn)
 {
-	return id == X86_INS_PUSH || id == X86_INS_NOP || id == X86_INS_CALL || id == X86_INS_JMP;
+	const uint8_t *b = insn->bytes;
+	uint16_t n = insn->size;
+
+	if (n == 1 && b[0] >= 0x50 && b[0] <= 0x57)
+		return true;
+	if (n == 2 && b[0] == 0x41 && b[1] >= 0x50 && b[1] <= 0x57)
+		return true;
+	if ((n == 2 && b[0] == 0xeb) || (n == 5 && (b[0] == 0xe8 || b[0] == 0xe9)))
+		return true;
+	return n >= 1 && n <= sizeof(nops) / sizeof(nops[0]) && !memcmp(b, nops[n - 1], n);
 }
 
 /* registers that carry arguments (any width), the stack pointer, the flow */
@@ -52,7 +80,7 @@ static bool harmless(const struct nnp_capstone *cs, csh h, const cs_insn *insn)
 static void choose(const cs_insn *insn, uint32_t skip, struct nnp_placement *out)
 {
 	out->skip = skip;
-	out->emulated = emulated(insn->id);
+	out->emulated = emulated(insn);
 	snprintf(out->mnemonic, sizeof(out->mnemonic), "%s", insn->mnemonic);
 }
 
@@ -63,7 +91,7 @@ static void scan(const struct nnp_capstone *cs, csh h, const cs_insn *insn, size
 
 	choose(&insn[0], 0, out);
 	for (size_t i = 0; i < n && i < MAX_SCAN; i++) {
-		if (emulated(insn[i].id)) {
+		if (emulated(&insn[i])) {
 			choose(&insn[i], skip, out);
 			return;
 		}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "capstone_dl.h"
+#include "elf_check.h"
 #include "elf_sym.h"
 #include "log.h"
 #include "placement.h"
@@ -366,15 +367,23 @@ static int attach_symbols(struct nnp_planner *p, const struct nnp_probe_def *d, 
 			  const char *runtime)
 {
 	struct match_ctx m = { .p = p, .d = d, .path = path, .runtime = runtime };
+	char why[256] = "";
 	struct nnp_elf *e;
 	int n, err = elf_get(p, path, &e);
 
 	if (err) {
-		nnp_err("cannot read symbols of %s: %s", path,
-			err == -ENOEXEC ? "not an ELF file" : strerror(-err));
+		/* what is wrong with a malformed one, "not an ELF file" for the rest */
+		if (err != -ENOEXEC)
+			snprintf(why, sizeof(why), "%s", strerror(-err));
+		else if (nnp_elf_check(path, why, sizeof(why)) != -ENOEXEC)
+			snprintf(why, sizeof(why), "not an ELF file");
+		nnp_err("cannot read symbols of %s: %s", path, why);
 		return err;
 	}
 	n = nnp_elf_match(e, d->symbol, on_symbol, &m);
+	if (n < 0 && !m.err && !p->optional) /* an adapter's scan reports the file itself */
+		nnp_err("cannot read symbols of %s: %s", path,
+			n == -ENOEXEC ? "malformed symbol table" : strerror(-n));
 	if (n < 0 || m.err)
 		return m.err ? m.err : n;
 	if (n > 0)

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child_fds.h"
 #include "ggml.h"
 
 #define NOBODY 65534
@@ -57,23 +58,24 @@ static int best_in(const char *dir, char *best, size_t len)
 }
 
 /* the directory was opened as root (it may be under /proc/PID/root, which
- * nobody cannot follow): the child reads it through /proc/self/fd */
+ * nobody cannot follow): the child reads it through /proc/self/fd. The
+ * variants' code runs here: of nnperf's descriptors it keeps only the pipe
+ * (3) and the directory (4); stdio goes to /dev/null */
 static void child(const char *dir, int fd)
 {
-	char best[NAME_MAX + 1] = "", self[64];
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char best[NAME_MAX + 1] = "";
+	int keep[2] = { fd, open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) };
 
-	if (dfd < 0)
+	if (keep[1] < 0 || nnp_child_keep_fds(keep, 2))
 		_exit(1);
 	if (geteuid() == 0 && (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY)))
 		_exit(1);
 	/* setuid cleared it, and /proc/self/fd needs it */
 	if (prctl(PR_SET_DUMPABLE, 1) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		_exit(1);
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", dfd);
-	if (best_in(self, best, sizeof(best)))
+	if (best_in("/proc/self/fd/4", best, sizeof(best)))
 		_exit(1);
-	if (write(fd, best, strlen(best)) != (ssize_t)strlen(best))
+	if (write(3, best, strlen(best)) != (ssize_t)strlen(best))
 		_exit(1);
 	_exit(0);
 }

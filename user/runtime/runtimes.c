@@ -46,13 +46,20 @@ const struct nnp_runtime *nnp_runtime_by_name(const char *name)
 	return NULL;
 }
 
-int nnp_runtime_claims(const struct nnp_runtime *rt, const char *path)
+int nnp_runtime_names_file(const struct nnp_runtime *rt, const char *path)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 
 	for (const char *const *l = rt->libs; l && *l; l++)
 		if (!fnmatch(*l, base, 0))
 			return 1;
+	return 0;
+}
+
+int nnp_runtime_claims(const struct nnp_runtime *rt, const char *path)
+{
+	if (nnp_runtime_names_file(rt, path))
+		return 1;
 	return rt->claims ? rt->claims(path) : 0;
 }
 

@@ -42,6 +42,8 @@ extern const struct nnp_runtime nnp_rt_ggml;
 extern const struct nnp_runtime *const nnp_runtimes[];
 
 const struct nnp_runtime *nnp_runtime_by_name(const char *name);
+/* 1 if PATH's basename is one of rt's library names (libs), else 0 */
+int nnp_runtime_names_file(const struct nnp_runtime *rt, const char *path);
 /* 1 if rt claims the file at PATH (by name or by its check), else 0 */
 int nnp_runtime_claims(const struct nnp_runtime *rt, const char *path);
 /* "usdt, pytorch, ..." for messages */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "elf_check.h"
 #include "elf_sym.h"
 #include "libpath.h"
 #include "log.h"
@@ -18,6 +19,7 @@
 #include "procmaps.h"
 #include "runtimes.h"
 #include "scan.h"
+#include "warn_once.h"
 
 struct nnp_file_id {
 	uint64_t dev, ino;
@@ -28,6 +30,7 @@ struct nnp_scanner {
 	const struct nnp_target *t;
 	struct nnp_file_id *scanned; /* files examined */
 	size_t nscanned;
+	size_t bad_files; /* named like a runtime's library, but unreadable */
 	const struct nnp_runtime *runtimes[8]; /* runtimes found */
 	size_t nruntimes;
 	bool usdt;  /* nnperf USDT markers are attached too */
@@ -161,25 +164,72 @@ static void note_runtime(struct nnp_scanner *sc, const struct nnp_runtime *rt)
 		sc->runtimes[sc->nruntimes++] = rt;
 }
 
+/* a runtime's file nnperf cannot use: one line, once, and the scan goes on */
+static void bad_file(struct nnp_scanner *sc, const char *path, const struct nnp_runtime *rt,
+		     const char *why)
+{
+	sc->bad_files++;
+	if (nnp_warn_once(path))
+		nnp_warn("%s: cannot read %s: %s; not measured", rt->name, path, why);
+}
+
+/* the runtime (or ONLY) whose library name PATH has, or NULL */
+static const struct nnp_runtime *named_runtime(const char *path, const struct nnp_runtime *only)
+{
+	for (size_t i = 0; nnp_runtimes[i]; i++)
+		if ((!only || nnp_runtimes[i] == only) &&
+		    nnp_runtime_names_file(nnp_runtimes[i], path))
+			return nnp_runtimes[i];
+	return NULL;
+}
+
+/* a file named like a runtime's library is checked before anything reads it;
+ * 0, or -errno (after bad_file for a malformed one) */
+static int open_checked(struct nnp_scanner *sc, const char *path, const struct nnp_runtime *only,
+			struct nnp_elf **e)
+{
+	const struct nnp_runtime *rt = named_runtime(path, only);
+	char why[256];
+	int err;
+
+	if (rt && nnp_elf_check(path, why, sizeof(why)) == -ENOEXEC) {
+		bad_file(sc, path, rt, why);
+		return -ENOEXEC;
+	}
+	err = nnp_elf_open(path, e);
+	if (err == -ENOEXEC && rt)
+		bad_file(sc, path, rt, "libelf cannot read it");
+	return err;
+}
+
+size_t nnp_scanner_bad_files(const struct nnp_scanner *sc)
+{
+	return sc->bad_files;
+}
+
 /* every runtime (or ONLY) that claims PATH; > 0 when probes were attached */
 static int scan_file(struct nnp_scanner *sc, const char *path, const struct nnp_runtime *only)
 {
+	const struct nnp_runtime *rt = NULL;
 	struct nnp_elf *e;
 	int found = 0, n = 0, err;
 
-	if (nnp_elf_open(path, &e))
-		return 0; /* not ELF, or unreadable: nothing of a runtime's there */
+	/* not ELF, unreadable or malformed: nothing of a runtime's there */
+	if (open_checked(sc, path, only, &e))
+		return 0;
 	nnp_planner_defer(sc->plan); /* one link per file and direction, not per definition */
 	for (size_t i = 0; nnp_runtimes[i] && n >= 0; i++) {
-		const struct nnp_runtime *rt = nnp_runtimes[i];
-
+		rt = nnp_runtimes[i];
 		if ((only && rt != only) || (!sc->usdt && !strcmp(rt->name, "usdt")) ||
 		    !nnp_runtime_claims(rt, path))
 			continue;
 		nnp_info("%s: %s runtime", path, rt->name);
 		n = !strcmp(rt->name, "usdt") ? attach_usdt(sc, path, e) : attach_defs(sc, rt, path);
-		if (n >= 0 && rt->attach)
-			n += rt->attach(sc->plan, path, e);
+		if (n >= 0 && rt->attach) {
+			int more = rt->attach(sc->plan, path, e);
+
+			n = more < 0 ? more : n + more; /* a sum would mangle the errno */
+		}
 		if (n > 0) {
 			note_runtime(sc, rt);
 			found++;
@@ -188,6 +238,11 @@ static int scan_file(struct nnp_scanner *sc, const char *path, const struct nnp_
 	nnp_elf_close(e);
 	if (n < 0)
 		nnp_planner_drop(sc->plan);
+	/* the file's own bytes failed (its symbols): the target's other files still count */
+	if (n == -ENOEXEC) {
+		bad_file(sc, path, rt, "unreadable symbol table");
+		found = n = 0;
+	}
 	err = nnp_planner_flush(sc->plan);
 	n = n < 0 ? n : err;
 	return n < 0 ? n : found;

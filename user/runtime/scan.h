@@ -9,6 +9,7 @@
 #define NNP_SCAN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct nnp_planner;
 struct nnp_runtime;
@@ -20,8 +21,11 @@ void nnp_scanner_free(struct nnp_scanner *sc);
 /*
  * Offers each executable file of the target not seen before to every runtime
  * adapter, or only to ONLY, and attaches what they find; with usdt, nnperf's
- * USDT markers too. Returns how many (file, runtime) pairs got probes, or
- * -errno after one error line.
+ * USDT markers too. A file named like a runtime's library that nnperf cannot
+ * read (a malformed ELF file: the target chose its bytes) gets one warning
+ * line, naming it and what is wrong, once per nnperf process, and the scan
+ * goes on. Returns how many (file, runtime) pairs got probes, or -errno after
+ * one error line.
  */
 int nnp_scanner_scan(struct nnp_scanner *sc, const struct nnp_runtime *only, bool usdt);
 /* a launched target has exec'd: scans read /proc/PID/maps from now on */
@@ -39,5 +43,7 @@ int nnp_scanner_watch_loader(struct nnp_scanner *sc, bool stop);
 const char *nnp_scanner_runtime(const struct nnp_scanner *sc);
 /* a runtime found infers inferences from the period of its layers */
 bool nnp_scanner_infer_by_period(const struct nnp_scanner *sc);
+/* runtime files skipped so far because they could not be read */
+size_t nnp_scanner_bad_files(const struct nnp_scanner *sc);
 
 #endif

@@ -150,6 +150,9 @@ int nnp_demangle_full(const char *mangled, char **dem, const char **base)
 	start = name_start(*dem, (size_t)open);
 	end = strip_abi_tags(*dem, start, (size_t)open);
 	len = end - start;
+	/* "_Z1 v" is " ()": a source name of one space leaves no name to match */
+	if (!len)
+		return 0;
 	out = realloc(*dem, dlen + 1 + len + 1);
 	if (!out) {
 		free(*dem);

@@ -73,7 +73,9 @@ static int walk_note_segments(Elf *elf, note_fn fn, void *ctx)
 			return -ENOEXEC;
 		if (ph.p_type != PT_NOTE)
 			continue;
-		data = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_NHDR);
+		/* 8-aligned notes (GNU properties) pad their parts to 8, as in SHT_NOTE */
+		data = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz,
+					    ph.p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
 		if (!data)
 			return -ENOEXEC;
 		ret = walk_notes(data, fn, ctx);
@@ -83,15 +85,22 @@ static int walk_note_segments(Elf *elf, note_fn fn, void *ctx)
 	return 0;
 }
 
+/*
+ * Linkers write 8 to 20 bytes (xxhash, md5, uuid, sha1). A longer one is not
+ * used: the id names cache files, and n_descsz * 2 + 1 would wrap in 32 bits.
+ */
+#define BUILD_ID_MAX 64
+
 static int build_id_note(const GElf_Nhdr *nh, const char *owner, const unsigned char *desc,
 			 void *ctx)
 {
 	struct nnp_elf *e = ctx;
 	size_t i;
 
-	if (nh->n_type != NT_GNU_BUILD_ID || strcmp(owner, "GNU") || !nh->n_descsz)
+	if (nh->n_type != NT_GNU_BUILD_ID || strcmp(owner, "GNU") || !nh->n_descsz ||
+	    nh->n_descsz > BUILD_ID_MAX)
 		return 0;
-	e->build_id = malloc(nh->n_descsz * 2 + 1);
+	e->build_id = malloc((size_t)nh->n_descsz * 2 + 1);
 	if (!e->build_id)
 		return -ENOMEM;
 	for (i = 0; i < nh->n_descsz; i++) {
@@ -193,14 +202,16 @@ static int dyn_entry(struct nnp_elf *e, const GElf_Dyn *d, size_t strtab)
 
 static int read_dynamic_section(struct nnp_elf *e, Elf_Scn *scn, const GElf_Shdr *sh)
 {
-	size_t i, n = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
+	size_t i, n, dynsz = gelf_fsize(e->elf, ELF_T_DYN, 1, EV_CURRENT);
 	Elf_Data *data;
 	GElf_Dyn d;
 	int err;
 
 	data = elf_getdata(scn, NULL);
-	if (!data)
+	if (!data || !dynsz)
 		return -ENOEXEC;
+	/* counted in what libelf read: a hostile sh_size would ask for terabytes */
+	n = sh->sh_entsize ? data->d_size / dynsz : 0;
 	e->needed = calloc(n ? n : 1, sizeof(*e->needed));
 	if (!e->needed)
 		return -ENOMEM;
@@ -230,23 +241,30 @@ int nnp_elf_read_dynamic(struct nnp_elf *e)
 	return 0; /* static executable */
 }
 
+/*
+ * Through a raw chunk, which libelf bounds by the file, rather than
+ * elf_rawfile: without a mapping that reads the whole file, and libelf then
+ * loses the sections it had read on its own.
+ */
 int nnp_elf_interp(const struct nnp_elf *e, char *out, size_t len)
 {
-	size_t n, phnum;
+	size_t phnum;
 
 	if (elf_getphdrnum(e->elf, &phnum))
 		return -ENOEXEC;
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
-		char *data;
+		Elf_Data *data;
 
 		if (!gelf_getphdr(e->elf, (int)i, &ph) || ph.p_type != PT_INTERP)
 			continue;
-		data = elf_rawfile(e->elf, &n);
-		if (!data || ph.p_offset >= n || ph.p_filesz == 0 || ph.p_filesz > len ||
-		    ph.p_offset + ph.p_filesz > n || data[ph.p_offset + ph.p_filesz - 1])
+		if (ph.p_filesz == 0 || ph.p_filesz > len)
 			return -ENOEXEC;
-		memcpy(out, data + ph.p_offset, ph.p_filesz);
+		data = elf_getdata_rawchunk(e->elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_BYTE);
+		if (!data || data->d_size != ph.p_filesz ||
+		    ((const char *)data->d_buf)[ph.p_filesz - 1])
+			return -ENOEXEC;
+		memcpy(out, data->d_buf, ph.p_filesz);
 		return 0;
 	}
 	return -ENOENT;

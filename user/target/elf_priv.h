@@ -1,11 +1,22 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Inside struct nnp_elf, shared by elf_sym.c, elf_notes.c and libpath.c. */
+/* Inside struct nnp_elf, shared by elf_sym.c, elf_notes.c and libpath.c; how files are read. */
 #ifndef NNP_ELF_PRIV_H
 #define NNP_ELF_PRIV_H
 
 #include <gelf.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * How libelf reads a file. A mapping reads as zeros up to the end of its last
+ * page, so a read past the end of the file goes unseen; fuzz builds copy the
+ * file into malloc'ed memory instead, which ASan guards.
+ */
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+#define NNP_ELF_C_READ ELF_C_READ
+#else
+#define NNP_ELF_C_READ ELF_C_READ_MMAP
+#endif
 
 struct nnp_elf_seg {
 	uint64_t vaddr, off, filesz;
@@ -25,6 +36,7 @@ struct nnp_elf_fn {
 struct nnp_elf {
 	char *path;
 	int fd;
+	uint64_t size; /* of the file: no segment claims bytes past it */
 	Elf *elf;
 	int cls;     /* ELFCLASS32 / ELFCLASS64 */
 	int machine; /* e_machine */

@@ -31,11 +31,32 @@ static int read_header(struct nnp_elf *e)
 	return 0;
 }
 
+/*
+ * Only the bytes the file has are mapped from it: a truncated file claims
+ * more, and a segment whose addresses wrap cannot be mapped at all. Either
+ * would give file offsets that no uprobe can use (or that overflow).
+ */
+static void add_segment(struct nnp_elf *e, const GElf_Phdr *ph)
+{
+	struct nnp_elf_seg *s = &e->segs[e->nsegs];
+
+	if (ph->p_offset >= e->size)
+		return;
+	s->filesz = ph->p_filesz < e->size - ph->p_offset ? ph->p_filesz : e->size - ph->p_offset;
+	if (ph->p_vaddr + s->filesz < ph->p_vaddr)
+		return;
+	s->vaddr = ph->p_vaddr;
+	s->off = ph->p_offset;
+	s->exec = !!(ph->p_flags & PF_X);
+	e->nsegs++;
+}
+
 static int read_segments(struct nnp_elf *e)
 {
 	size_t i, n;
 	GElf_Phdr ph;
 
+	/* libelf bounds the count by what fits in the file */
 	if (elf_getphdrnum(e->elf, &n))
 		return -ENOEXEC;
 	e->segs = calloc(n ? n : 1, sizeof(*e->segs));
@@ -44,13 +65,8 @@ static int read_segments(struct nnp_elf *e)
 	for (i = 0; i < n; i++) {
 		if (!gelf_getphdr(e->elf, (int)i, &ph))
 			return -ENOEXEC;
-		if (ph.p_type != PT_LOAD)
-			continue;
-		e->segs[e->nsegs].vaddr = ph.p_vaddr;
-		e->segs[e->nsegs].off = ph.p_offset;
-		e->segs[e->nsegs].filesz = ph.p_filesz;
-		e->segs[e->nsegs].exec = !!(ph.p_flags & PF_X);
-		e->nsegs++;
+		if (ph.p_type == PT_LOAD)
+			add_segment(e, &ph);
 	}
 	return 0;
 }
@@ -66,7 +82,8 @@ static int open_file(struct nnp_elf *e)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -ENOEXEC;
-	e->elf = elf_begin(e->fd, ELF_C_READ_MMAP, NULL);
+	e->size = (uint64_t)st.st_size;
+	e->elf = elf_begin(e->fd, NNP_ELF_C_READ, NULL);
 	if (!e->elf || elf_kind(e->elf) != ELF_K_ELF)
 		return -ENOEXEC;
 	return 0;

@@ -80,22 +80,15 @@ static int open_maps(pid_t pid, FILE **f)
 	return errno == EPERM ? -EACCES : -errno;
 }
 
-int nnp_procmaps_foreach(pid_t pid, int (*cb)(const struct nnp_mapping *m, void *ctx), void *ctx)
+int nnp_procmaps_parse(FILE *f, int (*cb)(const struct nnp_mapping *m, void *ctx), void *ctx)
 {
-	struct nnp_mapping *m = NULL;
+	struct nnp_mapping *m = malloc(sizeof(*m));
 	size_t cap = 0;
 	char *line = NULL;
-	FILE *f = NULL;
-	int ret;
+	int ret = 0;
 
-	ret = open_maps(pid, &f);
-	if (ret)
-		return ret;
-	m = malloc(sizeof(*m));
-	if (!m) {
-		ret = -ENOMEM;
-		goto cleanup;
-	}
+	if (!m)
+		return -ENOMEM;
 	errno = 0;
 	while (getline(&line, &cap, f) > 0) {
 		/* a line we cannot read is no reason to lose the others */
@@ -113,6 +106,18 @@ int nnp_procmaps_foreach(pid_t pid, int (*cb)(const struct nnp_mapping *m, void 
 cleanup:
 	free(line);
 	free(m);
+	return ret;
+}
+
+int nnp_procmaps_foreach(pid_t pid, int (*cb)(const struct nnp_mapping *m, void *ctx), void *ctx)
+{
+	FILE *f = NULL;
+	int ret;
+
+	ret = open_maps(pid, &f);
+	if (ret)
+		return ret;
+	ret = nnp_procmaps_parse(f, cb, ctx);
 	fclose(f);
 	return ret;
 }
@@ -161,7 +166,7 @@ static int find_lib_cb(const struct nnp_mapping *m, void *ctx)
 
 int nnp_proc_find_lib(pid_t pid, const char *name, char *out, size_t len)
 {
-	struct find_lib f = {.pid = pid, .name = name, .out = out, .len = len};
+	struct find_lib f = { .pid = pid, .name = name, .out = out, .len = len };
 	int err;
 
 	err = nnp_procmaps_foreach(pid, find_lib_cb, &f);
@@ -222,7 +227,7 @@ static int exec_files_cb(const struct nnp_mapping *m, void *ctx)
 
 int nnp_proc_exec_files(pid_t pid, int (*cb)(const char *path, void *ctx), void *ctx)
 {
-	struct exec_files x = {.pid = pid, .cb = cb, .ctx = ctx};
+	struct exec_files x = { .pid = pid, .cb = cb, .ctx = ctx };
 	size_t i;
 	int err;
 

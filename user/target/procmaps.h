@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct nnp_mapping {
@@ -18,6 +19,13 @@ struct nnp_mapping {
 
 /* cb returns non-zero to stop; 0, -ESRCH (no such process), -EACCES */
 int nnp_procmaps_foreach(pid_t pid, int (*cb)(const struct nnp_mapping *m, void *ctx), void *ctx);
+/*
+ * The same over a maps text read from f (nnp_procmaps_foreach's parser):
+ * lines that do not parse are skipped; cb's negative return is returned,
+ * a positive one stops with 0; -EIO on a read error (-ESRCH: the process
+ * exited during the read), -ENOMEM.
+ */
+int nnp_procmaps_parse(FILE *f, int (*cb)(const struct nnp_mapping *m, void *ctx), void *ctx);
 /*
  * A file mapped executable in pid whose basename equals name, or starts with
  * name followed by '.' or '-' ("libtorch_cpu" and "libtorch_cpu.so" both match

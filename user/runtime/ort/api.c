@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child_fds.h"
 #include "elf_sym.h"
 #include "log.h"
 #include "ort.h"
@@ -27,6 +28,7 @@
 #define ORT_RUN_SLOT 9
 #define NOBODY 65534
 #define CHILD_TIMEOUT_MS 20000
+#define CHILD_NO_SETUID 3 /* the child's exit status when it cannot drop root */
 
 struct ort_api_base {
 	const void *(*get_api)(uint32_t version);
@@ -45,13 +47,12 @@ static int drop_root(void)
 	return 0;
 }
 
-/* in the child: only the pipe stays open, as fd 3, so the library's code
- * cannot reach nnperf's BPF maps, its output or the target */
+/* in the child: only the pipe stays open, as fd 3, and stdio goes to
+ * /dev/null, so the library's code cannot reach nnperf's BPF maps, its output
+ * or the target */
 static int keep_pipe(int pipe_fd)
 {
-	if (pipe_fd != 3 && dup2(pipe_fd, 3) < 0)
-		return -1;
-	return close_range(4, ~0U, 0);
+	return nnp_child_keep_fds(&pipe_fd, 1);
 }
 
 /* in the child: the vaddr of Run in the library, or 0 */
@@ -64,8 +65,10 @@ static uint64_t child_run_vaddr(const char *path)
 	void *h;
 	int fd = open(path, O_RDONLY); /* opened as root, loaded as nobody */
 
-	if (fd < 0 || drop_root())
+	if (fd < 0)
 		return 0;
+	if (drop_root())
+		_exit(CHILD_NO_SETUID);
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 	h = dlopen(access(path, R_OK) ? fdpath : path, RTLD_NOW | RTLD_LOCAL);
 	if (!h || dlinfo(h, RTLD_DI_LINKMAP, &lm))
@@ -82,7 +85,7 @@ static uint64_t child_run_vaddr(const char *path)
 static int read_child(int fd, pid_t pid, uint64_t *vaddr)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	int status, n = poll(&pfd, 1, CHILD_TIMEOUT_MS);
+	int status = 0, n = poll(&pfd, 1, CHILD_TIMEOUT_MS);
 
 	if (n > 0)
 		n = read(fd, vaddr, sizeof(*vaddr)) == sizeof(*vaddr) ? 1 : -1;
@@ -92,6 +95,9 @@ static int read_child(int fd, pid_t pid, uint64_t *vaddr)
 		;
 	if (n == 0)
 		return -ETIMEDOUT;
+	/* it could not give up root (no CAP_SETUID: export), so it loaded nothing */
+	if (n < 0 && WIFEXITED(status) && WEXITSTATUS(status) == CHILD_NO_SETUID)
+		return -EPERM;
 	return n > 0 && *vaddr ? 0 : -ENOENT;
 }
 

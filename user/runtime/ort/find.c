@@ -12,9 +12,11 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capstone_dl.h"
+#include "elf_priv.h"
 #include "log.h"
 #include "ort.h"
 
@@ -46,13 +48,17 @@ static int section(Elf *elf, const char *want, struct sec *out)
 		d = elf_getdata(scn, NULL);
 		if (!d || !d->d_buf || d->d_size != sh.sh_size)
 			return -ENOEXEC;
+		/* addr + offset below must not wrap: no real section ends past 2^64 */
+		if (sh.sh_addr + sh.sh_size < sh.sh_addr)
+			return -ENOEXEC;
 		*out = (struct sec){ .addr = sh.sh_addr, .buf = d->d_buf, .size = d->d_size };
 		return 0;
 	}
 	return -ENOENT;
 }
 
-static int vaddr_to_off(Elf *elf, uint64_t vaddr, uint64_t *off)
+/* where VADDR is in the file: uprobes attach by file offset, so only bytes the file has count */
+static int vaddr_to_off(Elf *elf, uint64_t size, uint64_t vaddr, uint64_t *off)
 {
 	size_t n;
 	GElf_Phdr ph;
@@ -62,7 +68,9 @@ static int vaddr_to_off(Elf *elf, uint64_t vaddr, uint64_t *off)
 	for (size_t i = 0; i < n; i++) {
 		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
 			continue;
-		if (vaddr >= ph.p_vaddr && vaddr < ph.p_vaddr + ph.p_filesz) {
+		if (ph.p_offset >= size || ph.p_filesz > size - ph.p_offset)
+			continue;
+		if (vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_filesz) {
 			*off = vaddr - ph.p_vaddr + ph.p_offset;
 			return 0;
 		}
@@ -147,14 +155,33 @@ static int ptr_size(uint8_t enc)
 	}
 }
 
-/* the FDE pointer encoding of the CIE at P ("zR" augmentation) */
+/* past the data of augmentation A: 'P' an encoding byte and a pointer, 'L' one byte */
+static const uint8_t *skip_aug(char a, const uint8_t *p, const uint8_t *end)
+{
+	if (a == 'S' || a == 'B')
+		return p; /* signal frame, BTI: no data */
+	if (a == 'L')
+		return p + 1;
+	if (a == 'P' && ptr_size(*p) > 0 && end - p > ptr_size(*p))
+		return p + 1 + ptr_size(*p);
+	return NULL;
+}
+
+/*
+ * The FDE pointer encoding of the CIE at P ("zR" augmentation). Everything is
+ * read inside the CIE's own length: a hostile one is no reason to read its
+ * neighbours, or past the section.
+ */
 static int cie_encoding(const uint8_t *p, const uint8_t *end, uint8_t *enc)
 {
 	const char *aug;
 	uint64_t v;
 	uint8_t version;
 
-	if (end - p < 9 || rd32(p + 4) != 0)
+	if (end - p < 9 || (uint32_t)rd32(p) > (size_t)(end - p - 4) || rd32(p + 4) != 0)
+		return -ENOTSUP;
+	end = p + 4 + (uint32_t)rd32(p);
+	if (end - p < 9)
 		return -ENOTSUP;
 	version = p[8];
 	aug = (const char *)p + 9;
@@ -163,20 +190,17 @@ static int cie_encoding(const uint8_t *p, const uint8_t *end, uint8_t *enc)
 		return -ENOTSUP;
 	p = leb(p + 1, end, &v);	/* code alignment */
 	p = p ? leb(p, end, &v) : NULL; /* data alignment */
-	if (p)
+	if (p && p < end)
 		p = version == 1 ? p + 1 : leb(p, end, &v); /* return register */
-	p = p ? leb(p, end, &v) : NULL;			    /* augmentation data length */
+	else
+		p = NULL;
+	p = p ? leb(p, end, &v) : NULL; /* augmentation data length */
 	for (const char *a = aug + 1; p && p < end && *a; a++) {
 		if (*a == 'R') {
 			*enc = *p;
 			return 0;
 		}
-		if (*a == 'P')
-			p = ptr_size(*p) < 0 ? NULL : p + 1 + ptr_size(*p);
-		else if (*a == 'L')
-			p++;
-		else if (*a != 'S' && *a != 'B')
-			return -ENOTSUP;
+		p = skip_aug(*a, p, end);
 	}
 	return -ENOTSUP;
 }
@@ -186,16 +210,19 @@ static int fde_bounds(const struct sec *ehf, uint64_t fde, uint64_t addr, uint64
 		      uint64_t *end)
 {
 	const uint8_t *lim = ehf->buf + ehf->size, *p;
+	uint64_t at = fde - ehf->addr, begin;
+	uint32_t cie;
 	uint8_t enc;
-	uint64_t begin;
 	int err;
 
-	if (fde < ehf->addr || fde + 16 > ehf->addr + ehf->size)
+	/* as offsets: FDE comes from the file, FDE + 16 may wrap */
+	if (fde < ehf->addr || ehf->size < 16 || at > ehf->size - 16)
 		return -ENOTSUP;
-	p = ehf->buf + (fde - ehf->addr);
-	if ((uint32_t)rd32(p) == 0xffffffffu || (uint32_t)rd32(p + 4) > (size_t)(p + 4 - ehf->buf))
+	p = ehf->buf + at;
+	cie = (uint32_t)rd32(p + 4); /* back from p + 4 to its CIE; 0 is a CIE itself */
+	if ((uint32_t)rd32(p) == 0xffffffffu || !cie || cie > at + 4)
 		return -ENOTSUP;
-	err = cie_encoding(p + 4 - (uint32_t)rd32(p + 4), lim, &enc);
+	err = cie_encoding(p + 4 - cie, lim, &enc);
 	if (err)
 		return err;
 	if ((enc & 0x0f) != 0x0b && (enc & 0x0f) != 0x03)
@@ -273,7 +300,7 @@ static int skip_endbr(const struct sec *text, uint64_t *addr)
 {
 	static const uint8_t endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 
-	if (*addr < text->addr || *addr + 4 > text->addr + text->size)
+	if (*addr < text->addr || text->addr + text->size - *addr < 4)
 		return -ENOENT;
 	/* a probe on endbr64 is single-stepped out of line (~10x the cost) */
 	if (!memcmp(text->buf + (*addr - text->addr), endbr64, 4))
@@ -281,7 +308,7 @@ static int skip_endbr(const struct sec *text, uint64_t *addr)
 	return 0;
 }
 
-static int search(Elf *elf, uint64_t *off)
+static int search(Elf *elf, uint64_t size, uint64_t *off)
 {
 	struct sec ro, text;
 	uint64_t str, ref = 0, start, end;
@@ -300,13 +327,13 @@ static int search(Elf *elf, uint64_t *off)
 	}
 	err = function_at(elf, ref, &start, &end);
 	if (!err)
-		err = ref - start < text.size && start >= text.addr ? 0 : -ENOENT;
+		err = start >= text.addr && start <= ref ? 0 : -ENOENT; /* inside .text */
 	if (!err)
 		err = on_boundary(&text, start, ref);
 	if (!err)
 		err = skip_endbr(&text, &start);
 	if (!err)
-		err = vaddr_to_off(elf, start, off);
+		err = vaddr_to_off(elf, size, start, off);
 	if (!err)
 		nnp_info("onnxruntime: ExecuteKernel at 0x%llx-0x%llx (its error text at 0x%llx)",
 			 (unsigned long long)start, (unsigned long long)end,
@@ -317,6 +344,7 @@ static int search(Elf *elf, uint64_t *off)
 int nnp_ort_find_kernel(const char *path, uint64_t *off)
 {
 	Elf *elf = NULL;
+	struct stat st;
 	int fd, err;
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
@@ -324,8 +352,13 @@ int nnp_ort_find_kernel(const char *path, uint64_t *off)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	err = elf ? search(elf, off) : -ENOEXEC;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	elf = elf_begin(fd, NNP_ELF_C_READ, NULL);
+	err = elf ? search(elf, (uint64_t)st.st_size, off) : -ENOEXEC;
 	elf_end(elf);
 	close(fd);
 	return err;

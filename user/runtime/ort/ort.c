@@ -19,29 +19,40 @@
 #include "planner.h"
 #include "ort.h"
 #include "runtimes.h"
+#include "warn_once.h"
 
 static int sites_for(const char *path, struct nnp_elf *e, struct nnp_ort_sites *s)
 {
 	const char *id = nnp_elf_build_id(e);
 	int err;
 
+	/* each warning once a file: export examines a process it could not attach to again */
 	if (!nnp_ort_cache_get(id, s)) {
 		nnp_info("onnxruntime: sites of build %s from the cache", id);
+		if (!s->kernel_off && nnp_warn_once(path))
+			nnp_warn("onnxruntime: no ExecuteKernel in %s (build %s, cached): "
+				 "inferences only, no per-node times",
+				 path, id);
 		return 0;
 	}
 	err = nnp_ort_find_run(path, &s->run_off);
 	if (err) {
-		nnp_warn("onnxruntime: cannot find OrtApi::Run in %s (%s): not measured", path,
-			 strerror(-err));
+		if (nnp_warn_once(path))
+			nnp_warn("onnxruntime: cannot find OrtApi::Run in %s (%s): not measured",
+				 path, strerror(-err));
 		return err;
 	}
 	err = nnp_ort_find_kernel(path, &s->kernel_off);
-	if (err) {
+	/* -ENOTSUP is the finder's word for unwind tables it cannot follow */
+	if (err && nnp_warn_once(path))
 		nnp_warn("onnxruntime: cannot find ExecuteKernel in %s (%s): inferences only, "
 			 "no per-node times",
-			 path, strerror(-err));
+			 path,
+			 err == -ENOTSUP ? "no usable .eh_frame entry for the code that "
+					   "references its kernel error text"
+					 : strerror(-err));
+	if (err)
 		s->kernel_off = 0;
-	}
 	err = nnp_ort_cache_put(id, s);
 	if (err)
 		nnp_info("onnxruntime: cannot cache the sites (%s)", strerror(-err));

@@ -22,7 +22,11 @@ int nnp_ort_find_kernel(const char *path, uint64_t *off);
  * that loads it; the file offset past an endbr64; 0 or -errno */
 int nnp_ort_find_run(const char *path, uint64_t *off);
 
-/* the sites of the build BUILD_ID from the cache; 0, -ENOENT */
+/*
+ * The sites of the build BUILD_ID from the cache; 0, -ENOENT (none), -EINVAL
+ * (not exactly what put writes), -EPERM (a link, or writable by another
+ * user), -errno; said in one line but for -ENOENT. s is left alone on error.
+ */
 int nnp_ort_cache_get(const char *build_id, struct nnp_ort_sites *s);
 /* 0 or -errno (a cache that cannot be written only costs time) */
 int nnp_ort_cache_put(const char *build_id, const struct nnp_ort_sites *s);
