@@ -56,9 +56,10 @@ echo "ok: 401 without/with wrong credentials, 200 with them, only GET"
 
 echo "== capabilities after start-up"
 grep -q "^NoNewPrivs:.1" /proc/$EXP/status || fail "no_new_privs not set"
-# what we had, within DAC_READ_SEARCH SYS_PTRACE SYS_ADMIN SYS_RESOURCE PERFMON BPF
+# what we had, within DAC_READ_SEARCH SETGID SETUID SYS_PTRACE SYS_ADMIN SYS_RESOURCE
+# PERFMON BPF
 before=$(awk '/^CapEff/ { print $2 }' /proc/self/status)
-want=$(printf '%016x' $((0x$before & 0xc001280004)))
+want=$(printf '%016x' $((0x$before & 0xc0012800c4)))
 main=$(awk '/^CapEff/ { print $2 }' /proc/$EXP/status)
 [ "$main" = "$want" ] || fail "main thread CapEff $main, want $want (from $before)"
 bnd=$(awk '/^CapBnd/ { print $2 }' /proc/$EXP/status)

@@ -9,10 +9,17 @@
 
 #define BIT(c) (1ull << (c))
 
+/*
+ * CAP_SETUID and CAP_SETGID are for the children that load a target's library
+ * to read it (runtime/ort/api.c, runtime/ggml_pick.c): they become nobody
+ * before its constructors run. They give no capability back (no_new_privs)
+ * and no read access that CAP_DAC_READ_SEARCH does not already give.
+ */
 uint64_t nnp_privs_attach_set(void)
 {
 	return BIT(CAP_SYS_ADMIN) | BIT(CAP_BPF) | BIT(CAP_PERFMON) | BIT(CAP_SYS_PTRACE) |
-	       BIT(CAP_DAC_READ_SEARCH) | BIT(CAP_SYS_RESOURCE);
+	       BIT(CAP_DAC_READ_SEARCH) | BIT(CAP_SYS_RESOURCE) | BIT(CAP_SETUID) |
+	       BIT(CAP_SETGID);
 }
 
 static int caps_get(struct __user_cap_data_struct d[2])

@@ -95,7 +95,7 @@ static int read_child(int fd, pid_t pid, uint64_t *vaddr)
 		;
 	if (n == 0)
 		return -ETIMEDOUT;
-	/* it could not give up root (no CAP_SETUID: export), so it loaded nothing */
+	/* it could not give up root (no CAP_SETUID), so it loaded nothing */
 	if (n < 0 && WIFEXITED(status) && WEXITSTATUS(status) == CHILD_NO_SETUID)
 		return -EPERM;
 	return n > 0 && *vaddr ? 0 : -ENOENT;
