@@ -24,6 +24,7 @@
  * would hold the HTTP thread for days.
  */
 #define MAX_BCRYPT_COST 16
+_Static_assert(MAX_BCRYPT_COST == 16, "add_user's message says 16");
 
 struct loader {
 	const char *path;
@@ -94,9 +95,6 @@ static int load_tls(struct loader *l, yaml_node_t *map)
 	return err;
 }
 
-#define NNP_STR_(x) #x
-#define NNP_STR(x) NNP_STR_(x)
-
 /* "$2a$", "$2b$" or "$2y$" and a cost of two digits, 04-31, then "$" (the rest is crypt's) */
 static bool is_bcrypt(const char *h)
 {
@@ -125,10 +123,8 @@ static int add_user(struct loader *l, yaml_node_t *k, yaml_node_t *v)
 	if (!hash || !is_bcrypt(hash))
 		return fail_at(l, v, "want a bcrypt hash ($2y$NN$...) for user", name);
 	if (bcrypt_cost(hash) > MAX_BCRYPT_COST)
-		return fail_at(l, v,
-			       "bcrypt cost over " NNP_STR(
-				   MAX_BCRYPT_COST) " (each request would wait for it) for user",
-			       name);
+		return fail_at(
+		    l, v, "bcrypt cost over 16 (each request would wait for it) for user", name);
 	for (size_t i = 0; i < c->nusers; i++)
 		if (!strcmp(c->users[i].name, name))
 			return fail_at(l, k, "duplicate user", name);
