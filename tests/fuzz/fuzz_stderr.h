@@ -53,4 +53,22 @@ static inline size_t fuzz_capture_end(struct fuzz_capture *c, char *buf, size_t 
 	return n > 0 ? (size_t)n : 0;
 }
 
+/*
+ * Whether s contains name: a plain loop, not strstr, whose arguments
+ * libFuzzer learns from; a temporary directory's random name among them
+ * would make each run of the same seed fuzz differently.
+ */
+static inline int fuzz_contains(const char *s, const char *name)
+{
+	for (; *s; s++) {
+		size_t i = 0;
+
+		while (name[i] && s[i] == name[i])
+			i++;
+		if (!name[i])
+			return 1;
+	}
+	return !*name;
+}
+
 #endif

@@ -9,7 +9,9 @@
  *   basic_auth_users:
  *     alice: $2y$10$...          # bcrypt hashes (htpasswd -nBC 10 alice)
  *
- * Other keys are refused (an option silently ignored could be a door left open).
+ * Other keys are refused (an option silently ignored could be a door left open),
+ * and so are a second document, bcrypt costs over 16 and PEM files that are
+ * not regular text files of at most 1 MiB.
  */
 #ifndef NNP_WEB_CONFIG_H
 #define NNP_WEB_CONFIG_H
