@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "node_names.h"
+#include "read_bounded.h"
 
 #define KERNEL_SUFFIX "_kernel_time"
 /*
@@ -102,47 +103,6 @@ static json_object *events_of(json_object *doc)
 	return NULL;
 }
 
-/* the whole file, a pipe too, of at most MAX_PROFILE_MIB; 0 or -errno (-EFBIG) */
-static int read_all(int fd, char **out, size_t *len)
-{
-	size_t cap = 0, n = 0, max = (size_t)MAX_PROFILE_MIB << 20, want;
-	char *buf = NULL, *b;
-	ssize_t r;
-	int err = 0;
-
-	while (!err) {
-		if (n > max) {
-			err = -EFBIG;
-			break;
-		}
-		if (n == cap) {
-			/* one byte over the limit tells a file at the limit from a bigger one */
-			want = cap ? (2 * cap < max + 1 ? 2 * cap : max + 1) : 1 << 16;
-			b = realloc(buf, want);
-			if (!b) {
-				err = -ENOMEM;
-				break;
-			}
-			buf = b;
-			cap = want;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r > 0)
-			n += (size_t)r;
-		else if (!r)
-			break;
-		else if (errno != EINTR)
-			err = -errno;
-	}
-	if (err) {
-		free(buf);
-		return err;
-	}
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 /* the document, NULL for a JSON null; 0, -errno (err says why) */
 static int parse(const char *path, json_object **doc, char *err, size_t errlen)
 {
@@ -152,7 +112,7 @@ static int parse(const char *path, json_object **doc, char *err, size_t errlen)
 	size_t len = 0;
 	char *buf;
 
-	if (fd < 0 || (ret = read_all(fd, &buf, &len))) {
+	if (fd < 0 || (ret = nnp_read_bounded(fd, (size_t)MAX_PROFILE_MIB << 20, &buf, &len))) {
 		ret = fd < 0 ? -errno : ret;
 		if (ret == -EFBIG)
 			snprintf(err, errlen,

@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "log.h"
+#include "read_bounded.h"
 #include "web_config.h"
 
 #define MAX_PEM (1 << 20)
@@ -177,50 +178,6 @@ static int load_root(struct loader *l)
 	return err;
 }
 
-/*
- * At most max bytes of fd into *out (NUL-terminated), a pipe too; 0,
- * -EFBIG, -errno. The buffer grows as the data comes, up to one byte over
- * max, which tells a file at the limit from a longer one.
- */
-static int read_bounded(int fd, size_t max, char **out, size_t *len)
-{
-	size_t cap = 0, n = 0, want;
-	char *buf = NULL, *b;
-	ssize_t r;
-	int err = 0;
-
-	while (!err && n <= max) {
-		if (cap - n < 2) {
-			want = cap ? 2 * cap : 4096;
-			want = want < max + 2 ? want : max + 2;
-			b = realloc(buf, want);
-			if (!b) {
-				err = -ENOMEM;
-				break;
-			}
-			buf = b;
-			cap = want;
-		}
-		r = read(fd, buf + n, cap - 1 - n);
-		if (r > 0)
-			n += (size_t)r;
-		else if (!r)
-			break;
-		else if (errno != EINTR)
-			err = -errno;
-	}
-	if (!err && n > max)
-		err = -EFBIG;
-	if (err) {
-		free(buf);
-		return err;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 /* the file's contents, a regular file (a FIFO would hang the start-up) */
 static int open_pem(const char *path, int *fd)
 {
@@ -251,7 +208,7 @@ static int read_pem(const char *config, const char *file, char **out)
 	else
 		err = open_pem(file[0] == '/' ? file : path, &fd);
 	if (!err)
-		err = read_bounded(fd, MAX_PEM, out, &n);
+		err = nnp_read_bounded(fd, MAX_PEM, out, &n);
 	if (fd >= 0)
 		close(fd);
 	/* PEM is text: a NUL would end it early for GnuTLS, and the key's wipe */
@@ -318,7 +275,7 @@ static int read_config(const char *path, char **text, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), err;
 
-	err = fd < 0 ? -errno : read_bounded(fd, MAX_CONFIG, text, len);
+	err = fd < 0 ? -errno : nnp_read_bounded(fd, MAX_CONFIG, text, len);
 	if (fd >= 0)
 		close(fd);
 	if (err)
