@@ -44,7 +44,6 @@ struct {
 	__type(value, struct nnp_spec);
 } specs SEC(".maps");
 
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -59,15 +58,12 @@ struct {
 	__type(value, __u8);
 } named SEC(".maps");
 
-
-
-
 static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
 {
 	/* fixed-offset loads into a stack array: a switch on i would let clang
 	 * compute ctx + variable offset, which the verifier rejects */
-	__u64 regs[8] = {PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
-			 PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx)};
+	__u64 regs[8] = { PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
+			  PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx) };
 	long v = 0;
 
 	if (usdt) {
@@ -183,8 +179,9 @@ static __always_inline void fetch_shape(struct pt_regs *ctx, bool usdt, const st
 		e->shape[i] = 0;
 		if (i >= dims)
 			continue;
-		if (s->shape.width == 4 ? bpf_probe_read_user(&v32, 4, (void *)(addr + 4 * i))
-					: bpf_probe_read_user(&e->shape[i], 8, (void *)(addr + 8 * i))) {
+		if (s->shape.width == 4
+			? bpf_probe_read_user(&v32, 4, (void *)(addr + 4 * i))
+			: bpf_probe_read_user(&e->shape[i], 8, (void *)(addr + 8 * i))) {
 			stat_inc(&stats, NNP_STAT_FETCH_ERR);
 			return;
 		}
@@ -198,7 +195,7 @@ static __always_inline void fetch_shape(struct pt_regs *ctx, bool usdt, const st
 static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const struct nnp_spec *s,
 				      __u32 tgid, __u32 tid, __u64 key)
 {
-	struct name_key nk = {.tgid = tgid, .probe_id = s->probe_id, .key = key};
+	struct name_key nk = { .tgid = tgid, .probe_id = s->probe_id, .key = key };
 	struct nnp_name_event *e;
 	__u8 one = 1;
 

@@ -35,10 +35,11 @@ enum nnp_role {
 
 /* nnp_spec.flags */
 #define NNP_SPEC_ENTRY_ONLY (1u << 0) /* the next begin (or inference end) ends it */
-#define NNP_SPEC_STOP (1u << 1)	      /* LIBLOAD: stop the process until user space has
-				       * attached to what was loaded (it sends SIGCONT) */
-#define NNP_SPEC_WHEN_EQ (1u << 2)    /* a layer only if when == when_val */
-#define NNP_SPEC_WHEN_NE (1u << 3)    /* a layer only if when != when_val */
+#define NNP_SPEC_STOP                                                                              \
+	(1u << 1)		   /* LIBLOAD: stop the process until user space has               \
+				    * attached to what was loaded (it sends SIGCONT) */
+#define NNP_SPEC_WHEN_EQ (1u << 2) /* a layer only if when == when_val */
+#define NNP_SPEC_WHEN_NE (1u << 3) /* a layer only if when != when_val */
 
 /* What a fetch yields: nothing, a 64-bit value, or a string at an address. */
 enum nnp_fetch_kind {
@@ -100,14 +101,14 @@ enum nnp_event_type {
  * them; counters from per-CPU perf events virtualised per thread at switches.
  */
 struct nnp_ksig {
-	__u64 offcpu_ns;     /* switched out (sleeping or preempted) */
-	__u64 runq_ns;       /* runnable but waiting for a CPU (sched_info.run_delay) */
-	__u64 fault_ns;      /* in handle_mm_fault (0 when unavailable) */
-	__u32 vcsw;          /* voluntary context switches (nvcsw) */
-	__u32 ivcsw;         /* involuntary ones (nivcsw) */
+	__u64 offcpu_ns; /* switched out (sleeping or preempted) */
+	__u64 runq_ns;	 /* runnable but waiting for a CPU (sched_info.run_delay) */
+	__u64 fault_ns;	 /* in handle_mm_fault (0 when unavailable) */
+	__u32 vcsw;	 /* voluntary context switches (nvcsw) */
+	__u32 ivcsw;	 /* involuntary ones (nivcsw) */
 	__u32 minflt;
 	__u32 majflt;
-	__u32 migrations;    /* se.nr_migrations */
+	__u32 migrations; /* se.nr_migrations */
 	__u32 pad;
 	__u64 counters[NNP_MAX_COUNTERS];
 };
@@ -149,8 +150,8 @@ struct nnp_preempt_event {
 	struct nnp_event_hdr hdr; /* probe_id unused */
 	__u64 infer_seq;
 	__u64 start_ns; /* switched out */
-	__u64 end_ns;   /* switched back in */
-	__u32 by_pid;   /* the task that took the CPU (thread id) */
+	__u64 end_ns;	/* switched back in */
+	__u32 by_pid;	/* the task that took the CPU (thread id) */
 	__u32 by_tgid;
 	char by_comm[NNP_COMM_LEN];
 };
@@ -168,11 +169,11 @@ struct nnp_name_event {
 
 /* Indexes of the per-CPU "stats" array: what BPF counts about itself. */
 enum nnp_stat {
-	NNP_STAT_HITS = 0,	/* probe program runs */
-	NNP_STAT_LOST = 1,	/* events dropped: ring buffer full */
-	NNP_STAT_UNMATCHED = 2, /* an end with no matching begin */
-	NNP_STAT_OVERFLOW = 3,	/* a begin nested deeper than NNP_MAX_DEPTH */
-	NNP_STAT_FETCH_ERR = 4, /* a key/name read from the target failed */
+	NNP_STAT_HITS = 0,	    /* probe program runs */
+	NNP_STAT_LOST = 1,	    /* events dropped: ring buffer full */
+	NNP_STAT_UNMATCHED = 2,	    /* an end with no matching begin */
+	NNP_STAT_OVERFLOW = 3,	    /* a begin nested deeper than NNP_MAX_DEPTH */
+	NNP_STAT_FETCH_ERR = 4,	    /* a key/name read from the target failed */
 	NNP_STAT_MISSED_SWITCH = 5, /* a tracked thread ran with no sched_switch that showed
 				     * it coming in (layer.bpf.c, missed_switch_in) */
 	NNP_STAT_NR = 6,

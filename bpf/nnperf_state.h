@@ -54,8 +54,8 @@ struct thread_state {
 	__u64 infer_seq;
 	__u32 infer_depth;
 	__u32 infer_layers;
-	__u32 depth;	/* frames in use */
-	__u32 overflow; /* begins not pushed because frames were full */
+	__u32 depth;	  /* frames in use */
+	__u32 overflow;	  /* begins not pushed because frames were full */
 	__u32 has_open;	  /* an entry-only layer is open */
 	__u32 sample_ctr; /* outermost layer begins, phase reset per inference (layer.bpf.c) */
 	struct ksnap infer_snap;
@@ -108,8 +108,8 @@ static __always_inline void stat_inc(void *stats_map, __u32 idx)
  * starts with struct nnp_event_hdr, the header filled; NULL, counted in
  * NNP_STAT_LOST, when the buffer is full.
  */
-static __always_inline void *reserve_event(void *ringbuf, void *stats_map, __u64 size,
-					   __u32 type, __u32 tgid, __u32 tid, __u32 probe_id)
+static __always_inline void *reserve_event(void *ringbuf, void *stats_map, __u64 size, __u32 type,
+					   __u32 tgid, __u32 tid, __u32 probe_id)
 {
 	struct nnp_event_hdr *h = bpf_ringbuf_reserve(ringbuf, size, 0);
 

@@ -22,12 +22,12 @@ static int layer(struct nnp_agg *a, uint32_t tgid, uint32_t probe, uint64_t key,
 		 uint64_t end, uint64_t child, uint64_t seq)
 {
 	struct nnp_layer_event e = {
-	    .hdr = {.type = NNP_EV_LAYER, .tgid = tgid, .tid = tgid, .probe_id = probe},
-	    .key = key,
-	    .start_ns = start,
-	    .end_ns = end,
-	    .child_ns = child,
-	    .infer_seq = seq,
+		.hdr = { .type = NNP_EV_LAYER, .tgid = tgid, .tid = tgid, .probe_id = probe },
+		.key = key,
+		.start_ns = start,
+		.end_ns = end,
+		.child_ns = child,
+		.infer_seq = seq,
 	};
 
 	return nnp_agg_event(a, &e, sizeof(e));
@@ -36,10 +36,10 @@ static int layer(struct nnp_agg *a, uint32_t tgid, uint32_t probe, uint64_t key,
 static int infer(struct nnp_agg *a, uint32_t tgid, uint64_t start, uint64_t end, uint64_t seq)
 {
 	struct nnp_infer_event e = {
-	    .hdr = {.type = NNP_EV_INFER, .tgid = tgid, .tid = tgid},
-	    .start_ns = start,
-	    .end_ns = end,
-	    .infer_seq = seq,
+		.hdr = { .type = NNP_EV_INFER, .tgid = tgid, .tid = tgid },
+		.start_ns = start,
+		.end_ns = end,
+		.infer_seq = seq,
 	};
 
 	return nnp_agg_event(a, &e, sizeof(e));
@@ -50,8 +50,8 @@ static int name_ev(struct nnp_agg *a, uint32_t tgid, uint32_t probe, uint64_t ke
 		   size_t name_len, const char *op)
 {
 	struct nnp_name_event e = {
-	    .hdr = {.type = NNP_EV_NAME, .tgid = tgid, .tid = tgid, .probe_id = probe},
-	    .key = key,
+		.hdr = { .type = NNP_EV_NAME, .tgid = tgid, .tid = tgid, .probe_id = probe },
+		.key = key,
 	};
 
 	memcpy(e.name, name, name_len < sizeof(e.name) ? name_len : sizeof(e.name));
@@ -69,7 +69,7 @@ static struct nnp_layer_stats *find_layer(struct nnp_agg *a, uint32_t tgid, uint
 					  uint64_t key)
 {
 	struct nnp_proc_stats *p = nnp_agg_proc(a, tgid);
-	struct nnp_layer_key id = {.probe_id = probe, .key = key};
+	struct nnp_layer_key id = { .probe_id = probe, .key = key };
 	struct nnp_layer_stats *l;
 
 	assert_non_null(p);
@@ -245,9 +245,9 @@ static void test_ggml_same_name(void **state)
 static void test_bad_events(void **state)
 {
 	struct nnp_agg *a = *state;
-	struct nnp_event_hdr h = {.type = 99, .tgid = T1};
-	struct nnp_layer_event le = {.hdr = {.type = NNP_EV_LAYER, .tgid = T1}};
-	struct nnp_name_event ne = {.hdr = {.type = NNP_EV_NAME, .tgid = T1}};
+	struct nnp_event_hdr h = { .type = 99, .tgid = T1 };
+	struct nnp_layer_event le = { .hdr = { .type = NNP_EV_LAYER, .tgid = T1 } };
+	struct nnp_name_event ne = { .hdr = { .type = NNP_EV_NAME, .tgid = T1 } };
 
 	assert_int_equal(nnp_agg_event(a, &h, sizeof(h) - 1), -EINVAL);
 	assert_int_equal(nnp_agg_event(a, &h, sizeof(h)), -EINVAL);
@@ -261,7 +261,7 @@ static void test_bad_events(void **state)
 	assert_null(nnp_agg_proc(a, T1));
 	/* a longer record (a newer BPF side) is read by its known prefix */
 	{
-		unsigned char big[sizeof(le) + 16] = {0};
+		unsigned char big[sizeof(le) + 16] = { 0 };
 
 		le.start_ns = 10;
 		le.end_ns = 30;
@@ -274,7 +274,7 @@ static void test_bad_events(void **state)
 
 static void test_max_layers(void **state)
 {
-	struct nnp_agg_opts o = {.max_layers = 2};
+	struct nnp_agg_opts o = { .max_layers = 2 };
 	struct nnp_agg a;
 
 	(void)state;
@@ -303,7 +303,7 @@ static void test_max_layers(void **state)
 
 static void test_max_procs(void **state)
 {
-	struct nnp_agg_opts o = {.max_procs = 2};
+	struct nnp_agg_opts o = { .max_procs = 2 };
 	struct nnp_agg a;
 
 	(void)state;
@@ -353,7 +353,7 @@ static void test_exited_and_comm(void **state)
 static void test_sorted_layers(void **state)
 {
 	struct nnp_agg *a = *state;
-	static const uint64_t keys[] = {9, 3, 7, 1, 8, 2};
+	static const uint64_t keys[] = { 9, 3, 7, 1, 8, 2 };
 	struct nnp_layer_stats **ls;
 	size_t n;
 
@@ -380,8 +380,8 @@ static void test_untrusted_strings(void **state)
 	name_ev(a, T1, 1, 1, full, sizeof(full), "");
 	{
 		struct nnp_name_event e = {
-		    .hdr = {.type = NNP_EV_NAME, .tgid = T1, .probe_id = 1},
-		    .key = 2,
+			.hdr = { .type = NNP_EV_NAME, .tgid = T1, .probe_id = 1 },
+			.key = 2,
 		};
 
 		memcpy(e.name, "quote\"back\\slash\nnl\xff\xc3", 22);
@@ -415,17 +415,17 @@ static void test_untrusted_strings(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_names_from_name_events, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_label_numbering, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_named_layer_not_renumbered, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_ggml_same_name, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_events, setup, teardown),
-	    cmocka_unit_test(test_max_layers),
-	    cmocka_unit_test(test_max_procs),
-	    cmocka_unit_test_setup_teardown(test_exited_and_comm, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_sorted_layers, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_untrusted_strings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names_from_name_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_label_numbering, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_named_layer_not_renumbered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ggml_same_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_events, setup, teardown),
+		cmocka_unit_test(test_max_layers),
+		cmocka_unit_test(test_max_procs),
+		cmocka_unit_test_setup_teardown(test_exited_and_comm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sorted_layers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untrusted_strings, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,11 +28,11 @@ static void test_t_quantile_table(void **state)
 	static const struct {
 		double p, df, t;
 	} tab[] = {
-	    {0.975, 1, 12.7062},	{0.975, 2, 4.3027},  {0.975, 3, 3.1824},
-	    {0.975, 5, 2.5706},		{0.975, 10, 2.2281}, {0.975, 30, 2.0423},
-	    {0.975, 100, 1.9840},	{0.95, 1, 6.3138},   {0.95, 10, 1.8125},
-	    {0.995, 3, 5.8409},		{0.995, 20, 2.8453}, {0.9, 4, 1.5332},
-	    {0.975, INFINITY, 1.95996},
+		{ 0.975, 1, 12.7062 },	      { 0.975, 2, 4.3027 },  { 0.975, 3, 3.1824 },
+		{ 0.975, 5, 2.5706 },	      { 0.975, 10, 2.2281 }, { 0.975, 30, 2.0423 },
+		{ 0.975, 100, 1.9840 },	      { 0.95, 1, 6.3138 },   { 0.95, 10, 1.8125 },
+		{ 0.995, 3, 5.8409 },	      { 0.995, 20, 2.8453 }, { 0.9, 4, 1.5332 },
+		{ 0.975, INFINITY, 1.95996 },
 	};
 
 	(void)state;
@@ -60,16 +60,16 @@ static struct nnp_sample summarize(const double *v, size_t n)
 		sum += v[i];
 	for (size_t i = 0; i < n; i++)
 		ss += (v[i] - sum / n) * (v[i] - sum / n);
-	return (struct nnp_sample){.n = (double)n, .mean = sum / n, .sd = sqrt(ss / (n - 1))};
+	return (struct nnp_sample){ .n = (double)n, .mean = sum / n, .sd = sqrt(ss / (n - 1)) };
 }
 
 /* Wikipedia's Welch example 1: t = -2.46, df = 24.99, p = 0.021 */
 static void test_welch_known(void **state)
 {
-	static const double a1[] = {27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1,
-				    21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4};
-	static const double a2[] = {27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0,
-				    24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4};
+	static const double a1[] = { 27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1,
+				     21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4 };
+	static const double a2[] = { 27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0,
+				     24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4 };
 	struct nnp_sample a = summarize(a1, 15), b = summarize(a2, 15);
 	struct nnp_interval d, r;
 	double se = 0.8824245, p;
@@ -135,7 +135,7 @@ static void test_merge_runs(void **state)
 	struct diff_profile p;
 	json_object *r;
 	char err[256];
-	double p99s[] = {30, 10, 20};
+	double p99s[] = { 30, 10, 20 };
 
 	(void)state;
 	assert_int_equal(diff_profile_init(&p, "runs"), 0);
@@ -188,8 +188,8 @@ static void runs_side(struct diff_profile *p, const char *label, const double *m
  */
 static void test_runs_unit(void **state)
 {
-	const double a[] = {1742, 2018, 1463}, same[] = {2875, 1320, 1273};
-	const double half[] = {871, 1009, 731};
+	const double a[] = { 1742, 2018, 1463 }, same[] = { 2875, 1320, 1273 };
+	const double half[] = { 871, 1009, 731 };
 	struct diff_profile pa, pb, pc;
 	struct diff_result r;
 	char err[256];
@@ -209,7 +209,8 @@ static void test_runs_unit(void **state)
 	diff_result_free(&r);
 	assert_int_equal(diff_compute(&pa, &pc, false, &r, err, sizeof(err)), 0);
 	assert_true(r.rows[0].delta.significant);
-	assert_true(r.rows[0].speedup.lo > 1.2 && r.rows[0].speedup.lo < 2 && r.rows[0].speedup.hi > 2 && r.rows[0].speedup.hi < 3.2);
+	assert_true(r.rows[0].speedup.lo > 1.2 && r.rows[0].speedup.lo < 2 &&
+		    r.rows[0].speedup.hi > 2 && r.rows[0].speedup.hi < 3.2);
 	diff_result_free(&r);
 	diff_profile_free(&pa);
 	diff_profile_free(&pb);
@@ -219,7 +220,7 @@ static void test_runs_unit(void **state)
 /* one run on a side: no spread of runs to measure, the calls are the samples */
 static void test_one_run_unit(void **state)
 {
-	const double a[] = {1742}, b[] = {2875, 1320, 1273};
+	const double a[] = { 1742 }, b[] = { 2875, 1320, 1273 };
 	struct diff_profile pa, pb;
 	struct diff_result r;
 	char err[256];
@@ -351,11 +352,11 @@ static void test_bad_input(void **state)
 	static const struct {
 		const char *file, *want;
 	} cases[] = {
-	    {DATA("recording_corrupt.json"), "recording_corrupt.json:4:"},
-	    {DATA("recording_v2.json"),
-	     "recording version 2 is newer than this nnperf supports (1)"},
-	    {DATA("recording_wrong_schema.json"), "not an nnperf recording"},
-	    {DATA("no_such_file.json"), "No such file or directory"},
+		{ DATA("recording_corrupt.json"), "recording_corrupt.json:4:" },
+		{ DATA("recording_v2.json"),
+		  "recording version 2 is newer than this nnperf supports (1)" },
+		{ DATA("recording_wrong_schema.json"), "not an nnperf recording" },
+		{ DATA("no_such_file.json"), "No such file or directory" },
 	};
 	struct diff_profile p;
 	char err[1024];
@@ -482,18 +483,18 @@ static void test_html_escapes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_t_quantile_table),
-	    cmocka_unit_test(test_welch_known),
-	    cmocka_unit_test(test_hist_stddev),
-	    cmocka_unit_test(test_merge_runs),
-	    cmocka_unit_test(test_runs_unit),
-	    cmocka_unit_test(test_one_run_unit),
-	    cmocka_unit_test(test_align),
-	    cmocka_unit_test(test_unrelated),
-	    cmocka_unit_test(test_bad_input),
-	    cmocka_unit_test(test_diff_golden),
-	    cmocka_unit_test(test_no_stddev),
-	    cmocka_unit_test(test_html_escapes),
+		cmocka_unit_test(test_t_quantile_table),
+		cmocka_unit_test(test_welch_known),
+		cmocka_unit_test(test_hist_stddev),
+		cmocka_unit_test(test_merge_runs),
+		cmocka_unit_test(test_runs_unit),
+		cmocka_unit_test(test_one_run_unit),
+		cmocka_unit_test(test_align),
+		cmocka_unit_test(test_unrelated),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_diff_golden),
+		cmocka_unit_test(test_no_stddev),
+		cmocka_unit_test(test_html_escapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

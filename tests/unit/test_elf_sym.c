@@ -316,8 +316,8 @@ static void assert_code_at(const char *path, void *handle, const char *sym, uint
 
 static void test_offsets_hold_the_code(void **state)
 {
-	static const char *const names[] = {"_ZN2ns6Widget3runEi", "_ZNK2ns6Widget3runEd",
-					    "nnp_cxx_c_entry", "_Z12nnp_cxx_freei"};
+	static const char *const names[] = { "_ZN2ns6Widget3runEi", "_ZNK2ns6Widget3runEd",
+					     "nnp_cxx_c_entry", "_Z12nnp_cxx_freei" };
 	void *h = dlopen(CXX_STRIPPED, RTLD_NOW | RTLD_LOCAL);
 	struct nnp_elf *e = open_ok(CXX_STRIPPED);
 	struct hits hits;
@@ -335,7 +335,7 @@ static void test_offsets_hold_the_code(void **state)
 
 static void test_build_id(void **state)
 {
-	const char *files[] = {LIB, CXX, EXE};
+	const char *files[] = { LIB, CXX, EXE };
 	struct nnp_elf *e;
 	char want[128];
 	size_t i;
@@ -381,7 +381,7 @@ static void readelf_needed(const char *file, struct names *l)
 static void assert_needed(const char *file)
 {
 	struct nnp_elf *e = open_ok(file);
-	struct names got = {0}, want;
+	struct names got = { 0 }, want;
 	int i;
 
 	readelf_needed(file, &want);
@@ -402,7 +402,7 @@ static int stop_needed(const char *soname, void *ctx)
 static void test_dynamic(void **state)
 {
 	struct nnp_elf *e = open_ok(EXE);
-	struct names l = {0};
+	struct names l = { 0 };
 	int calls = 0;
 
 	(void)state;
@@ -438,7 +438,7 @@ static void test_usdt(void **state)
 {
 	char *txt = tu_run("readelf -n '%s'", EXE), *p = txt;
 	struct nnp_elf *e = open_ok(EXE);
-	struct names got = {0}, want = {0};
+	struct names got = { 0 }, want = { 0 };
 	char prov[128], name[128];
 	int i;
 
@@ -485,29 +485,30 @@ static void test_short_names(void **state)
 	static const struct {
 		const char *mangled, *base;
 	} cases[] = {
-	    {"_ZN2ns6Widget3runEi", "ns::Widget::run"},
-	    {"_ZNK2ns6Widget3runEd", "ns::Widget::run"},
-	    {"_ZN2ns5twiceIiEET_S1_", "ns::twice<int>"},
-	    {"_ZStlsISt11char_traitsIcEERSt13basic_ostreamIcT_ES5_PKc",
-	     "std::operator<< <std::char_traits<char> >"},
-	    {"_ZNKSt4lessIvEclIiiEEDTltclsr3stdE7forwardIT_Efp_Eclsr3stdE7forwardIT0_Efp0_E"
-	     "EOS2_OS3_",
-	     "std::less<void>::operator()<int, int>"},
-	    {"_ZZ4mainENKUlvE_clEv", "main::{lambda()#1}::operator()"},
-	    {"_ZNK3FoocvbEv", "Foo::operator bool"},
-	    {"_Znwm", "operator new"},
-	    {"_ZdaPv", "operator delete[]"},
-	    {"_ZNSt6vectorIiSaIiEEixEm", "std::vector<int, std::allocator<int> >::operator[]"},
-	    {"_ZN4llvm10LineEditor21getDefaultHistoryPathB5cxx11ENS_9StringRefE",
-	     "llvm::LineEditor::getDefaultHistoryPath"},
-	    {"_ZNKSt7__cxx1115basic_stringbufIcSt11char_traitsIcESaIcEE3strEv",
-	     "std::__cxx11::basic_stringbuf<char, std::char_traits<char>, "
-	     "std::allocator<char> >::str"},
-	    /* compiler-made copies are not the function a user names */
-	    {"_ZN2ns6Widget3runEi.cold", NULL},
-	    {"_ZN2ns6Widget3runEi.constprop.0", NULL},
-	    /* " ()": a hostile library's name of one space has no short form (was "") */
-	    {"_Z1 v", NULL},
+		{ "_ZN2ns6Widget3runEi", "ns::Widget::run" },
+		{ "_ZNK2ns6Widget3runEd", "ns::Widget::run" },
+		{ "_ZN2ns5twiceIiEET_S1_", "ns::twice<int>" },
+		{ "_ZStlsISt11char_traitsIcEERSt13basic_ostreamIcT_ES5_PKc",
+		  "std::operator<< <std::char_traits<char> >" },
+		{ "_ZNKSt4lessIvEclIiiEEDTltclsr3stdE7forwardIT_Efp_Eclsr3stdE7forwardIT0_Efp0_E"
+		  "EOS2_OS3_",
+		  "std::less<void>::operator()<int, int>" },
+		{ "_ZZ4mainENKUlvE_clEv", "main::{lambda()#1}::operator()" },
+		{ "_ZNK3FoocvbEv", "Foo::operator bool" },
+		{ "_Znwm", "operator new" },
+		{ "_ZdaPv", "operator delete[]" },
+		{ "_ZNSt6vectorIiSaIiEEixEm",
+		  "std::vector<int, std::allocator<int> >::operator[]" },
+		{ "_ZN4llvm10LineEditor21getDefaultHistoryPathB5cxx11ENS_9StringRefE",
+		  "llvm::LineEditor::getDefaultHistoryPath" },
+		{ "_ZNKSt7__cxx1115basic_stringbufIcSt11char_traitsIcESaIcEE3strEv",
+		  "std::__cxx11::basic_stringbuf<char, std::char_traits<char>, "
+		  "std::allocator<char> >::str" },
+		/* compiler-made copies are not the function a user names */
+		{ "_ZN2ns6Widget3runEi.cold", NULL },
+		{ "_ZN2ns6Widget3runEi.constprop.0", NULL },
+		/* " ()": a hostile library's name of one space has no short form (was "") */
+		{ "_Z1 v", NULL },
 	};
 	const char *base;
 	size_t i;
@@ -540,17 +541,18 @@ static double now_ms(void)
 static void test_real_library(void **state)
 {
 	static const char *const patterns[] = {
-	    "std::terminate",
-	    "__cxa_throw",
-	    "std::__throw_bad_alloc",
-	    "std::locale::classic",
-	    "operator new",
-	    "std::condition_variable::*",
-	    "__cxa_demangle",
-	    "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >::"
-	    "reserve",
-	    "std::__detail::_Prime_rehash_policy::_M_next_bkt(unsigned long) const",
-	    "*bad_cast*"};
+		"std::terminate",
+		"__cxa_throw",
+		"std::__throw_bad_alloc",
+		"std::locale::classic",
+		"operator new",
+		"std::condition_variable::*",
+		"__cxa_demangle",
+		"std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >::"
+		"reserve",
+		"std::__detail::_Prime_rehash_policy::_M_next_bkt(unsigned long) const",
+		"*bad_cast*"
+	};
 	void *lib = dlopen("libstdc++.so.6", RTLD_NOW | RTLD_NOLOAD);
 	struct link_map *map = NULL;
 	struct nnp_elf *e;
@@ -583,22 +585,14 @@ static void test_real_library(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_open_errors),
-	    cmocka_unit_test(test_exact_c_match),
-	    cmocka_unit_test(test_aliases_once),
-	    cmocka_unit_test(test_no_match_and_stop),
-	    cmocka_unit_test(test_cxx_names),
-	    cmocka_unit_test(test_stripped),
-	    cmocka_unit_test(test_offsets),
-	    cmocka_unit_test(test_truncated_file),
-	    cmocka_unit_test(test_sym_at),
-	    cmocka_unit_test(test_offsets_hold_the_code),
-	    cmocka_unit_test(test_build_id),
-	    cmocka_unit_test(test_dynamic),
-	    cmocka_unit_test(test_usdt),
-	    cmocka_unit_test(test_demangle),
-	    cmocka_unit_test(test_short_names),
-	    cmocka_unit_test(test_real_library),
+		cmocka_unit_test(test_open_errors),  cmocka_unit_test(test_exact_c_match),
+		cmocka_unit_test(test_aliases_once), cmocka_unit_test(test_no_match_and_stop),
+		cmocka_unit_test(test_cxx_names),    cmocka_unit_test(test_stripped),
+		cmocka_unit_test(test_offsets),	     cmocka_unit_test(test_truncated_file),
+		cmocka_unit_test(test_sym_at),	     cmocka_unit_test(test_offsets_hold_the_code),
+		cmocka_unit_test(test_build_id),     cmocka_unit_test(test_dynamic),
+		cmocka_unit_test(test_usdt),	     cmocka_unit_test(test_demangle),
+		cmocka_unit_test(test_short_names),  cmocka_unit_test(test_real_library),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

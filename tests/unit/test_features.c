@@ -22,17 +22,18 @@ static void test_force_parse(void **state)
 		unsigned int mask;
 		const char *unknown;
 	} cases[] = {
-	    {NULL, 0, ""},
-	    {"", 0, ""},
-	    {"no-tp-btf", BIT(NNP_FEAT_TP_BTF), ""},
-	    {"no-tp-btf,no-pmu", BIT(NNP_FEAT_TP_BTF) | BIT(NNP_FEAT_PERF_HW), ""},
-	    {" no-fentry , no-kprobe ,,", BIT(NNP_FEAT_FENTRY) | BIT(NNP_FEAT_KPROBE), ""},
-	    {"no-usdt,no-cookie", BIT(NNP_FEAT_USDT) | BIT(NNP_FEAT_COOKIE), ""},
-	    {"NO-TP_BTF", BIT(NNP_FEAT_TP_BTF), ""},
-	    {"no-uprobe-multi", BIT(NNP_FEAT_UPROBE_MULTI), ""},
-	    /* only the documented words: raw_tp and uprobes cannot be forced off */
-	    {"no-raw-tp,no-pmu,tp-btf,bogus", BIT(NNP_FEAT_PERF_HW), "no-raw-tp,tp-btf,bogus"},
-	    {"no-uprobes", 0, "no-uprobes"},
+		{ NULL, 0, "" },
+		{ "", 0, "" },
+		{ "no-tp-btf", BIT(NNP_FEAT_TP_BTF), "" },
+		{ "no-tp-btf,no-pmu", BIT(NNP_FEAT_TP_BTF) | BIT(NNP_FEAT_PERF_HW), "" },
+		{ " no-fentry , no-kprobe ,,", BIT(NNP_FEAT_FENTRY) | BIT(NNP_FEAT_KPROBE), "" },
+		{ "no-usdt,no-cookie", BIT(NNP_FEAT_USDT) | BIT(NNP_FEAT_COOKIE), "" },
+		{ "NO-TP_BTF", BIT(NNP_FEAT_TP_BTF), "" },
+		{ "no-uprobe-multi", BIT(NNP_FEAT_UPROBE_MULTI), "" },
+		/* only the documented words: raw_tp and uprobes cannot be forced off */
+		{ "no-raw-tp,no-pmu,tp-btf,bogus", BIT(NNP_FEAT_PERF_HW),
+		  "no-raw-tp,tp-btf,bogus" },
+		{ "no-uprobes", 0, "no-uprobes" },
 	};
 	char unknown[64];
 
@@ -135,27 +136,27 @@ static void test_policies(void **state)
 		enum nnp_fault_attach fault;
 		enum nnp_counter_source counters;
 	} cases[] = {
-	    {NNP_FEAT_NO, BIT(NNP_FEAT_TP_BTF), NNP_SCHED_RAW_TP, NNP_FAULT_FENTRY,
-	     NNP_COUNTERS_HW},
-	    {NNP_FEAT_FORCED_OFF, BIT(NNP_FEAT_TP_BTF), NNP_SCHED_RAW_TP, NNP_FAULT_FENTRY,
-	     NNP_COUNTERS_HW},
-	    {NNP_FEAT_NO, BIT(NNP_FEAT_TP_BTF) | BIT(NNP_FEAT_RAW_TP), NNP_SCHED_NONE,
-	     NNP_FAULT_FENTRY, NNP_COUNTERS_HW},
-	    {NNP_FEAT_NO, BIT(NNP_FEAT_RAW_TP), NNP_SCHED_TP_BTF, NNP_FAULT_FENTRY,
-	     NNP_COUNTERS_HW},
-	    {NNP_FEAT_FORCED_OFF, BIT(NNP_FEAT_FENTRY), NNP_SCHED_TP_BTF, NNP_FAULT_KPROBE,
-	     NNP_COUNTERS_HW},
-	    {NNP_FEAT_NO, BIT(NNP_FEAT_FENTRY) | BIT(NNP_FEAT_KPROBE), NNP_SCHED_TP_BTF,
-	     NNP_FAULT_NONE, NNP_COUNTERS_HW},
-	    {NNP_FEAT_UNKNOWN, BIT(NNP_FEAT_FENTRY) | BIT(NNP_FEAT_KPROBE), NNP_SCHED_TP_BTF,
-	     NNP_FAULT_NONE, NNP_COUNTERS_HW},
-	    {NNP_FEAT_NO, BIT(NNP_FEAT_PERF_HW), NNP_SCHED_TP_BTF, NNP_FAULT_FENTRY,
-	     NNP_COUNTERS_SW_ONLY},
-	    {NNP_FEAT_NO, BIT(NNP_FEAT_PERF_HW) | BIT(NNP_FEAT_PERF_SW), NNP_SCHED_TP_BTF,
-	     NNP_FAULT_FENTRY, NNP_COUNTERS_NONE},
-	    /* this kernel */
-	    {NNP_FEAT_NO, BIT(NNP_FEAT_FENTRY) | BIT(NNP_FEAT_KPROBE) | BIT(NNP_FEAT_PERF_HW),
-	     NNP_SCHED_TP_BTF, NNP_FAULT_NONE, NNP_COUNTERS_SW_ONLY},
+		{ NNP_FEAT_NO, BIT(NNP_FEAT_TP_BTF), NNP_SCHED_RAW_TP, NNP_FAULT_FENTRY,
+		  NNP_COUNTERS_HW },
+		{ NNP_FEAT_FORCED_OFF, BIT(NNP_FEAT_TP_BTF), NNP_SCHED_RAW_TP, NNP_FAULT_FENTRY,
+		  NNP_COUNTERS_HW },
+		{ NNP_FEAT_NO, BIT(NNP_FEAT_TP_BTF) | BIT(NNP_FEAT_RAW_TP), NNP_SCHED_NONE,
+		  NNP_FAULT_FENTRY, NNP_COUNTERS_HW },
+		{ NNP_FEAT_NO, BIT(NNP_FEAT_RAW_TP), NNP_SCHED_TP_BTF, NNP_FAULT_FENTRY,
+		  NNP_COUNTERS_HW },
+		{ NNP_FEAT_FORCED_OFF, BIT(NNP_FEAT_FENTRY), NNP_SCHED_TP_BTF, NNP_FAULT_KPROBE,
+		  NNP_COUNTERS_HW },
+		{ NNP_FEAT_NO, BIT(NNP_FEAT_FENTRY) | BIT(NNP_FEAT_KPROBE), NNP_SCHED_TP_BTF,
+		  NNP_FAULT_NONE, NNP_COUNTERS_HW },
+		{ NNP_FEAT_UNKNOWN, BIT(NNP_FEAT_FENTRY) | BIT(NNP_FEAT_KPROBE), NNP_SCHED_TP_BTF,
+		  NNP_FAULT_NONE, NNP_COUNTERS_HW },
+		{ NNP_FEAT_NO, BIT(NNP_FEAT_PERF_HW), NNP_SCHED_TP_BTF, NNP_FAULT_FENTRY,
+		  NNP_COUNTERS_SW_ONLY },
+		{ NNP_FEAT_NO, BIT(NNP_FEAT_PERF_HW) | BIT(NNP_FEAT_PERF_SW), NNP_SCHED_TP_BTF,
+		  NNP_FAULT_FENTRY, NNP_COUNTERS_NONE },
+		/* this kernel */
+		{ NNP_FEAT_NO, BIT(NNP_FEAT_FENTRY) | BIT(NNP_FEAT_KPROBE) | BIT(NNP_FEAT_PERF_HW),
+		  NNP_SCHED_TP_BTF, NNP_FAULT_NONE, NNP_COUNTERS_SW_ONLY },
 	};
 	struct nnp_features f;
 
@@ -207,8 +208,8 @@ static void test_fallback_texts(void **state)
 static void test_required(void **state)
 {
 	static const enum nnp_feat_id required[] = {
-	    NNP_FEAT_PRIV,    NNP_FEAT_MEMLOCK, NNP_FEAT_BTF,
-	    NNP_FEAT_RINGBUF, NNP_FEAT_UPROBE,	NNP_FEAT_COOKIE,
+		NNP_FEAT_PRIV,	  NNP_FEAT_MEMLOCK, NNP_FEAT_BTF,
+		NNP_FEAT_RINGBUF, NNP_FEAT_UPROBE,  NNP_FEAT_COOKIE,
 	};
 	struct nnp_features f;
 
@@ -305,12 +306,12 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_force_parse), cmocka_unit_test(test_forced_off_env),
-	    cmocka_unit_test(test_init_names),	cmocka_unit_test(test_all_present),
-	    cmocka_unit_test(test_policies),	cmocka_unit_test(test_fallback_texts),
-	    cmocka_unit_test(test_required),	cmocka_unit_test(test_denied_fix),
-	    cmocka_unit_test(test_apply_force), cmocka_unit_test(test_require_record),
-	    cmocka_unit_test(test_names), cmocka_unit_test(test_uprobe_multi_policy),
+		cmocka_unit_test(test_force_parse), cmocka_unit_test(test_forced_off_env),
+		cmocka_unit_test(test_init_names),  cmocka_unit_test(test_all_present),
+		cmocka_unit_test(test_policies),    cmocka_unit_test(test_fallback_texts),
+		cmocka_unit_test(test_required),    cmocka_unit_test(test_denied_fix),
+		cmocka_unit_test(test_apply_force), cmocka_unit_test(test_require_record),
+		cmocka_unit_test(test_names),	    cmocka_unit_test(test_uprobe_multi_policy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

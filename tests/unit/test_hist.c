@@ -76,7 +76,7 @@ static uint64_t gen_mixed_small(void)
 }
 
 static uint64_t (*const gens[])(void) = {
-    gen_uniform, gen_lognormal, gen_bimodal, gen_constant, gen_tiny, gen_huge, gen_mixed_small,
+	gen_uniform, gen_lognormal, gen_bimodal, gen_constant, gen_tiny, gen_huge, gen_mixed_small,
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -125,7 +125,7 @@ static void fill(struct nnp_hist *h, uint64_t *vals, size_t n, uint64_t (*gen)(v
 
 static void test_quantiles_within_2_percent(void **state)
 {
-	static const double qs[] = {0.5, 0.9, 0.99, 0.999, 0.25, 0.001};
+	static const double qs[] = { 0.5, 0.9, 0.99, 0.999, 0.25, 0.001 };
 	uint64_t *vals = malloc(NSAMPLES * sizeof(*vals));
 
 	(void)state;
@@ -320,13 +320,13 @@ static void test_mean(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_quantiles_within_2_percent),
-	    cmocka_unit_test(test_small_values_exact),
-	    cmocka_unit_test(test_empty),
-	    cmocka_unit_test(test_count_le_boundaries),
-	    cmocka_unit_test(test_count_le_partial_bucket),
-	    cmocka_unit_test(test_merge_equals_adding_all),
-	    cmocka_unit_test(test_mean),
+		cmocka_unit_test(test_quantiles_within_2_percent),
+		cmocka_unit_test(test_small_values_exact),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_count_le_boundaries),
+		cmocka_unit_test(test_count_le_partial_bucket),
+		cmocka_unit_test(test_merge_equals_adding_all),
+		cmocka_unit_test(test_mean),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

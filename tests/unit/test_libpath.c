@@ -81,7 +81,7 @@ static int has_real(const struct deps *d, const char *path)
 /* the same set of files, each once, as ld.so */
 static void assert_like_ldd(const char *exe)
 {
-	struct deps *got = deps_of(exe), *want = ldd_of(exe), real = {0};
+	struct deps *got = deps_of(exe), *want = ldd_of(exe), real = { 0 };
 	int i;
 
 	for (i = 0; i < got->n; i++) {
@@ -182,7 +182,7 @@ static void test_deps_real_programs(void **state)
 
 static void test_deps_errors_and_stop(void **state)
 {
-	struct deps d = {.stop_after = 1};
+	struct deps d = { .stop_after = 1 };
 
 	(void)state;
 	assert_int_equal(nnp_deps_foreach(FIXTURE("no-such-exe"), add_dep, &d), -ENOENT);
@@ -267,13 +267,13 @@ static void test_lib_resolve(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_find_exe),
-	    cmocka_unit_test(test_find_exe_path_rules),
-	    cmocka_unit_test(test_deps_fixture),
-	    cmocka_unit_test(test_deps_real_programs),
-	    cmocka_unit_test(test_deps_errors_and_stop),
-	    cmocka_unit_test(test_search_order),
-	    cmocka_unit_test(test_lib_resolve),
+		cmocka_unit_test(test_find_exe),
+		cmocka_unit_test(test_find_exe_path_rules),
+		cmocka_unit_test(test_deps_fixture),
+		cmocka_unit_test(test_deps_real_programs),
+		cmocka_unit_test(test_deps_errors_and_stop),
+		cmocka_unit_test(test_search_order),
+		cmocka_unit_test(test_lib_resolve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

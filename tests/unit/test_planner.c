@@ -210,7 +210,8 @@ static uint64_t entry_of(const char *path, const char *symbol)
 static void test_returns_first(void **state)
 {
 	struct world *w = *state;
-	uint64_t alpha = entry_of(LIB, "nnp_fixture_alpha"), beta = entry_of(LIB, "nnp_fixture_beta");
+	uint64_t alpha = entry_of(LIB, "nnp_fixture_alpha"),
+		 beta = entry_of(LIB, "nnp_fixture_beta");
 
 	nnp_planner_defer(w->p);
 	assert_int_equal(attach(w, "layer=libnnpfix.so:nnp_fixture_alpha"), 0);
@@ -277,7 +278,9 @@ static void test_pairing(void **state)
 static void test_multi_groups(void **state)
 {
 	struct world *w = *state;
-	const char *want[][2] = { { "ret", LIB }, { "ret", LIBCXX }, { "ent", LIB }, { "ent", LIBCXX } };
+	const char *want[][2] = {
+		{ "ret", LIB }, { "ret", LIBCXX }, { "ent", LIB }, { "ent", LIBCXX }
+	};
 
 	w->f.multi = true;
 	nnp_planner_defer(w->p);
@@ -328,8 +331,8 @@ static void test_failed_definition(void **state)
 	nnp_planner_defer(w->p);
 	assert_int_equal(attach(w, "layer=libnnpfix.so:nnp_fixture_alpha"), 0);
 	assert_int_equal(attach(w, "layer=libnnpfix.so:no_such_function"), -ENOENT);
-	assert_int_equal(nnp_probe_parse("layer=libnnpfix.so:nnp_none_*", &d, err, sizeof(err), &col),
-			 0);
+	assert_int_equal(
+	    nnp_probe_parse("layer=libnnpfix.so:nnp_none_*", &d, err, sizeof(err), &col), 0);
 	assert_int_equal(nnp_planner_attach_optional(w->p, &d, "test"), -ENOENT);
 	assert_int_equal(nnp_planner_flush(w->p), 0);
 	assert_int_equal(w->f.ncalls, 2);

@@ -55,302 +55,311 @@ struct good_case {
 };
 
 static const struct good_case good[] = {
-    /* the runtimes of docs/spec-format.md */
-    {"layer=nnperf-tinynet:tinynet_conv2d,key=arg0,name=str(*arg0),op=str(*(arg0+16))",
-     .kind = LAYER, SYMBOL_AT("nnperf-tinynet", "tinynet_conv2d"), .key = VAL(0, 8, 0, 0, 0),
-     .name = STR(0, 1, 0, 0), .op = STR(0, 1, 0, 16)},
-    {"layer=libtorch_cpu.so:at::_ops::conv2d::call,key=*arg2", .kind = LAYER,
-     SYMBOL_AT("libtorch_cpu.so", "at::_ops::conv2d::call"), .key = VAL(2, 8, 1, 0, 0)},
-    {"layer=libopencv_dnn.so:*forwardLayer*,key=u32(*arg1),name=str(*(arg1+8)),"
-     "op=str(*(arg1+40))",
-     .kind = LAYER, SYMBOL_AT("libopencv_dnn.so", "*forwardLayer*"), .key = VAL(1, 4, 1, 0, 0),
-     .name = STR(1, 1, 0, 8), .op = STR(1, 1, 0, 40)},
-    {"layer=libggml-cpu-haswell.so:ggml_compute_forward_*+4,key=arg1,name=str(arg1+256)",
-     .kind = LAYER, SYMBOL_AT("libggml-cpu-haswell.so", "ggml_compute_forward_*"), .offset = 4,
-     .key = VAL(1, 8, 0, 0, 0), .name = STR(1, 0, 256, 0),
-     .canonical = "layer=libggml-cpu-haswell.so:ggml_compute_forward_*+0x4,key=arg1,"
-		  "name=str(arg1+256)"},
-    {"layer-begin=usdt:./app:myprov:start,key=arg0,name=str(arg1)", .kind = NNP_PROBE_LAYER_BEGIN,
-     USDT_AT("./app", "myprov", "start"), .key = VAL(0, 8, 0, 0, 0), .name = STR(1, 0, 0, 0)},
-    {"layer-end=usdt:/opt/app/lib/libm.so.6:myprov:end,key=arg11", .kind = NNP_PROBE_LAYER_END,
-     USDT_AT("/opt/app/lib/libm.so.6", "myprov", "end"), .key = VAL(11, 8, 0, 0, 0)},
-    {"inference-begin=usdt:app:p_1:infer_start", .kind = NNP_PROBE_INFER_BEGIN,
-     USDT_AT("app", "p_1", "infer_start")},
-    {"inference-end=usdt : app : p : e , key = u16(arg3)", .kind = NNP_PROBE_INFER_END,
-     USDT_AT("app", "p", "e"), .key = VAL(3, 2, 0, 0, 0),
-     .canonical = "inference-end=usdt:app:p:e,key=u16(arg3)"},
-    {"inference=./build/nnperf-tinynet:tinynet_infer", .kind = NNP_PROBE_INFERENCE,
-     SYMBOL_AT("./build/nnperf-tinynet", "tinynet_infer")},
-    {"layer=lib.so:f,mode=entry-only", .kind = LAYER, SYMBOL_AT("lib.so", "f"), .entry_only = true},
-    {"layer=lib.so:f,mode=entry-return", .kind = LAYER, SYMBOL_AT("lib.so", "f"),
-     .canonical = "layer=lib.so:f"},
-    {"inference=lib.so:run,mode=entry-only", .kind = NNP_PROBE_INFERENCE,
-     SYMBOL_AT("lib.so", "run"), .entry_only = true},
-    /* normalisation of fetch expressions */
-    {"layer=l:f,key=*(arg1+8)", .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(1, 8, 1, 0, 8)},
-    {"layer=l:f,key=*(*(arg1+8)+16)+4", .kind = LAYER, SYMBOL_AT("l", "f"),
-     .key = VAL(1, 8, 2, 4, 8, 16)},
-    {"layer=l:f,key=*arg0+8", .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(0, 8, 1, 8, 0)},
-    {"layer=l:f,key=**arg0", .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(0, 8, 2, 0, 0, 0)},
-    {"layer=l:f,key=*(*(*(*(arg5+1)+2)+3)+4)+5", .kind = LAYER, SYMBOL_AT("l", "f"),
-     .key = VAL(5, 8, 4, 5, 1, 2, 3, 4)},
-    {"layer=l:f,key=(arg1+8)+4-2", .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(1, 8, 0, 10, 0),
-     .canonical = "layer=l:f,key=arg1+10"},
-    {"layer=l:f,key=*((arg1+0x10)-4)", .kind = LAYER, SYMBOL_AT("l", "f"),
-     .key = VAL(1, 8, 1, 0, 12), .canonical = "layer=l:f,key=*(arg1+12)"},
-    {"layer=l:f,key=*(*arg1-8)", .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(1, 8, 2, 0, 0, -8)},
-    {"layer=l:f,key=arg0-0x80000000", .kind = LAYER, SYMBOL_AT("l", "f"),
-     .key = VAL(0, 8, 0, INT32_MIN, 0), .canonical = "layer=l:f,key=arg0-2147483648"},
-    {"layer=l:f,key=arg0+2147483647", .kind = LAYER, SYMBOL_AT("l", "f"),
-     .key = VAL(0, 8, 0, INT32_MAX, 0)},
-    {"layer=l:f,key=arg0+0x7fffffff-1+1", .kind = LAYER, SYMBOL_AT("l", "f"),
-     .key = VAL(0, 8, 0, INT32_MAX, 0), .canonical = "layer=l:f,key=arg0+2147483647"},
-    {"layer=l:f,key=arg0+010", .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(0, 8, 0, 10, 0),
-     .canonical = "layer=l:f,key=arg0+10"},
-    {"layer=l:f,key=u8(arg0)", .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(0, 1, 0, 0, 0)},
-    {"layer=l:f,key=u32(*(arg1+8))", .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(1, 4, 1, 0, 8)},
-    {"layer=l:f,key=u64(arg0)", .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(0, 8, 0, 0, 0),
-     .canonical = "layer=l:f,key=arg0"},
-    {"layer=l:f,key= u32 ( * ( arg1 + 8 ) ) ", .kind = LAYER, SYMBOL_AT("l", "f"),
-     .key = VAL(1, 4, 1, 0, 8), .canonical = "layer=l:f,key=u32(*(arg1+8))"},
-    {"layer=l:f,name=str((arg1)),op=str( * arg2 + 3 )", .kind = LAYER, SYMBOL_AT("l", "f"),
-     .name = STR(1, 0, 0, 0), .op = STR(2, 1, 3, 0),
-     .canonical = "layer=l:f,name=str(arg1),op=str(*arg2+3)"},
-    /* literals */
-    {"layer=l:f,name=\"conv1\",op=\"Conv\"", .kind = LAYER, SYMBOL_AT("l", "f"),
-     .name_lit = "conv1", .op_lit = "Conv"},
-    {"layer=l:f,name=\"a \\\"q\\\" b\\\\c, d\"", .kind = LAYER, SYMBOL_AT("l", "f"),
-     .name_lit = "a \"q\" b\\c, d"},
-    {"layer=l:f,name=\"" /* 63 bytes: the longest that fits */
-     "0123456789012345678901234567890123456789012345678901234567890ab\"",
-     .kind = LAYER, SYMBOL_AT("l", "f"),
-     .name_lit = "0123456789012345678901234567890123456789012345678901234567890ab"},
-    {"layer=l:f,op=\"0123456789012345678901234567890\"", .kind = LAYER, SYMBOL_AT("l", "f"),
-     .op_lit = "0123456789012345678901234567890"},
-    /* sites */
-    {"layer=libx.so:0x1234", .kind = LAYER, OFFSET_AT("libx.so", 0x1234)},
-    {"layer=libx.so:4660", .kind = LAYER, OFFSET_AT("libx.so", 4660),
-     .canonical = "layer=libx.so:0x1234"},
-    {"layer=libx.so:0xffffffffffffffff", .kind = LAYER, OFFSET_AT("libx.so", UINT64_MAX)},
-    {"layer=libx.so:f+0x10", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .offset = 16},
-    {"layer=libx.so:f + 16", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .offset = 16,
-     .canonical = "layer=libx.so:f+0x10"},
-    {"layer=libx.so:f+0", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .has_offset = true, .canonical = "layer=libx.so:f+0x0"},
-    {"layer=libx.so:operator+", .kind = LAYER, SYMBOL_AT("libx.so", "operator+")},
-    {"layer=libx.so:ns::T::operator+(ns::T const&)", .kind = LAYER,
-     SYMBOL_AT("libx.so", "ns::T::operator+(ns::T const&)")},
-    {"layer=libx.so:a+1+2", .kind = LAYER, SYMBOL_AT("libx.so", "a+1"), .offset = 2,
-     .canonical = "layer=libx.so:a+1+0x2"},
-    {"layer=libx.so:a+1+0", .kind = LAYER, SYMBOL_AT("libx.so", "a+1"), .has_offset = true,
-     .canonical = "layer=libx.so:a+1+0x0"},
-    {"layer=/usr/lib/x86_64-linux-gnu/libtorch_cpu.so:at::native::add(at::Tensor const&)",
-     .kind = LAYER,
-     SYMBOL_AT("/usr/lib/x86_64-linux-gnu/libtorch_cpu.so", "at::native::add(at::Tensor const&)")},
-    {"layer=libx.so:ns::f<a, b>(int, double),key=arg1", .kind = LAYER,
-     SYMBOL_AT("libx.so", "ns::f<a, b>(int, double)"), .key = VAL(1, 8, 0, 0, 0)},
-    {"layer=libx.so:std::map<int, std::pair<int, int> >::find(int const&) const+0x8,key=arg0",
-     .kind = LAYER,
-     SYMBOL_AT("libx.so", "std::map<int, std::pair<int, int> >::find(int const&) const"),
-     .offset = 8, .key = VAL(0, 8, 0, 0, 0)},
-    {"layer=libx.so:std::less<int>::operator()(int const&, int const&) const,key=arg0",
-     .kind = LAYER,
-     SYMBOL_AT("libx.so", "std::less<int>::operator()(int const&, int const&) const"),
-     .key = VAL(0, 8, 0, 0, 0)},
-    {"layer=libx.so:ns::T::operator<(ns::T const&, int),key=arg0", .kind = LAYER,
-     SYMBOL_AT("libx.so", "ns::T::operator<(ns::T const&, int)"), .key = VAL(0, 8, 0, 0, 0)},
-    {"layer=libx.so:operator<<,key=arg0", .kind = LAYER, SYMBOL_AT("libx.so", "operator<<"),
-     .key = VAL(0, 8, 0, 0, 0)},
-    {"layer=libx.so:ns::X::operator->() const,key=arg0", .kind = LAYER,
-     SYMBOL_AT("libx.so", "ns::X::operator->() const"), .key = VAL(0, 8, 0, 0, 0)},
-    {"layer=libx.so:f(a[2], b)", .kind = LAYER, SYMBOL_AT("libx.so", "f(a[2], b)")},
-    {"layer=libx.so:tinynet_[cr]*", .kind = LAYER, SYMBOL_AT("libx.so", "tinynet_[cr]*")},
-    {"layer=libx.so:get?", .kind = LAYER, SYMBOL_AT("libx.so", "get?")},
-    {"layer=my lib.so:f", .kind = LAYER, SYMBOL_AT("my lib.so", "f")},
-    /* whitespace */
-    {"  layer \t= lib.so : f ,key = arg0,  name = \"n\" ,op=str(arg1)\t ", .kind = LAYER,
-     SYMBOL_AT("lib.so", "f"), .key = VAL(0, 8, 0, 0, 0), .op = STR(1, 0, 0, 0), .name_lit = "n",
-     .canonical = "layer=lib.so:f,key=arg0,name=\"n\",op=str(arg1)"},
-    {"layer=lib.so:f,op=str(arg2),key=arg1,name=str(arg0)", .kind = LAYER, SYMBOL_AT("lib.so", "f"),
-     .key = VAL(1, 8, 0, 0, 0), .name = STR(0, 0, 0, 0), .op = STR(2, 0, 0, 0),
-     .canonical = "layer=lib.so:f,key=arg1,name=str(arg0),op=str(arg2)"},
-    /* key on end roles: USDT end markers pass the id */
-    {"layer-end=lib.so:f,key=arg0", .kind = NNP_PROBE_LAYER_END, SYMBOL_AT("lib.so", "f"),
-     .key = VAL(0, 8, 0, 0, 0)},
+	/* the runtimes of docs/spec-format.md */
+	{ "layer=nnperf-tinynet:tinynet_conv2d,key=arg0,name=str(*arg0),op=str(*(arg0+16))",
+	  .kind = LAYER, SYMBOL_AT("nnperf-tinynet", "tinynet_conv2d"), .key = VAL(0, 8, 0, 0, 0),
+	  .name = STR(0, 1, 0, 0), .op = STR(0, 1, 0, 16) },
+	{ "layer=libtorch_cpu.so:at::_ops::conv2d::call,key=*arg2", .kind = LAYER,
+	  SYMBOL_AT("libtorch_cpu.so", "at::_ops::conv2d::call"), .key = VAL(2, 8, 1, 0, 0) },
+	{ "layer=libopencv_dnn.so:*forwardLayer*,key=u32(*arg1),name=str(*(arg1+8)),"
+	  "op=str(*(arg1+40))",
+	  .kind = LAYER, SYMBOL_AT("libopencv_dnn.so", "*forwardLayer*"), .key = VAL(1, 4, 1, 0, 0),
+	  .name = STR(1, 1, 0, 8), .op = STR(1, 1, 0, 40) },
+	{ "layer=libggml-cpu-haswell.so:ggml_compute_forward_*+4,key=arg1,name=str(arg1+256)",
+	  .kind = LAYER, SYMBOL_AT("libggml-cpu-haswell.so", "ggml_compute_forward_*"), .offset = 4,
+	  .key = VAL(1, 8, 0, 0, 0), .name = STR(1, 0, 256, 0),
+	  .canonical = "layer=libggml-cpu-haswell.so:ggml_compute_forward_*+0x4,key=arg1,"
+		       "name=str(arg1+256)" },
+	{ "layer-begin=usdt:./app:myprov:start,key=arg0,name=str(arg1)",
+	  .kind = NNP_PROBE_LAYER_BEGIN, USDT_AT("./app", "myprov", "start"),
+	  .key = VAL(0, 8, 0, 0, 0), .name = STR(1, 0, 0, 0) },
+	{ "layer-end=usdt:/opt/app/lib/libm.so.6:myprov:end,key=arg11", .kind = NNP_PROBE_LAYER_END,
+	  USDT_AT("/opt/app/lib/libm.so.6", "myprov", "end"), .key = VAL(11, 8, 0, 0, 0) },
+	{ "inference-begin=usdt:app:p_1:infer_start", .kind = NNP_PROBE_INFER_BEGIN,
+	  USDT_AT("app", "p_1", "infer_start") },
+	{ "inference-end=usdt : app : p : e , key = u16(arg3)", .kind = NNP_PROBE_INFER_END,
+	  USDT_AT("app", "p", "e"), .key = VAL(3, 2, 0, 0, 0),
+	  .canonical = "inference-end=usdt:app:p:e,key=u16(arg3)" },
+	{ "inference=./build/nnperf-tinynet:tinynet_infer", .kind = NNP_PROBE_INFERENCE,
+	  SYMBOL_AT("./build/nnperf-tinynet", "tinynet_infer") },
+	{ "layer=lib.so:f,mode=entry-only", .kind = LAYER, SYMBOL_AT("lib.so", "f"),
+	  .entry_only = true },
+	{ "layer=lib.so:f,mode=entry-return", .kind = LAYER, SYMBOL_AT("lib.so", "f"),
+	  .canonical = "layer=lib.so:f" },
+	{ "inference=lib.so:run,mode=entry-only", .kind = NNP_PROBE_INFERENCE,
+	  SYMBOL_AT("lib.so", "run"), .entry_only = true },
+	/* normalisation of fetch expressions */
+	{ "layer=l:f,key=*(arg1+8)", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(1, 8, 1, 0, 8) },
+	{ "layer=l:f,key=*(*(arg1+8)+16)+4", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(1, 8, 2, 4, 8, 16) },
+	{ "layer=l:f,key=*arg0+8", .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(0, 8, 1, 8, 0) },
+	{ "layer=l:f,key=**arg0", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(0, 8, 2, 0, 0, 0) },
+	{ "layer=l:f,key=*(*(*(*(arg5+1)+2)+3)+4)+5", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(5, 8, 4, 5, 1, 2, 3, 4) },
+	{ "layer=l:f,key=(arg1+8)+4-2", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(1, 8, 0, 10, 0), .canonical = "layer=l:f,key=arg1+10" },
+	{ "layer=l:f,key=*((arg1+0x10)-4)", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(1, 8, 1, 0, 12), .canonical = "layer=l:f,key=*(arg1+12)" },
+	{ "layer=l:f,key=*(*arg1-8)", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(1, 8, 2, 0, 0, -8) },
+	{ "layer=l:f,key=arg0-0x80000000", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(0, 8, 0, INT32_MIN, 0), .canonical = "layer=l:f,key=arg0-2147483648" },
+	{ "layer=l:f,key=arg0+2147483647", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(0, 8, 0, INT32_MAX, 0) },
+	{ "layer=l:f,key=arg0+0x7fffffff-1+1", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(0, 8, 0, INT32_MAX, 0), .canonical = "layer=l:f,key=arg0+2147483647" },
+	{ "layer=l:f,key=arg0+010", .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(0, 8, 0, 10, 0),
+	  .canonical = "layer=l:f,key=arg0+10" },
+	{ "layer=l:f,key=u8(arg0)", .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(0, 1, 0, 0, 0) },
+	{ "layer=l:f,key=u32(*(arg1+8))", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(1, 4, 1, 0, 8) },
+	{ "layer=l:f,key=u64(arg0)", .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(0, 8, 0, 0, 0),
+	  .canonical = "layer=l:f,key=arg0" },
+	{ "layer=l:f,key= u32 ( * ( arg1 + 8 ) ) ", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(1, 4, 1, 0, 8), .canonical = "layer=l:f,key=u32(*(arg1+8))" },
+	{ "layer=l:f,name=str((arg1)),op=str( * arg2 + 3 )", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .name = STR(1, 0, 0, 0), .op = STR(2, 1, 3, 0),
+	  .canonical = "layer=l:f,name=str(arg1),op=str(*arg2+3)" },
+	/* literals */
+	{ "layer=l:f,name=\"conv1\",op=\"Conv\"", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .name_lit = "conv1", .op_lit = "Conv" },
+	{ "layer=l:f,name=\"a \\\"q\\\" b\\\\c, d\"", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .name_lit = "a \"q\" b\\c, d" },
+	{ "layer=l:f,name=\"" /* 63 bytes: the longest that fits */
+	  "0123456789012345678901234567890123456789012345678901234567890ab\"",
+	  .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .name_lit = "0123456789012345678901234567890123456789012345678901234567890ab" },
+	{ "layer=l:f,op=\"0123456789012345678901234567890\"", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .op_lit = "0123456789012345678901234567890" },
+	/* sites */
+	{ "layer=libx.so:0x1234", .kind = LAYER, OFFSET_AT("libx.so", 0x1234) },
+	{ "layer=libx.so:4660", .kind = LAYER, OFFSET_AT("libx.so", 4660),
+	  .canonical = "layer=libx.so:0x1234" },
+	{ "layer=libx.so:0xffffffffffffffff", .kind = LAYER, OFFSET_AT("libx.so", UINT64_MAX) },
+	{ "layer=libx.so:f+0x10", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .offset = 16 },
+	{ "layer=libx.so:f + 16", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .offset = 16,
+	  .canonical = "layer=libx.so:f+0x10" },
+	{ "layer=libx.so:f+0", .kind = LAYER, SYMBOL_AT("libx.so", "f"), .has_offset = true,
+	  .canonical = "layer=libx.so:f+0x0" },
+	{ "layer=libx.so:operator+", .kind = LAYER, SYMBOL_AT("libx.so", "operator+") },
+	{ "layer=libx.so:ns::T::operator+(ns::T const&)", .kind = LAYER,
+	  SYMBOL_AT("libx.so", "ns::T::operator+(ns::T const&)") },
+	{ "layer=libx.so:a+1+2", .kind = LAYER, SYMBOL_AT("libx.so", "a+1"), .offset = 2,
+	  .canonical = "layer=libx.so:a+1+0x2" },
+	{ "layer=libx.so:a+1+0", .kind = LAYER, SYMBOL_AT("libx.so", "a+1"), .has_offset = true,
+	  .canonical = "layer=libx.so:a+1+0x0" },
+	{ "layer=/usr/lib/x86_64-linux-gnu/libtorch_cpu.so:at::native::add(at::Tensor const&)",
+	  .kind = LAYER,
+	  SYMBOL_AT("/usr/lib/x86_64-linux-gnu/libtorch_cpu.so",
+		    "at::native::add(at::Tensor const&)") },
+	{ "layer=libx.so:ns::f<a, b>(int, double),key=arg1", .kind = LAYER,
+	  SYMBOL_AT("libx.so", "ns::f<a, b>(int, double)"), .key = VAL(1, 8, 0, 0, 0) },
+	{ "layer=libx.so:std::map<int, std::pair<int, int> >::find(int const&) const+0x8,key=arg0",
+	  .kind = LAYER,
+	  SYMBOL_AT("libx.so", "std::map<int, std::pair<int, int> >::find(int const&) const"),
+	  .offset = 8, .key = VAL(0, 8, 0, 0, 0) },
+	{ "layer=libx.so:std::less<int>::operator()(int const&, int const&) const,key=arg0",
+	  .kind = LAYER,
+	  SYMBOL_AT("libx.so", "std::less<int>::operator()(int const&, int const&) const"),
+	  .key = VAL(0, 8, 0, 0, 0) },
+	{ "layer=libx.so:ns::T::operator<(ns::T const&, int),key=arg0", .kind = LAYER,
+	  SYMBOL_AT("libx.so", "ns::T::operator<(ns::T const&, int)"), .key = VAL(0, 8, 0, 0, 0) },
+	{ "layer=libx.so:operator<<,key=arg0", .kind = LAYER, SYMBOL_AT("libx.so", "operator<<"),
+	  .key = VAL(0, 8, 0, 0, 0) },
+	{ "layer=libx.so:ns::X::operator->() const,key=arg0", .kind = LAYER,
+	  SYMBOL_AT("libx.so", "ns::X::operator->() const"), .key = VAL(0, 8, 0, 0, 0) },
+	{ "layer=libx.so:f(a[2], b)", .kind = LAYER, SYMBOL_AT("libx.so", "f(a[2], b)") },
+	{ "layer=libx.so:tinynet_[cr]*", .kind = LAYER, SYMBOL_AT("libx.so", "tinynet_[cr]*") },
+	{ "layer=libx.so:get?", .kind = LAYER, SYMBOL_AT("libx.so", "get?") },
+	{ "layer=my lib.so:f", .kind = LAYER, SYMBOL_AT("my lib.so", "f") },
+	/* whitespace */
+	{ "  layer \t= lib.so : f ,key = arg0,  name = \"n\" ,op=str(arg1)\t ", .kind = LAYER,
+	  SYMBOL_AT("lib.so", "f"), .key = VAL(0, 8, 0, 0, 0), .op = STR(1, 0, 0, 0),
+	  .name_lit = "n", .canonical = "layer=lib.so:f,key=arg0,name=\"n\",op=str(arg1)" },
+	{ "layer=lib.so:f,op=str(arg2),key=arg1,name=str(arg0)", .kind = LAYER,
+	  SYMBOL_AT("lib.so", "f"), .key = VAL(1, 8, 0, 0, 0), .name = STR(0, 0, 0, 0),
+	  .op = STR(2, 0, 0, 0),
+	  .canonical = "layer=lib.so:f,key=arg1,name=str(arg0),op=str(arg2)" },
+	/* key on end roles: USDT end markers pass the id */
+	{ "layer-end=lib.so:f,key=arg0", .kind = NNP_PROBE_LAYER_END, SYMBOL_AT("lib.so", "f"),
+	  .key = VAL(0, 8, 0, 0, 0) },
 };
 
 static const struct bad_case bad[] = {
-    {"", 1,
-     "expected a role (layer, inference, layer-begin, layer-end, inference-begin, "
-     "inference-end) but found end of input"},
-    {"   ", 4, "expected a role"},
-    {"=lib:f", 1,
-     "expected a role (layer, inference, layer-begin, layer-end, "
-     "inference-begin, inference-end) but found '='"},
-    {"lyr=a:b", 1, "unknown role 'lyr' (expected layer, inference, layer-begin, "},
-    {"Layer=a:b", 1, "unknown role 'Layer'"},
-    {"layer-start=a:b", 1, "unknown role 'layer-start'"},
-    {"layer", 6, "expected '=' after role 'layer' but found end of input"},
-    {"layer:a:b", 6, "expected '=' after role 'layer' but found ':'"},
-    {"layer=", 7,
-     "expected a site (LIB:SYMBOL, LIB:OFFSET or usdt:LIB:PROVIDER:NAME) but "
-     "found end of input"},
-    {"layer= ,key=arg0", 8, "expected a site"},
-    {"layer=lib.so", 13,
-     "expected ':' and a symbol after library 'lib.so' but found end "
-     "of input"},
-    {"layer=lib.so,key=arg0", 13,
-     "expected ':' and a symbol after library 'lib.so' but "
-     "found ','"},
-    {"layer=:f", 7, "expected a library but found ':'"},
-    {"layer= :f", 8, "expected a library but found ':'"},
-    {"layer=lib.so:", 14,
-     "expected a symbol or offset after 'lib.so:' but found end of "
-     "input"},
-    {"layer=lib.so: ,key=arg0", 15,
-     "expected a symbol or offset after 'lib.so:' but "
-     "found ','"},
-    {"layer=lib.so:0x10000000000000000", 14, "file offset out of range"},
-    {"layer=lib.so:f+0x10000000000000000", 16, "file offset out of range"},
-    {"layer=lib.so:f # conv", 16, "unexpected '#' in symbol"},
-    {"layer=lib.so:foo<int,key=arg0", 17,
-     "unclosed '<' in site (a ',' inside (), <> or "
-     "[] belongs to the symbol)"},
-    {"layer=lib.so:f(int, key=arg0", 15, "unclosed '('"},
-    {"layer=lib.so:f),key=arg0", 15, "unmatched ')' in site"},
-    {"layer=lib.so:f[a),key=arg0", 17, "unmatched ')' in site"},
-    {"layer=usdt:app:prov", 20,
-     "incomplete USDT site 'usdt:app:prov' (expected "
-     "usdt:LIB:PROVIDER:NAME)"},
-    {"layer-begin=usdt:", 18, "incomplete USDT site"},
-    {"layer-begin=usdt::p:n", 18, "expected a library after 'usdt:' but found ':'"},
-    {"layer-begin=usdt:app::n", 22,
-     "expected a USDT provider after 'usdt:app:' but found "
-     "':'"},
-    {"layer-begin=usdt:app:p:", 24,
-     "expected a USDT name after 'usdt:app:p:' but found "
-     "end of input"},
-    {"layer-begin=usdt:app:p-x:n", 23, "invalid character '-' in USDT provider"},
-    {"layer-begin=usdt:app:p:n*,key=arg0", 25, "invalid character '*' in USDT name"},
-    {"layer-begin=usdt:app:p:"
-     "n123456789012345678901234567890123456789012345678901234567890123",
-     87, "a USDT name too long (at most 63 bytes)"},
-    {"layer=lib.so:f,", 16,
-     "expected an option (key, name, op, mode, when, shape, rank) but found end of "
-     "input"},
-    {"layer=lib.so:f,,key=arg0", 16,
-     "expected an option (key, name, op, mode, when, shape, rank) but found "
-     "','"},
-    {"layer=lib.so:f,nmae=str(arg0)", 16,
-     "unknown option 'nmae' (expected key, name, op, "
-     "mode, when, shape, rank)"},
-    {"layer=lib.so:f,key", 19, "expected '=' after 'key' but found end of input"},
-    {"layer=lib.so:f,key:arg0", 19, "expected '=' after 'key' but found ':'"},
-    {"layer=lib.so:f,key=arg0,key=arg1", 25, "option 'key' given twice"},
-    {"layer=lib.so:f,key=arg0 arg1", 25,
-     "expected ',' or end of input after 'key=arg0' "
-     "but found 'arg1'"},
-    {"layer=lib.so:f,key=arg0 # id", 25,
-     "expected ',' or end of input after 'key=arg0' "
-     "but found '#'"},
-    {"layer=lib.so:f,name=\"n\"x", 24,
-     "expected ',' or end of input after 'name=\"n\"' "
-     "but found 'x'"},
-    /* fetch expressions */
-    {"layer=lib.so:f,key=", 20, "expected argN, '*' or '(' for key but found end of input"},
-    {"layer=lib.so:f,key=argv", 20, "expected argN, '*' or '(' for key but found 'argv'"},
-    {"layer=lib.so:f,key=arg", 23,
-     "expected an argument number after 'arg' but found end "
-     "of input"},
-    {"layer=lib.so:f,key=arg0x1", 20, "expected argN, '*' or '('"},
-    {"layer=lib.so:f,key=arg6", 23,
-     "argument index 6 out of range: uprobe sites have "
-     "arg0..arg5"},
-    {"layer=lib.so:f,key=arg99999999999999999999999", 23, "out of range: uprobe sites"},
-    {"layer-begin=usdt:app:p:n,key=arg12", 33,
-     "argument index 12 out of range: usdt sites "
-     "have arg0..arg11"},
-    {"layer=lib.so:f,key=*(arg1+8", 28,
-     "expected ')' after '*(arg1+8' but found end of "
-     "input"},
-    {"layer=lib.so:f,key=*(arg1+8]", 28, "expected ')' after '*(arg1+8' but found ']'"},
-    {"layer=lib.so:f,key=arg1+", 25,
-     "expected a number after 'arg1+' but found end of "
-     "input"},
-    {"layer=lib.so:f,key=arg1+x", 25, "expected a number after 'arg1+' but found 'x'"},
-    {"layer=lib.so:f,key=arg1+0x", 25, "expected a number after 'arg1+' but found '0x'"},
-    {"layer=lib.so:f,key=arg1+arg2", 25, "expected a number after 'arg1+'"},
-    {"layer=lib.so:f,key=8+arg1", 20, "expected argN, '*' or '(' for key but found '8'"},
-    {"layer=lib.so:f,key=-8", 20, "expected argN, '*' or '(' for key but found '-'"},
-    {"layer=lib.so:f,key=arg0+0x80000000", 25,
-     "offset out of range in 'arg0+0x80000000': "
-     "offsets must fit in 32 signed bits"},
-    {"layer=lib.so:f,key=arg0-2147483649", 25, "offset out of range"},
-    {"layer=lib.so:f,key=arg0+0x7fffffff+1", 36,
-     "offset out of range in "
-     "'arg0+0x7fffffff+1'"},
-    {"layer=lib.so:f,key=*(arg0+99999999999999999999999)", 27, "offset out of range"},
-    {"layer=lib.so:f,key=*****arg0", 20, "too many dereferences: at most 4 '*' in one fetch"},
-    {"layer=lib.so:f,key=*(*(*(*(*(arg1+1)+2)+3)+4)+5)", 20, "too many dereferences"},
-    {"layer=lib.so:f,key=*(*(*(*(*arg1+1)+2)+3)+4)", 20, "too many dereferences"},
-    {"layer=lib.so:f,key=str(arg0)", 20,
-     "key must be a value (argN, *ADDR, u32(ADDR), ...),"
-     " not a string"},
-    {"layer=lib.so:f,key=\"k\"", 20, "key must be a value"},
-    {"layer=lib.so:f,key=u32", 23, "expected '(' after 'u32' but found end of input"},
-    {"layer=lib.so:f,key=u32 arg0", 24, "expected '(' after 'u32' but found 'arg0'"},
-    {"layer=lib.so:f,key=u32(arg0", 28,
-     "expected ')' after 'u32(arg0' but found end of "
-     "input"},
-    {"layer=lib.so:f,key=u24(arg0)", 20,
-     "expected argN, '*' or '(' for key but found "
-     "'u24'"},
-    {"layer=lib.so:f,key=u32(u16(arg0))", 24,
-     "expected argN, '*' or '(' after 'u32(' but "
-     "found 'u16'"},
-    {"layer=lib.so:f,name=str(arg1", 29,
-     "expected ')' after 'str(arg1' but found end of "
-     "input"},
-    {"layer=lib.so:f,name=str arg1", 25, "expected '(' after 'str' but found 'arg1'"},
-    {"layer=lib.so:f,name=arg1", 21,
-     "expected str(ADDR) or a \"literal\" for name but found "
-     "'arg1'"},
-    {"layer=lib.so:f,op=u32(arg1)", 19,
-     "expected str(ADDR) or a \"literal\" for op but "
-     "found 'u32'"},
-    {"layer=lib.so:f,name=", 21,
-     "expected str(ADDR) or a \"literal\" for name but found end "
-     "of input"},
-    {"layer=lib.so:f,name=\"conv", 26,
-     "expected '\"' to end the literal after '\"conv' but "
-     "found end of input"},
-    {"layer=lib.so:f,name=\"a\\nb\"", 23, "unknown escape in name literal"},
-    {"layer=lib.so:f,name=\"a\\", 23, "unknown escape in name literal"},
-    {"layer=lib.so:f,name=\"\"", 21, "empty name literal"},
-    {"layer=lib.so:f,name=\""
-     "0123456789012345678901234567890123456789012345678901234567890abc\"",
-     85, "name literal too long (at most 63 bytes)"},
-    {"layer=lib.so:f,op=\"01234567890123456789012345678901\"", 51,
-     "op literal too long (at most 31 bytes)"},
-    {"layer=lib.so:f,name=str(((((((((((((((((((((((((((((((((((arg0)))))))))))))))))))))"
-     "))))))))))))))",
-     57, "expression nested too deeply"},
-    /* role rules */
-    {"layer-begin=lib.so:f,mode=entry-only", 22,
-     "mode applies only to layer and inference "
-     "probes, not layer-begin"},
-    {"inference-end=lib.so:f,mode=entry-return", 24,
-     "mode applies only to layer and "
-     "inference probes, not inference-end"},
-    {"layer=lib.so:f,mode=entry", 21,
-     "expected mode entry-only or entry-return but found "
-     "'entry'"},
-    {"layer=lib.so:f,mode=", 21,
-     "expected mode entry-only or entry-return but found end of "
-     "input"},
-    {"layer-end=lib.so:f,key=arg0,name=str(arg1)", 29,
-     "name is not allowed on layer-end "
-     "probes"},
-    {"inference-end=usdt:a:p:n,op=\"x\"", 26, "op is not allowed on inference-end probes"},
+	{ "", 1,
+	  "expected a role (layer, inference, layer-begin, layer-end, inference-begin, "
+	  "inference-end) but found end of input" },
+	{ "   ", 4, "expected a role" },
+	{ "=lib:f", 1,
+	  "expected a role (layer, inference, layer-begin, layer-end, "
+	  "inference-begin, inference-end) but found '='" },
+	{ "lyr=a:b", 1, "unknown role 'lyr' (expected layer, inference, layer-begin, " },
+	{ "Layer=a:b", 1, "unknown role 'Layer'" },
+	{ "layer-start=a:b", 1, "unknown role 'layer-start'" },
+	{ "layer", 6, "expected '=' after role 'layer' but found end of input" },
+	{ "layer:a:b", 6, "expected '=' after role 'layer' but found ':'" },
+	{ "layer=", 7,
+	  "expected a site (LIB:SYMBOL, LIB:OFFSET or usdt:LIB:PROVIDER:NAME) but "
+	  "found end of input" },
+	{ "layer= ,key=arg0", 8, "expected a site" },
+	{ "layer=lib.so", 13,
+	  "expected ':' and a symbol after library 'lib.so' but found end "
+	  "of input" },
+	{ "layer=lib.so,key=arg0", 13,
+	  "expected ':' and a symbol after library 'lib.so' but "
+	  "found ','" },
+	{ "layer=:f", 7, "expected a library but found ':'" },
+	{ "layer= :f", 8, "expected a library but found ':'" },
+	{ "layer=lib.so:", 14,
+	  "expected a symbol or offset after 'lib.so:' but found end of "
+	  "input" },
+	{ "layer=lib.so: ,key=arg0", 15,
+	  "expected a symbol or offset after 'lib.so:' but "
+	  "found ','" },
+	{ "layer=lib.so:0x10000000000000000", 14, "file offset out of range" },
+	{ "layer=lib.so:f+0x10000000000000000", 16, "file offset out of range" },
+	{ "layer=lib.so:f # conv", 16, "unexpected '#' in symbol" },
+	{ "layer=lib.so:foo<int,key=arg0", 17,
+	  "unclosed '<' in site (a ',' inside (), <> or "
+	  "[] belongs to the symbol)" },
+	{ "layer=lib.so:f(int, key=arg0", 15, "unclosed '('" },
+	{ "layer=lib.so:f),key=arg0", 15, "unmatched ')' in site" },
+	{ "layer=lib.so:f[a),key=arg0", 17, "unmatched ')' in site" },
+	{ "layer=usdt:app:prov", 20,
+	  "incomplete USDT site 'usdt:app:prov' (expected "
+	  "usdt:LIB:PROVIDER:NAME)" },
+	{ "layer-begin=usdt:", 18, "incomplete USDT site" },
+	{ "layer-begin=usdt::p:n", 18, "expected a library after 'usdt:' but found ':'" },
+	{ "layer-begin=usdt:app::n", 22,
+	  "expected a USDT provider after 'usdt:app:' but found "
+	  "':'" },
+	{ "layer-begin=usdt:app:p:", 24,
+	  "expected a USDT name after 'usdt:app:p:' but found "
+	  "end of input" },
+	{ "layer-begin=usdt:app:p-x:n", 23, "invalid character '-' in USDT provider" },
+	{ "layer-begin=usdt:app:p:n*,key=arg0", 25, "invalid character '*' in USDT name" },
+	{ "layer-begin=usdt:app:p:"
+	  "n123456789012345678901234567890123456789012345678901234567890123",
+	  87, "a USDT name too long (at most 63 bytes)" },
+	{ "layer=lib.so:f,", 16,
+	  "expected an option (key, name, op, mode, when, shape, rank) but found end of "
+	  "input" },
+	{ "layer=lib.so:f,,key=arg0", 16,
+	  "expected an option (key, name, op, mode, when, shape, rank) but found "
+	  "','" },
+	{ "layer=lib.so:f,nmae=str(arg0)", 16,
+	  "unknown option 'nmae' (expected key, name, op, "
+	  "mode, when, shape, rank)" },
+	{ "layer=lib.so:f,key", 19, "expected '=' after 'key' but found end of input" },
+	{ "layer=lib.so:f,key:arg0", 19, "expected '=' after 'key' but found ':'" },
+	{ "layer=lib.so:f,key=arg0,key=arg1", 25, "option 'key' given twice" },
+	{ "layer=lib.so:f,key=arg0 arg1", 25,
+	  "expected ',' or end of input after 'key=arg0' "
+	  "but found 'arg1'" },
+	{ "layer=lib.so:f,key=arg0 # id", 25,
+	  "expected ',' or end of input after 'key=arg0' "
+	  "but found '#'" },
+	{ "layer=lib.so:f,name=\"n\"x", 24,
+	  "expected ',' or end of input after 'name=\"n\"' "
+	  "but found 'x'" },
+	/* fetch expressions */
+	{ "layer=lib.so:f,key=", 20, "expected argN, '*' or '(' for key but found end of input" },
+	{ "layer=lib.so:f,key=argv", 20, "expected argN, '*' or '(' for key but found 'argv'" },
+	{ "layer=lib.so:f,key=arg", 23,
+	  "expected an argument number after 'arg' but found end "
+	  "of input" },
+	{ "layer=lib.so:f,key=arg0x1", 20, "expected argN, '*' or '('" },
+	{ "layer=lib.so:f,key=arg6", 23,
+	  "argument index 6 out of range: uprobe sites have "
+	  "arg0..arg5" },
+	{ "layer=lib.so:f,key=arg99999999999999999999999", 23, "out of range: uprobe sites" },
+	{ "layer-begin=usdt:app:p:n,key=arg12", 33,
+	  "argument index 12 out of range: usdt sites "
+	  "have arg0..arg11" },
+	{ "layer=lib.so:f,key=*(arg1+8", 28,
+	  "expected ')' after '*(arg1+8' but found end of "
+	  "input" },
+	{ "layer=lib.so:f,key=*(arg1+8]", 28, "expected ')' after '*(arg1+8' but found ']'" },
+	{ "layer=lib.so:f,key=arg1+", 25,
+	  "expected a number after 'arg1+' but found end of "
+	  "input" },
+	{ "layer=lib.so:f,key=arg1+x", 25, "expected a number after 'arg1+' but found 'x'" },
+	{ "layer=lib.so:f,key=arg1+0x", 25, "expected a number after 'arg1+' but found '0x'" },
+	{ "layer=lib.so:f,key=arg1+arg2", 25, "expected a number after 'arg1+'" },
+	{ "layer=lib.so:f,key=8+arg1", 20, "expected argN, '*' or '(' for key but found '8'" },
+	{ "layer=lib.so:f,key=-8", 20, "expected argN, '*' or '(' for key but found '-'" },
+	{ "layer=lib.so:f,key=arg0+0x80000000", 25,
+	  "offset out of range in 'arg0+0x80000000': "
+	  "offsets must fit in 32 signed bits" },
+	{ "layer=lib.so:f,key=arg0-2147483649", 25, "offset out of range" },
+	{ "layer=lib.so:f,key=arg0+0x7fffffff+1", 36,
+	  "offset out of range in "
+	  "'arg0+0x7fffffff+1'" },
+	{ "layer=lib.so:f,key=*(arg0+99999999999999999999999)", 27, "offset out of range" },
+	{ "layer=lib.so:f,key=*****arg0", 20, "too many dereferences: at most 4 '*' in one fetch" },
+	{ "layer=lib.so:f,key=*(*(*(*(*(arg1+1)+2)+3)+4)+5)", 20, "too many dereferences" },
+	{ "layer=lib.so:f,key=*(*(*(*(*arg1+1)+2)+3)+4)", 20, "too many dereferences" },
+	{ "layer=lib.so:f,key=str(arg0)", 20,
+	  "key must be a value (argN, *ADDR, u32(ADDR), ...),"
+	  " not a string" },
+	{ "layer=lib.so:f,key=\"k\"", 20, "key must be a value" },
+	{ "layer=lib.so:f,key=u32", 23, "expected '(' after 'u32' but found end of input" },
+	{ "layer=lib.so:f,key=u32 arg0", 24, "expected '(' after 'u32' but found 'arg0'" },
+	{ "layer=lib.so:f,key=u32(arg0", 28,
+	  "expected ')' after 'u32(arg0' but found end of "
+	  "input" },
+	{ "layer=lib.so:f,key=u24(arg0)", 20,
+	  "expected argN, '*' or '(' for key but found "
+	  "'u24'" },
+	{ "layer=lib.so:f,key=u32(u16(arg0))", 24,
+	  "expected argN, '*' or '(' after 'u32(' but "
+	  "found 'u16'" },
+	{ "layer=lib.so:f,name=str(arg1", 29,
+	  "expected ')' after 'str(arg1' but found end of "
+	  "input" },
+	{ "layer=lib.so:f,name=str arg1", 25, "expected '(' after 'str' but found 'arg1'" },
+	{ "layer=lib.so:f,name=arg1", 21,
+	  "expected str(ADDR) or a \"literal\" for name but found "
+	  "'arg1'" },
+	{ "layer=lib.so:f,op=u32(arg1)", 19,
+	  "expected str(ADDR) or a \"literal\" for op but "
+	  "found 'u32'" },
+	{ "layer=lib.so:f,name=", 21,
+	  "expected str(ADDR) or a \"literal\" for name but found end "
+	  "of input" },
+	{ "layer=lib.so:f,name=\"conv", 26,
+	  "expected '\"' to end the literal after '\"conv' but "
+	  "found end of input" },
+	{ "layer=lib.so:f,name=\"a\\nb\"", 23, "unknown escape in name literal" },
+	{ "layer=lib.so:f,name=\"a\\", 23, "unknown escape in name literal" },
+	{ "layer=lib.so:f,name=\"\"", 21, "empty name literal" },
+	{ "layer=lib.so:f,name=\""
+	  "0123456789012345678901234567890123456789012345678901234567890abc\"",
+	  85, "name literal too long (at most 63 bytes)" },
+	{ "layer=lib.so:f,op=\"01234567890123456789012345678901\"", 51,
+	  "op literal too long (at most 31 bytes)" },
+	{ "layer=lib.so:f,name=str(((((((((((((((((((((((((((((((((((arg0)))))))))))))))))))))"
+	  "))))))))))))))",
+	  57, "expression nested too deeply" },
+	/* role rules */
+	{ "layer-begin=lib.so:f,mode=entry-only", 22,
+	  "mode applies only to layer and inference "
+	  "probes, not layer-begin" },
+	{ "inference-end=lib.so:f,mode=entry-return", 24,
+	  "mode applies only to layer and "
+	  "inference probes, not inference-end" },
+	{ "layer=lib.so:f,mode=entry", 21,
+	  "expected mode entry-only or entry-return but found "
+	  "'entry'" },
+	{ "layer=lib.so:f,mode=", 21,
+	  "expected mode entry-only or entry-return but found end of "
+	  "input" },
+	{ "layer-end=lib.so:f,key=arg0,name=str(arg1)", 29,
+	  "name is not allowed on layer-end "
+	  "probes" },
+	{ "inference-end=usdt:a:p:n,op=\"x\"", 26, "op is not allowed on inference-end probes" },
 };
 
 static void assert_fetch_equal(const struct nnp_fetch *got, const struct nnp_fetch *want)
@@ -628,21 +637,21 @@ static void test_mutations(void **state)
 static void test_spec_good(void **state)
 {
 	static const struct good_case want[] = {
-	    {"", .kind = NNP_PROBE_INFERENCE, SYMBOL_AT("nnperf-tinynet", "tinynet_infer")},
-	    {"", .kind = LAYER, SYMBOL_AT("nnperf-tinynet", "tinynet_conv2d"),
-	     .key = VAL(0, 8, 0, 0, 0), .name = STR(0, 1, 0, 0), .op = STR(0, 1, 0, 16)},
-	    {"", .kind = LAYER, SYMBOL_AT("nnperf-tinynet", "tinynet_relu"),
-	     .key = VAL(0, 8, 0, 0, 0), .op_lit = "ReLU"},
-	    {"", .kind = LAYER, SYMBOL_AT("libtorch_cpu.so", "at::_ops::conv2d::call"),
-	     .key = VAL(2, 8, 1, 0, 0), .entry_only = true},
-	    {"", .kind = NNP_PROBE_LAYER_BEGIN, USDT_AT("./app", "myprov", "start"),
-	     .key = VAL(0, 8, 0, 0, 0), .name = STR(1, 0, 0, 0)},
-	    {"", .kind = NNP_PROBE_LAYER_END, USDT_AT("./app", "myprov", "end"),
-	     .key = VAL(0, 8, 0, 0, 0)},
-	    {"", .kind = LAYER, SYMBOL_AT("libfoo.so", "ns::f<a, b>(int, double)"), .offset = 16,
-	     .key = VAL(1, 4, 1, 0, 8)},
+		{ "", .kind = NNP_PROBE_INFERENCE, SYMBOL_AT("nnperf-tinynet", "tinynet_infer") },
+		{ "", .kind = LAYER, SYMBOL_AT("nnperf-tinynet", "tinynet_conv2d"),
+		  .key = VAL(0, 8, 0, 0, 0), .name = STR(0, 1, 0, 0), .op = STR(0, 1, 0, 16) },
+		{ "", .kind = LAYER, SYMBOL_AT("nnperf-tinynet", "tinynet_relu"),
+		  .key = VAL(0, 8, 0, 0, 0), .op_lit = "ReLU" },
+		{ "", .kind = LAYER, SYMBOL_AT("libtorch_cpu.so", "at::_ops::conv2d::call"),
+		  .key = VAL(2, 8, 1, 0, 0), .entry_only = true },
+		{ "", .kind = NNP_PROBE_LAYER_BEGIN, USDT_AT("./app", "myprov", "start"),
+		  .key = VAL(0, 8, 0, 0, 0), .name = STR(1, 0, 0, 0) },
+		{ "", .kind = NNP_PROBE_LAYER_END, USDT_AT("./app", "myprov", "end"),
+		  .key = VAL(0, 8, 0, 0, 0) },
+		{ "", .kind = LAYER, SYMBOL_AT("libfoo.so", "ns::f<a, b>(int, double)"),
+		  .offset = 16, .key = VAL(1, 4, 1, 0, 8) },
 	};
-	static const int lines[] = {4, 5, 7, 9, 10, 11, 12};
+	static const int lines[] = { 4, 5, 7, 9, 10, 11, 12 };
 	struct nnp_probe_def *defs = NULL;
 	char err[PATH_MAX + 256], origin[PATH_MAX + 32], text[8192];
 	size_t n = 0, i;
@@ -673,15 +682,16 @@ static void test_spec_bad(void **state)
 		const char *where; /* LINE:COL */
 		const char *msg;
 	} cases[] = {
-	    {"bad_role.spec", "3:1", "unknown role 'lyr'"},
-	    {"bad_fetch.spec", "4:50", "expected ')' after 'str(arg1' but found end of input"},
-	    {"bad_comment.spec", "2:45",
-	     "expected ',' or end of input after 'key=arg0' but "
-	     "found '#'"},
-	    {"bad_deref.spec", "4:20", "too many dereferences"},
-	    {"bad_arg.spec", "2:50",
-	     "argument index 6 out of range: uprobe sites have "
-	     "arg0..arg5"},
+		{ "bad_role.spec", "3:1", "unknown role 'lyr'" },
+		{ "bad_fetch.spec", "4:50",
+		  "expected ')' after 'str(arg1' but found end of input" },
+		{ "bad_comment.spec", "2:45",
+		  "expected ',' or end of input after 'key=arg0' but "
+		  "found '#'" },
+		{ "bad_deref.spec", "4:20", "too many dereferences" },
+		{ "bad_arg.spec", "2:50",
+		  "argument index 6 out of range: uprobe sites have "
+		  "arg0..arg5" },
 	};
 	struct nnp_probe_def *defs = NULL;
 	char err[PATH_MAX + 256], want[PATH_MAX + 64], path[PATH_MAX];
@@ -784,12 +794,12 @@ static void test_spec_lines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_good),	cmocka_unit_test(test_bad),
-	    cmocka_unit_test(test_round_trip),	cmocka_unit_test(test_format_limits),
-	    cmocka_unit_test(test_long_fields), cmocka_unit_test(test_null_err),
-	    cmocka_unit_test(test_mutations),	cmocka_unit_test(test_spec_good),
-	    cmocka_unit_test(test_spec_bad),	cmocka_unit_test(test_spec_unreadable),
-	    cmocka_unit_test(test_spec_lines),
+		cmocka_unit_test(test_good),	    cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_round_trip),  cmocka_unit_test(test_format_limits),
+		cmocka_unit_test(test_long_fields), cmocka_unit_test(test_null_err),
+		cmocka_unit_test(test_mutations),   cmocka_unit_test(test_spec_good),
+		cmocka_unit_test(test_spec_bad),    cmocka_unit_test(test_spec_unreadable),
+		cmocka_unit_test(test_spec_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

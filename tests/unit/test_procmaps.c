@@ -65,7 +65,7 @@ static int count_maps(const struct nnp_mapping *m, void *ctx)
 
 static void test_foreach_self(void **state)
 {
-	struct seen s = {0};
+	struct seen s = { 0 };
 
 	(void)state;
 	assert_non_null(realpath("/proc/self/exe", s.exe_path));
@@ -94,7 +94,7 @@ static void test_foreach_stops(void **state)
 static void test_find_libc(void **state)
 {
 	char want[PATH_MAX], got[PATH_MAX], prefix[64];
-	const char *names[] = {"libc", "libc.so", "libc.so.6"};
+	const char *names[] = { "libc", "libc.so", "libc.so.6" };
 	struct nnp_elf *e;
 	size_t i;
 
@@ -125,18 +125,18 @@ static void test_name_rule(void **state)
 		const char *path, *name;
 		int want;
 	} cases[] = {
-	    {"/usr/lib/libtorch_cpu.so.1.13", "libtorch_cpu", 1},
-	    {"/usr/lib/libtorch_cpu.so.1.13", "libtorch_cpu.so", 1},
-	    {"/usr/lib/libtorch_cpu.so.1.13", "libtorch_cpu.so.1.13", 2},
-	    {"/usr/lib/libtorch_cpu.so.1.13", "libtorch", 0},
-	    {"/usr/lib/libtorch_cpu.so.1.13", "torch_cpu", 0},
-	    {"/lib/libc-2.31.so", "libc", 1},
-	    {"/lib/libcap.so.2", "libc", 0},
-	    {"/lib/libc.so.6 (deleted)", "libc.so.6", 2},
-	    {"/opt/x/python3.11", "python3", 1},
-	    {"/lib/libc.so.6", "", 0},
-	    {"libc.so.6", "libc.so.6", 2},
-	    {"/lib/libc.so", "libc.so.6", 0},
+		{ "/usr/lib/libtorch_cpu.so.1.13", "libtorch_cpu", 1 },
+		{ "/usr/lib/libtorch_cpu.so.1.13", "libtorch_cpu.so", 1 },
+		{ "/usr/lib/libtorch_cpu.so.1.13", "libtorch_cpu.so.1.13", 2 },
+		{ "/usr/lib/libtorch_cpu.so.1.13", "libtorch", 0 },
+		{ "/usr/lib/libtorch_cpu.so.1.13", "torch_cpu", 0 },
+		{ "/lib/libc-2.31.so", "libc", 1 },
+		{ "/lib/libcap.so.2", "libc", 0 },
+		{ "/lib/libc.so.6 (deleted)", "libc.so.6", 2 },
+		{ "/opt/x/python3.11", "python3", 1 },
+		{ "/lib/libc.so.6", "", 0 },
+		{ "libc.so.6", "libc.so.6", 2 },
+		{ "/lib/libc.so", "libc.so.6", 0 },
 	};
 	size_t i;
 
@@ -282,11 +282,11 @@ static void test_gone_process(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_foreach_self),     cmocka_unit_test(test_foreach_stops),
-	    cmocka_unit_test(test_find_libc),	     cmocka_unit_test(test_name_rule),
-	    cmocka_unit_test(test_path_with_spaces), cmocka_unit_test(test_deleted_library),
-	    cmocka_unit_test(test_exec_files),	     cmocka_unit_test(test_identity),
-	    cmocka_unit_test(test_gone_process),
+		cmocka_unit_test(test_foreach_self),	 cmocka_unit_test(test_foreach_stops),
+		cmocka_unit_test(test_find_libc),	 cmocka_unit_test(test_name_rule),
+		cmocka_unit_test(test_path_with_spaces), cmocka_unit_test(test_deleted_library),
+		cmocka_unit_test(test_exec_files),	 cmocka_unit_test(test_identity),
+		cmocka_unit_test(test_gone_process),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,24 +53,24 @@ static void test_escape(void **state)
 	static const struct {
 		const char *name, *input, *want;
 	} cases[] = {
-	    {"plain", "conv1", "conv1"},
-	    {"empty", "", ""},
-	    {"quote", "a\"b", "a\\\"b"},
-	    {"backslash", "a\\b", "a\\\\b"},
-	    {"newline", "a\nb", "a\\nb"},
-	    {"escape sequence stays literal", "\\n", "\\\\n"},
-	    {"all three", "\"\\\n", "\\\"\\\\\\n"},
-	    {"tab and CR stay", "a\tb\rc", "a\tb\rc"},
-	    {"label syntax", "x\",le=\"+Inf", "x\\\",le=\\\"+Inf"},
-	    {"valid UTF-8", "caf\xc3\xa9 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xf0\x9f\x98\x80"},
-	    {"invalid byte",
-	     "a\xff"
-	     "b",
-	     "a\xef\xbf\xbd"
-	     "b"},
-	    {"truncated sequence", "a\xe2\x82", "a\xef\xbf\xbd\xef\xbf\xbd"},
-	    {"overlong slash", "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"},
-	    {"surrogate", "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+		{ "plain", "conv1", "conv1" },
+		{ "empty", "", "" },
+		{ "quote", "a\"b", "a\\\"b" },
+		{ "backslash", "a\\b", "a\\\\b" },
+		{ "newline", "a\nb", "a\\nb" },
+		{ "escape sequence stays literal", "\\n", "\\\\n" },
+		{ "all three", "\"\\\n", "\\\"\\\\\\n" },
+		{ "tab and CR stay", "a\tb\rc", "a\tb\rc" },
+		{ "label syntax", "x\",le=\"+Inf", "x\\\",le=\\\"+Inf" },
+		{ "valid UTF-8", "caf\xc3\xa9 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xf0\x9f\x98\x80" },
+		{ "invalid byte",
+		  "a\xff"
+		  "b",
+		  "a\xef\xbf\xbd"
+		  "b" },
+		{ "truncated sequence", "a\xe2\x82", "a\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "overlong slash", "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "surrogate", "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
 	};
 
 	(void)state;
@@ -89,14 +89,14 @@ static void test_negotiate(void **state)
 		const char *name, *accept;
 		enum nnp_prom_format want;
 	} cases[] = {
-	    {"no header", NULL, NNP_PROM_TEXT},
-	    {"curl", "*/*", NNP_PROM_TEXT},
-	    {"text only", "text/plain;version=0.0.4", NNP_PROM_TEXT},
-	    {"prometheus 2.x",
-	     "application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
-	     "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
-	     NNP_PROM_OPENMETRICS},
-	    {"openmetrics only", "application/openmetrics-text", NNP_PROM_OPENMETRICS},
+		{ "no header", NULL, NNP_PROM_TEXT },
+		{ "curl", "*/*", NNP_PROM_TEXT },
+		{ "text only", "text/plain;version=0.0.4", NNP_PROM_TEXT },
+		{ "prometheus 2.x",
+		  "application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+		  "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+		  NNP_PROM_OPENMETRICS },
+		{ "openmetrics only", "application/openmetrics-text", NNP_PROM_OPENMETRICS },
 	};
 
 	(void)state;
@@ -115,11 +115,11 @@ static void test_parse_listen(void **state)
 		int family;
 		uint16_t port;
 	} cases[] = {
-	    {"127.0.0.1:9464", 0, AF_INET, 9464}, {":8080", 0, AF_INET, 8080},
-	    {"[::1]:9464", 0, AF_INET6, 9464},	  {"0.0.0.0:0", 0, AF_INET, 0},
-	    {"127.0.0.1", -EINVAL, 0, 0},	  {"127.0.0.1:", -EINVAL, 0, 0},
-	    {"127.0.0.1:65536", -EINVAL, 0, 0},	  {"localhost:9464", -EINVAL, 0, 0},
-	    {"[::1:9464", -EINVAL, 0, 0},	  {"1.2.3.4:12x", -EINVAL, 0, 0},
+		{ "127.0.0.1:9464", 0, AF_INET, 9464 }, { ":8080", 0, AF_INET, 8080 },
+		{ "[::1]:9464", 0, AF_INET6, 9464 },	{ "0.0.0.0:0", 0, AF_INET, 0 },
+		{ "127.0.0.1", -EINVAL, 0, 0 },		{ "127.0.0.1:", -EINVAL, 0, 0 },
+		{ "127.0.0.1:65536", -EINVAL, 0, 0 },	{ "localhost:9464", -EINVAL, 0, 0 },
+		{ "[::1:9464", -EINVAL, 0, 0 },		{ "1.2.3.4:12x", -EINVAL, 0, 0 },
 	};
 
 	(void)state;
@@ -147,7 +147,7 @@ struct hist_case {
 static void hist_to(FILE *f, const void *arg)
 {
 	struct nnp_prom_writer w;
-	struct nnp_prom_label l = {"layer", "x"};
+	struct nnp_prom_label l = { "layer", "x" };
 
 	nnp_prom_writer_init(&w, f, NNP_PROM_TEXT, 0);
 	nnp_prom_histogram(&w, "h", &l, 1, arg);
@@ -167,7 +167,9 @@ static uint64_t bucket_value(const char *page, const char *le)
 /* Buckets never count a value above their bound; values well below it count exactly. */
 static void test_histogram_buckets(void **state)
 {
-	static const uint64_t values[] = {10, 900, 999, 1000, 1001, 2400, 1000000, 20000000000ull};
+	static const uint64_t values[] = {
+		10, 900, 999, 1000, 1001, 2400, 1000000, 20000000000ull
+	};
 	struct nnp_hist h;
 	char *page;
 
@@ -193,12 +195,12 @@ static void test_histogram_buckets(void **state)
 static int layer_ev(struct nnp_agg *a, uint32_t tgid, uint64_t key, uint64_t start, uint64_t dur)
 {
 	struct nnp_layer_event e = {
-	    .hdr = {.type = NNP_EV_LAYER, .tgid = tgid, .tid = tgid, .probe_id = 1},
-	    .key = key,
-	    .start_ns = start,
-	    .end_ns = start + dur,
-	    .child_ns = dur / 4,
-	    .infer_seq = 1,
+		.hdr = { .type = NNP_EV_LAYER, .tgid = tgid, .tid = tgid, .probe_id = 1 },
+		.key = key,
+		.start_ns = start,
+		.end_ns = start + dur,
+		.child_ns = dur / 4,
+		.infer_seq = 1,
 	};
 
 	return nnp_agg_event(a, &e, sizeof(e));
@@ -207,10 +209,10 @@ static int layer_ev(struct nnp_agg *a, uint32_t tgid, uint64_t key, uint64_t sta
 static int infer_ev(struct nnp_agg *a, uint32_t tgid, uint64_t start, uint64_t dur)
 {
 	struct nnp_infer_event e = {
-	    .hdr = {.type = NNP_EV_INFER, .tgid = tgid, .tid = tgid, .probe_id = 1},
-	    .start_ns = start,
-	    .end_ns = start + dur,
-	    .infer_seq = 1,
+		.hdr = { .type = NNP_EV_INFER, .tgid = tgid, .tid = tgid, .probe_id = 1 },
+		.start_ns = start,
+		.end_ns = start + dur,
+		.infer_seq = 1,
 	};
 
 	return nnp_agg_event(a, &e, sizeof(e));
@@ -221,8 +223,8 @@ static int name_ev(struct nnp_agg *a, uint32_t tgid, uint64_t key, const char *n
 		   const char *op)
 {
 	struct nnp_name_event e = {
-	    .hdr = {.type = NNP_EV_NAME, .tgid = tgid, .tid = tgid, .probe_id = 1},
-	    .key = key,
+		.hdr = { .type = NNP_EV_NAME, .tgid = tgid, .tid = tgid, .probe_id = 1 },
+		.key = key,
 	};
 
 	memcpy(e.name, name, len < sizeof(e.name) ? len : sizeof(e.name));
@@ -236,17 +238,17 @@ static const struct {
 	size_t len;
 	const char *op;
 } hostile[] = {
-    {"conv\"1\"", 7, "conv2d"},
-    {"back\\slash\\", 11, "op\\"},
-    {"new\nline", 8, "re\nlu"},
-    {"bad\xff\xfeutf8", 10, "\xc3"},
-    {"le=\"+Inf\"},x{", 13, "}"},
-    /* 64 bytes kept, no NUL: "x", 31 "é", and the lead byte of a 32nd */
-    {"x\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-     "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-     "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-     "\xc3\xa9\xc3\xa9",
-     66, ""},
+	{ "conv\"1\"", 7, "conv2d" },
+	{ "back\\slash\\", 11, "op\\" },
+	{ "new\nline", 8, "re\nlu" },
+	{ "bad\xff\xfeutf8", 10, "\xc3" },
+	{ "le=\"+Inf\"},x{", 13, "}" },
+	/* 64 bytes kept, no NUL: "x", 31 "é", and the lead byte of a 32nd */
+	{ "x\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9",
+	  66, "" },
 };
 
 static void build_agg(struct nnp_agg *a)
@@ -275,23 +277,23 @@ static bool fake_labels(void *ctx, uint32_t tgid, struct nnp_proc_labels *out)
 	return true;
 }
 
-static const struct nnp_prog_stat progs[] = {{"nnp_usdt", 123456789, 4242}};
+static const struct nnp_prog_stat progs[] = { { "nnp_usdt", 123456789, 4242 } };
 
 static struct nnp_self_stats fixed_self(void)
 {
 	return (struct nnp_self_stats){
-	    .version = "0.1.0-test",
-	    .bpf = {[NNP_STAT_HITS] = 4242, [NNP_STAT_LOST] = 7, [NNP_STAT_UNMATCHED] = 1},
-	    .bpf_stats = true,
-	    .progs = progs,
-	    .nprogs = 1,
-	    .hw_pmu = 0,
-	    .last_scrape_ns = 1500000,
-	    .cpu_ns = 2500000001ull,
-	    .targets = 2,
-	    .attaches = 3,
-	    .attach_failures = 1,
-	    .series_dropped = 10,
+		.version = "0.1.0-test",
+		.bpf = { [NNP_STAT_HITS] = 4242, [NNP_STAT_LOST] = 7, [NNP_STAT_UNMATCHED] = 1 },
+		.bpf_stats = true,
+		.progs = progs,
+		.nprogs = 1,
+		.hw_pmu = 0,
+		.last_scrape_ns = 1500000,
+		.cpu_ns = 2500000001ull,
+		.targets = 2,
+		.attaches = 3,
+		.attach_failures = 1,
+		.series_dropped = 10,
 	};
 }
 
@@ -306,7 +308,8 @@ static void page_to(FILE *f, const void *arg)
 {
 	const struct page_arg *pa = arg;
 	struct nnp_prom_page pg = {
-	    .agg = pa->a, .labels = fake_labels, .self = pa->self, .max_series = pa->max_series};
+		.agg = pa->a, .labels = fake_labels, .self = pa->self, .max_series = pa->max_series
+	};
 
 	assert_int_equal(nnp_prom_render(f, pa->fmt, &pg), 0);
 }
@@ -337,11 +340,12 @@ static void test_golden_pages(void **state)
 		bool json;
 		uint64_t dropped; /* series_dropped after the page */
 	} cases[] = {
-	    {"hostile.prom", NNP_PROM_TEXT, 0, false, 10},
-	    {"hostile.om", NNP_PROM_OPENMETRICS, 0, false, 10},
-	    /* room for T1's inference histogram and 2 of its 6 layers; T2 does not fit */
-	    {"max-series.prom", NNP_PROM_TEXT, 25 + 2 * 26 + 20, false, 10 + 4 * 26 + 25 + 26},
-	    {"hostile.jsonl", NNP_PROM_TEXT, 0, true, 10},
+		{ "hostile.prom", NNP_PROM_TEXT, 0, false, 10 },
+		{ "hostile.om", NNP_PROM_OPENMETRICS, 0, false, 10 },
+		/* room for T1's inference histogram and 2 of its 6 layers; T2 does not fit */
+		{ "max-series.prom", NNP_PROM_TEXT, 25 + 2 * 26 + 20, false,
+		  10 + 4 * 26 + 25 + 26 },
+		{ "hostile.jsonl", NNP_PROM_TEXT, 0, true, 10 },
 	};
 	struct nnp_agg a;
 
@@ -349,7 +353,7 @@ static void test_golden_pages(void **state)
 	build_agg(&a);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct nnp_self_stats self = fixed_self();
-		struct page_arg pa = {&a, cases[i].fmt, cases[i].max_series, &self};
+		struct page_arg pa = { &a, cases[i].fmt, cases[i].max_series, &self };
 		char *got = capture(cases[i].json ? jsonl_to : page_to, &pa);
 
 		check_golden(cases[i].file, got);
@@ -376,7 +380,7 @@ static size_t count_lines(const char *page, const char *prefix)
 static char *stepped(struct nnp_agg *a, bool mutate)
 {
 	struct nnp_self_stats self = fixed_self();
-	struct nnp_prom_page pg = {.agg = a, .labels = fake_labels, .self = &self};
+	struct nnp_prom_page pg = { .agg = a, .labels = fake_labels, .self = &self };
 	struct nnp_prom_gen *g;
 	char *buf = NULL;
 	size_t len = 0, steps = 0;
@@ -420,7 +424,7 @@ static void test_jsonl_parses(void **state)
 {
 	struct nnp_self_stats self = fixed_self();
 	struct nnp_agg a;
-	struct page_arg pa = {&a, NNP_PROM_TEXT, 0, &self};
+	struct page_arg pa = { &a, NNP_PROM_TEXT, 0, &self };
 	char *got, *line, *save = NULL;
 	size_t n = 0;
 
@@ -448,10 +452,10 @@ static void test_jsonl_parses(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escape),	 cmocka_unit_test(test_negotiate),
-	    cmocka_unit_test(test_parse_listen), cmocka_unit_test(test_histogram_buckets),
-	    cmocka_unit_test(test_golden_pages), cmocka_unit_test(test_stepped_page),
-	    cmocka_unit_test(test_jsonl_parses),
+		cmocka_unit_test(test_escape),	     cmocka_unit_test(test_negotiate),
+		cmocka_unit_test(test_parse_listen), cmocka_unit_test(test_histogram_buckets),
+		cmocka_unit_test(test_golden_pages), cmocka_unit_test(test_stepped_page),
+		cmocka_unit_test(test_jsonl_parses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -83,25 +83,25 @@ static void test_model_label(void **state)
 		char *envp[2];
 		const char *flag, *want; /* NULL want: the executable's basename */
 	} cases[] = {
-	    {"environment wins",
-	     {SH, "--model", "/m/resnet.onnx", NULL},
-	     {"NNPERF_MODEL=bert-base", NULL},
-	     "--model",
-	     "bert-base"},
-	    {"argument after the flag",
-	     {SH, "--model", "/m/resnet.onnx", NULL},
-	     {NULL},
-	     "--model",
-	     "resnet.onnx"},
-	    {"flag=value", {SH, "--model=yolo", NULL}, {NULL}, "--model", "yolo"},
-	    {"empty environment value",
-	     {SH, "--model", "a/b", NULL},
-	     {"NNPERF_MODEL=", NULL},
-	     "--model",
-	     "b"},
-	    {"flag absent: executable", {SH, "-m", "x", NULL}, {NULL}, "--model", NULL},
-	    {"no flag given", {SH, "--model", "x", NULL}, {NULL}, NULL, NULL},
-	    {"flag last, no value", {SH, "--model", NULL}, {NULL}, "--model", NULL},
+		{ "environment wins",
+		  { SH, "--model", "/m/resnet.onnx", NULL },
+		  { "NNPERF_MODEL=bert-base", NULL },
+		  "--model",
+		  "bert-base" },
+		{ "argument after the flag",
+		  { SH, "--model", "/m/resnet.onnx", NULL },
+		  { NULL },
+		  "--model",
+		  "resnet.onnx" },
+		{ "flag=value", { SH, "--model=yolo", NULL }, { NULL }, "--model", "yolo" },
+		{ "empty environment value",
+		  { SH, "--model", "a/b", NULL },
+		  { "NNPERF_MODEL=", NULL },
+		  "--model",
+		  "b" },
+		{ "flag absent: executable", { SH, "-m", "x", NULL }, { NULL }, "--model", NULL },
+		{ "no flag given", { SH, "--model", "x", NULL }, { NULL }, NULL, NULL },
+		{ "flag last, no value", { SH, "--model", NULL }, { NULL }, "--model", NULL },
 	};
 	char exe[PATH_MAX], *base;
 
@@ -136,14 +136,14 @@ static int judge_has_x(const struct nnp_runtime *rt, const char *path)
 	return c == 'x';
 }
 
-static const struct nnp_runtime fake_rt = {.name = "fake"};
+static const struct nnp_runtime fake_rt = { .name = "fake" };
 
 /* a verdict is kept per (device, inode, mtime): the same file is judged once */
 static void test_file_verdict_cache(void **state)
 {
 	char path[] = "/tmp/nnp-verdict-XXXXXX";
 	struct nnp_discover *d;
-	struct timespec ts[2] = {{0, UTIME_OMIT}, {1000000, 0}};
+	struct timespec ts[2] = { { 0, UTIME_OMIT }, { 1000000, 0 } };
 	int fd = mkstemp(path);
 
 	(void)state;
@@ -171,9 +171,9 @@ static void test_file_verdict_cache(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_proc_stat_self),
-	    cmocka_unit_test(test_model_label),
-	    cmocka_unit_test(test_file_verdict_cache),
+		cmocka_unit_test(test_proc_stat_self),
+		cmocka_unit_test(test_model_label),
+		cmocka_unit_test(test_file_verdict_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

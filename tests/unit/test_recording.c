@@ -26,12 +26,12 @@ static void layer(struct nnp_agg *a, uint32_t tgid, uint32_t probe, uint64_t key
 		  uint64_t dur, uint64_t child, uint64_t seq)
 {
 	struct nnp_layer_event e = {
-	    .hdr = {.type = NNP_EV_LAYER, .tgid = tgid, .tid = tgid, .probe_id = probe},
-	    .key = key,
-	    .start_ns = start,
-	    .end_ns = start + dur,
-	    .child_ns = child,
-	    .infer_seq = seq,
+		.hdr = { .type = NNP_EV_LAYER, .tgid = tgid, .tid = tgid, .probe_id = probe },
+		.key = key,
+		.start_ns = start,
+		.end_ns = start + dur,
+		.child_ns = child,
+		.infer_seq = seq,
 	};
 
 	assert_int_equal(nnp_agg_event(a, &e, sizeof(e)), 0);
@@ -40,10 +40,10 @@ static void layer(struct nnp_agg *a, uint32_t tgid, uint32_t probe, uint64_t key
 static void infer(struct nnp_agg *a, uint32_t tgid, uint64_t start, uint64_t dur, uint64_t seq)
 {
 	struct nnp_infer_event e = {
-	    .hdr = {.type = NNP_EV_INFER, .tgid = tgid, .tid = tgid},
-	    .start_ns = start,
-	    .end_ns = start + dur,
-	    .infer_seq = seq,
+		.hdr = { .type = NNP_EV_INFER, .tgid = tgid, .tid = tgid },
+		.start_ns = start,
+		.end_ns = start + dur,
+		.infer_seq = seq,
 	};
 
 	assert_int_equal(nnp_agg_event(a, &e, sizeof(e)), 0);
@@ -53,8 +53,8 @@ static void name_ev(struct nnp_agg *a, uint32_t tgid, uint32_t probe, uint64_t k
 		    const char *name, const char *op)
 {
 	struct nnp_name_event e = {
-	    .hdr = {.type = NNP_EV_NAME, .tgid = tgid, .tid = tgid, .probe_id = probe},
-	    .key = key,
+		.hdr = { .type = NNP_EV_NAME, .tgid = tgid, .tid = tgid, .probe_id = probe },
+		.key = key,
 	};
 
 	memcpy(e.name, name, strnlen(name, sizeof(e.name)));
@@ -63,24 +63,24 @@ static void name_ev(struct nnp_agg *a, uint32_t tgid, uint32_t probe, uint64_t k
 }
 
 static const struct nnp_rec_meta golden_meta = {
-    .command = "nnperf-tinynet --iters 3",
-    .target_pid = 4242,
-    .start_realtime_ns = UINT64_C(1700000000123456789),
-    .duration_ns = UINT64_C(2500000000),
-    .hostname = "testhost",
-    .kernel = "6.18.0-test",
-    .lost_events = 17,
-    .unmatched = 2,
-    .fetch_errors = 1,
-    .probe_hits = 1234,
-    .ringbuf_bytes = 262144,
-    .exit_status = 0,
+	.command = "nnperf-tinynet --iters 3",
+	.target_pid = 4242,
+	.start_realtime_ns = UINT64_C(1700000000123456789),
+	.duration_ns = UINT64_C(2500000000),
+	.hostname = "testhost",
+	.kernel = "6.18.0-test",
+	.lost_events = 17,
+	.unmatched = 2,
+	.fetch_errors = 1,
+	.probe_hits = 1234,
+	.ringbuf_bytes = 262144,
+	.exit_status = 0,
 };
 
 /* Three inferences of a small conv net, a layer outside them, and an exited helper. */
 static void golden_agg(struct nnp_agg *a)
 {
-	static const uint64_t conv_ns[] = {1520000, 1480000, 1610000};
+	static const uint64_t conv_ns[] = { 1520000, 1480000, 1610000 };
 
 	nnp_agg_init(a, NULL);
 	nnp_agg_add_probe(a, 1, "tinynet_conv2d", "Conv", "probe");
@@ -161,9 +161,9 @@ static void test_table_golden(void **state)
 
 static void test_table_warnings(void **state)
 {
-	struct nnp_agg_opts o = {.max_layers = 1, .max_procs = 1};
+	struct nnp_agg_opts o = { .max_layers = 1, .max_procs = 1 };
 	struct nnp_rec_meta m = golden_meta;
-	struct nnp_event_hdr bad = {.type = 42};
+	struct nnp_event_hdr bad = { .type = 42 };
 	struct nnp_agg a;
 	char *txt;
 
@@ -315,15 +315,15 @@ static const char *layer_name(struct json_object *root, size_t i)
 static const struct {
 	const char *raw, *want_json, *want_table;
 } hostile[] = {
-    {"say \"hi\"", "say \"hi\"", "say \"hi\""},
-    {"back\\slash/ok", "back\\slash/ok", "back\\slash/ok"},
-    {"new\nline\ttab\x1b[2J", "new\nline\ttab\x1b[2J", "new?line?tab?[2J"},
-    {"bad\xff\xfe end", "bad" FFFD FFFD " end", "bad?? end"},
-    {"cut\xc3", "cut" FFFD, "cut?"},
-    {"overlong\xc0\xaf", "overlong" FFFD FFFD, "overlong??"},
-    {"surrogate\xed\xa0\x80", "surrogate" FFFD FFFD FFFD, "surrogate???"},
-    {"caf\xc3\xa9 \xf0\x9f\x94\xa5", "caf\xc3\xa9 \xf0\x9f\x94\xa5",
-     "caf\xc3\xa9 \xf0\x9f\x94\xa5"},
+	{ "say \"hi\"", "say \"hi\"", "say \"hi\"" },
+	{ "back\\slash/ok", "back\\slash/ok", "back\\slash/ok" },
+	{ "new\nline\ttab\x1b[2J", "new\nline\ttab\x1b[2J", "new?line?tab?[2J" },
+	{ "bad\xff\xfe end", "bad" FFFD FFFD " end", "bad?? end" },
+	{ "cut\xc3", "cut" FFFD, "cut?" },
+	{ "overlong\xc0\xaf", "overlong" FFFD FFFD, "overlong??" },
+	{ "surrogate\xed\xa0\x80", "surrogate" FFFD FFFD FFFD, "surrogate???" },
+	{ "caf\xc3\xa9 \xf0\x9f\x94\xa5", "caf\xc3\xa9 \xf0\x9f\x94\xa5",
+	  "caf\xc3\xa9 \xf0\x9f\x94\xa5" },
 };
 
 static void test_hostile_names(void **state)
@@ -365,21 +365,21 @@ static void test_fmt_duration(void **state)
 		uint64_t ns;
 		const char *want;
 	} cases[] = {
-	    {0, "0ns"},
-	    {999, "999ns"},
-	    {1000, "1.00us"},
-	    {9994, "9.99us"},
-	    {9996, "10.0us"},
-	    {12345, "12.3us"},
-	    {99940, "99.9us"},
-	    {99960, "100us"},
-	    {999499, "999us"},
-	    {999500, "1.00ms"},
-	    {1520000, "1.52ms"},
-	    {999600000, "1.00s"},
-	    {2000000000, "2.00s"},
-	    {UINT64_C(4321000000000), "4321s"},
-	    {UINT64_MAX, "18446744074s"},
+		{ 0, "0ns" },
+		{ 999, "999ns" },
+		{ 1000, "1.00us" },
+		{ 9994, "9.99us" },
+		{ 9996, "10.0us" },
+		{ 12345, "12.3us" },
+		{ 99940, "99.9us" },
+		{ 99960, "100us" },
+		{ 999499, "999us" },
+		{ 999500, "1.00ms" },
+		{ 1520000, "1.52ms" },
+		{ 999600000, "1.00s" },
+		{ 2000000000, "2.00s" },
+		{ UINT64_C(4321000000000), "4321s" },
+		{ UINT64_MAX, "18446744074s" },
 	};
 	char buf[32];
 
@@ -414,11 +414,15 @@ static void test_text_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_json_golden),		  cmocka_unit_test(test_table_golden),
-	    cmocka_unit_test(test_table_warnings),	  cmocka_unit_test(test_read_errors),
-	    cmocka_unit_test(test_read_syntax_positions), cmocka_unit_test(test_read_round_trip),
-	    cmocka_unit_test(test_hostile_names),	  cmocka_unit_test(test_fmt_duration),
-	    cmocka_unit_test(test_text_helpers),
+		cmocka_unit_test(test_json_golden),
+		cmocka_unit_test(test_table_golden),
+		cmocka_unit_test(test_table_warnings),
+		cmocka_unit_test(test_read_errors),
+		cmocka_unit_test(test_read_syntax_positions),
+		cmocka_unit_test(test_read_round_trip),
+		cmocka_unit_test(test_hostile_names),
+		cmocka_unit_test(test_fmt_duration),
+		cmocka_unit_test(test_text_helpers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -57,15 +57,15 @@ struct nnp_layer_stats {
 	struct nnp_layer_key id;
 	char name[NNP_NAME_LEN + 16]; /* from a name event, else label or label#N */
 	char op[NNP_OP_LEN];
-	uint64_t order;	      /* first-seen order within the process, for display */
-	struct nnp_hist hist; /* inclusive duration of each call, ns */
-	uint64_t self_ns;     /* sum of durations minus nested probed layers */
-	uint64_t in_infer;    /* calls that ran inside an inference */
-	bool named;	      /* name came from a name event (a default name may change) */
-	char raw_name[NNP_NAME_LEN]; /* the name event's text where name shows it otherwise */
-	uint8_t shape_dims;	     /* 0: no shape read */
+	uint64_t order;		       /* first-seen order within the process, for display */
+	struct nnp_hist hist;	       /* inclusive duration of each call, ns */
+	uint64_t self_ns;	       /* sum of durations minus nested probed layers */
+	uint64_t in_infer;	       /* calls that ran inside an inference */
+	bool named;		       /* name came from a name event (a default name may change) */
+	char raw_name[NNP_NAME_LEN];   /* the name event's text where name shows it otherwise */
+	uint8_t shape_dims;	       /* 0: no shape read */
 	int64_t shape[NNP_SHAPE_DIMS]; /* read with the name, at the key's first call */
-	struct nnp_ksig_sum k; /* what the kernel did during these calls */
+	struct nnp_ksig_sum k;	       /* what the kernel did during these calls */
 	UT_hash_handle hh;
 };
 
@@ -73,14 +73,14 @@ struct nnp_proc_stats {
 	uint32_t tgid;
 	char comm[16];
 	bool exited;
-	struct nnp_hist infer; /* inference durations, ns */
-	struct nnp_ksig_sum infer_k; /* kernel signals summed over inferences */
+	struct nnp_hist infer;		  /* inference durations, ns */
+	struct nnp_ksig_sum infer_k;	  /* kernel signals summed over inferences */
 	struct nnp_preemptor *preemptors; /* uthash by pid, at most NNP_MAX_PREEMPTORS */
 	size_t npreemptors;
 	uint64_t preempt_other_count, preempt_other_ns; /* beyond the bound */
-	bool real_infer;		   /* it sent inference events: no periods */
-	struct nnp_period_thread *periods; /* agg_period.c, uthash by tid */
-	uint64_t period_infers;		   /* inferences found from periods */
+	bool real_infer;				/* it sent inference events: no periods */
+	struct nnp_period_thread *periods;		/* agg_period.c, uthash by tid */
+	uint64_t period_infers;				/* inferences found from periods */
 	uint64_t layer_events;
 	uint64_t nlayers;
 	uint64_t first_ns, last_ns;	/* first and last event time seen */
@@ -155,8 +155,7 @@ int nnp_agg_period_layer(struct nnp_agg *a, struct nnp_proc_stats *p,
 void nnp_agg_period_flush(struct nnp_agg *a, uint32_t tgid);
 void nnp_agg_period_free(struct nnp_proc_stats *p);
 /* agg_kernel.c: a preemption event; 0 or -errno */
-int nnp_agg_preempt(struct nnp_agg *a, struct nnp_proc_stats *p,
-		    const struct nnp_preempt_event *e);
+int nnp_agg_preempt(struct nnp_agg *a, struct nnp_proc_stats *p, const struct nnp_preempt_event *e);
 void nnp_agg_free_preemptors(struct nnp_proc_stats *p);
 /* layers of a process in first-seen order; *out is malloc'ed, caller frees */
 int nnp_agg_sorted_layers(const struct nnp_proc_stats *p, struct nnp_layer_stats ***out, size_t *n);

@@ -47,7 +47,7 @@ static uint64_t bucket_hi(unsigned int i)
 
 void nnp_hist_init(struct nnp_hist *h)
 {
-	*h = (struct nnp_hist){.min = UINT64_MAX};
+	*h = (struct nnp_hist){ .min = UINT64_MAX };
 }
 
 void nnp_hist_free(struct nnp_hist *h)

@@ -9,7 +9,7 @@ char *nnp_fmt_duration(char *buf, size_t len, uint64_t ns)
 	static const struct {
 		const char *name;
 		double scale;
-	} units[] = {{"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
+	} units[] = { { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 } };
 	size_t last = sizeof(units) / sizeof(units[0]) - 1;
 
 	if (ns < 1000) {

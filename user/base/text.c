@@ -94,8 +94,8 @@ static struct shown_char next_char(const unsigned char *p)
 	size_t k = nnp_utf8_seq_len(p);
 
 	if (!k || *p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] < 0xa0))
-		return (struct shown_char){"?", k ? k : 1, 1};
-	return (struct shown_char){(const char *)p, k, k};
+		return (struct shown_char){ "?", k ? k : 1, 1 };
+	return (struct shown_char){ (const char *)p, k, k };
 }
 
 static size_t count_chars(const unsigned char *p)

@@ -301,7 +301,7 @@ static void remove_dir(struct compare *c)
 
 int cmd_compare(int argc, char **argv)
 {
-	struct compare c = {.out.format = DIFF_TABLE, .runs = DEFAULT_RUNS};
+	struct compare c = { .out.format = DIFF_TABLE, .runs = DEFAULT_RUNS };
 	int ret;
 
 	ret = parse_args(&c, argc, argv);

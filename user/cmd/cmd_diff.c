@@ -10,9 +10,9 @@
 #include "log.h"
 
 static const struct option long_opts[] = {
-    {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
-    {"force", no_argument, NULL, 'F'},	      {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},	      {},
+	{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'F' },	    { "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },	    {},
 };
 
 static void usage(void)
@@ -44,8 +44,8 @@ static int load(struct diff_profile *p, const char *path)
 
 int cmd_diff(int argc, char **argv)
 {
-	struct diff_out_opts o = {.format = DIFF_TABLE};
-	struct diff_profile a = {0}, b = {0};
+	struct diff_out_opts o = { .format = DIFF_TABLE };
+	struct diff_profile a = { 0 }, b = { 0 };
 	int c, ret;
 
 	optind = 1;

@@ -159,11 +159,11 @@ static void use_custom_btf(struct nnp_features *f)
 int cmd_doctor(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"btf", required_argument, NULL, 'b'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
+		{ "json", no_argument, NULL, 'j' },
+		{ "btf", required_argument, NULL, 'b' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
 	};
 	struct nnp_features f;
 	bool json = false;

@@ -160,7 +160,8 @@ static int launch(struct top *t)
 /* new numbers: the model's window ends now; nnperf's CPU over the same window */
 static int update(struct top *t)
 {
-	uint64_t st[NNP_STAT_NR] = { 0 }, now = nnp_mono_ns(), cpu = nnp_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	uint64_t st[NNP_STAT_NR] = { 0 }, now = nnp_mono_ns(),
+		 cpu = nnp_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 	int err;
 
 	nnp_monitor_lock(t->m);
@@ -319,7 +320,8 @@ static int setup(struct top *t)
 		nnp_err("failed to start monitoring: %s", strerror(-err));
 		return err;
 	}
-	err = t->o.cmd ? launch(t) : nnp_monitor_add_pids(t->m, t->disc, t->o.common.pids, t->o.common.npids);
+	err = t->o.cmd ? launch(t)
+		       : nnp_monitor_add_pids(t->m, t->disc, t->o.common.pids, t->o.common.npids);
 	if (err)
 		return err;
 	describe_target(t);

@@ -25,12 +25,30 @@ int nnp_parse_exit(enum nnp_parse r);
 
 enum { NNP_OPT_COUNTERS = 0x200, NNP_OPT_BTF, NNP_OPT_SAMPLE, NNP_OPT_RINGBUF, NNP_OPT_OWN };
 
-#define NNP_LONG_PID { "pid", required_argument, NULL, 'p' }
-#define NNP_LONG_COUNTERS { "counters", required_argument, NULL, NNP_OPT_COUNTERS }
-#define NNP_LONG_BTF { "btf", required_argument, NULL, NNP_OPT_BTF }
-#define NNP_LONG_SAMPLE { "sample", required_argument, NULL, NNP_OPT_SAMPLE }
-#define NNP_LONG_RINGBUF { "ringbuf-size", required_argument, NULL, NNP_OPT_RINGBUF }
-#define NNP_LONG_VERBOSE { "verbose", no_argument, NULL, 'v' }
+#define NNP_LONG_PID                                                                               \
+	{                                                                                          \
+		"pid", required_argument, NULL, 'p'                                                \
+	}
+#define NNP_LONG_COUNTERS                                                                          \
+	{                                                                                          \
+		"counters", required_argument, NULL, NNP_OPT_COUNTERS                              \
+	}
+#define NNP_LONG_BTF                                                                               \
+	{                                                                                          \
+		"btf", required_argument, NULL, NNP_OPT_BTF                                        \
+	}
+#define NNP_LONG_SAMPLE                                                                            \
+	{                                                                                          \
+		"sample", required_argument, NULL, NNP_OPT_SAMPLE                                  \
+	}
+#define NNP_LONG_RINGBUF                                                                           \
+	{                                                                                          \
+		"ringbuf-size", required_argument, NULL, NNP_OPT_RINGBUF                           \
+	}
+#define NNP_LONG_VERBOSE                                                                           \
+	{                                                                                          \
+		"verbose", no_argument, NULL, 'v'                                                  \
+	}
 
 struct nnp_common_opts {
 	pid_t *pids; /* -p, in order */

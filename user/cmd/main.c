@@ -12,12 +12,12 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
-    {"record", cmd_record, "measure every layer of a process: record [-p PID | -- CMD]"},
-    {"doctor", cmd_doctor, "what this kernel supports and what nnperf falls back to"},
-    {"diff", cmd_diff, "compare two recordings layer by layer: diff A.json B.json"},
-    {"compare", cmd_compare, "run two commands alternately, diff them: compare -- A ::: B"},
-    {"export", cmd_export, "serve Prometheus metrics of inference processes: export [--all]"},
-    {"top", cmd_top, "live per-layer view of inference processes: top [-p PID | -- CMD]"},
+	{ "record", cmd_record, "measure every layer of a process: record [-p PID | -- CMD]" },
+	{ "doctor", cmd_doctor, "what this kernel supports and what nnperf falls back to" },
+	{ "diff", cmd_diff, "compare two recordings layer by layer: diff A.json B.json" },
+	{ "compare", cmd_compare, "run two commands alternately, diff them: compare -- A ::: B" },
+	{ "export", cmd_export, "serve Prometheus metrics of inference processes: export [--all]" },
+	{ "top", cmd_top, "live per-layer view of inference processes: top [-p PID | -- CMD]" },
 };
 
 static int usage(FILE *f)

@@ -81,8 +81,6 @@ static void usage(void)
 	       NNP_DEFAULT_SPECS);
 }
 
-
-
 static int add_def(struct record_opts *o, const struct nnp_probe_def *d, const char *runtime)
 {
 	struct nnp_probe_def *defs = realloc(o->defs, (o->ndefs + 1) * sizeof(*defs));

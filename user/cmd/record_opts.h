@@ -17,14 +17,14 @@ struct nnp_node_names;
 
 struct record_opts {
 	struct nnp_common_opts common; /* -p, --counters, --btf, --sample, --ringbuf-size, -v */
-	pid_t pid;	    /* -p: the one process (record attaches to one) */
-	char **cmd;	    /* after --, NULL-terminated */
-	double duration_s;  /* -d, 0 = until the target exits or SIGINT */
-	const char *output; /* -o FILE (JSON) */
+	pid_t pid;		       /* -p: the one process (record attaches to one) */
+	char **cmd;		       /* after --, NULL-terminated */
+	double duration_s;	       /* -d, 0 = until the target exits or SIGINT */
+	const char *output;	       /* -o FILE (JSON) */
 	enum nnp_out_format format;
 	bool usdt_auto;
 	uint32_t max_sites;
-	const char *runtime;        /* --runtime NAME, NULL = every adapter */
+	const char *runtime;	    /* --runtime NAME, NULL = every adapter */
 	struct nnp_probe_def *defs; /* --probe and --spec, in order */
 	size_t ndefs;
 	const char **runtimes; /* per def: "probe" or "spec" */

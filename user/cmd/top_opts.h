@@ -11,8 +11,8 @@
 
 struct top_opts {
 	struct nnp_common_opts common; /* -p (repeatable), --counters, --sample, -v */
-	char **cmd; /* -- CMD ARGS, NULL-terminated, or NULL */
-	bool all;   /* neither -p nor a command: every inference process */
+	char **cmd;		       /* -- CMD ARGS, NULL-terminated, or NULL */
+	bool all;		       /* neither -p nor a command: every inference process */
 	double delay_s;
 	bool batch;
 	long iterations; /* -n: refreshes before exiting; 0 = until q or a signal */

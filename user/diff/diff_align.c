@@ -126,18 +126,18 @@ static int assemble(const struct diff_profile *a, const struct diff_profile *b, 
 	for (size_t i = 0; i < a->nlayers; i++) {
 		bool m = a2b[i] != NONE;
 
-		s[n++] = (struct slot){
-		    2 * i + 1,
-		    0,
-		    {m ? (named[i] ? DIFF_MATCH_NAME : DIFF_MATCH_ORDER) : DIFF_ONLY_A,
-		     &a->layers[i], m ? &b->layers[a2b[i]] : NULL}};
+		s[n++] = (struct slot){ 2 * i + 1,
+					0,
+					{ m ? (named[i] ? DIFF_MATCH_NAME : DIFF_MATCH_ORDER)
+					    : DIFF_ONLY_A,
+					  &a->layers[i], m ? &b->layers[a2b[i]] : NULL } };
 	}
 	for (size_t j = 0; j < b->nlayers; j++) {
 		if (b2a[j] != NONE) {
 			after = 2 * b2a[j] + 2;
 			continue;
 		}
-		s[n++] = (struct slot){after, j, {DIFF_ONLY_B, NULL, &b->layers[j]}};
+		s[n++] = (struct slot){ after, j, { DIFF_ONLY_B, NULL, &b->layers[j] } };
 	}
 	qsort(s, n, sizeof(*s), cmp_slot);
 	out->pairs = calloc(n + 1, sizeof(*out->pairs));

@@ -135,7 +135,7 @@ static json_object *layer_side(struct jb *b, const struct diff_layer *l, double 
 
 static const char *match_name(enum diff_match m)
 {
-	static const char *const names[] = {"name", "order", "only_a", "only_b"};
+	static const char *const names[] = { "name", "order", "only_a", "only_b" };
 
 	return names[m];
 }
@@ -238,7 +238,7 @@ static json_object *alignment_json(struct jb *b, const struct diff_alignment *al
 
 int diff_write_json(FILE *f, const struct diff_result *r)
 {
-	struct jb b = {0};
+	struct jb b = { 0 };
 	json_object *root = obj(&b), *layers = array(&b);
 	const char *text;
 	int err;

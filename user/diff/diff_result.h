@@ -61,5 +61,4 @@ void diff_result_free(struct diff_result *r);
 /* a layer's display name: "conv1", or "conv1 -> conv1_fused" when the names differ */
 void diff_row_name(const struct diff_row *row, char *buf, size_t len);
 
-
 #endif

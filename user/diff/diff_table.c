@@ -19,8 +19,8 @@
 
 enum col { C_LAYER, C_OP, C_AMEAN, C_BMEAN, C_AP99, C_BP99, C_SPEED, C_DELTA, C_CI, C_SIG, NCOLS };
 
-static const char *const title[NCOLS] = {"LAYER", "OP",	     "A MEAN", "B MEAN", "A P99",
-					 "B P99", "SPEEDUP", "B-A",    "95% CI", "SIG"};
+static const char *const title[NCOLS] = { "LAYER", "OP",      "A MEAN", "B MEAN", "A P99",
+					  "B P99", "SPEEDUP", "B-A",	"95% CI", "SIG" };
 
 struct cells {
 	char s[NCOLS][CELL];
@@ -45,7 +45,8 @@ static void sdur(char *buf, size_t len, double ns)
 	}
 	nnp_fmt_duration(d, sizeof(d), (uint64_t)llround(fabs(ns)));
 	if (snprintf(buf, len, "%s%s", ns < 0 ? "-" : "+", d) >= (int)len)
-		snprintf(buf, len, "%s", ns < 0 ? "-?" : "+?"); /* a cell narrower than any duration */
+		snprintf(buf, len, "%s",
+			 ns < 0 ? "-?" : "+?"); /* a cell narrower than any duration */
 }
 
 static void ci(char *buf, size_t len, const struct nnp_interval *iv)

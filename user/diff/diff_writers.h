@@ -14,7 +14,7 @@
 enum diff_format { DIFF_TABLE, DIFF_JSON, DIFF_HTML, DIFF_FORMAT_NR };
 
 struct diff_writer {
-	const char *name; /* as --format takes it */
+	const char *name;				    /* as --format takes it */
 	int (*write)(FILE *f, const struct diff_result *r); /* 0 or -errno */
 };
 

@@ -243,7 +243,7 @@ static size_t waterfall_steps(const struct diff_result *r, struct step *st, char
 	/* "1 other layer" would take the row that could show it */
 	size_t n = 0, shown = r->nranked <= WATERFALL_TOP + 1 ? r->nranked : WATERFALL_TOP;
 
-	st[n++] = (struct step){"A: inference", 0, cum, "#5b7fbf"};
+	st[n++] = (struct step){ "A: inference", 0, cum, "#5b7fbf" };
 	for (size_t i = 0; i < r->nranked; i++) {
 		const struct diff_row *row = &r->rows[r->ranked[i]];
 
@@ -252,20 +252,20 @@ static size_t waterfall_steps(const struct diff_result *r, struct step *st, char
 			continue;
 		}
 		diff_row_name(row, names[i], 64);
-		st[n] = (struct step){names[i], cum, cum + row->contrib_ns,
-				      row->contrib_ns < 0 ? "#2e9d5b" : "#c9463d"};
+		st[n] = (struct step){ names[i], cum, cum + row->contrib_ns,
+				       row->contrib_ns < 0 ? "#2e9d5b" : "#c9463d" };
 		cum = st[n++].to;
 	}
 	if (r->nranked > shown) {
 		snprintf(names[shown], 64, "%zu other layers", r->nranked - shown);
-		st[n] =
-		    (struct step){names[shown], cum, cum + rest, rest < 0 ? "#2e9d5b" : "#c9463d"};
+		st[n] = (struct step){ names[shown], cum, cum + rest,
+				       rest < 0 ? "#2e9d5b" : "#c9463d" };
 		cum = st[n++].to;
 	}
-	st[n] = (struct step){"outside probed layers", cum, cum + r->unattributed_ns,
-			      r->unattributed_ns < 0 ? "#2e9d5b" : "#c9463d"};
+	st[n] = (struct step){ "outside probed layers", cum, cum + r->unattributed_ns,
+			       r->unattributed_ns < 0 ? "#2e9d5b" : "#c9463d" };
 	n++;
-	st[n++] = (struct step){"B: inference", 0, r->b->infer.mean_ns, "#e8883a"};
+	st[n++] = (struct step){ "B: inference", 0, r->b->infer.mean_ns, "#e8883a" };
 	return n;
 }
 

@@ -115,7 +115,7 @@ void nnp_welch_diff(const struct nnp_sample *a, const struct nnp_sample *b, doub
 {
 	double va, vb, se, t;
 
-	*out = (struct nnp_interval){.est = b->mean - a->mean, .lo = NAN, .hi = NAN, .df = NAN};
+	*out = (struct nnp_interval){ .est = b->mean - a->mean, .lo = NAN, .hi = NAN, .df = NAN };
 	if (!usable(a) || !usable(b))
 		return;
 	va = a->sd * a->sd / a->n;
@@ -135,7 +135,8 @@ void nnp_welch_ratio(const struct nnp_sample *a, const struct nnp_sample *b, dou
 	double ra, rb, se, t, l;
 
 	*out = (struct nnp_interval){
-	    .est = b->mean > 0 ? a->mean / b->mean : NAN, .lo = NAN, .hi = NAN, .df = NAN};
+		.est = b->mean > 0 ? a->mean / b->mean : NAN, .lo = NAN, .hi = NAN, .df = NAN
+	};
 	if (!usable(a) || !usable(b) || !(a->mean > 0) || !(b->mean > 0))
 		return;
 	/* relative variances: var(log m) ~ var(m) / m^2 */

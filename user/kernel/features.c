@@ -21,23 +21,23 @@ static const struct feat_info {
 	bool required;
 	void (*try)(struct nnp_feature *f);
 } feat_info[NNP_FEAT_NR] = {
-    [NNP_FEAT_PRIV] = {"privileges", NULL, true, nnp_try_privileges},
-    [NNP_FEAT_MEMLOCK] = {"memlock", NULL, true, nnp_try_memlock},
-    [NNP_FEAT_BTF] = {"btf", NULL, true, nnp_try_btf},
-    [NNP_FEAT_BPFFS] = {"bpffs", NULL, false, nnp_try_bpffs},
-    [NNP_FEAT_TRACEFS] = {"tracefs", NULL, false, nnp_try_tracefs},
-    [NNP_FEAT_RINGBUF] = {"ringbuf", NULL, true, nnp_try_ringbuf},
-    [NNP_FEAT_UPROBE] = {"uprobes", NULL, true, nnp_try_uprobe},
-    [NNP_FEAT_URETPROBE] = {"uretprobes", NULL, false, nnp_try_uretprobe},
-    [NNP_FEAT_USDT] = {"usdt", "usdt", false, nnp_try_usdt},
-    [NNP_FEAT_COOKIE] = {"bpf cookies", "cookie", true, nnp_try_cookie},
-    [NNP_FEAT_UPROBE_MULTI] = {"uprobe_multi", "uprobe-multi", false, nnp_try_uprobe_multi},
-    [NNP_FEAT_TP_BTF] = {"tp_btf", "tp-btf", false, nnp_try_tp_btf},
-    [NNP_FEAT_RAW_TP] = {"raw_tp", NULL, false, nnp_try_raw_tp},
-    [NNP_FEAT_FENTRY] = {"fentry", "fentry", false, nnp_try_fentry},
-    [NNP_FEAT_KPROBE] = {"kprobes", "kprobe", false, nnp_try_kprobe},
-    [NNP_FEAT_PERF_HW] = {"hardware perf events", "pmu", false, nnp_try_perf_hw},
-    [NNP_FEAT_PERF_SW] = {"software perf events", NULL, false, nnp_try_perf_sw},
+	[NNP_FEAT_PRIV] = { "privileges", NULL, true, nnp_try_privileges },
+	[NNP_FEAT_MEMLOCK] = { "memlock", NULL, true, nnp_try_memlock },
+	[NNP_FEAT_BTF] = { "btf", NULL, true, nnp_try_btf },
+	[NNP_FEAT_BPFFS] = { "bpffs", NULL, false, nnp_try_bpffs },
+	[NNP_FEAT_TRACEFS] = { "tracefs", NULL, false, nnp_try_tracefs },
+	[NNP_FEAT_RINGBUF] = { "ringbuf", NULL, true, nnp_try_ringbuf },
+	[NNP_FEAT_UPROBE] = { "uprobes", NULL, true, nnp_try_uprobe },
+	[NNP_FEAT_URETPROBE] = { "uretprobes", NULL, false, nnp_try_uretprobe },
+	[NNP_FEAT_USDT] = { "usdt", "usdt", false, nnp_try_usdt },
+	[NNP_FEAT_COOKIE] = { "bpf cookies", "cookie", true, nnp_try_cookie },
+	[NNP_FEAT_UPROBE_MULTI] = { "uprobe_multi", "uprobe-multi", false, nnp_try_uprobe_multi },
+	[NNP_FEAT_TP_BTF] = { "tp_btf", "tp-btf", false, nnp_try_tp_btf },
+	[NNP_FEAT_RAW_TP] = { "raw_tp", NULL, false, nnp_try_raw_tp },
+	[NNP_FEAT_FENTRY] = { "fentry", "fentry", false, nnp_try_fentry },
+	[NNP_FEAT_KPROBE] = { "kprobes", "kprobe", false, nnp_try_kprobe },
+	[NNP_FEAT_PERF_HW] = { "hardware perf events", "pmu", false, nnp_try_perf_hw },
+	[NNP_FEAT_PERF_SW] = { "software perf events", NULL, false, nnp_try_perf_sw },
 };
 
 void nnp_features_init(struct nnp_features *f)
@@ -191,8 +191,8 @@ int nnp_features_detect(struct nnp_features *f)
 int nnp_features_detect_policies(struct nnp_features *f)
 {
 	return detect(f, 1u << NNP_FEAT_TP_BTF | 1u << NNP_FEAT_RAW_TP | 1u << NNP_FEAT_FENTRY |
-				 1u << NNP_FEAT_KPROBE | 1u << NNP_FEAT_PERF_HW |
-				 1u << NNP_FEAT_PERF_SW | 1u << NNP_FEAT_UPROBE_MULTI);
+			     1u << NNP_FEAT_KPROBE | 1u << NNP_FEAT_PERF_HW |
+			     1u << NNP_FEAT_PERF_SW | 1u << NNP_FEAT_UPROBE_MULTI);
 }
 
 const char *nnp_feat_state_str(enum nnp_feat_state s)

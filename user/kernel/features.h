@@ -22,7 +22,7 @@ enum nnp_feat_id {
 	NNP_FEAT_UPROBE,
 	NNP_FEAT_URETPROBE,
 	NNP_FEAT_USDT,
-	NNP_FEAT_COOKIE, /* bpf_get_attach_cookie in uprobes */
+	NNP_FEAT_COOKIE,       /* bpf_get_attach_cookie in uprobes */
 	NNP_FEAT_UPROBE_MULTI, /* uprobe_multi links (6.6+): many sites, one link */
 	NNP_FEAT_TP_BTF,
 	NNP_FEAT_RAW_TP,

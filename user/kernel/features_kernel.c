@@ -25,7 +25,7 @@ static __u64 sleep_until_hit(const volatile __u64 *hits)
 static void kernel_hook_try(struct nnp_feature *f, const char *prog, const char *what,
 			    __u64 *(*hits)(struct features_bpf__bss *bss), const char *hint)
 {
-	struct nnp_try t = {.what = what};
+	struct nnp_try t = { .what = what };
 	__u64 n;
 
 	if (nnp_try_load(f, &t, prog))

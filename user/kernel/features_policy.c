@@ -20,18 +20,18 @@
 
 /* How to get a missing feature; "" where nothing is worth doing */
 static const char *const fix_text[NNP_FEAT_NR] = {
-    [NNP_FEAT_PRIV] = "run as root, or grant CAP_BPF and CAP_PERFMON "
-		      "(setcap cap_bpf,cap_perfmon+ep nnperf)",
-    [NNP_FEAT_MEMLOCK] = "raise the limit before nnperf starts (ulimit -l unlimited, or "
-			 "LimitMEMLOCK=infinity); raising it needs CAP_SYS_RESOURCE",
-    [NNP_FEAT_BTF] = "use a kernel built with CONFIG_DEBUG_INFO_BTF=y "
-		     "(/sys/kernel/btf/vmlinux)",
-    [NNP_FEAT_BPFFS] = "mount -t bpf bpf /sys/fs/bpf",
-    [NNP_FEAT_TRACEFS] = "mount -t tracefs tracefs /sys/kernel/tracing",
-    [NNP_FEAT_RINGBUF] = "use a kernel with BPF ring buffers (BPF_MAP_TYPE_RINGBUF)",
-    [NNP_FEAT_UPROBE] = "use a kernel built with CONFIG_UPROBE_EVENTS=y",
-    [NNP_FEAT_COOKIE] = "use a kernel whose uprobe programs can call bpf_get_attach_cookie",
-    [NNP_FEAT_UPROBE_MULTI] = "use Linux 6.6 or later (BPF_TRACE_UPROBE_MULTI links)",
+	[NNP_FEAT_PRIV] = "run as root, or grant CAP_BPF and CAP_PERFMON "
+			  "(setcap cap_bpf,cap_perfmon+ep nnperf)",
+	[NNP_FEAT_MEMLOCK] = "raise the limit before nnperf starts (ulimit -l unlimited, or "
+			     "LimitMEMLOCK=infinity); raising it needs CAP_SYS_RESOURCE",
+	[NNP_FEAT_BTF] = "use a kernel built with CONFIG_DEBUG_INFO_BTF=y "
+			 "(/sys/kernel/btf/vmlinux)",
+	[NNP_FEAT_BPFFS] = "mount -t bpf bpf /sys/fs/bpf",
+	[NNP_FEAT_TRACEFS] = "mount -t tracefs tracefs /sys/kernel/tracing",
+	[NNP_FEAT_RINGBUF] = "use a kernel with BPF ring buffers (BPF_MAP_TYPE_RINGBUF)",
+	[NNP_FEAT_UPROBE] = "use a kernel built with CONFIG_UPROBE_EVENTS=y",
+	[NNP_FEAT_COOKIE] = "use a kernel whose uprobe programs can call bpf_get_attach_cookie",
+	[NNP_FEAT_UPROBE_MULTI] = "use Linux 6.6 or later (BPF_TRACE_UPROBE_MULTI links)",
 };
 
 const char *nnp_feat_fix(enum nnp_feat_id id)

@@ -40,7 +40,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static int raise_memlock(void)
 {
-	struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 
 	return setrlimit(RLIMIT_MEMLOCK, &rl) ? -errno : 0;
 }
@@ -90,7 +90,7 @@ static bool cap_has(const struct __user_cap_data_struct *d, int cap)
 
 void nnp_try_privileges(struct nnp_feature *f)
 {
-	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {};
 	bool bpf, perfmon;
 
@@ -176,7 +176,7 @@ void nnp_try_bpffs(struct nnp_feature *f)
 
 void nnp_try_tracefs(struct nnp_feature *f)
 {
-	static const char *const paths[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
+	static const char *const paths[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 	int err = 0;
 
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
@@ -193,13 +193,13 @@ void nnp_try_tracefs(struct nnp_feature *f)
 static int perf_try(__u32 type, __u64 config)
 {
 	struct perf_event_attr attr = {
-	    .type = type,
-	    .size = sizeof(attr),
-	    .config = config,
-	    .disabled = 1,
-	    /* counting user space only keeps the try valid at perf_event_paranoid 2 */
-	    .exclude_kernel = 1,
-	    .exclude_hv = 1,
+		.type = type,
+		.size = sizeof(attr),
+		.config = config,
+		.disabled = 1,
+		/* counting user space only keeps the try valid at perf_event_paranoid 2 */
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
 	};
 	int fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 
@@ -236,9 +236,9 @@ static void perf_try_all(struct nnp_feature *f, __u32 type, const struct perf_ev
 void nnp_try_perf_hw(struct nnp_feature *f)
 {
 	static const struct perf_ev evs[] = {
-	    {"cycles", PERF_COUNT_HW_CPU_CYCLES},
-	    {"instructions", PERF_COUNT_HW_INSTRUCTIONS},
-	    {"cache-misses", PERF_COUNT_HW_CACHE_MISSES},
+		{ "cycles", PERF_COUNT_HW_CPU_CYCLES },
+		{ "instructions", PERF_COUNT_HW_INSTRUCTIONS },
+		{ "cache-misses", PERF_COUNT_HW_CACHE_MISSES },
 	};
 
 	perf_try_all(f, PERF_TYPE_HARDWARE, evs, 3, "n/a: no hardware PMU: ");
@@ -247,9 +247,9 @@ void nnp_try_perf_hw(struct nnp_feature *f)
 void nnp_try_perf_sw(struct nnp_feature *f)
 {
 	static const struct perf_ev evs[] = {
-	    {"minor-faults", PERF_COUNT_SW_PAGE_FAULTS_MIN},
-	    {"context-switches", PERF_COUNT_SW_CONTEXT_SWITCHES},
-	    {"cpu-clock", PERF_COUNT_SW_CPU_CLOCK},
+		{ "minor-faults", PERF_COUNT_SW_PAGE_FAULTS_MIN },
+		{ "context-switches", PERF_COUNT_SW_CONTEXT_SWITCHES },
+		{ "cpu-clock", PERF_COUNT_SW_CPU_CLOCK },
 	};
 
 	perf_try_all(f, PERF_TYPE_SOFTWARE, evs, 3, "");

@@ -41,7 +41,7 @@ struct nnp_try {
 	int link_fd; /* a raw link (uprobe_multi), when has_fd */
 	bool has_fd;
 	unsigned int attach_type; /* expected attach type to load with; 0: the section's */
-	const char *what; /* the hook, as the detail names it */
+	const char *what;	  /* the hook, as the detail names it */
 };
 
 /* Loads only program NAME; on failure fills F and returns -errno */

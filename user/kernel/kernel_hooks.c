@@ -71,14 +71,15 @@ static int load_sched(struct nnp_kernel_hooks *h, struct layer_bpf *layer,
 	if (!k)
 		return -errno;
 	SHARE_RODATA(k->rodata, layer);
-	return load_hooks(&(struct hook_object){
-				  .skel = k->skeleton,
-				  .obj = k->obj,
-				  .pair = { k->progs.nnp_switch_btf, k->progs.nnp_exit_btf },
-				  .fallback = { k->progs.nnp_switch_raw, k->progs.nnp_exit_raw },
-				  .use_pair = how == NNP_SCHED_TP_BTF,
-			  },
-			  layer);
+	return load_hooks(
+	    &(struct hook_object){
+		.skel = k->skeleton,
+		.obj = k->obj,
+		.pair = { k->progs.nnp_switch_btf, k->progs.nnp_exit_btf },
+		.fallback = { k->progs.nnp_switch_raw, k->progs.nnp_exit_raw },
+		.use_pair = how == NNP_SCHED_TP_BTF,
+	    },
+	    layer);
 }
 
 static int load_fault(struct nnp_kernel_hooks *h, struct layer_bpf *layer,
@@ -91,14 +92,15 @@ static int load_fault(struct nnp_kernel_hooks *h, struct layer_bpf *layer,
 	if (!k)
 		return -errno;
 	SHARE_RODATA(k->rodata, layer);
-	return load_hooks(&(struct hook_object){
-				  .skel = k->skeleton,
-				  .obj = k->obj,
-				  .pair = { k->progs.nnp_fault_fentry, k->progs.nnp_fault_fexit },
-				  .fallback = { k->progs.nnp_fault_kprobe, k->progs.nnp_fault_kretprobe },
-				  .use_pair = how == NNP_FAULT_FENTRY,
-			  },
-			  layer);
+	return load_hooks(
+	    &(struct hook_object){
+		.skel = k->skeleton,
+		.obj = k->obj,
+		.pair = { k->progs.nnp_fault_fentry, k->progs.nnp_fault_fexit },
+		.fallback = { k->progs.nnp_fault_kprobe, k->progs.nnp_fault_kretprobe },
+		.use_pair = how == NNP_FAULT_FENTRY,
+	    },
+	    layer);
 }
 
 int nnp_kernel_hooks_load(struct nnp_kernel_hooks *h, struct layer_bpf *layer,

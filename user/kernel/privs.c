@@ -18,8 +18,7 @@
 uint64_t nnp_privs_attach_set(void)
 {
 	return BIT(CAP_SYS_ADMIN) | BIT(CAP_BPF) | BIT(CAP_PERFMON) | BIT(CAP_SYS_PTRACE) |
-	       BIT(CAP_DAC_READ_SEARCH) | BIT(CAP_SYS_RESOURCE) | BIT(CAP_SETUID) |
-	       BIT(CAP_SETGID);
+	       BIT(CAP_DAC_READ_SEARCH) | BIT(CAP_SYS_RESOURCE) | BIT(CAP_SETUID) | BIT(CAP_SETGID);
 }
 
 static int caps_get(struct __user_cap_data_struct d[2])

@@ -25,13 +25,13 @@ struct nnp_self_stats {
 	bool bpf_stats;		   /* kernel BPF run-time stats are on: progs are meaningful */
 	const struct nnp_prog_stat *progs;
 	size_t nprogs;
-	int hw_pmu;		  /* hardware counters available: 1, 0, -1 unknown */
-	uint64_t last_scrape_ns;  /* how long the previous page took to render */
-	uint64_t cpu_ns;	  /* CPU time of nnperf itself (user + system) */
-	uint64_t targets;	  /* processes attached now */
-	uint64_t attaches;	  /* processes attached since start */
-	uint64_t attach_failures; /* processes whose attach failed */
-	uint64_t series_dropped;  /* before this page; the page adds its own drops */
+	int hw_pmu;			     /* hardware counters available: 1, 0, -1 unknown */
+	uint64_t last_scrape_ns;	     /* how long the previous page took to render */
+	uint64_t cpu_ns;		     /* CPU time of nnperf itself (user + system) */
+	uint64_t targets;		     /* processes attached now */
+	uint64_t attaches;		     /* processes attached since start */
+	uint64_t attach_failures;	     /* processes whose attach failed */
+	uint64_t series_dropped;	     /* before this page; the page adds its own drops */
 	const struct nnp_rec_kernel *kernel; /* kernel signals collected, or NULL */
 };
 

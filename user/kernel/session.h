@@ -20,12 +20,12 @@
 struct nnp_session;
 
 struct nnp_session_opts {
-	uint32_t ringbuf_bytes; /* power of two >= page size; 0 = NNP_DEFAULT_RINGBUF */
-	uint32_t max_specs;	/* 0 = NNP_DEFAULT_SPECS */
+	uint32_t ringbuf_bytes;	     /* power of two >= page size; 0 = NNP_DEFAULT_RINGBUF */
+	uint32_t max_specs;	     /* 0 = NNP_DEFAULT_SPECS */
 	enum nnp_sched_attach sched; /* scheduler hooks: off-CPU time, preemptions */
 	enum nnp_fault_attach fault; /* fault handling time */
 	const struct nnp_counters *counters; /* open perf counters, or NULL */
-	uint32_t sample; /* measure one outermost layer call in N (--sample); 0, 1 = every call */
+	uint32_t sample;   /* measure one outermost layer call in N (--sample); 0, 1 = every call */
 	bool uprobe_multi; /* uprobes through uprobe_multi links (features.h uprobes policy) */
 };
 

@@ -162,7 +162,7 @@ int nnp_jsonl_write(FILE *f, const struct nnp_agg *a, nnp_proc_labels_fn labels,
 	int err = 0;
 
 	for (const struct nnp_proc_stats *p = a->procs; p && !err; p = p->hh.next) {
-		struct nnp_proc_labels pl = {0};
+		struct nnp_proc_labels pl = { 0 };
 
 		if (labels && !labels(ctx, p->tgid, &pl))
 			continue;

@@ -8,15 +8,16 @@
 
 /* 1-2.5-5 per decade, 1 us .. 10 s; label text as Prometheus shows it */
 const uint64_t nnp_prom_bounds_ns[NNP_PROM_NBOUNDS] = {
-    1000,      2500,	  5000,	      10000,	   25000,	50000,	      100000,	250000,
-    500000,    1000000,	  2500000,    5000000,	   10000000,	25000000,     50000000, 100000000,
-    250000000, 500000000, 1000000000, 2500000000u, 5000000000u, 10000000000u,
+	1000,	    2500,	 5000,	      10000,	    25000,     50000,
+	100000,	    250000,	 500000,      1000000,	    2500000,   5000000,
+	10000000,   25000000,	 50000000,    100000000,    250000000, 500000000,
+	1000000000, 2500000000u, 5000000000u, 10000000000u,
 };
 
 static const char *const bound_text[NNP_PROM_NBOUNDS] = {
-    "1e-06",  "2.5e-06", "5e-06",  "1e-05", "2.5e-05", "5e-05", "0.0001", "0.00025",
-    "0.0005", "0.001",	 "0.0025", "0.005", "0.01",    "0.025", "0.05",	  "0.1",
-    "0.25",   "0.5",	 "1",	   "2.5",   "5",       "10",
+	"1e-06",  "2.5e-06", "5e-06",  "1e-05", "2.5e-05", "5e-05", "0.0001", "0.00025",
+	"0.0005", "0.001",   "0.0025", "0.005", "0.01",	   "0.025", "0.05",   "0.1",
+	"0.25",	  "0.5",     "1",      "2.5",	"5",	   "10",
 };
 
 const char *nnp_prom_content_type(enum nnp_prom_format fmt)
@@ -38,7 +39,7 @@ enum nnp_prom_format nnp_prom_negotiate(const char *accept)
 void nnp_prom_writer_init(struct nnp_prom_writer *w, FILE *f, enum nnp_prom_format fmt,
 			  size_t max_series)
 {
-	*w = (struct nnp_prom_writer){.f = f, .fmt = fmt, .max_series = max_series};
+	*w = (struct nnp_prom_writer){ .f = f, .fmt = fmt, .max_series = max_series };
 }
 
 static void escape_valid(FILE *f, const char *v)
@@ -66,7 +67,7 @@ void nnp_prom_escape(FILE *f, const char *v)
 	}
 	/* no memory for the sanitized copy: keep ASCII, never emit invalid UTF-8 */
 	for (const char *p = v; p && *p; p++) {
-		char c[2] = {(unsigned char)*p < 0x80 ? *p : '?', 0};
+		char c[2] = { (unsigned char)*p < 0x80 ? *p : '?', 0 };
 
 		escape_valid(f, c);
 	}

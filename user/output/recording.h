@@ -26,7 +26,7 @@ struct nnp_rec_meta {
 	uint64_t missed_switches; /* not in the recording: a warning at the end */
 	uint64_t probe_hits;
 	uint32_t ringbuf_bytes;
-	int exit_status; /* launched command's exit status, -1 if none */
+	int exit_status;			  /* launched command's exit status, -1 if none */
 	const struct nnp_rec_kernel *kernel_info; /* NULL: no kernel signals */
 };
 

@@ -122,9 +122,8 @@ static int check_schema(const char *path, json_object *root, char *err, size_t e
 	if (strcmp(json_object_get_string(schema), NNP_RECORDING_SCHEMA)) {
 		/* the file's bytes: no newline or terminal escape into the error line */
 		nnp_text_display(shown, sizeof(shown), json_object_get_string(schema), 64);
-		snprintf(err, errlen,
-			 "%s: not an nnperf recording: schema is \"%s\", not \"%s\"", path, shown,
-			 NNP_RECORDING_SCHEMA);
+		snprintf(err, errlen, "%s: not an nnperf recording: schema is \"%s\", not \"%s\"",
+			 path, shown, NNP_RECORDING_SCHEMA);
 		return -EINVAL;
 	}
 	if (!json_object_object_get_ex(root, "version", &version) ||

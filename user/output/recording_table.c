@@ -36,7 +36,7 @@ enum col {
 };
 
 static const char *const col_title[NCOLS] = {
-    "LAYER", "OP", "CALLS", "TOTAL", "MEAN", "MIN", "P50", "P90", "P99", "MAX", "SHARE",
+	"LAYER", "OP", "CALLS", "TOTAL", "MEAN", "MIN", "P50", "P90", "P99", "MAX", "SHARE",
 };
 
 struct cell {

@@ -9,8 +9,7 @@
 #include "procmaps.h"
 #include "runtimes.h"
 
-int nnp_monitor_add_pids(struct nnp_monitor *m, struct nnp_discover *d, const pid_t *pids,
-			 size_t n)
+int nnp_monitor_add_pids(struct nnp_monitor *m, struct nnp_discover *d, const pid_t *pids, size_t n)
 {
 	const struct nnp_runtime *rt;
 	int err;

@@ -29,7 +29,7 @@ int nnp_monitor_self_stats(struct nnp_monitor *m, struct nnp_self_stats *s,
 			   struct nnp_prog_stat *progs, size_t max)
 {
 	struct nnp_monitor_counts c = nnp_monitor_counts(m);
-	struct prog_fill pf = {.v = progs, .max = max};
+	struct prog_fill pf = { .v = progs, .max = max };
 	int err;
 
 	s->targets = c.targets;

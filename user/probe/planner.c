@@ -57,7 +57,6 @@ const struct nnp_target *nnp_planner_target(const struct nnp_planner *p)
 	return &p->t;
 }
 
-
 static int elf_get(struct nnp_planner *p, const char *path, struct nnp_elf **out)
 {
 	int err;

@@ -33,5 +33,4 @@ struct nnp_planner {
 	bool defer;		 /* a scan flushes once per file, not per definition */
 };
 
-
 #endif

@@ -232,7 +232,7 @@ static int parse_symbol(struct site_text *st, const char *sym)
 
 int nnp_site_parse(struct nnp_lex *lx, struct nnp_probe_def *d)
 {
-	struct site_text st = {.lx = lx, .d = d, .start = nnp_lex_skip_ws_at(lx->p)};
+	struct site_text st = { .lx = lx, .d = d, .start = nnp_lex_skip_ws_at(lx->p) };
 	const char *colon;
 	char found[48], span[SPAN_LEN];
 	int err;

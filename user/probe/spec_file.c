@@ -101,7 +101,8 @@ int nnp_spec_load(const char *path, struct nnp_probe_def **defs, size_t *n, char
 		  size_t errlen)
 {
 	struct spec_file sf = {
-	    .path = path, .defs = defs, .n = *n, .cap = *n, .err = err, .errlen = errlen};
+		.path = path, .defs = defs, .n = *n, .cap = *n, .err = err, .errlen = errlen
+	};
 	FILE *f;
 	int ret;
 

@@ -10,11 +10,10 @@
  * stable since 2023). The key is a hash of that name and of src[0]'s:
  * llama.cpp rebuilds the graph at every decode, and the same node may get
  * another tensor address when the graph's shape changes (a prompt, then single
- * tokens); it names every norm of a block norm-N, told apart by their input. Every worker thread calls
- * every node with its index params->ith (arg0's first int): only ith 0, the
- * thread that called ggml_graph_compute, makes it a layer. A node calling
- * another op on its dst (cpy -> dup, add -> add_non_quantized) has the same key
- * and is not counted again (layer.bpf.c, re-entry).
+ * tokens); it names every norm of a block norm-N, told apart by their input. Every worker thread
+ * calls every node with its index params->ith (arg0's first int): only ith 0, the thread that
+ * called ggml_graph_compute, makes it a layer. A node calling another op on its dst (cpy -> dup,
+ * add -> add_non_quantized) has the same key and is not counted again (layer.bpf.c, re-entry).
  */
 #include <errno.h>
 #include <limits.h>

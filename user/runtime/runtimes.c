@@ -30,12 +30,7 @@ static const struct nnp_runtime rt_usdt = {
 };
 
 const struct nnp_runtime *const nnp_runtimes[] = {
-	&rt_usdt,
-	&nnp_rt_pytorch,
-	&nnp_rt_opencv,
-	&nnp_rt_ort,
-	&nnp_rt_ggml,
-	NULL,
+	&rt_usdt, &nnp_rt_pytorch, &nnp_rt_opencv, &nnp_rt_ort, &nnp_rt_ggml, NULL,
 };
 
 const struct nnp_runtime *nnp_runtime_by_name(const char *name)

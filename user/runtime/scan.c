@@ -30,7 +30,7 @@ struct nnp_scanner {
 	const struct nnp_target *t;
 	struct nnp_file_id *scanned; /* files examined */
 	size_t nscanned;
-	size_t bad_files; /* named like a runtime's library, but unreadable */
+	size_t bad_files;		       /* named like a runtime's library, but unreadable */
 	const struct nnp_runtime *runtimes[8]; /* runtimes found */
 	size_t nruntimes;
 	bool usdt;  /* nnperf USDT markers are attached too */
@@ -224,7 +224,8 @@ static int scan_file(struct nnp_scanner *sc, const char *path, const struct nnp_
 		    !nnp_runtime_claims(rt, path))
 			continue;
 		nnp_info("%s: %s runtime", path, rt->name);
-		n = !strcmp(rt->name, "usdt") ? attach_usdt(sc, path, e) : attach_defs(sc, rt, path);
+		n = !strcmp(rt->name, "usdt") ? attach_usdt(sc, path, e)
+					      : attach_defs(sc, rt, path);
 		if (n >= 0 && rt->attach) {
 			int more = rt->attach(sc->plan, path, e);
 

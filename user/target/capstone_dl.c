@@ -9,8 +9,7 @@
 static void *handle;
 static struct nnp_capstone api;
 
-#define BIND(field, sym)                                                                           \
-	((*(void **)&api.field = dlsym(handle, #sym)) != NULL)
+#define BIND(field, sym) ((*(void **)&api.field = dlsym(handle, #sym)) != NULL)
 
 static bool bind_all(void)
 {

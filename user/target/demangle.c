@@ -49,7 +49,7 @@ static int ends_with(const char *s, size_t end, const char *suffix)
 
 static size_t strip_qualifiers(const char *s, size_t end)
 {
-	static const char *const quals[] = {" const", " volatile", " &&", " &", " noexcept"};
+	static const char *const quals[] = { " const", " volatile", " &&", " &", " noexcept" };
 	size_t i;
 
 again:

@@ -163,7 +163,7 @@ static int usdt_note(const GElf_Nhdr *nh, const char *owner, const unsigned char
 int nnp_elf_usdt_foreach(struct nnp_elf *e,
 			 int (*cb)(const char *provider, const char *name, void *ctx), void *ctx)
 {
-	struct usdt_walk w = {.cls = e->cls, .cb = cb, .ctx = ctx};
+	struct usdt_walk w = { .cls = e->cls, .cb = cb, .ctx = ctx };
 	int ret = walk_note_sections(e->elf, usdt_note, &w);
 
 	return ret < 0 ? ret : 0;
@@ -177,7 +177,7 @@ static int provider_is(const char *provider, const char *name, void *ctx)
 
 int nnp_elf_has_usdt(struct nnp_elf *e, const char *provider)
 {
-	struct usdt_walk w = {.cls = e->cls, .cb = provider_is, .ctx = (void *)provider};
+	struct usdt_walk w = { .cls = e->cls, .cb = provider_is, .ctx = (void *)provider };
 
 	return walk_note_sections(e->elf, usdt_note, &w);
 }

@@ -40,7 +40,7 @@ static int copy_real(const char *path, char *out, size_t len)
 
 int nnp_lib_resolve(const char *exe, const char *lib, char *out, size_t len)
 {
-	struct lib_pick p = {.name = lib, .out = out, .len = len};
+	struct lib_pick p = { .name = lib, .out = out, .len = len };
 	int err;
 
 	if (!lib || !*lib)

@@ -233,7 +233,7 @@ static void origin_of(const char *path, char *out, size_t len)
 
 static int walk_needed(struct deps *d, struct nnp_elf *e, const char *origin)
 {
-	struct needer n = {.d = d, .e = e, .origin = origin};
+	struct needer n = { .d = d, .e = e, .origin = origin };
 
 	return nnp_elf_needed_foreach(e, needed_cb, &n);
 }
@@ -258,7 +258,7 @@ static int walk_queue(struct deps *d)
 
 int nnp_deps_foreach(const char *exe, int (*cb)(const char *path, void *ctx), void *ctx)
 {
-	struct deps d = {.cb = cb, .ctx = ctx};
+	struct deps d = { .cb = cb, .ctx = ctx };
 	char real[PATH_MAX];
 	int err, type;
 

@@ -23,11 +23,11 @@
 static volatile int calls;
 
 /* distinct bodies, so that no two functions are folded into one */
-#define NAMED(fn, sym, c)              \
-	void fn(void) __asm__(sym);    \
-	void fn(void)                  \
-	{                              \
-		calls += (c);          \
+#define NAMED(fn, sym, c)                                                                          \
+	void fn(void) __asm__(sym);                                                                \
+	void fn(void)                                                                              \
+	{                                                                                          \
+		calls += (c);                                                                      \
 	}
 
 NAMED(torch_conv2d, "_ZN2at4_ops6conv2d4callEv", 1)

@@ -24,12 +24,17 @@ static char long_name[201];
 
 static const char *const names[] = {
 	long_name,
-	"bad\xff\xfe" "utf8\xc3(\xe2\x82",
+	"bad\xff\xfe"
+	"utf8\xc3(\xe2\x82",
 	"new\nline\r\nand\ttab",
 	"quote\"back\\slash'",
-	"esc\x1b[31mred\x1b[0m\x07" "bell\x1b]0;title\x07",
+	"esc\x1b[31mred\x1b[0m\x07"
+	"bell\x1b]0;title\x07",
 	"label}=\"x\",le=\"+Inf\"{",
-	"\xed\xa0\x80" "surrogate\xf4\x90\x80\x80" "toolarge\xc0\xaf" "overlong",
+	"\xed\xa0\x80"
+	"surrogate\xf4\x90\x80\x80"
+	"toolarge\xc0\xaf"
+	"overlong",
 	"",
 };
 #define NNAMES (sizeof(names) / sizeof(names[0]))

@@ -28,21 +28,21 @@ enum {
 };
 
 static const struct option long_opts[] = {
-    {"model", required_argument, NULL, 'm'},
-    {"iterations", required_argument, NULL, 'n'},
-    {"threads", required_argument, NULL, 't'},
-    {"seed", required_argument, NULL, 's'},
-    {"sleep-layer", required_argument, NULL, OPT_SLEEP_LAYER},
-    {"sleep-us", required_argument, NULL, OPT_SLEEP_US},
-    {"touch-layer", required_argument, NULL, OPT_TOUCH_LAYER},
-    {"touch-pages", required_argument, NULL, OPT_TOUCH_PAGES},
-    {"start-delay-ms", required_argument, NULL, OPT_START_DELAY},
-    {"wait-stdin", no_argument, NULL, OPT_WAIT_STDIN},
-    {"self-profile", no_argument, NULL, OPT_SELF_PROFILE},
-    {"self-profile-out", required_argument, NULL, OPT_PROFILE_OUT},
-    {"list-layers", no_argument, NULL, OPT_LIST_LAYERS},
-    {"help", no_argument, NULL, 'h'},
-    {0},
+	{ "model", required_argument, NULL, 'm' },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "threads", required_argument, NULL, 't' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "sleep-layer", required_argument, NULL, OPT_SLEEP_LAYER },
+	{ "sleep-us", required_argument, NULL, OPT_SLEEP_US },
+	{ "touch-layer", required_argument, NULL, OPT_TOUCH_LAYER },
+	{ "touch-pages", required_argument, NULL, OPT_TOUCH_PAGES },
+	{ "start-delay-ms", required_argument, NULL, OPT_START_DELAY },
+	{ "wait-stdin", no_argument, NULL, OPT_WAIT_STDIN },
+	{ "self-profile", no_argument, NULL, OPT_SELF_PROFILE },
+	{ "self-profile-out", required_argument, NULL, OPT_PROFILE_OUT },
+	{ "list-layers", no_argument, NULL, OPT_LIST_LAYERS },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
 };
 
 void tinynet_err(const char *fmt, ...)
@@ -184,7 +184,8 @@ int tinynet_opts_parse(int argc, char **argv, struct tinynet_opts *o)
 	int c, err;
 
 	*o = (struct tinynet_opts){
-	    .variant = TINYNET_DENSE, .iterations = 100, .threads = 1, .seed = 42};
+		.variant = TINYNET_DENSE, .iterations = 100, .threads = 1, .seed = 42
+	};
 	opterr = 0; /* our messages, not getopt's */
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":m:n:t:s:h", long_opts, NULL)) != -1) {

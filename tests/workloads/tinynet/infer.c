@@ -18,7 +18,7 @@ static uint64_t now_ns(void)
 
 int tinynet_ctx_init(struct tinynet_ctx *c, const struct tinynet_model *m, int profile)
 {
-	*c = (struct tinynet_ctx){.profile = profile};
+	*c = (struct tinynet_ctx){ .profile = profile };
 	/* 64-byte aligned so that every variant's loops see the same alignment */
 	for (int i = 0; i < 2; i++)
 		if (posix_memalign(&c->buf[i], 64, m->act_bytes))
@@ -44,7 +44,7 @@ void tinynet_ctx_free(struct tinynet_ctx *c)
 
 static int sleep_us(unsigned us)
 {
-	struct timespec ts = {us / 1000000, (long)(us % 1000000) * 1000};
+	struct timespec ts = { us / 1000000, (long)(us % 1000000) * 1000 };
 
 	while (nanosleep(&ts, &ts))
 		if (errno != EINTR)

@@ -14,39 +14,39 @@ struct tinynet_arch {
 
 /* 3x64x64 -> 16x64x64 -> 16x32x32 -> 32x32x32 -> 32x16x16 -> 64x16x16 -> 64x8x8 -> 128 -> 10 */
 static const struct tinynet_arch tinynet_arch[] = {
-    {"conv1", TINYNET_OP_CONV2D, 16},	{"relu1", TINYNET_OP_RELU, 0},
-    {"pool1", TINYNET_OP_MAXPOOL, 0},	{"conv2", TINYNET_OP_CONV2D, 32},
-    {"relu2", TINYNET_OP_RELU, 0},	{"pool2", TINYNET_OP_MAXPOOL, 0},
-    {"conv3", TINYNET_OP_CONV2D, 64},	{"relu3", TINYNET_OP_RELU, 0},
-    {"pool3", TINYNET_OP_MAXPOOL, 0},	{"fc1", TINYNET_OP_FC, 128},
-    {"relu4", TINYNET_OP_RELU, 0},	{"fc2", TINYNET_OP_FC, TINYNET_CLASSES},
-    {"softmax", TINYNET_OP_SOFTMAX, 0},
+	{ "conv1", TINYNET_OP_CONV2D, 16 },   { "relu1", TINYNET_OP_RELU, 0 },
+	{ "pool1", TINYNET_OP_MAXPOOL, 0 },   { "conv2", TINYNET_OP_CONV2D, 32 },
+	{ "relu2", TINYNET_OP_RELU, 0 },      { "pool2", TINYNET_OP_MAXPOOL, 0 },
+	{ "conv3", TINYNET_OP_CONV2D, 64 },   { "relu3", TINYNET_OP_RELU, 0 },
+	{ "pool3", TINYNET_OP_MAXPOOL, 0 },   { "fc1", TINYNET_OP_FC, 128 },
+	{ "relu4", TINYNET_OP_RELU, 0 },      { "fc2", TINYNET_OP_FC, TINYNET_CLASSES },
+	{ "softmax", TINYNET_OP_SOFTMAX, 0 },
 };
 #define TINYNET_N_LAYERS ((int)(sizeof(tinynet_arch) / sizeof(tinynet_arch[0])))
 _Static_assert(TINYNET_N_LAYERS <= TINYNET_MAX_LAYERS, "raise TINYNET_MAX_LAYERS");
 
 static const char *const op_names[TINYNET_OPS] = {
-    [TINYNET_OP_CONV2D] = "conv2d",   [TINYNET_OP_RELU] = "relu",
-    [TINYNET_OP_MAXPOOL] = "maxpool", [TINYNET_OP_FC] = "fc",
-    [TINYNET_OP_SOFTMAX] = "softmax",
+	[TINYNET_OP_CONV2D] = "conv2d",	  [TINYNET_OP_RELU] = "relu",
+	[TINYNET_OP_MAXPOOL] = "maxpool", [TINYNET_OP_FC] = "fc",
+	[TINYNET_OP_SOFTMAX] = "softmax",
 };
 
 static const char *const variant_names[TINYNET_VARIANTS] = {
-    [TINYNET_DENSE] = "dense",
-    [TINYNET_PRUNED] = "pruned",
-    [TINYNET_SPARSE] = "sparse",
-    [TINYNET_INT8] = "int8",
+	[TINYNET_DENSE] = "dense",
+	[TINYNET_PRUNED] = "pruned",
+	[TINYNET_SPARSE] = "sparse",
+	[TINYNET_INT8] = "int8",
 };
 
 static const tinynet_layer_fn layer_fns[TINYNET_VARIANTS][TINYNET_OPS] = {
-    [TINYNET_DENSE] = {tinynet_conv2d_f32, tinynet_relu_f32, tinynet_maxpool_f32, tinynet_fc_f32,
-		       tinynet_softmax_f32},
-    [TINYNET_PRUNED] = {tinynet_conv2d_f32, tinynet_relu_f32, tinynet_maxpool_f32, tinynet_fc_f32,
-			tinynet_softmax_f32},
-    [TINYNET_SPARSE] = {tinynet_conv2d_csr, tinynet_relu_f32, tinynet_maxpool_f32, tinynet_fc_csr,
-			tinynet_softmax_f32},
-    [TINYNET_INT8] = {tinynet_conv2d_i8, tinynet_relu_i8, tinynet_maxpool_i8, tinynet_fc_i8,
-		      tinynet_softmax_i8},
+	[TINYNET_DENSE] = { tinynet_conv2d_f32, tinynet_relu_f32, tinynet_maxpool_f32,
+			    tinynet_fc_f32, tinynet_softmax_f32 },
+	[TINYNET_PRUNED] = { tinynet_conv2d_f32, tinynet_relu_f32, tinynet_maxpool_f32,
+			     tinynet_fc_f32, tinynet_softmax_f32 },
+	[TINYNET_SPARSE] = { tinynet_conv2d_csr, tinynet_relu_f32, tinynet_maxpool_f32,
+			     tinynet_fc_csr, tinynet_softmax_f32 },
+	[TINYNET_INT8] = { tinynet_conv2d_i8, tinynet_relu_i8, tinynet_maxpool_i8, tinynet_fc_i8,
+			   tinynet_softmax_i8 },
 };
 
 const char *tinynet_variant_name(enum tinynet_variant v)
@@ -104,7 +104,7 @@ int tinynet_top_k(const float *score, int n, int k, int *keep)
 	if (!r)
 		return -ENOMEM;
 	for (int i = 0; i < n; i++)
-		r[i] = (struct ranked){score[i], i};
+		r[i] = (struct ranked){ score[i], i };
 	qsort(r, n, sizeof(*r), by_score_desc);
 	for (int i = 0; i < k; i++)
 		keep[i] = r[i].idx;
@@ -130,7 +130,7 @@ static void shape_layer(struct tinynet_layer *l, struct tinynet_shape in, int wi
 		l->out.w = in.w / l->k;
 		break;
 	case TINYNET_OP_FC:
-		l->out = (struct tinynet_shape){width, 1, 1};
+		l->out = (struct tinynet_shape){ width, 1, 1 };
 		l->macs = (uint64_t)width * in.c * in.h * in.w;
 		return;
 	case TINYNET_OP_RELU:
@@ -149,7 +149,7 @@ static void shape_layer(struct tinynet_layer *l, struct tinynet_shape in, int wi
  */
 int tinynet_model_shape(struct tinynet_model *m, enum tinynet_variant v, const int *widths)
 {
-	struct tinynet_shape s = {TINYNET_INPUT_C, TINYNET_INPUT_HW, TINYNET_INPUT_HW};
+	struct tinynet_shape s = { TINYNET_INPUT_C, TINYNET_INPUT_HW, TINYNET_INPUT_HW };
 	size_t most = (size_t)s.c * s.h * s.w;
 
 	memset(m, 0, sizeof(*m));

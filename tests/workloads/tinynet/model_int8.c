@@ -27,7 +27,7 @@ static float max_abs(const float *x, size_t n)
 static int calibrate(const struct tinynet_model *d, uint64_t seed, float *in_max, float *out_max)
 {
 	float *x = tinynet_alloc(TINYNET_INPUT_ELEMS, sizeof(float));
-	float *buf[2] = {tinynet_alloc(d->act_bytes, 1), tinynet_alloc(d->act_bytes, 1)};
+	float *buf[2] = { tinynet_alloc(d->act_bytes, 1), tinynet_alloc(d->act_bytes, 1) };
 	int err = x && buf[0] && buf[1] ? 0 : -ENOMEM;
 
 	for (int n = 0; !err && n < CALIB_INPUTS; n++) {
@@ -73,7 +73,7 @@ static int quantize_weights(struct tinynet_layer *q, const struct tinynet_layer 
 
 int tinynet_build_int8(struct tinynet_model *m, const struct tinynet_model *dense, uint64_t seed)
 {
-	float in_max = 0.0f, out_max[TINYNET_MAX_LAYERS] = {0}, scale;
+	float in_max = 0.0f, out_max[TINYNET_MAX_LAYERS] = { 0 }, scale;
 	int err = tinynet_model_shape(m, TINYNET_INT8, NULL);
 
 	if (!err)

@@ -82,7 +82,7 @@ static int prune_layer(struct tinynet_layer *p, const struct tinynet_layer *d, i
 
 int tinynet_build_pruned(struct tinynet_model *m, const struct tinynet_model *dense)
 {
-	int widths[TINYNET_MAX_LAYERS] = {0}, in_keep[MAX_CHANNELS];
+	int widths[TINYNET_MAX_LAYERS] = { 0 }, in_keep[MAX_CHANNELS];
 	int err, classifier = -1, first = -1;
 
 	for (int i = 0; i < dense->n_layers; i++)

@@ -35,10 +35,10 @@ struct tinynet_tap_range {
 static inline struct tinynet_tap_range tinynet_tap_range(int h, int w, int dy, int dx)
 {
 	struct tinynet_tap_range r = {
-	    .y0 = dy < 0 ? -dy : 0,
-	    .y1 = dy > 0 ? h - dy : h,
-	    .x0 = dx < 0 ? -dx : 0,
-	    .x1 = dx > 0 ? w - dx : w,
+		.y0 = dy < 0 ? -dy : 0,
+		.y1 = dy > 0 ? h - dy : h,
+		.x0 = dx < 0 ? -dx : 0,
+		.x1 = dx > 0 ? w - dx : w,
 	};
 	return r;
 }

@@ -116,8 +116,8 @@ static void print_shape(const struct tinynet_shape *s)
 /* MACs for conv and fc (nonzero weights only, when sparse); elements for the other ops. */
 int tinynet_list_layers(uint64_t seed)
 {
-	struct tinynet_model m[TINYNET_VARIANTS] = {0};
-	uint64_t total[TINYNET_VARIANTS] = {0};
+	struct tinynet_model m[TINYNET_VARIANTS] = { 0 };
+	uint64_t total[TINYNET_VARIANTS] = { 0 };
 	int err = 0, v;
 
 	for (v = 0; !err && v < TINYNET_VARIANTS; v++)

@@ -159,7 +159,8 @@ cleanup:
 
 static int wait_start(const struct tinynet_opts *o)
 {
-	struct timespec ts = {o->start_delay_ms / 1000, (long)(o->start_delay_ms % 1000) * 1000000};
+	struct timespec ts = { o->start_delay_ms / 1000,
+			       (long)(o->start_delay_ms % 1000) * 1000000 };
 	int c;
 
 	if (o->start_delay_ms) {
