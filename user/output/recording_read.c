@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "read_bounded.h"
 #include "recording_read.h"
 #include "text.h"
 
@@ -13,44 +16,13 @@
 
 static int read_all(const char *path, char **buf, size_t *len)
 {
-	size_t cap = 1 << 16, n = 0;
-	char *b = malloc(cap), *nb;
-	FILE *f = fopen(path, "rb");
-	int err = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
 
-	if (!f || !b) {
-		err = !f ? -errno : -ENOMEM;
-		goto cleanup;
-	}
-	for (;;) {
-		n += fread(b + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		if (cap > MAX_RECORDING_BYTES / 2) {
-			err = -EFBIG;
-			goto cleanup;
-		}
-		nb = realloc(b, cap * 2);
-		if (!nb) {
-			err = -ENOMEM;
-			goto cleanup;
-		}
-		b = nb;
-		cap *= 2;
-	}
-	if (ferror(f))
-		err = -EIO;
-	b[n] = '\0'; /* n < cap here; the parser's callers scan the tail as a string */
-cleanup:
-	if (f)
-		fclose(f);
-	if (err) {
-		free(b);
-		return err;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
+	if (fd < 0)
+		return -errno;
+	err = nnp_read_bounded(fd, MAX_RECORDING_BYTES, buf, len);
+	close(fd);
+	return err;
 }
 
 static void syntax_error(const char *path, const char *buf, size_t off, const char *msg, char *err,
