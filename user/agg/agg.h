@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <uthash.h>
 
-#include "event.h"
+#include "decode.h"
 #include "hist.h"
 #include "nnperf_abi.h"
 

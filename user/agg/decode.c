@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "event.h"
+#include "decode.h"
 
 static size_t size_of(uint32_t type)
 {

@@ -5,8 +5,8 @@
  * a type this build does not know. The aggregator and the trace writer both
  * read records through this.
  */
-#ifndef NNP_EVENT_H
-#define NNP_EVENT_H
+#ifndef NNP_DECODE_H
+#define NNP_DECODE_H
 
 #include <stddef.h>
 
