@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 
-ORDER = ["base", "target", "kernel", "agg", "probe", "runtime", "pipeline", "output", "tui",
+ORDER = ["base", "target", "kernel", "agg", "probe", "runtime", "output", "pipeline", "tui",
          "diff", "cmd"]
 
 

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "run_opts.h"
+
 enum nnp_parse {
 	NNP_PARSE_OK,	     /* run the command */
 	NNP_PARSE_HELP,	     /* --help was printed: exit 0 */
@@ -49,14 +51,6 @@ enum { NNP_OPT_COUNTERS = 0x200, NNP_OPT_BTF, NNP_OPT_SAMPLE, NNP_OPT_RINGBUF, N
 	{                                                                                          \
 		"verbose", no_argument, NULL, 'v'                                                  \
 	}
-
-struct nnp_common_opts {
-	pid_t *pids; /* -p, in order */
-	size_t npids;
-	const char *counters;	/* --counters LIST, NULL = the default */
-	uint32_t sample;	/* --sample N: one layer call in N measured (1: all) */
-	uint32_t ringbuf_bytes; /* --ringbuf-size, 0 = the default */
-};
 
 void nnp_common_opts_init(struct nnp_common_opts *c);
 void nnp_common_opts_free(struct nnp_common_opts *c);

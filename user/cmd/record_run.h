@@ -1,20 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* `nnperf record` as a function, for commands that record several runs (compare). */
+/* `nnperf record`'s command line run as a function: compare records each side with it. */
 #ifndef NNP_RECORD_RUN_H
 #define NNP_RECORD_RUN_H
 
 #include <stdbool.h>
 
 #include "record_opts.h"
-
-/*
- * Records as `nnperf record` with these options would (cmd_record.c): checks
- * privileges, attaches, collects until the target exits, writes o->output.
- * Prints one error line on failure; 0 or -errno.
- */
-int nnp_record_run(const struct record_opts *o);
-/* a SIGINT/SIGTERM/SIGHUP stopped a recording: callers running several should stop too */
-bool nnp_record_interrupted(void);
+#include "recorder.h"
 
 /*
  * The record options of one side of `nnperf compare`: record_argv is
