@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* The built-in adapters' tables: every probe definition parses, for any library path. */
+/* The built-in adapters: every probe definition they make parses, for any library path. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "ggml.h"
+#include "ort.h"
 #include "probe_spec.h"
 #include "runtimes.h"
 
@@ -47,10 +50,43 @@ static void test_probes_parse(void **state)
 	assert_true(n >= 10); /* pytorch's ops, opencv's and ggml's tables */
 }
 
+static void must_parse(const char *text, const char *lib)
+{
+	struct nnp_probe_def d;
+	char err[256];
+	int col;
+
+	if (nnp_probe_parse(text, &d, err, sizeof(err), &col))
+		fail_msg("'%s' col %d: %s", text, col, err);
+	assert_string_equal(d.lib, lib);
+}
+
+/* the definitions ggml's and ONNX Runtime's adapters write at attach time */
+static void test_computed_probes_parse(void **state)
+{
+	char text[4096];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		assert_int_equal(
+		    nnp_ggml_op_probe(text, sizeof(text), paths[i], "ggml_compute_forward_mul_mat"),
+		    0);
+		must_parse(text, paths[i]);
+		assert_non_null(strstr(text, "op=\"mul_mat\""));
+		nnp_ort_probe(text, sizeof(text), paths[i], false, 0x1567ab4);
+		must_parse(text, paths[i]);
+		nnp_ort_probe(text, sizeof(text), paths[i], true, 0x43e564);
+		must_parse(text, paths[i]);
+	}
+	assert_int_equal(nnp_ggml_op_probe(text, 16, paths[0], "ggml_compute_forward_add"),
+			 -ENAMETOOLONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_probes_parse),
+		cmocka_unit_test(test_computed_probes_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

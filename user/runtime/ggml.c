@@ -55,17 +55,26 @@ static int collect(const struct nnp_sym *sym, void *arg)
 	return 0;
 }
 
+int nnp_ggml_op_probe(char *text, size_t len, const char *path, const char *fn)
+{
+	size_t prefix = strncmp(fn, OP_PREFIX, strlen(OP_PREFIX)) ? 0 : strlen(OP_PREFIX);
+	int n = snprintf(text, len,
+			 "layer=%s:%s,key=hash(str(arg1+256),str(*(arg1+152)+256)),"
+			 "name=str(arg1+256),op=\"%.31s\","
+			 "when=u32(*arg0)==0,shape=i64x4(arg1+16)",
+			 path, fn, fn + prefix);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
 static int attach_op(struct nnp_planner *p, const char *path, const char *fn)
 {
 	struct nnp_probe_def d;
 	char text[PATH_MAX + 512], msg[256];
 	int col;
 
-	snprintf(text, sizeof(text),
-		 "layer=%s:%s,key=hash(str(arg1+256),str(*(arg1+152)+256)),"
-		 "name=str(arg1+256),op=\"%.31s\","
-		 "when=u32(*arg0)==0,shape=i64x4(arg1+16)",
-		 path, fn, fn + strlen(OP_PREFIX));
+	if (nnp_ggml_op_probe(text, sizeof(text), path, fn))
+		return -ENAMETOOLONG;
 	if (nnp_probe_parse(text, &d, msg, sizeof(msg), &col)) {
 		nnp_err("runtime ggml: bad probe '%s': %s", text, msg);
 		return -EINVAL;

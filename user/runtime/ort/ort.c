@@ -59,6 +59,12 @@ static int sites_for(const char *path, struct nnp_elf *e, struct nnp_ort_sites *
 	return 0;
 }
 
+void nnp_ort_probe(char *text, size_t len, const char *path, bool inference, uint64_t off)
+{
+	snprintf(text, len, inference ? "inference=%s:0x%llx" : "layer=%s:0x%llx,key=arg2", path,
+		 (unsigned long long)off);
+}
+
 static int attach_text(struct nnp_planner *p, const char *text)
 {
 	struct nnp_probe_def d;
@@ -84,14 +90,13 @@ static int ort_attach(struct nnp_planner *p, const char *path, struct nnp_elf *e
 	if (sites_for(path, e, &s))
 		return 0; /* warned: the rest of the target is still measured */
 	if (s.kernel_off) {
-		snprintf(text, sizeof(text), "layer=%s:0x%llx,key=arg2", path,
-			 (unsigned long long)s.kernel_off);
+		nnp_ort_probe(text, sizeof(text), path, false, s.kernel_off);
 		err = attach_text(p, text);
 		if (err)
 			return err;
 		n++;
 	}
-	snprintf(text, sizeof(text), "inference=%s:0x%llx", path, (unsigned long long)s.run_off);
+	nnp_ort_probe(text, sizeof(text), path, true, s.run_off);
 	err = attach_text(p, text);
 	return err ? err : n + 1;
 }

@@ -7,6 +7,8 @@
 #ifndef NNP_RUNTIME_ORT_H
 #define NNP_RUNTIME_ORT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct nnp_ort_sites {
@@ -21,6 +23,9 @@ int nnp_ort_find_kernel(const char *path, uint64_t *off);
 /* OrtApi::Run from the library's own table, read in an unprivileged child
  * that loads it; the file offset past an endbr64; 0 or -errno */
 int nnp_ort_find_run(const char *path, uint64_t *off);
+/* the definition of ExecuteKernel's layer probe (key = the NodeIndex), or with
+ * inference, of OrtApi::Run's, at file offset OFF of PATH (truncated to len) */
+void nnp_ort_probe(char *text, size_t len, const char *path, bool inference, uint64_t off);
 
 /*
  * The sites of the build BUILD_ID from the cache; 0, -ENOENT (none), -EINVAL
