@@ -16,6 +16,7 @@
 
 #include "elf_check.h"
 #include "log.h"
+#include "text.h"
 
 struct chk {
 	int fd;
@@ -188,15 +189,17 @@ static int check_notes(struct chk *c, Elf_Data *d, const char *where)
 static int check_section(struct chk *c, Elf_Scn *scn, size_t shstrndx)
 {
 	const char *name;
-	char where[128];
+	char where[128], shown[80];
 	Elf_Data *d;
 	GElf_Shdr sh;
 	size_t i = elf_ndxscn(scn);
 
 	if (!gelf_getshdr(scn, &sh))
 		return bad(c, "unreadable section header %zu (%s)", i, elf_errmsg(-1));
+	/* the name is the file's bytes: no newline or escape reaches the line */
 	name = elf_strptr(c->elf, shstrndx, sh.sh_name);
-	snprintf(where, sizeof(where), "section %zu (%.64s)", i, name ? name : "?");
+	nnp_text_display(shown, sizeof(shown), name ? name : "?", 64);
+	snprintf(where, sizeof(where), "section %zu (%s)", i, shown);
 	if (sh.sh_type == SHT_NOBITS || !sh.sh_size)
 		return 0;
 	if (!fits(c, sh.sh_offset, sh.sh_size, 1))
