@@ -22,10 +22,6 @@ B=${NNPERF_FUZZ_BUILD:-build-fuzz} # another build dir, for a second fuzzing at 
 SEED=${NNPERF_FUZZ_SEED:-1}
 DEFAULT_RUNS=20000
 LIBFUZZER_OPTS=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048)
-# CI: no RSS-watching thread (its allocations interleave with the fuzzing thread's and move
-# the heap addresses that comparisons feed back into mutations: fuzz_http took another path
-# 1 run in 4); one allocation is still held to 2 GB
-CI_OPTS=(-timeout=10 -rss_limit_mb=0 -malloc_limit_mb=2048)
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 
@@ -85,7 +81,7 @@ replay() {
 	local n=$1 log=$B/artifacts/$1.replay.log
 	local files=("tests/fuzz/corpus/$n"/*)
 	[ -e "${files[0]}" ] || { echo "fuzz: $n: no corpus in tests/fuzz/corpus/$n" >&2; return 1; }
-	if ! norandom "$B/$n" "${CI_OPTS[@]}" \
+	if ! norandom "$B/$n" "${LIBFUZZER_OPTS[@]}" \
 		-artifact_prefix="$B/artifacts/$n-" "${files[@]}" >"$log" 2>&1; then
 		echo "fuzz: $n FAILED replaying its corpus: $(why "$log") (see $log)" >&2
 		return 1
@@ -98,7 +94,7 @@ ci_one() {
 	files=$(replay "$n") || return 1
 	runs=$(ci_runs "$n")
 	scratch=$(mktemp -d /tmp/nnperf-fuzz.XXXXXX)
-	norandom "$B/$n" "${CI_OPTS[@]}" -seed="$SEED" -runs="$runs" -reload=0 \
+	norandom "$B/$n" "${LIBFUZZER_OPTS[@]}" -seed="$SEED" -runs="$runs" -reload=0 \
 		-print_final_stats=1 -artifact_prefix="$B/artifacts/$n-" \
 		"$scratch" "tests/fuzz/corpus/$n" >"$log" 2>&1 || rc=$?
 	rm -rf "$scratch"
