@@ -184,6 +184,25 @@ def unavailable(path, counter):
     print(f"ok: {counter} is null everywhere: {c['why']}")
 
 
+def pmu_scaling(dense_path, pruned_path):
+    """hardware counters on a real (or emulated) PMU: instructions per call follow the
+    work, so the pruned conv2 (half the MACs of the dense one) and conv3 (a quarter)
+    show about a half and a quarter of the instructions; cycles and IPC are real"""
+    d, p = proc(load(dense_path)), proc(load(pruned_path))
+    for layer_name, want in (("conv2", 0.5), ("conv3", 0.25)):
+        kd, kp = layer(d, layer_name)["kernel"], layer(p, layer_name)["kernel"]
+        for k in (kd, kp):
+            assert k["instructions_mean"] and k["instructions_mean"] > 1e5, k
+            assert k["cycles_mean"] and k["cycles_mean"] > 0, k
+            assert k["ipc"] and 0.05 < k["ipc"] < 10, k
+        ratio = kp["instructions_mean"] / kd["instructions_mean"]
+        assert abs(ratio - want) <= 0.2 * want, \
+            f"{layer_name}: pruned/dense instructions {ratio:.3f}, want {want} +-20%"
+        print(f"ok: {layer_name}: {kd['instructions_mean']:.0f} -> {kp['instructions_mean']:.0f} "
+              f"instructions per call (x{ratio:.3f}, MACs x{want}), IPC {kd['ipc']:.2f} -> "
+              f"{kp['ipc']:.2f}")
+
+
 def field(path, dotted, want):
     """a top-level field equals want"""
     v = load(path)
@@ -214,6 +233,8 @@ def main():
             preempted(args[0], args[1])
         elif cmd == "unavailable":
             unavailable(args[0], args[1])
+        elif cmd == "pmu-scaling":
+            pmu_scaling(args[0], args[1])
         elif cmd == "field":
             field(args[0], args[1], args[2])
         else:

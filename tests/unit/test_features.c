@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "counters.h"
 #include "features.h"
 
 #define BIT(id) (1u << (id))
@@ -303,15 +304,107 @@ static void test_names(void **state)
 	assert_string_equal(nnp_counter_source_str(NNP_COUNTERS_SW_ONLY), "software only");
 }
 
+/* Fills f->hw[] with the hardware counters and ERRS[i] as each one's errno */
+static void fill_hw(struct nnp_features *f, const int *errs)
+{
+	nnp_features_init(f);
+	for (int i = 0; i < NNP_HW_EVENTS && nnp_counter_hw_name(i); i++) {
+		f->hw[i].name = nnp_counter_hw_name(i);
+		f->hw[i].err = errs[i];
+	}
+	nnp_features_sum_hw(f);
+}
+
+/* qemu's arm64 -cpu max: cycles and instructions, no cache or branch events */
+static void test_hw_partial_pmu(void **state)
+{
+	const int errs[NNP_HW_EVENTS] = { 0, 0, ENOENT, ENOENT, ENOENT, ENOENT };
+	struct nnp_features f;
+
+	(void)state;
+	assert_string_equal(nnp_counter_hw_name(0), "cycles");
+	assert_string_equal(nnp_counter_hw_name(2), "cache-misses");
+	assert_null(nnp_counter_hw_name(6));
+	fill_hw(&f, errs);
+	assert_int_equal(f.f[NNP_FEAT_PERF_HW].state, NNP_FEAT_YES);
+	assert_string_equal(f.f[NNP_FEAT_PERF_HW].detail,
+			    "cycles, instructions open; this PMU has no cache-misses, "
+			    "cache-references, branch-misses, llc-misses event");
+	assert_string_equal(f.hw[0].why, "");
+	assert_string_equal(f.hw[2].why, "this PMU has no cache-misses event");
+	f.f[NNP_FEAT_PERF_SW].state = NNP_FEAT_YES;
+	nnp_features_decide(&f);
+	assert_int_equal(f.counters, NNP_COUNTERS_HW);
+	assert_string_equal(f.f[NNP_FEAT_PERF_HW].fallback, "");
+}
+
+/* no PMU at all (this project's VMs): the feature is missing, not "partial" */
+static void test_hw_no_pmu(void **state)
+{
+	const int errs[NNP_HW_EVENTS] = { ENOENT, ENOENT, ENOENT, ENOENT, ENOENT, ENOENT };
+	const int denied[NNP_HW_EVENTS] = { ENOENT, EACCES, ENOENT, ENOENT, ENOENT, ENOENT };
+	struct nnp_features f;
+
+	(void)state;
+	fill_hw(&f, errs);
+	assert_int_equal(f.f[NNP_FEAT_PERF_HW].state, NNP_FEAT_NO);
+	assert_int_equal(f.f[NNP_FEAT_PERF_HW].err, ENOENT);
+	assert_string_equal(
+	    f.f[NNP_FEAT_PERF_HW].detail,
+	    "n/a: no hardware PMU: perf_event_open(cycles): No such file or directory");
+	assert_string_equal(f.hw[1].why, "no hardware PMU");
+	/* another error than "no such event" is the one named */
+	fill_hw(&f, denied);
+	assert_int_equal(f.f[NNP_FEAT_PERF_HW].err, EACCES);
+	assert_string_equal(f.f[NNP_FEAT_PERF_HW].detail,
+			    "perf_event_open(instructions): Permission denied");
+	assert_string_equal(f.hw[1].why, "perf_event_open: Permission denied");
+}
+
+static void test_hw_all_and_errors(void **state)
+{
+	const int all[NNP_HW_EVENTS] = { 0 };
+	const int one_denied[NNP_HW_EVENTS] = { 0, 0, 0, 0, ENOENT, EACCES };
+	struct nnp_features f;
+	char why[64];
+
+	(void)state;
+	fill_hw(&f, all);
+	assert_string_equal(f.f[NNP_FEAT_PERF_HW].detail,
+			    "cycles, instructions, cache-misses, cache-references, branch-misses, "
+			    "llc-misses open");
+	fill_hw(&f, one_denied);
+	assert_string_equal(
+	    f.f[NNP_FEAT_PERF_HW].detail,
+	    "cycles, instructions, cache-misses, cache-references open; this PMU has "
+	    "no branch-misses event; llc-misses: Permission denied");
+	nnp_counter_hw_why(why, sizeof(why), "llc-misses", -EOPNOTSUPP, true);
+	assert_string_equal(why, "this PMU has no llc-misses event");
+	nnp_counter_hw_why(why, sizeof(why), "cycles", -EOPNOTSUPP, false);
+	assert_string_equal(why, "no hardware PMU");
+	assert_true(nnp_counter_is_hw("llc-misses"));
+	assert_false(nnp_counter_is_hw("minor-faults"));
+	assert_false(nnp_counter_is_hw("bogus"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_force_parse), cmocka_unit_test(test_forced_off_env),
-		cmocka_unit_test(test_init_names),  cmocka_unit_test(test_all_present),
-		cmocka_unit_test(test_policies),    cmocka_unit_test(test_fallback_texts),
-		cmocka_unit_test(test_required),    cmocka_unit_test(test_denied_fix),
-		cmocka_unit_test(test_apply_force), cmocka_unit_test(test_require_record),
-		cmocka_unit_test(test_names),	    cmocka_unit_test(test_uprobe_multi_policy),
+		cmocka_unit_test(test_force_parse),
+		cmocka_unit_test(test_forced_off_env),
+		cmocka_unit_test(test_init_names),
+		cmocka_unit_test(test_all_present),
+		cmocka_unit_test(test_policies),
+		cmocka_unit_test(test_fallback_texts),
+		cmocka_unit_test(test_required),
+		cmocka_unit_test(test_denied_fix),
+		cmocka_unit_test(test_apply_force),
+		cmocka_unit_test(test_require_record),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_uprobe_multi_policy),
+		cmocka_unit_test(test_hw_partial_pmu),
+		cmocka_unit_test(test_hw_no_pmu),
+		cmocka_unit_test(test_hw_all_and_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -60,6 +60,31 @@ static void print_table(const struct nnp_features *f)
 	}
 }
 
+/* "yes", "forced off" or "n/a: this PMU has no cache-misses event" */
+static void hw_event_state(char *buf, size_t len, const struct nnp_features *f,
+			   const struct nnp_hw_event *e)
+{
+	if (e->err)
+		snprintf(buf, len, "n/a: %s", e->why);
+	else if (f->f[NNP_FEAT_PERF_HW].state == NNP_FEAT_FORCED_OFF)
+		snprintf(buf, len, "forced off");
+	else
+		snprintf(buf, len, "yes");
+}
+
+static void print_hw_events(const struct nnp_features *f)
+{
+	char st[96];
+
+	if (!f->hw[0].name)
+		return;
+	printf("\nhardware counters (each tried on its own):\n");
+	for (int i = 0; i < NNP_HW_EVENTS && f->hw[i].name; i++) {
+		hw_event_state(st, sizeof(st), f, &f->hw[i]);
+		printf("  %-18s %s\n", f->hw[i].name, st);
+	}
+}
+
 static void print_summary(const struct nnp_features *f)
 {
 	bool header = false;
@@ -74,6 +99,7 @@ static void print_summary(const struct nnp_features *f)
 		header = true;
 		printf("to get %s: %s\n", ft->name, ft->fix);
 	}
+	print_hw_events(f);
 	printf("\nkernel BTF: %s\n", nnp_btf_in_use());
 	printf("scheduler hooks: %s\n", nnp_sched_attach_str(f->sched));
 	printf("fault timing: %s\n", nnp_fault_attach_str(f->fault));
@@ -96,6 +122,25 @@ static json_object *feature_json(const struct nnp_feature *ft)
 	return o;
 }
 
+static json_object *hw_events_json(const struct nnp_features *f)
+{
+	json_object *a = json_object_new_array();
+	char st[96];
+
+	for (int i = 0; i < NNP_HW_EVENTS && f->hw[i].name; i++) {
+		const struct nnp_hw_event *e = &f->hw[i];
+		json_object *o = json_object_new_object();
+
+		hw_event_state(st, sizeof(st), f, e);
+		json_object_object_add(o, "name", json_object_new_string(e->name));
+		json_object_object_add(o, "state", json_object_new_string(e->err ? "no" : st));
+		json_object_object_add(o, "errno", json_object_new_int(e->err));
+		json_object_object_add(o, "detail", json_object_new_string(e->err ? st : ""));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static int print_json(const struct nnp_features *f)
 {
 	json_object *root = json_object_new_object(), *feats = json_object_new_array();
@@ -109,6 +154,7 @@ static int print_json(const struct nnp_features *f)
 	for (int i = 0; i < NNP_FEAT_NR; i++)
 		json_object_array_add(feats, feature_json(&f->f[i]));
 	json_object_object_add(root, "features", feats);
+	json_object_object_add(root, "hardware_counters", hw_events_json(f));
 	json_object_object_add(root, "btf", json_object_new_string(nnp_btf_in_use()));
 	json_object_object_add(pol, "sched",
 			       json_object_new_string(nnp_sched_attach_str(f->sched)));

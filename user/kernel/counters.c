@@ -49,6 +49,61 @@ bool nnp_counter_known(const char *name)
 	return def_of(name) != NULL;
 }
 
+static bool def_is_hw(const struct counter_def *d)
+{
+	return d->type == PERF_TYPE_HARDWARE || d->type == PERF_TYPE_HW_CACHE;
+}
+
+bool nnp_counter_is_hw(const char *name)
+{
+	const struct counter_def *d = def_of(name);
+
+	return d && def_is_hw(d);
+}
+
+const char *nnp_counter_hw_name(int i)
+{
+	for (size_t k = 0; k < sizeof(defs) / sizeof(defs[0]); k++)
+		if (def_is_hw(&defs[k]) && i-- == 0)
+			return defs[k].name;
+	return NULL;
+}
+
+int nnp_counter_try(const char *name)
+{
+	const struct counter_def *d = def_of(name);
+	struct perf_event_attr attr = {
+		.size = sizeof(attr),
+		.disabled = 1,
+		/* user space only keeps the try valid at perf_event_paranoid 2 */
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+	};
+	long fd;
+
+	if (!d)
+		return -EINVAL;
+	attr.type = d->type;
+	attr.config = d->config;
+	fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	close((int)fd);
+	return 0;
+}
+
+void nnp_counter_hw_why(char *buf, size_t len, const char *name, int err, bool pmu_exists)
+{
+	bool unsupported = err == -ENOENT || err == -EOPNOTSUPP;
+
+	if (unsupported && pmu_exists)
+		snprintf(buf, len, "this PMU has no %s event", name);
+	else if (unsupported)
+		snprintf(buf, len, "no hardware PMU");
+	else
+		snprintf(buf, len, "perf_event_open: %s", strerror(-err));
+}
+
 const char *nnp_counters_default(void)
 {
 	return "cache-misses,instructions,cycles";
@@ -112,15 +167,16 @@ static int open_on_cpus(const struct counter_def *d, int *fds, int ncpu)
 	return opened ? 0 : err;
 }
 
-static void open_one(struct nnp_counters *c, struct nnp_counter_req *r, bool have_pmu)
+static void open_one(struct nnp_counters *c, struct nnp_counter_req *r, const char *hw_off)
 {
 	const struct counter_def *d = def_of(r->name);
-	bool hw = d->type == PERF_TYPE_HARDWARE || d->type == PERF_TYPE_HW_CACHE;
+	bool hw = def_is_hw(d);
 	int *fds = c->fds + c->nslots * c->ncpu;
+	char why[64];
 	int err;
 
-	if (hw && !have_pmu) {
-		snprintf(r->why, sizeof(r->why), "n/a (no hardware PMU)");
+	if (hw && hw_off) {
+		snprintf(r->why, sizeof(r->why), "n/a (%s)", hw_off);
 		return;
 	}
 	if (c->nslots == NNP_MAX_COUNTERS) {
@@ -132,14 +188,17 @@ static void open_one(struct nnp_counters *c, struct nnp_counter_req *r, bool hav
 		for (int cpu = 0; cpu < c->ncpu; cpu++)
 			if (fds[cpu] >= 0)
 				close(fds[cpu]);
-		snprintf(r->why, sizeof(r->why), "n/a (%s: %s)", hw ? "no hardware PMU" : "perf",
-			 strerror(-err));
+		if (hw)
+			nnp_counter_hw_why(why, sizeof(why), r->name, err, true);
+		else
+			snprintf(why, sizeof(why), "perf: %s", strerror(-err));
+		snprintf(r->why, sizeof(r->why), "n/a (%s)", why);
 		return;
 	}
 	r->slot = c->nslots++;
 }
 
-int nnp_counters_open(struct nnp_counters *c, bool have_pmu)
+int nnp_counters_open(struct nnp_counters *c, const char *hw_off)
 {
 	c->ncpu = libbpf_num_possible_cpus();
 	if (c->ncpu <= 0)
@@ -150,7 +209,7 @@ int nnp_counters_open(struct nnp_counters *c, bool have_pmu)
 	for (int i = 0; i < NNP_MAX_COUNTERS * c->ncpu; i++)
 		c->fds[i] = -1;
 	for (int i = 0; i < c->nreq; i++)
-		open_one(c, &c->req[i], have_pmu);
+		open_one(c, &c->req[i], hw_off);
 	return 0;
 }
 

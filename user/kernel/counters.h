@@ -10,6 +10,7 @@
 #define NNP_COUNTERS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "nnperf_abi.h"
 
@@ -35,11 +36,23 @@ const char *nnp_counters_default(void);
 /* Parses LIST ("a,b,c") into c->req; unknown names or too many: one error
  * line naming them and -EINVAL */
 int nnp_counters_parse(struct nnp_counters *c, const char *list);
-/* Opens every requested counter on every CPU; hardware ones only if have_pmu.
- * 0 (counters that fail are marked unavailable) or -errno */
-int nnp_counters_open(struct nnp_counters *c, bool have_pmu);
+/* Opens every requested counter on every CPU; hardware ones only when HW_OFF
+ * is NULL, else they are n/a for that reason ("no hardware PMU"). 0 (counters
+ * that fail are marked unavailable, each with its reason) or -errno */
+int nnp_counters_open(struct nnp_counters *c, const char *hw_off);
 void nnp_counters_close(struct nnp_counters *c);
 /* "instructions" -> true if the name is a known counter */
 bool nnp_counter_known(const char *name);
+/* true if NAME is a hardware (PMU) counter */
+bool nnp_counter_is_hw(const char *name);
+/* The I-th hardware counter's name (doctor's order), NULL past the last */
+const char *nnp_counter_hw_name(int i);
+/* Opens counter NAME for this thread, user space only, and closes it: 0 or
+ * -errno (-ENOENT or -EOPNOTSUPP: this PMU has no such event) */
+int nnp_counter_try(const char *name);
+/* Why an unopenable hardware counter is n/a, from the errno of its open and
+ * whether the PMU has other events: "no hardware PMU", "this PMU has no
+ * cache-misses event", "perf_event_open: Permission denied" */
+void nnp_counter_hw_why(char *buf, size_t len, const char *name, int err, bool pmu_exists);
 
 #endif

@@ -36,7 +36,8 @@ static const struct feat_info {
 	[NNP_FEAT_RAW_TP] = { "raw_tp", NULL, false, nnp_try_raw_tp },
 	[NNP_FEAT_FENTRY] = { "fentry", "fentry", false, nnp_try_fentry },
 	[NNP_FEAT_KPROBE] = { "kprobes", "kprobe", false, nnp_try_kprobe },
-	[NNP_FEAT_PERF_HW] = { "hardware perf events", "pmu", false, nnp_try_perf_hw },
+	/* no per-feature try: nnp_try_perf_hw tries each event into f->hw[] */
+	[NNP_FEAT_PERF_HW] = { "hardware perf events", "pmu", false, NULL },
 	[NNP_FEAT_PERF_SW] = { "software perf events", NULL, false, nnp_try_perf_sw },
 };
 
@@ -173,7 +174,10 @@ static int detect(struct nnp_features *f, unsigned int which)
 
 		if (!(which & (1u << i)))
 			continue;
-		feat_info[i].try(&f->f[i]);
+		if (feat_info[i].try)
+			feat_info[i].try(&f->f[i]);
+		else
+			nnp_try_perf_hw(f);
 		nnp_info("feature %s: %s (%.1f ms)", f->f[i].name,
 			 nnp_feat_state_str(f->f[i].state), (nnp_mono_ns() / 1e6) - t0);
 	}

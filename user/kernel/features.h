@@ -58,8 +58,19 @@ enum nnp_counter_source { NNP_COUNTERS_HW, NNP_COUNTERS_SW_ONLY, NNP_COUNTERS_NO
 /* multi: one link per (file, process, entry or return); per site: one perf-event link each */
 enum nnp_uprobe_attach { NNP_UPROBES_PER_SITE, NNP_UPROBES_MULTI };
 
+/* Each hardware event is tried on its own: a PMU may count cycles and
+ * instructions and have no cache-miss event (qemu's arm64 -cpu max). */
+#define NNP_HW_EVENTS 8
+
+struct nnp_hw_event {
+	const char *name; /* "cycles", "cache-misses"; NULL past the last */
+	int err;	  /* 0 when it opens, else the errno of perf_event_open */
+	char why[64];	  /* "" or "this PMU has no cache-misses event" */
+};
+
 struct nnp_features {
 	struct nnp_feature f[NNP_FEAT_NR];
+	struct nnp_hw_event hw[NNP_HW_EVENTS]; /* tried with NNP_FEAT_PERF_HW */
 	enum nnp_sched_attach sched;
 	enum nnp_fault_attach fault;
 	enum nnp_counter_source counters;
@@ -93,6 +104,9 @@ unsigned int nnp_force_parse(const char *list, char *unknown, size_t unknown_len
 void nnp_features_apply_force(struct nnp_features *f, unsigned int mask);
 /* Chooses the policies, fills fallback and fix texts, sets can_record */
 void nnp_features_decide(struct nnp_features *f);
+/* Sums up F->hw[] (already tried) into the NNP_FEAT_PERF_HW feature: present
+ * when any event opens; the detail names what opened and what this PMU lacks */
+void nnp_features_sum_hw(struct nnp_features *f);
 
 const char *nnp_feat_state_str(enum nnp_feat_state s);	       /* "yes", "forced off" */
 const char *nnp_sched_attach_str(enum nnp_sched_attach a);     /* "tp_btf", "none" */

@@ -19,6 +19,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "counters.h"
 #include "features_try.h"
 #include "log.h"
 
@@ -214,34 +215,17 @@ struct perf_ev {
 	__u64 config;
 };
 
-/* Opens each event in EVS; the feature is present only if all of them open */
-static void perf_try_all(struct nnp_feature *f, __u32 type, const struct perf_ev *evs, int n,
-			 const char *absent)
+void nnp_try_perf_hw(struct nnp_features *f)
 {
-	for (int i = 0; i < n; i++) {
-		int err = perf_try(type, evs[i].config);
+	for (int i = 0; i < NNP_HW_EVENTS; i++) {
+		struct nnp_hw_event *e = &f->hw[i];
 
-		bool unsupported = err == -ENOENT || err == -EOPNOTSUPP;
-
-		if (err) {
-			nnp_feat_set(f, NNP_FEAT_NO, -err, "%sperf_event_open(%s): %s",
-				     unsupported ? absent : "", evs[i].name, strerror(-err));
-			return;
-		}
+		e->name = nnp_counter_hw_name(i);
+		if (!e->name)
+			break;
+		e->err = -nnp_counter_try(e->name);
 	}
-	nnp_feat_set(f, NNP_FEAT_YES, 0, "%s, %s and %s open", evs[0].name, evs[1].name,
-		     evs[2].name);
-}
-
-void nnp_try_perf_hw(struct nnp_feature *f)
-{
-	static const struct perf_ev evs[] = {
-		{ "cycles", PERF_COUNT_HW_CPU_CYCLES },
-		{ "instructions", PERF_COUNT_HW_INSTRUCTIONS },
-		{ "cache-misses", PERF_COUNT_HW_CACHE_MISSES },
-	};
-
-	perf_try_all(f, PERF_TYPE_HARDWARE, evs, 3, "n/a: no hardware PMU: ");
+	nnp_features_sum_hw(f);
 }
 
 void nnp_try_perf_sw(struct nnp_feature *f)
@@ -252,5 +236,15 @@ void nnp_try_perf_sw(struct nnp_feature *f)
 		{ "cpu-clock", PERF_COUNT_SW_CPU_CLOCK },
 	};
 
-	perf_try_all(f, PERF_TYPE_SOFTWARE, evs, 3, "");
+	for (int i = 0; i < 3; i++) {
+		int err = perf_try(PERF_TYPE_SOFTWARE, evs[i].config);
+
+		if (err) {
+			nnp_feat_set(f, NNP_FEAT_NO, -err, "perf_event_open(%s): %s", evs[i].name,
+				     strerror(-err));
+			return;
+		}
+	}
+	nnp_feat_set(f, NNP_FEAT_YES, 0, "%s, %s and %s open", evs[0].name, evs[1].name,
+		     evs[2].name);
 }

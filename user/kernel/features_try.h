@@ -22,7 +22,8 @@ void nnp_try_memlock(struct nnp_feature *f);
 void nnp_try_btf(struct nnp_feature *f);
 void nnp_try_bpffs(struct nnp_feature *f);
 void nnp_try_tracefs(struct nnp_feature *f);
-void nnp_try_perf_hw(struct nnp_feature *f);
+/* fills F->hw[] and F->f[NNP_FEAT_PERF_HW] */
+void nnp_try_perf_hw(struct nnp_features *f);
 void nnp_try_perf_sw(struct nnp_feature *f);
 
 /*

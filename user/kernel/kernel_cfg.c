@@ -1,6 +1,23 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+
 #include "kernel_cfg.h"
 #include "log.h"
+
+/* Why hardware counters are not opened, or NULL when the PMU is used */
+static const char *hw_off(const struct nnp_features *f)
+{
+	const struct nnp_feature *hw = &f->f[NNP_FEAT_PERF_HW];
+
+	if (f->counters == NNP_COUNTERS_HW)
+		return NULL;
+	if (hw->state == NNP_FEAT_FORCED_OFF)
+		return "forced off by NNPERF_FORCE=no-pmu";
+	if (hw->err == ENOENT || hw->err == EOPNOTSUPP)
+		return "no hardware PMU";
+	return hw->err == EACCES || hw->err == EPERM ? "hardware PMU: permission denied"
+						     : "no usable hardware PMU";
+}
 
 int nnp_kernel_cfg_init(struct nnp_kernel_cfg *k, const char *list)
 {
@@ -9,7 +26,7 @@ int nnp_kernel_cfg_init(struct nnp_kernel_cfg *k, const char *list)
 	nnp_features_detect_policies(&k->feat);
 	err = nnp_counters_parse(&k->counters, list ? list : nnp_counters_default());
 	if (!err)
-		err = nnp_counters_open(&k->counters, k->feat.counters == NNP_COUNTERS_HW);
+		err = nnp_counters_open(&k->counters, hw_off(&k->feat));
 	if (err)
 		return err;
 	/* the default list on a machine without a PMU is n/a silently; asked for, say so */
