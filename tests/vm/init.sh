@@ -1,0 +1,77 @@
+#!/bin/busybox sh
+# /init of the initramfs tests/vm/run.sh builds (busybox sh; not run on the host).
+# Loads the kernel's 9p and virtio modules, mounts the shared root read-only and the
+# results directory writable, the kernel's file systems inside, then runs each test in a
+# chroot with a timeout and writes RESULTS/TEST.out, RESULTS/TEST.rc ("STATUS SECONDS"),
+# one "nnpvm: result TEST STATUS SECONDS" console line each, and RESULTS/done at the end.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+say() { echo "nnpvm: $*" >/dev/console; }
+off() {
+	sync
+	poweroff -f
+	sleep 10
+}
+fatal() {
+	say "error: $*"
+	off
+}
+. /nnpvm.conf
+
+for m in $(cat /modules); do
+	insmod "/lib/modules/$m" 2>/dev/null || grep -q "^${m%.ko} " /proc/modules ||
+		say "insmod $m failed: $(insmod "/lib/modules/$m" 2>&1)"
+done
+if grep -q "nnpvm.probe=1" /proc/cmdline; then
+	say "probe ok"
+	off
+fi
+
+R=/newroot
+opts=trans=virtio,version=9p2000.L,msize=512000
+mount -t 9p -o "$opts,ro,cache=loose" nnproot $R || fatal "cannot mount the shared root"
+if [ "$GUEST_ROOT" != / ]; then
+	mount -t 9p -o "$opts,ro,cache=loose" nnpsrc "$R$ROOT" || fatal "cannot mount the project tree at $ROOT"
+fi
+mount -t 9p -o "$opts" nnpres "$R$RES" || fatal "cannot mount the results directory at $RES"
+mount -t proc proc $R/proc
+mount -t sysfs sysfs $R/sys
+mount -t devtmpfs devtmpfs $R/dev
+mkdir -p $R/dev/pts $R/dev/shm
+mount -t devpts devpts $R/dev/pts
+mount -t tmpfs tmpfs $R/dev/shm
+mount -t bpf bpf $R/sys/fs/bpf || say "no bpffs"
+mount -t tracefs tracefs $R/sys/kernel/tracing || say "no tracefs"
+mount -t debugfs debugfs $R/sys/kernel/debug || say "no debugfs"
+mount -t cgroup2 cgroup2 $R/sys/fs/cgroup 2>/dev/null || true
+mount -t tmpfs -o mode=1777 tmpfs $R/tmp
+mount -t tmpfs tmpfs $R/run
+ip link set lo up
+hostname nnpvm
+set --
+while IFS= read -r kv; do set -- "$@" "$kv"; done </testenv
+say "ready: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, BTF $([ -e /sys/kernel/btf/vmlinux ] && echo yes || echo no)"
+
+uptime_ms() {
+	read -r up _ </proc/uptime
+	echo "${up%.*}${up#*.}0"
+}
+for t in $TESTS; do
+	say "start $t"
+	t0=$(uptime_ms)
+	rc=0
+	chroot $R /usr/bin/env -i "$@" timeout -k 10 "$TEST_TIMEOUT" bash "$ROOT/tests/integration/$t.sh" \
+		</dev/null >"$R$RES/$t.out" 2>&1 || rc=$?
+	t1=$(uptime_ms)
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1000 }')
+	echo "$rc $secs" >"$R$RES/$t.rc"
+	sync
+	say "result $t $rc $secs"
+done
+touch "$R$RES/done"
+sync
+umount "$R$RES"
+off

@@ -1,0 +1,310 @@
+#!/usr/bin/env bash
+# Runs integration tests inside a qemu guest booted with another kernel.
+#
+#   tests/vm/run.sh ARCH KERNEL -- TEST...
+#
+# ARCH: x86_64 or arm64. KERNEL: 6.1 (Debian's current linux-image-6.1.0-N-{amd64,arm64}),
+# an ABI such as 6.1.0-57, or a package name (linux-image-...[=VERSION]). TEST: a name under
+# tests/integration/ (test_doctor, test_doctor.sh) or "all". The kernel package is fetched
+# with apt-get download into the cache (NNPERF_VM_CACHE, default build/vm/cache); a
+# busybox-static initramfs with the kernel's own 9p and virtio modules boots it; the root
+# (the host's / for x86_64, build/vm/arm64-root plus the project tree for arm64) is shared
+# read-only over 9p, the results directory writable. Each test runs with the variables
+# tests/integration/CMakeLists.txt gives it (NNPERF, TINYNET, NNP_SRC, NNP_BUILD), build/
+# (x86_64) or build-arm64/ (arm64) unless NNPERF_VM_BUILD says otherwise, plus NNPERF_VM=1.
+#
+# Exit: 0 every test passed (77 counts as a skip), 1 a test failed or timed out, or the
+# guest did not bring back every result; 2 usage or set-up errors.
+#
+# Environment: NNPERF_VM_CACHE, NNPERF_VM_BUILD, NNPERF_VM_RESULTS (default
+# build/vm/results/ARCH-KERNEL), NNPERF_VM_TEST_TIMEOUT (s per test, 600),
+# NNPERF_VM_BOOT_TIMEOUT (s for the whole boot, default 120 + the tests' timeouts),
+# NNPERF_VM_KVM (auto, 0, 1), NNPERF_VM_MEM (MiB, 2048), NNPERF_VM_SMP (2), NNPERF_VM_ENV
+# (extra VAR=VALUE words for the tests), NNPERF_VM_VERBOSE=1 (print the guest console).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+die() { echo "vm: $*" >&2; exit 2; }
+usage() { die "usage: tests/vm/run.sh x86_64|arm64 KERNEL -- TEST..."; }
+
+[ $# -ge 3 ] || usage
+ARCH=$1 KERNEL=$2
+shift 2
+[ "$1" = -- ] || usage
+shift
+[ $# -ge 1 ] || usage
+[ "$(id -u)" = 0 ] || die "run as root (the guest loads BPF programs; apt-get download, qemu's 9p of /)"
+
+case $ARCH in
+x86_64)
+	DEBARCH=amd64 QEMU=qemu-system-x86_64 CONSOLE=ttyS0 BUILD_DEFAULT=build
+	QEMU_PKG=qemu-system-x86
+	;;
+arm64)
+	DEBARCH=arm64 QEMU=qemu-system-aarch64 CONSOLE=ttyAMA0 BUILD_DEFAULT=build-arm64
+	QEMU_PKG=qemu-system-arm
+	;;
+*) usage ;;
+esac
+command -v "$QEMU" >/dev/null || die "$QEMU missing (Debian package $QEMU_PKG; tests/vm/setup.sh installs it)"
+
+CACHE=${NNPERF_VM_CACHE:-$ROOT/build/vm/cache}
+BUILD=${NNPERF_VM_BUILD:-$ROOT/$BUILD_DEFAULT}
+BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || die "no build directory ${NNPERF_VM_BUILD:-$ROOT/$BUILD_DEFAULT}"
+[ -x "$BUILD/nnperf" ] || die "no nnperf in $BUILD (build it first)"
+TEST_TIMEOUT=${NNPERF_VM_TEST_TIMEOUT:-600}
+MEM=${NNPERF_VM_MEM:-2048}
+SMP=${NNPERF_VM_SMP:-2}
+mkdir -p "$CACHE"
+CACHE=$(cd "$CACHE" && pwd)
+
+# --- the tests ---
+tests=()
+for t in "$@"; do
+	if [ "$t" = all ]; then
+		for f in "$ROOT"/tests/integration/test_*.sh; do tests+=("$(basename "$f" .sh)"); done
+		continue
+	fi
+	t=$(basename "$t" .sh)
+	[ -f "$ROOT/tests/integration/$t.sh" ] || die "no test tests/integration/$t.sh"
+	tests+=("$t")
+done
+BOOT_TIMEOUT=${NNPERF_VM_BOOT_TIMEOUT:-$((120 + ${#tests[@]} * (TEST_TIMEOUT + 10)))}
+
+# --- the kernel package ---
+apt_opts=(-o DPkg::Lock::Timeout=900 -o APT::Sandbox::User=root -q)
+case $KERNEL in
+linux-image-*) pkg=${KERNEL%%=*} ;;
+[0-9]*.[0-9]*.[0-9]*-[0-9]*) pkg=linux-image-$KERNEL-$DEBARCH ;;
+[0-9]*.[0-9]*)
+	# the ABI the metapackage points at today, e.g. linux-image-6.1.0-57-amd64
+	pkg=$(apt-cache depends "linux-image-$DEBARCH:$DEBARCH" 2>/dev/null |
+		sed -n "s/^ *Depends: \(linux-image-$KERNEL\.[0-9]*-[0-9]*-$DEBARCH\)\(:$DEBARCH\)\?$/\1/p" | head -n1)
+	[ -n "$pkg" ] || die "no Debian package linux-image-$KERNEL.*-$DEBARCH known to apt (for arm64: dpkg --add-architecture arm64; apt-get update)"
+	;;
+*) die "KERNEL '$KERNEL': want 6.1, 6.1.0-57 or linux-image-...[=VERSION]" ;;
+esac
+want=$pkg:$DEBARCH
+[[ $KERNEL == *=* ]] && want+="=${KERNEL#*=}"
+kdir=$CACHE/kernel/$pkg${KERNEL#"${KERNEL%%=*}"}
+if [ ! -e "$kdir/.done" ]; then
+	rm -rf "$kdir" && mkdir -p "$kdir/deb"
+	echo "vm: fetching $want"
+	(cd "$kdir/deb" && apt-get download "${apt_opts[@]}" "$want" >"$kdir/download.log" 2>&1) ||
+		die "apt-get download $want failed: $(grep -E '^E:' "$kdir/download.log" | head -n1)"
+	dpkg-deb -x "$kdir"/deb/*.deb "$kdir/x" || die "cannot extract $(ls "$kdir"/deb/*.deb)"
+	rm -f "$kdir"/deb/*.deb
+	touch "$kdir/.done"
+fi
+vmlinuz=$(ls "$kdir"/x/boot/vmlinuz-* 2>/dev/null | head -n1)
+[ -n "$vmlinuz" ] || die "no boot/vmlinuz-* in $pkg"
+kver=${vmlinuz##*/vmlinuz-}
+moddir=$kdir/x/lib/modules/$kver
+
+# --- the guest's userland ---
+# x86_64: the host itself. arm64: Debian arm64 packages extracted into build/vm/arm64-root
+# (tests/vm/arm64-root.sh), with the project tree mounted at its own path inside.
+if [ "$ARCH" = x86_64 ]; then
+	GUEST_ROOT=/
+	busybox=/bin/busybox
+	file -L "$busybox" 2>/dev/null | grep -q "statically linked" ||
+		die "$busybox is not busybox-static (Debian package busybox-static)"
+else
+	GUEST_ROOT=${NNPERF_VM_ARM64_ROOT:-$ROOT/build/vm/arm64-root}
+	"$ROOT/tests/vm/arm64-root.sh" "$GUEST_ROOT" || die "cannot assemble the arm64 userland in $GUEST_ROOT"
+	busybox=$GUEST_ROOT/bin/busybox
+fi
+
+# --- results ---
+RES=${NNPERF_VM_RESULTS:-$ROOT/build/vm/results/$ARCH-$KERNEL}
+rm -rf "$RES" && mkdir -p "$RES"
+RES=$(cd "$RES" && pwd)
+
+# --- initramfs: busybox, the modules for 9p over virtio-pci (with their dependencies), /init ---
+work=$(mktemp -d /tmp/nnperf-vm.XXXXXX)
+QPID=
+cleanup() {
+	[ -z "$QPID" ] || kill -KILL "$QPID" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+ird=$work/initramfs
+mkdir -p "$ird"/{bin,dev,proc,sys,newroot,lib/modules}
+cp "$busybox" "$ird/bin/busybox"
+modules=()
+add_module() { # NAME: appends NAME's dependencies, then NAME (absent: built in)
+	local name=$1 f dep
+	f=$(find "$moddir/kernel" -name "$name.ko" -o -name "${name//_/-}.ko" | head -n1)
+	[ -n "$f" ] || return 0
+	# .modinfo's depends=A,B (no modinfo needed, any architecture)
+	for dep in $(tr '\0' '\n' <"$f" | sed -n 's/^depends=//p' | head -n1 | tr ',' ' '); do add_module "$dep"; done
+	for m in "${modules[@]+"${modules[@]}"}"; do [ "$m" != "$f" ] || return 0; done
+	modules+=("$f")
+}
+for m in virtio_pci virtio_mmio 9pnet_virtio 9p; do add_module "$m"; done
+: >"$ird/modules"
+for f in "${modules[@]}"; do
+	cp "$f" "$ird/lib/modules/"
+	echo "${f##*/}" >>"$ird/modules"
+done
+
+# KVM only where a guest really comes up with it (nested KVM may not): the first run after a
+# host boot tries a boot that powers off at once, and remembers; anything else is TCG, silently
+make_initramfs() {
+	cp "$ROOT/tests/vm/init.sh" "$ird/init"
+	chmod +x "$ird/init"
+	(cd "$ird" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) >"$work/initramfs.gz"
+}
+
+kvm=0 probe_kvm=0
+kvmkey=$CACHE/kvm-$(cat /proc/sys/kernel/random/boot_id)
+case ${NNPERF_VM_KVM:-auto} in
+1) kvm=1 ;;
+0) ;;
+*)
+	if [ -e "$kvmkey" ]; then
+		kvm=$(cat "$kvmkey")
+	elif [ "$ARCH" = x86_64 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		probe_kvm=1
+	fi
+	;;
+esac
+[ "$ARCH" = x86_64 ] || kvm=0
+
+# --- boot ---
+qemu_args=(-nodefaults -display none -no-reboot -m "$MEM" -smp "$SMP"
+	-kernel "$vmlinuz" -initrd "$work/initramfs.gz"
+	-serial "file:$RES/console.log"
+	-virtfs "local,path=$GUEST_ROOT,mount_tag=nnproot,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$RES,mount_tag=nnpres,security_model=none,multidevs=remap")
+[ "$ARCH" = x86_64 ] || qemu_args+=(-virtfs "local,path=$ROOT,mount_tag=nnpsrc,security_model=none,readonly=on,multidevs=remap")
+append="console=$CONSOLE panic=-1 quiet loglevel=4 rdinit=/init"
+if [ "$ARCH" = x86_64 ]; then
+	qemu_args+=(-M pc)
+else
+	qemu_args+=(-M virt,gic-version=3 -cpu max,pauth-impdef=on)
+fi
+
+boot() { # KVM(0|1) EXTRA_APPEND TIMEOUT: runs the guest; sets QPID while it runs
+	local args=("${qemu_args[@]}")
+	if [ "$ARCH" = x86_64 ]; then
+		if [ "$1" = 1 ]; then args+=(-enable-kvm -cpu host); else args+=(-accel tcg -cpu max); fi
+	fi
+	"$QEMU" "${args[@]}" -append "$append $2" </dev/null >"$RES/qemu.log" 2>&1 &
+	QPID=$!
+	local deadline=$((SECONDS + $3)) rc=0
+	while kill -0 "$QPID" 2>/dev/null; do
+		if [ $SECONDS -ge $deadline ]; then
+			kill -KILL "$QPID" 2>/dev/null || true
+			wait "$QPID" 2>/dev/null || true
+			QPID=
+			return 124
+		fi
+		report_progress
+		sleep 0.2
+	done
+	wait "$QPID" || rc=$?
+	QPID=
+	return $rc
+}
+seen=0
+report_progress() { # prints each result line the guest wrote since the last call
+	local lines
+	[ -e "$RES/console.log" ] || return 0
+	lines=$(grep -a '^nnpvm: ' "$RES/console.log" 2>/dev/null | tail -n +$((seen + 1))) || return 0
+	[ -n "$lines" ] || return 0
+	while IFS= read -r l; do
+		seen=$((seen + 1))
+		case $l in
+		"nnpvm: ready"*) [ -n "${ready:-}" ] || ready=$(($(date +%s%N) - t0)) ;;
+		"nnpvm: result "*) [ -n "${first_result:-}" ] || first_result=$(($(date +%s%N) - t0)) ;;
+		esac
+		echo "vm: ${l#nnpvm: }"
+	done <<<"$lines"
+}
+
+if [ "$probe_kvm" = 1 ]; then
+	: >"$ird/nnpvm.conf"
+	: >"$ird/testenv"
+	make_initramfs
+	t0=$(date +%s%N)
+	if boot 1 nnpvm.probe=1 30 >/dev/null 2>&1 && grep -aq '^nnpvm: probe ok' "$RES/console.log"; then kvm=1; fi
+	echo $kvm >"$kvmkey"
+	rm -f "$RES/console.log"
+	seen=0
+fi
+
+# the test list, and the variables of the tests as tests/integration/CMakeLists.txt sets them
+write_conf() {
+	local testenv=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+		TERM=dumb LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 NNPERF_VM=1 NNPERF="$BUILD/nnperf"
+		TINYNET="$BUILD/nnperf-tinynet" NNP_SRC="$ROOT" NNP_BUILD="$BUILD")
+	# the PMU the guest has, for test_doctor (NNP_EXPECT_PMU: the hardware events that
+	# open): TCG emulates none on x86-64; arm64's -cpu max counts cycles and instructions
+	if [ "$ARCH" = arm64 ]; then
+		testenv+=("NNP_EXPECT_PMU=cycles instructions")
+	elif [ "$kvm" = 0 ]; then
+		testenv+=("NNP_EXPECT_PMU=")
+	fi
+	# shellcheck disable=SC2206
+	[ -z "${NNPERF_VM_ENV:-}" ] || testenv+=($NNPERF_VM_ENV)
+	{
+		echo "RES='$RES'"
+		echo "ROOT='$ROOT'"
+		echo "GUEST_ROOT='$GUEST_ROOT'"
+		echo "TEST_TIMEOUT=$TEST_TIMEOUT"
+		echo "TESTS='${tests[*]}'"
+	} >"$ird/nnpvm.conf"
+	printf '%s\n' "${testenv[@]}" >"$ird/testenv"
+	make_initramfs
+}
+write_conf
+
+accel=TCG
+[ "$kvm" = 0 ] || accel=KVM
+echo "vm: booting $pkg ($kver) on $QEMU ($accel, $SMP CPUs, $MEM MiB): ${tests[*]}"
+first_result= ready=
+t0=$(date +%s%N)
+brc=0
+boot "$kvm" "" "$BOOT_TIMEOUT" || brc=$?
+report_progress
+total_ms=$((($(date +%s%N) - t0) / 1000000))
+[ "${NNPERF_VM_VERBOSE:-0}" = 0 ] || cat "$RES/console.log"
+
+# --- results ---
+pass=0 failed=0 skipped=0
+for t in "${tests[@]}"; do
+	if [ ! -e "$RES/$t.rc" ]; then
+		echo "vm: $t: NO RESULT"
+		failed=$((failed + 1))
+		continue
+	fi
+	read -r rc secs <"$RES/$t.rc"
+	case $rc in
+	0)
+		pass=$((pass + 1))
+		echo "vm: $t: $(tail -n1 "$RES/$t.out") (${secs} s)"
+		;;
+	77)
+		skipped=$((skipped + 1))
+		echo "vm: $t: SKIP: $(grep -m1 SKIP "$RES/$t.out" || tail -n1 "$RES/$t.out") (${secs} s)"
+		;;
+	*)
+		failed=$((failed + 1))
+		[ "$rc" != 124 ] || echo "vm: $t: timed out after $TEST_TIMEOUT s"
+		echo "vm: $t: FAILED (exit $rc, ${secs} s); its output ($RES/$t.out), last 40 lines:"
+		tail -n 40 "$RES/$t.out" | sed 's/^/    /'
+		;;
+	esac
+done
+if [ $brc = 124 ]; then
+	echo "vm: the guest ran past ${BOOT_TIMEOUT} s and was killed; console: $RES/console.log"
+elif [ ! -e "$RES/done" ]; then
+	echo "vm: the guest ended before its last test (qemu exit $brc); console tail:"
+	tail -n 20 "$RES/console.log" | sed 's/^/    /'
+	[ $failed -gt 0 ] || failed=1
+fi
+[ -z "$ready" ] || echo "vm: boot to guest ready (modules, 9p mounts): $((ready / 1000000)) ms"
+[ -z "$first_result" ] || echo "vm: boot to first result: $((first_result / 1000000)) ms"
+echo "vm: $ARCH $kver ($accel): $pass passed, $failed failed, $skipped skipped; guest wall time $total_ms ms; results in $RES"
+[ $failed = 0 ]
