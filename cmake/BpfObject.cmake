@@ -3,12 +3,24 @@
 find_program(NNP_CLANG NAMES clang-19 clang-16 clang clang-14 REQUIRED)
 find_program(NNP_BPFTOOL NAMES bpftool PATHS /usr/sbin /sbin REQUIRED)
 
-if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64")
+# The target's arch (a cross build's toolchain file sets CMAKE_SYSTEM_PROCESSOR):
+# its vmlinux.h, libbpf's __TARGET_ARCH_ (pt_regs layout) and the multiarch include
+# directory of its <asm/...> headers, which <linux/errno.h> needs.
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   set(NNP_BPF_ARCH x86)
-elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64")
+  set(NNP_MULTIARCH x86_64-linux-gnu)
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
   set(NNP_BPF_ARCH arm64)
+  set(NNP_MULTIARCH aarch64-linux-gnu)
 else()
   message(FATAL_ERROR "nnperf: no vmlinux.h for ${CMAKE_SYSTEM_PROCESSOR}")
+endif()
+if(CMAKE_LIBRARY_ARCHITECTURE)
+  set(NNP_MULTIARCH ${CMAKE_LIBRARY_ARCHITECTURE})
+endif()
+if(NOT EXISTS /usr/include/${NNP_MULTIARCH}/asm)
+  message(FATAL_ERROR "nnperf: no /usr/include/${NNP_MULTIARCH}/asm for the BPF objects "
+    "(install linux-libc-dev for ${NNP_MULTIARCH})")
 endif()
 set(NNP_VMLINUX_DIR ${CMAKE_SOURCE_DIR}/vmlinux/${NNP_BPF_ARCH})
 
@@ -21,7 +33,7 @@ function(nnp_bpf_object name src)
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
     COMMAND ${NNP_CLANG} -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_${NNP_BPF_ARCH}
             -I${NNP_VMLINUX_DIR} -I${CMAKE_SOURCE_DIR}/bpf
-            -idirafter /usr/include/${CMAKE_LIBRARY_ARCHITECTURE}
+            -idirafter /usr/include/${NNP_MULTIARCH}
             -c ${src} -o ${obj}
     DEPENDS ${src} ${bpf_headers} ${NNP_VMLINUX_DIR}/vmlinux.h
     COMMENT "BPF ${name}.bpf.c")

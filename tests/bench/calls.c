@@ -4,7 +4,8 @@
  *
  *   nnperf-bench-calls calls FUNC N ROUNDS OUT
  *	time ROUNDS rounds of N calls of FUNC (cet: starts with endbr64, then
- *	push %rbp; plain: starts with push %rbp) after one warm-up round and
+ *	push %rbp, on arm64 paciasp then stp x29, x30; plain: starts with the
+ *	push or the stp) after one warm-up round and
  *	write "FUNC ns_per_call MEDIAN rounds R1 R2 ..." to OUT
  *   nnperf-bench-calls layers LAYERS PASSES HOLD_MS [PAUSE_MS]
  *	PASSES inferences of LAYERS distinct layers (keys 1..LAYERS, names
@@ -39,8 +40,13 @@ __attribute__((noinline)) uint64_t bench_cet(uint64_t key)
 	return key * 3 + 1;
 }
 
-/* nocf_check: no endbr64, the function starts with push %rbp */
-__attribute__((noinline, nocf_check)) uint64_t bench_plain(uint64_t key)
+/* no endbr64 (x86-64) or paciasp/bti (arm64): the function starts with its frame */
+#if defined(__aarch64__)
+#define NO_ENTRY_MARK target("branch-protection=none")
+#else
+#define NO_ENTRY_MARK nocf_check
+#endif
+__attribute__((noinline, NO_ENTRY_MARK)) uint64_t bench_plain(uint64_t key)
 {
 	touch(key);
 	return key * 3 + 1;
@@ -87,7 +93,7 @@ static double round_ns(uint64_t (*fn)(uint64_t), long n, uint64_t *sink)
 
 static int run_calls(const char *func, long n, long rounds, const char *out)
 {
-	/* nocf_check is part of bench_plain's type: a cast, not a ?: of both */
+	/* nocf_check is part of bench_plain's type (x86): a cast, not a ?: of both */
 	uint64_t (*fn)(uint64_t) = bench_cet;
 	double r[64], sorted[64];
 	uint64_t sink = 0;
