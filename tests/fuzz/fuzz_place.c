@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int err;
 
 	memset(&pl, 0xa5, sizeof(pl)); /* nothing may be left from before the call */
-	err = nnp_place_code(data, size, &pl);
+	err = nnp_place_code(NNP_EM_X86_64, data, size, &pl);
 	if (err && (err != -EINVAL || pl.skip || pl.emulated || pl.mnemonic[0]))
 		abort(); /* undecodable: stay at the entry */
 	if (!memchr(pl.mnemonic, '\0', sizeof(pl.mnemonic)) || pl.skip > size)

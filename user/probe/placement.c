@@ -81,6 +81,7 @@ static void choose(const cs_insn *insn, uint32_t skip, struct nnp_placement *out
 {
 	out->skip = skip;
 	out->emulated = emulated(insn);
+	out->cls = out->emulated ? NNP_INSN_EMULATED : NNP_INSN_STEPPED;
 	snprintf(out->mnemonic, sizeof(out->mnemonic), "%s", insn->mnemonic);
 }
 
@@ -101,14 +102,13 @@ static void scan(const struct nnp_capstone *cs, csh h, const cs_insn *insn, size
 	}
 }
 
-int nnp_place_code(const uint8_t *code, size_t len, struct nnp_placement *out)
+static int place_x86(const uint8_t *code, size_t len, struct nnp_placement *out)
 {
 	const struct nnp_capstone *cs = nnp_capstone();
 	cs_insn *insn = NULL;
 	size_t n;
 	csh h;
 
-	memset(out, 0, sizeof(*out));
 	if (!cs || cs->open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
 		return -EINVAL;
 	cs->option(h, CS_OPT_DETAIL, CS_OPT_ON);
@@ -120,24 +120,65 @@ int nnp_place_code(const uint8_t *code, size_t len, struct nnp_placement *out)
 	return n ? 0 : -EINVAL;
 }
 
+int nnp_place_code(uint16_t machine, const uint8_t *code, size_t len, struct nnp_placement *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (machine == NNP_EM_X86_64)
+		err = place_x86(code, len, out);
+	else if (machine == NNP_EM_AARCH64)
+		err = nnp_place_arm64(code, len, out);
+	else
+		err = -ENOTSUP;
+	if (err)
+		memset(out, 0, sizeof(*out));
+	return err;
+}
+
+const char *nnp_insn_class_str(enum nnp_insn_class cls)
+{
+	switch (cls) {
+	case NNP_INSN_EMULATED:
+		return "emulated by the kernel, ~1 us a hit";
+	case NNP_INSN_REJECTED:
+		return "refused by the kernel's uprobe decoder: the probe cannot attach";
+	default:
+		return "single-stepped out of line, ~12 us a hit";
+	}
+}
+
+/* e_machine of a little-endian ELF64 header; -ENOEXEC for anything else */
+static int elf_machine(int fd, uint16_t *machine)
+{
+	uint8_t eh[20];
+
+	if (pread(fd, eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) || memcmp(eh, "\177ELF", 4) ||
+	    eh[4] != 2 || eh[5] != 1)
+		return -ENOEXEC;
+	*machine = (uint16_t)(eh[18] | eh[19] << 8);
+	return 0;
+}
+
 int nnp_place_probe(const char *path, uint64_t file_off, struct nnp_placement *out)
 {
 	uint8_t code[64];
+	uint16_t machine = 0;
 	ssize_t n;
-	int fd;
+	int fd, err;
 
 	memset(out, 0, sizeof(*out));
-#if !defined(__x86_64__)
-	(void)path;
-	(void)file_off;
-	return 0;
-#endif
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = pread(fd, code, sizeof(code), (off_t)file_off);
+	err = elf_machine(fd, &machine);
+	n = err ? 0 : pread(fd, code, sizeof(code), (off_t)file_off);
+	if (n < 0)
+		err = -errno;
 	close(fd);
-	if (n <= 0)
-		return n < 0 ? -errno : -EINVAL;
-	return nnp_place_code(code, (size_t)n, out);
+	if (err)
+		return err;
+	if (n == 0)
+		return -EINVAL;
+	return nnp_place_code(machine, code, (size_t)n, out);
 }

@@ -343,9 +343,12 @@ static void place(struct site *st, const char *label)
 	if (nnp_place_probe(st->path, st->off, &pl))
 		return;
 	st->off += pl.skip;
-	nnp_info("site %s+%u: %s (%s)", label, pl.skip, pl.mnemonic,
-		 pl.emulated ? "emulated by the kernel, ~1 us a hit"
-			     : "single-stepped out of line, ~12 us a hit");
+	if (pl.cls == NNP_INSN_REJECTED)
+		nnp_warn("site %s+%u: %s (%s)", label, pl.skip, pl.mnemonic,
+			 nnp_insn_class_str(pl.cls));
+	else
+		nnp_info("site %s+%u: %s (%s)", label, pl.skip, pl.mnemonic,
+			 nnp_insn_class_str(pl.cls));
 }
 
 static int on_symbol(const struct nnp_sym *sym, void *arg)
