@@ -59,18 +59,23 @@ uptime_ms() {
 	read -r up _ </proc/uptime
 	echo "${up%.*}${up#*.}0"
 }
-for t in $TESTS; do
+while read -r t kind cmd <&3; do
 	say "start $t"
 	t0=$(uptime_ms)
 	rc=0
-	chroot $R /usr/bin/env -i "$@" timeout -k 10 "$TEST_TIMEOUT" bash "$ROOT/tests/integration/$t.sh" \
-		</dev/null >"$R$RES/$t.out" 2>&1 || rc=$?
+	if [ "$kind" = test ]; then
+		chroot $R /usr/bin/env -i "$@" timeout -k 10 "$TEST_TIMEOUT" bash "$ROOT/tests/integration/$t.sh" \
+			</dev/null >"$R$RES/$t.out" 2>&1 || rc=$?
+	else
+		chroot $R /usr/bin/env -i "$@" timeout -k 10 "$TEST_TIMEOUT" sh -c "$cmd" \
+			</dev/null >"$R$RES/$t.out" 2>&1 || rc=$?
+	fi
 	t1=$(uptime_ms)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1000 }')
 	echo "$rc $secs" >"$R$RES/$t.rc"
 	sync
 	say "result $t $rc $secs"
-done
+done 3</tests
 touch "$R$RES/done"
 sync
 umount "$R$RES"

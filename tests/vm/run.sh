@@ -49,8 +49,7 @@ command -v "$QEMU" >/dev/null || die "$QEMU missing (Debian package $QEMU_PKG; t
 
 CACHE=${NNPERF_VM_CACHE:-$ROOT/build/vm/cache}
 BUILD=${NNPERF_VM_BUILD:-$ROOT/$BUILD_DEFAULT}
-BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || die "no build directory ${NNPERF_VM_BUILD:-$ROOT/$BUILD_DEFAULT}"
-[ -x "$BUILD/nnperf" ] || die "no nnperf in $BUILD (build it first)"
+
 TEST_TIMEOUT=${NNPERF_VM_TEST_TIMEOUT:-600}
 MEM=${NNPERF_VM_MEM:-2048}
 SMP=${NNPERF_VM_SMP:-2}
@@ -58,16 +57,29 @@ mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd)
 
 # --- the tests ---
-tests=()
+# names, and what each runs: "test" (tests/integration/NAME.sh) or "cmd COMMAND" (a shell
+# command line, e.g. 'cmd:$NNPERF doctor', with the tests' variables)
+tests=() runs=() ncmd=0
 for t in "$@"; do
-	if [ "$t" = all ]; then
-		for f in "$ROOT"/tests/integration/test_*.sh; do tests+=("$(basename "$f" .sh)"); done
-		continue
-	fi
-	t=$(basename "$t" .sh)
-	[ -f "$ROOT/tests/integration/$t.sh" ] || die "no test tests/integration/$t.sh"
-	tests+=("$t")
+	case $t in
+	all)
+		for f in "$ROOT"/tests/integration/test_*.sh; do
+			tests+=("$(basename "$f" .sh)") runs+=(test)
+		done
+		;;
+	cmd:*)
+		ncmd=$((ncmd + 1))
+		tests+=("cmd$ncmd") runs+=("cmd ${t#cmd:}")
+		;;
+	*)
+		t=$(basename "$t" .sh)
+		[ -f "$ROOT/tests/integration/$t.sh" ] || die "no test tests/integration/$t.sh"
+		tests+=("$t") runs+=(test)
+		;;
+	esac
 done
+if [ -d "$BUILD" ]; then BUILD=$(cd "$BUILD" && pwd); fi
+[ -x "$BUILD/nnperf" ] || [ "$ncmd" = $# ] || die "no nnperf in $BUILD (build it first)"
 BOOT_TIMEOUT=${NNPERF_VM_BOOT_TIMEOUT:-$((120 + ${#tests[@]} * (TEST_TIMEOUT + 10)))}
 
 # --- the kernel package ---
@@ -182,7 +194,10 @@ append="console=$CONSOLE panic=-1 quiet loglevel=4 rdinit=/init"
 if [ "$ARCH" = x86_64 ]; then
 	qemu_args+=(-M pc)
 else
+	# qemu's PMU counts instructions (INST_RETIRED) only with -icount: cycles then follow
+	# the instruction count (shift=1: 2 ns, 2 cycles at its 1 GHz, per instruction)
 	qemu_args+=(-M virt,gic-version=3 -cpu max,pauth-impdef=on)
+	[ "${NNPERF_VM_ICOUNT:-shift=1}" = off ] || qemu_args+=(-icount "${NNPERF_VM_ICOUNT:-shift=1}")
 fi
 
 boot() { # KVM(0|1) EXTRA_APPEND TIMEOUT: runs the guest; sets QPID while it runs
@@ -253,8 +268,9 @@ write_conf() {
 		echo "ROOT='$ROOT'"
 		echo "GUEST_ROOT='$GUEST_ROOT'"
 		echo "TEST_TIMEOUT=$TEST_TIMEOUT"
-		echo "TESTS='${tests[*]}'"
 	} >"$ird/nnpvm.conf"
+	local i
+	for i in "${!tests[@]}"; do echo "${tests[i]} ${runs[i]}"; done >"$ird/tests"
 	printf '%s\n' "${testenv[@]}" >"$ird/testenv"
 	make_initramfs
 }
@@ -283,7 +299,12 @@ for t in "${tests[@]}"; do
 	case $rc in
 	0)
 		pass=$((pass + 1))
-		echo "vm: $t: $(tail -n1 "$RES/$t.out") (${secs} s)"
+		if [ "${t#cmd}" != "$t" ]; then
+			echo "vm: $t: exit 0 (${secs} s):"
+			sed 's/^/    /' "$RES/$t.out"
+		else
+			echo "vm: $t: $(tail -n1 "$RES/$t.out") (${secs} s)"
+		fi
 		;;
 	77)
 		skipped=$((skipped + 1))
