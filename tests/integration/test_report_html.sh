@@ -38,6 +38,27 @@ for name in conv1 conv2 conv3 fc1 softmax "alert(1)"; do
 	grep -qF "$name" "$TMP/dom.html" || fail "$name is not in the rendered page"
 done
 [ "$(grep -c "<script" "$TMP/dom.html")" = 0 ] || fail "a script element made it into the DOM"
+# the kernel-signal section: the stacked bars of where each call's time went (3 segments
+# per layer and side: 13 layers x 2), and the tables by group with units
+/usr/bin/python3 - "$TMP/dom.html" <<'PY' || fail "kernel-signal section"
+import re, sys
+dom = open(sys.argv[1]).read()
+assert "What the kernel did to each layer" in dom, "no kernel-signal section"
+chart = re.search(r'<svg class="kchart".*?</svg>', dom, re.S)
+assert chart, "no time chart"
+segs = re.findall(r'<rect class="seg"[^>]*width="([0-9.]+)"', chart.group(0))
+assert len(segs) == 3 * 13 * 2, f"{len(segs)} bar segments, want 78"
+assert sum(float(w) > 1 for w in segs) >= 13, "on-CPU segments without width"
+for name in ("conv1", "conv3", "fc1", "softmax"):
+    assert f">{name}<" in chart.group(0) or f">{name} (waited most)<" in chart.group(0), name
+tables = re.findall(r'<table class="ks">.*?</table>', dom, re.S)
+assert len(tables) >= 2, f"{len(tables)} signal tables"
+for head in ("on-CPU time", "run-queue wait", "blocked", "minor page faults"):
+    assert head in dom, head
+cells = re.findall(r"<td[^>]*>(?:<span[^>]*></span>)?([0-9.]+(?:ns|us|ms|s)?)</td>", tables[0])
+assert any(c.endswith(("us", "ms")) for c in cells), "time cells without units"
+print(f"ok: kernel signals: {len(segs)} bar segments, {len(tables)} tables")
+PY
 if grep -E "Uncaught|CONSOLE|Refused to|net::ERR" "$TMP/shot.log" "$TMP/dom.log"; then
 	fail "console errors or network requests while rendering"
 fi

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "diff_ksig.h"
 #include "golden.h"
 
 #include "diff_result.h"
@@ -396,6 +397,58 @@ static const struct diff_row *row_named(const struct diff_result *r, const char 
 	return NULL;
 }
 
+/* kernel signals by name, derived ones and units (diff_ksig.c) */
+static void test_diff_ksig(void **state)
+{
+	struct diff_profile a, b;
+	const struct diff_row *row;
+	struct diff_result r;
+	char err[512], buf[32];
+	double v;
+
+	(void)state;
+	load(&a, DATA("diff_a.json"));
+	load(&b, DATA("diff_b.json"));
+	assert_int_equal(diff_compute(&a, &b, false, &r, err, sizeof(err)), 0);
+	row = row_named(&r, "conv1 -> conv1_fused");
+	/* blocked = off-CPU - run queue: 1200 - 700 in A, 900 - 900 in B */
+	assert_true(diff_ksig_value(row, DK_BLOCKED, false, &v) && v == 500);
+	assert_true(diff_ksig_value(row, DK_BLOCKED, true, &v) && v == 0);
+	assert_true(diff_ksig_ratio(row, DK_INSNS, &v) && fabs(v - 0.5) < 1e-12);
+	/* null in both recordings: not a value, not collected */
+	assert_false(diff_ksig_value(row, DK_FAULT, false, &v));
+	assert_false(diff_ksig_collected(&r, DK_FAULT));
+	assert_false(diff_ksig_collected(&r, DK_CMISS));
+	assert_true(diff_ksig_collected(&r, DK_IPC));
+	/* only in A: nothing on B's side */
+	assert_false(diff_ksig_value(row_named(&r, "bn1"), DK_MINFLT, true, &v));
+	diff_ksig_fmt(buf, sizeof(buf), DK_INSNS, 1500000);
+	assert_string_equal(buf, "1.50M");
+	diff_ksig_fmt(buf, sizeof(buf), DK_INSNS, 47213);
+	assert_string_equal(buf, "47.2k");
+	diff_ksig_fmt(buf, sizeof(buf), DK_IVCSW, 0.5);
+	assert_string_equal(buf, "0.50");
+	diff_ksig_fmt(buf, sizeof(buf), DK_IVCSW, 0);
+	assert_string_equal(buf, "0");
+	diff_ksig_fmt(buf, sizeof(buf), DK_MINFLT, 1234);
+	assert_string_equal(buf, "1234");
+	diff_ksig_fmt(buf, sizeof(buf), DK_ONCPU, 398800);
+	assert_string_equal(buf, "399us");
+	diff_ksig_fmt(buf, sizeof(buf), DK_IPC, 1.25);
+	assert_string_equal(buf, "1.25");
+	diff_ksig_fmt(buf, sizeof(buf), DK_IPC, NAN);
+	assert_string_equal(buf, "n/a");
+	diff_ksig_fmt_ratio(buf, sizeof(buf), row, DK_ONCPU);
+	assert_string_equal(buf, "0.50x");
+	diff_ksig_fmt_ratio(buf, sizeof(buf), row, DK_BLOCKED);
+	assert_string_equal(buf, "0.00x");
+	diff_ksig_fmt_ratio(buf, sizeof(buf), row_named(&r, "relu1"), DK_RUNQ);
+	assert_string_equal(buf, "-");
+	diff_result_free(&r);
+	diff_profile_free(&a);
+	diff_profile_free(&b);
+}
+
 static void test_diff_golden(void **state)
 {
 	struct diff_profile a, b;
@@ -416,7 +469,7 @@ static void test_diff_golden(void **state)
 	row = row_named(&r, "conv2");
 	assert_true(row->b_calls == 2 && fabs(row->contrib_ns + 100000) < 1e-6);
 	/* llc_misses_mean is null in both: measured in neither, left out */
-	assert_int_equal(row_named(&r, "conv1 -> conv1_fused")->nkernel, 2);
+	assert_int_equal(row_named(&r, "conv1 -> conv1_fused")->nkernel, 8);
 	assert_int_equal(r.ranked[0], 0); /* conv1: the largest change */
 	assert_true(fabs(r.infer_delta.est + 440000) < 1e-6);
 	out = render(&r, DIFF_JSON);
@@ -424,6 +477,9 @@ static void test_diff_golden(void **state)
 	free(out);
 	out = render(&r, DIFF_TABLE);
 	nnp_check_golden("diff_golden.txt", out);
+	free(out);
+	out = render(&r, DIFF_HTML);
+	nnp_check_golden("diff_golden.html", out);
 	free(out);
 	diff_result_free(&r);
 	diff_profile_free(&a);
@@ -493,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_unrelated),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_diff_golden),
+		cmocka_unit_test(test_diff_ksig),
 		cmocka_unit_test(test_no_stddev),
 		cmocka_unit_test(test_html_escapes),
 	};

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "fmt.h"
@@ -29,6 +30,34 @@ char *nnp_fmt_duration(char *buf, size_t len, uint64_t ns)
 		else
 			snprintf(buf, len, "%.0f%s", x, units[i].name);
 		break;
+	}
+	return buf;
+}
+
+char *nnp_fmt_count(char *buf, size_t len, double v)
+{
+	static const char suffix[] = "kMGT";
+	double a = fabs(v);
+	int s = -1;
+
+	if (v == 0)
+		snprintf(buf, len, "0");
+	else if (a < 99.995)
+		snprintf(buf, len, "%.2f", v);
+	else if (a < 9999.5)
+		snprintf(buf, len, "%.0f", v);
+	else {
+		/* decided on the rounded value, as durations are: 999.7k is 1.00M */
+		while ((a >= 999.5 || s < 0) && s < 3) {
+			a /= 1000;
+			v /= 1000;
+			s++;
+		}
+		snprintf(buf, len,
+			 a < 9.995   ? "%.2f%c"
+			 : a < 99.95 ? "%.1f%c"
+				     : "%.0f%c",
+			 v, suffix[s]);
 	}
 	return buf;
 }

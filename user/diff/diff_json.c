@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diff_ksig.h"
 #include "diff_writers.h"
 
 #define DIFF_SCHEMA "nnperf.diff"
@@ -156,7 +157,54 @@ static json_object *kernel_json(struct jb *b, const struct diff_row *row)
 	return o;
 }
 
-static json_object *row_json(struct jb *b, const struct diff_row *row)
+/* per collected signal: {"a": per call or null, "b": ..., "ratio": B/A or null} */
+static json_object *signals_json(struct jb *b, const struct diff_row *row, const bool *show)
+{
+	json_object *o = obj(b);
+
+	for (int id = 0; id < DK_NR; id++) {
+		json_object *s;
+		double v;
+
+		if (!show[id])
+			continue;
+		s = obj(b);
+		put_ratio(b, s, "a", diff_ksig_value(row, id, false, &v) ? v : NAN);
+		put_ratio(b, s, "b", diff_ksig_value(row, id, true, &v) ? v : NAN);
+		put_ratio(b, s, "ratio", diff_ksig_ratio(row, id, &v) ? v : NAN);
+		put(b, o, diff_ksig_def(id)->key, s, false);
+	}
+	return o;
+}
+
+/* what each collected signal is: key, unit, meaning and table */
+static json_object *signal_defs_json(struct jb *b, const bool *show)
+{
+	static const char *const group[DKG_NR] = { "time", "events", "counters" };
+	json_object *arr = json_object_new_array();
+
+	if (!arr)
+		b->err = -ENOMEM;
+	for (int id = 0; arr && id < DK_NR; id++) {
+		const struct diff_ksig_def *d = diff_ksig_def(id);
+		json_object *o;
+
+		if (!show[id])
+			continue;
+		o = obj(b);
+		put_str(b, o, "key", d->key);
+		put_str(b, o, "unit", diff_ksig_unit_str(d->unit));
+		put_str(b, o, "what", d->what);
+		put_str(b, o, "group", group[d->group]);
+		if (json_object_array_add(arr, o)) {
+			json_object_put(o);
+			b->err = -ENOMEM;
+		}
+	}
+	return arr;
+}
+
+static json_object *row_json(struct jb *b, const struct diff_row *row, const bool *show)
 {
 	const struct diff_pair *p = &row->pair;
 	json_object *o = obj(b);
@@ -174,6 +222,7 @@ static json_object *row_json(struct jb *b, const struct diff_row *row)
 	put_ns(b, o, "contribution_ns", row->contrib_ns);
 	put_ratio(b, o, "share", row->share);
 	put(b, o, "kernel", kernel_json(b, row), false);
+	put(b, o, "signals", signals_json(b, row, show), false);
 	return o;
 }
 
@@ -241,8 +290,11 @@ int diff_write_json(FILE *f, const struct diff_result *r)
 	struct jb b = { 0 };
 	json_object *root = obj(&b), *layers = array(&b);
 	const char *text;
+	bool show[DK_NR];
 	int err;
 
+	for (int id = 0; id < DK_NR; id++)
+		show[id] = diff_ksig_collected(r, id);
 	put_str(&b, root, "schema", DIFF_SCHEMA);
 	put(&b, root, "version", json_object_new_int(DIFF_VERSION), false);
 	put_ratio(&b, root, "confidence", DIFF_CONFIDENCE);
@@ -251,9 +303,10 @@ int diff_write_json(FILE *f, const struct diff_result *r)
 	put(&b, root, "inference", inference_json(&b, r), false);
 	put(&b, root, "alignment", alignment_json(&b, &r->al), false);
 	for (size_t i = 0; i < r->n; i++)
-		append(&b, layers, row_json(&b, &r->rows[i]));
+		append(&b, layers, row_json(&b, &r->rows[i], show));
 	put(&b, root, "layers", layers, false);
 	put(&b, root, "contributions", contributions(&b, r), false);
+	put(&b, root, "signals", signal_defs_json(&b, show), false);
 	err = b.err;
 	text = err ? NULL : json_object_to_json_string_ext(root, JSON_STYLE);
 	if (!err && !text)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff_ksig.h"
 #include "diff_writers.h"
 #include "fmt.h"
 #include "text.h"
@@ -236,46 +237,6 @@ static void where(FILE *f, const struct diff_result *r, size_t top)
 		pct(r->infer_delta.est ? r->unattributed_ns / r->infer_delta.est : 0.0));
 }
 
-static void kval(char *buf, size_t len, bool null, double v)
-{
-	if (null || !isfinite(v))
-		snprintf(buf, len, "n/a");
-	else
-		snprintf(buf, len, "%.6g", v);
-}
-
-static void kernel_table(FILE *f, const struct diff_result *r)
-{
-	char name[CELL], shown[CELL], key[64], a[32], b[32], ratio[32];
-	bool any = false;
-
-	for (size_t i = 0; i < r->n; i++) {
-		const struct diff_row *row = &r->rows[i];
-
-		for (size_t k = 0; k < row->nkernel; k++) {
-			const struct diff_kcmp *c = &row->kernel[k];
-
-			if (!any)
-				fprintf(f,
-					"\nkernel signals per layer:\n  %-*s %-24s %12s %12s "
-					"%8s\n",
-					NAME_COLS, "LAYER", "SIGNAL", "A", "B", "B/A");
-			any = true;
-			diff_row_name(row, name, sizeof(name));
-			nnp_text_display(shown, sizeof(shown), name, NAME_COLS);
-			nnp_text_display(key, sizeof(key), c->key, 24);
-			kval(a, sizeof(a), c->a_null, c->a);
-			kval(b, sizeof(b), c->b_null, c->b);
-			if (isfinite(c->ratio))
-				snprintf(ratio, sizeof(ratio), "%.3f", c->ratio);
-			else
-				snprintf(ratio, sizeof(ratio), "n/a");
-			fprintf(f, "  %-*s %-24s %12s %12s %8s\n", NAME_COLS, shown, key, a, b,
-				ratio);
-		}
-	}
-}
-
 int diff_write_table(FILE *f, const struct diff_result *r)
 {
 	int err;
@@ -292,7 +253,9 @@ int diff_write_table(FILE *f, const struct diff_result *r)
 	if (err)
 		return err;
 	where(f, r, 10);
-	kernel_table(f, r);
+	err = diff_write_ktable(f, r);
+	if (err)
+		return err;
 	errno = 0;
 	if (fflush(f) == EOF || ferror(f))
 		return errno ? -errno : -EIO;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "diff_writers.h"
+#include "report_html.h"
 #include "fmt.h"
 #include "text.h"
 
@@ -47,32 +48,6 @@ static const char css[] =
     "svg{width:100%;height:auto;background:#fff;border:1px solid #dde1e7;border-radius:8px}"
     "svg text{font:12px system-ui,sans-serif;fill:#1d2430}";
 
-/* HTML-escapes s: text and attribute values alike */
-static void esc(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
 static void dur(FILE *f, double ns)
 {
 	char buf[32];
@@ -95,10 +70,10 @@ static void sdur(FILE *f, double ns)
 static void side_card(FILE *f, const char *tag, const char *cls, const struct diff_profile *p)
 {
 	fprintf(f, "<div class=\"card\"><div><b class=\"%s\"></b><strong>%s</strong> ", cls, tag);
-	esc(f, p->label);
+	diff_html_esc(f, p->label);
 	fputs("</div><div class=\"muted\">", f);
 	if (!p->command || strcmp(p->command, p->label))
-		esc(f, p->command ? p->command : "(attached to a running process)");
+		diff_html_esc(f, p->command ? p->command : "(attached to a running process)");
 	fprintf(f, "</div><div>%u run%s, %llu inferences, mean ", p->runs, p->runs == 1 ? "" : "s",
 		(unsigned long long)p->infer.count);
 	dur(f, p->infer.mean_ns);
@@ -137,15 +112,6 @@ static void verdict(FILE *f, const struct diff_result *r)
 		fputs(": no confidence interval (the recordings lack stddev_ns)", f);
 	}
 	fputs("</span></div>\n", f);
-}
-
-/* a display name cut to cols characters, control bytes shown as '?', then escaped */
-static void label(FILE *f, const char *s, size_t cols)
-{
-	char buf[512];
-
-	nnp_text_display(buf, sizeof(buf), s, cols);
-	esc(f, buf);
 }
 
 static double per_infer(const struct diff_layer *l, double calls)
@@ -200,7 +166,7 @@ static void layer_bars(FILE *f, const struct diff_result *r)
 
 		diff_row_name(row, name, sizeof(name));
 		fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", LABEL_W - 8, y + h);
-		label(f, name, 30);
+		diff_html_label(f, name, 30);
 		fputs("</text>\n", f);
 		if (isfinite(a))
 			bar(f, LABEL_W, y, a * scale, h - 1, "#5b7fbf", a);
@@ -224,7 +190,7 @@ static void step_row(FILE *f, const struct step *s, double y, double scale)
 
 	lo = lo < 0 ? 0 : lo;
 	fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", LABEL_W - 8, y + 14);
-	label(f, s->name, 30);
+	diff_html_label(f, s->name, 30);
 	fprintf(f,
 		"</text><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" fill=\"%s\" "
 		"rx=\"2\"/><text x=\"%.1f\" y=\"%.1f\">",
@@ -332,9 +298,9 @@ static void layer_row(FILE *f, const struct diff_row *row)
 
 	diff_row_name(row, name, sizeof(name));
 	fprintf(f, "<tr class=\"%s\"><td class=\"l n\">", !a ? "ob" : !b ? "oa" : "");
-	esc(f, name);
+	diff_html_esc(f, name);
 	fputs("</td><td class=\"l\">", f);
-	esc(f, a ? a->op : b->op);
+	diff_html_esc(f, a ? a->op : b->op);
 	fputs("</td>", f);
 	td_dur(f, a ? a->d.mean_ns : NAN, false);
 	td_dur(f, b ? b->d.mean_ns : NAN, false);
@@ -379,45 +345,6 @@ static void layer_table(FILE *f, const struct diff_result *r)
 	fputs("</tbody></table></div>\n", f);
 }
 
-static void kval(FILE *f, bool null, double v)
-{
-	if (null || !isfinite(v))
-		fputs("<td>n/a</td>", f);
-	else
-		fprintf(f, "<td>%.6g</td>", v);
-}
-
-static void kernel_table(FILE *f, const struct diff_result *r)
-{
-	char name[512];
-	bool any = false;
-
-	for (size_t i = 0; i < r->n; i++)
-		for (size_t k = 0; k < r->rows[i].nkernel; k++) {
-			const struct diff_kcmp *c = &r->rows[i].kernel[k];
-
-			if (!any)
-				fputs("<h2>Kernel signals per layer</h2><table><thead><tr>"
-				      "<th class=\"l\">layer</th><th "
-				      "class=\"l\">signal</th><th>A</th>"
-				      "<th>B</th><th>B/A</th></tr></thead><tbody>\n",
-				      f);
-			any = true;
-			diff_row_name(&r->rows[i], name, sizeof(name));
-			fputs("<tr><td class=\"l\">", f);
-			esc(f, name);
-			fputs("</td><td class=\"l\">", f);
-			esc(f, c->key);
-			fputs("</td>", f);
-			kval(f, c->a_null, c->a);
-			kval(f, c->b_null, c->b);
-			kval(f, false, c->ratio);
-			fputs("</tr>\n", f);
-		}
-	if (any)
-		fputs("</tbody></table>\n", f);
-}
-
 static const char notes[] =
     "<h2>How to read this</h2><p class=\"muted\">Speedup is A's mean over B's. B&minus;A is "
     "the difference of the means with a 95% Welch confidence interval (Welch&ndash;Satterthwaite "
@@ -435,13 +362,13 @@ int diff_write_html(FILE *f, const struct diff_result *r)
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
 	      "nnperf diff: ",
 	      f);
-	esc(f, r->a->label);
+	diff_html_esc(f, r->a->label);
 	fputs(" vs ", f);
-	esc(f, r->b->label);
+	diff_html_esc(f, r->b->label);
 	fprintf(f,
-		"</title>\n<style>%s</style></head><body><main>\n<h1>nnperf diff</h1>\n"
+		"</title>\n<style>%s%s</style></head><body><main>\n<h1>nnperf diff</h1>\n"
 		"<p class=\"sub\">Is B faster than A, where, and why.</p>\n<div class=\"cards\">",
-		css);
+		css, diff_html_ksig_css);
 	side_card(f, "A", "a", r->a);
 	side_card(f, "B", "b", r->b);
 	fputs("</div>\n", f);
@@ -456,7 +383,7 @@ int diff_write_html(FILE *f, const struct diff_result *r)
 	layer_bars(f, r);
 	fputs("<h2>Layers</h2>\n", f);
 	layer_table(f, r);
-	kernel_table(f, r);
+	diff_html_ksig(f, r);
 	fprintf(f, "%s<p class=\"muted\">nnperf %s</p></main></body></html>\n", notes,
 		NNPERF_VERSION);
 	errno = 0;

@@ -101,6 +101,10 @@ int nnp_ksig_view(const struct nnp_rec_kernel *ki, const struct nnp_ksig_sum *s,
 	sched ? set(f, wall_ns > s->offcpu_ns ? wall_ns - s->offcpu_ns : 0, calls)
 	      : na(f, "n/a (no scheduler hooks)");
 	set(field(out, &n, "runq_ns", "RUNQ", true), s->runq_ns, calls);
+	/* off-CPU and not waiting to run: sleeping, I/O, locks */
+	f = field(out, &n, "blocked_ns", "BLOCKED", true);
+	sched ? set(f, s->offcpu_ns > s->runq_ns ? s->offcpu_ns - s->runq_ns : 0, calls)
+	      : na(f, "n/a (no scheduler hooks)");
 	set(field(out, &n, "vcsw", "VCSW", false), s->vcsw, calls);
 	set(field(out, &n, "ivcsw", "IVCSW", false), s->ivcsw, calls);
 	set(field(out, &n, "minflt", "MINFLT", false), s->minflt, calls);

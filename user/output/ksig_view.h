@@ -13,7 +13,7 @@
 #include "agg.h"
 #include "recording.h"
 
-#define NNP_KSIG_MAX_FIELDS 20
+#define NNP_KSIG_MAX_FIELDS 24
 
 struct nnp_ksig_field {
 	char key[40];	  /* JSON key: "offcpu_ns", "cache_misses", "ipc" */

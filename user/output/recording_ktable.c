@@ -23,6 +23,7 @@
 /* one row at a time, in two passes (widths, then text): memory does not grow with the layers */
 struct ktable {
 	size_t cols;
+	int field[NNP_KSIG_MAX_FIELDS]; /* column c + 1 shows field[c]: the available ones */
 	char cell[NNP_KSIG_MAX_FIELDS + 1][CELL];
 	size_t w[NNP_KSIG_MAX_FIELDS + 1]; /* display columns of each cell */
 	size_t width[NNP_KSIG_MAX_FIELDS + 1];
@@ -34,8 +35,10 @@ static void format_field(char *buf, const struct nnp_ksig_field *f)
 		snprintf(buf, CELL, "n/a");
 	else if (f->is_ns)
 		nnp_fmt_duration(buf, CELL, (uint64_t)(f->mean + 0.5));
+	else if (!f->has_total)
+		snprintf(buf, CELL, "%.2f", f->mean); /* a ratio: IPC, MPKI */
 	else
-		snprintf(buf, CELL, f->mean < 10 ? "%.2f" : "%.0f", f->mean);
+		nnp_fmt_count(buf, CELL, f->mean);
 }
 
 /* the row of layer l, or the header row when l is NULL (heads from first) */
@@ -48,13 +51,13 @@ static void fill(struct ktable *t, const struct nnp_rec_kernel *ki, const struct
 		nnp_ksig_view(ki, &first->k, 1, 0, f);
 		t->w[0] = snprintf(t->cell[0], CELL, "LAYER (per call)");
 		for (size_t c = 1; c < t->cols; c++)
-			t->w[c] = snprintf(t->cell[c], CELL, "%s", f[c - 1].head);
+			t->w[c] = snprintf(t->cell[c], CELL, "%s", f[t->field[c - 1]].head);
 		return;
 	}
 	nnp_ksig_view(ki, &l->k, l->hist.count, l->hist.sum, f);
 	t->w[0] = nnp_text_display(t->cell[0], CELL, l->name, NAME_COLS);
 	for (size_t c = 1; c < t->cols; c++) {
-		format_field(t->cell[c], &f[c - 1]);
+		format_field(t->cell[c], &f[t->field[c - 1]]);
 		t->w[c] = strlen(t->cell[c]);
 	}
 }
@@ -132,10 +135,15 @@ int nnp_recording_write_ktable(FILE *f, const struct nnp_proc_stats *p, struct n
 {
 	struct nnp_ksig_field v[NNP_KSIG_MAX_FIELDS];
 	struct nnp_ksig_sum zero = { 0 };
-	struct ktable t = { .cols = 1 + nnp_ksig_view(ki, &zero, 1, 0, v) };
+	struct ktable t = { .cols = 1 };
+	int nf = nnp_ksig_view(ki, &zero, 1, 0, v);
 
 	if (!n)
 		return 0;
+	/* unavailable signals get no column: the line under the table says why */
+	for (int i = 0; i < nf; i++)
+		if (v[i].available)
+			t.field[t.cols++ - 1] = i;
 	fputc('\n', f);
 	print(f, &t, ki, ls, n);
 	print_reasons(f, ki);
