@@ -16,13 +16,20 @@
 
 NNP_SHARED_MAPS;
 
-/* libbpf 1.1 stops at PARM5 */
+/* libbpf 1.1 stops at PARM5; arm64 passes 8 arguments in x0..x7 (fetch_expr.h) */
 #ifndef PT_REGS_PARM6
 #if defined(__TARGET_ARCH_x86)
 #define PT_REGS_PARM6(x) (__PT_REGS_CAST(x)->r9)
 #elif defined(__TARGET_ARCH_arm64)
 #define PT_REGS_PARM6(x) (((const struct user_pt_regs *)(x))->regs[5])
 #endif
+#endif
+#if defined(__TARGET_ARCH_arm64)
+#define NNP_ARG6(x) (((const struct user_pt_regs *)(x))->regs[6])
+#define NNP_ARG7(x) (((const struct user_pt_regs *)(x))->regs[7])
+#else
+#define NNP_ARG6(x) 0
+#define NNP_ARG7(x) 0
 #endif
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -63,7 +70,8 @@ static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
 	/* fixed-offset loads into a stack array: a switch on i would let clang
 	 * compute ctx + variable offset, which the verifier rejects */
 	__u64 regs[8] = { PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
-			  PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx) };
+			  PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx),
+			  NNP_ARG6(ctx),      NNP_ARG7(ctx) };
 	long v = 0;
 
 	if (usdt) {

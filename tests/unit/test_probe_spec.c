@@ -13,9 +13,19 @@
 #include <cmocka.h>
 
 #include "bad_probes.h"
+#include "fetch_expr.h"
 #include "probe_spec.h"
 
 #define SPECS NNP_TEST_DATA_DIR "/specs/"
+
+/* the last argument register of a uprobe site, and one past it (fetch_expr.h) */
+#if defined(__aarch64__)
+#define ARG_MAX "7"
+#define ARG_OVER "8"
+#else
+#define ARG_MAX "5"
+#define ARG_OVER "6"
+#endif
 
 /* A fetch as the BPF side walks it: argN, derefs at the given offsets, then final. */
 #define VAL(a, w, nd, fin, ...)                                                                    \
@@ -98,6 +108,8 @@ static const struct good_case good[] = {
 	  .key = VAL(0, 8, 2, 0, 0, 0) },
 	{ "layer=l:f,key=*(*(*(*(arg5+1)+2)+3)+4)+5", .kind = LAYER, SYMBOL_AT("l", "f"),
 	  .key = VAL(5, 8, 4, 5, 1, 2, 3, 4) },
+	{ "layer=l:f,key=*arg" ARG_MAX, .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(NNP_UPROBE_MAX_ARG, 8, 1, 0, 0) },
 	{ "layer=l:f,key=(arg1+8)+4-2", .kind = LAYER, SYMBOL_AT("l", "f"),
 	  .key = VAL(1, 8, 0, 10, 0), .canonical = "layer=l:f,key=arg1+10" },
 	{ "layer=l:f,key=*((arg1+0x10)-4)", .kind = LAYER, SYMBOL_AT("l", "f"),
@@ -271,9 +283,9 @@ static const struct bad_case bad[] = {
 	  "expected an argument number after 'arg' but found end "
 	  "of input" },
 	{ "layer=lib.so:f,key=arg0x1", 20, "expected argN, '*' or '('" },
-	{ "layer=lib.so:f,key=arg6", 23,
-	  "argument index 6 out of range: uprobe sites have "
-	  "arg0..arg5" },
+	{ "layer=lib.so:f,key=arg" ARG_OVER, 23,
+	  "argument index " ARG_OVER " out of range: uprobe sites have "
+	  "arg0..arg" ARG_MAX " (" NNP_UPROBE_ARG_REGS ")" },
 	{ "layer=lib.so:f,key=arg99999999999999999999999", 23, "out of range: uprobe sites" },
 	{ "layer-begin=usdt:app:p:n,key=arg12", 33,
 	  "argument index 12 out of range: usdt sites "
@@ -689,9 +701,10 @@ static void test_spec_bad(void **state)
 		  "expected ',' or end of input after 'key=arg0' but "
 		  "found '#'" },
 		{ "bad_deref.spec", "4:20", "too many dereferences" },
+		/* out of range on x86-64 (arg0..arg5) and arm64 (arg0..arg7) */
 		{ "bad_arg.spec", "2:50",
-		  "argument index 6 out of range: uprobe sites have "
-		  "arg0..arg5" },
+		  "argument index 9 out of range: uprobe sites have "
+		  "arg0..arg" ARG_MAX },
 	};
 	struct nnp_probe_def *defs = NULL;
 	char err[PATH_MAX + 256], want[PATH_MAX + 64], path[PATH_MAX];

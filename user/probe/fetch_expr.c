@@ -52,7 +52,7 @@ static int parse_arg(struct fetch_parser *fp, struct nnp_fetch *f)
 		return nnp_lex_fail(fp->lx, digits,
 				    "argument index %.*s out of range: %s sites have arg0..arg%u%s",
 				    (int)(n - 3), digits, fp->usdt ? "usdt" : "uprobe", max,
-				    fp->usdt ? "" : " (x86-64 argument registers)");
+				    fp->usdt ? "" : " (" NNP_UPROBE_ARG_REGS ")");
 	f->arg = (__u8)v;
 	fp->lx->p = end;
 	return 0;

@@ -14,8 +14,15 @@
 #include "nnperf_abi.h"
 #include "spec_lex.h"
 
+/* the argument registers layer.bpf.c reads at a uprobe, per target arch */
+#if defined(__aarch64__)
+#define NNP_UPROBE_MAX_ARG 7 /* x0..x7 (AAPCS64) */
+#define NNP_UPROBE_ARG_REGS "arm64 argument registers x0..x7"
+#else
 #define NNP_UPROBE_MAX_ARG 5 /* rdi rsi rdx rcx r8 r9 */
-#define NNP_USDT_MAX_ARG 11  /* sys/sdt.h carries at most 12 arguments */
+#define NNP_UPROBE_ARG_REGS "x86-64 argument registers"
+#endif
+#define NNP_USDT_MAX_ARG 11 /* sys/sdt.h carries at most 12 arguments */
 
 /* Parses VALUE at lx->p into *f (kind VALUE); usdt picks the argument limit. */
 int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct nnp_fetch *f);
