@@ -41,9 +41,13 @@ for want in FEATURE STATUS DETAIL FALLBACK "nnperf can record: yes" "scheduler h
 	"fault timing: " "counters: "; do
 	grep -q "$want" "$tmp/out" || fail "table lacks '$want'"
 done
-# the doctor must stay fast; sanitizer builds get slack
-[ "$ms" -lt 3000 ] || fail "doctor took $ms ms"
+# the doctor must stay fast; sanitizer builds get slack, and so does a guest under qemu's
+# emulation (tests/vm sets NNPERF_VM; TCG runs it ~5x slower)
+limit=3000
+[ -z "${NNPERF_VM:-}" ] || limit=15000
+[ "$ms" -lt $limit ] || fail "doctor took $ms ms"
 echo "doctor: $ms ms"
+cat "$tmp/out"
 
 # --- JSON: what this project's machines have (docs/kernel-compat.md) ---
 doctor --json
@@ -53,7 +57,7 @@ assert d["can_record"] is True
 assert d["kernel_release"]
 assert len(d["features"]) == 17
 for name in ("privileges", "memlock", "btf", "ringbuf", "uprobes", "uretprobes", "usdt",
-             "bpf cookies", "uprobe_multi", "tp_btf", "raw_tp", "software perf events"):
+             "bpf cookies", "tp_btf", "raw_tp", "software perf events"):
     assert feat[name]["state"] == "yes", (name, feat[name])
     assert feat[name]["errno"] == 0 and feat[name]["fallback"] == "", feat[name]
 for f in d["features"]:
@@ -95,8 +99,26 @@ assert p["sched"] == "tp_btf", p
 want_fault = "fentry" if feat["fentry"]["state"] == "yes" else \
     "kprobe" if feat["kprobes"]["state"] == "yes" else "none"
 assert p["fault"] == want_fault, p
-assert p["uprobes"] == "uprobe_multi", p
+# uprobe_multi links came with Linux 6.6: a kernel from before may lack them (Debian 6.1
+# does; a vendor may have backported them), mainline from 6.6 on has them
+um = feat["uprobe_multi"]
+rel = tuple(int(x) for x in d["kernel_release"].split("-")[0].split(".")[:2])
+if rel >= (6, 6):
+    assert um["state"] == "yes", (d["kernel_release"], um)
+if um["state"] == "yes":
+    assert um["errno"] == 0 and um["fallback"] == "", um
+    assert p["uprobes"] == "uprobe_multi", p
+else:
+    assert um["errno"] != 0, um
+    assert um["detail"].startswith("uprobe_multi link on nnp_doctor_target: "), um
+    assert um["fallback"].startswith("one perf-event link per uprobe site"), um
+    assert "6.6" in um["fix"], um
+    assert p["uprobes"] == "per-site", p
+print("ok: kernel %s: uprobe_multi %s (%s), uprobe links %s; fault timing %s (fentry %s, kprobes %s)"
+      % (d["kernel_release"], um["state"], um["detail"], p["uprobes"], p["fault"],
+         feat["fentry"]["state"], feat["kprobes"]["state"]))
 '
+cp "$tmp/out" "$tmp/plain.json"
 
 grep -q "^hardware counters (each tried on its own):" "$tmp/out" 2>/dev/null || {
 	doctor
@@ -119,10 +141,13 @@ assert feat["hardware perf events"]["state"] in ("no", "forced off")
 assert d["policies"]["counters"] != "hardware"
 assert d["can_record"] is True
 '
+# forcing never hides why: where the kernel has no uprobe_multi it stays "no"
+um_state=$(python3 -c 'import json, sys
+print({f["name"]: f for f in json.load(open(sys.argv[1]))["features"]}["uprobe_multi"]["state"])' "$tmp/plain.json")
 NNPERF_FORCE=no-uprobe-multi doctor --json
 [ "$rc" = 0 ] || fail "doctor with no-uprobe-multi exited $rc"
 check_json '
-assert feat["uprobe_multi"]["state"] == "forced off", feat["uprobe_multi"]
+assert feat["uprobe_multi"]["state"] == ("forced off" if "'"$um_state"'" == "yes" else "no"), feat["uprobe_multi"]
 assert "one perf-event link per uprobe site" in feat["uprobe_multi"]["fallback"]
 assert d["policies"]["uprobes"] == "per-site", d["policies"]
 assert d["can_record"] is True

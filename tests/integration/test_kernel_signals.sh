@@ -74,6 +74,26 @@ esac
 
 echo "== fault handling time: real numbers where fentry or kprobes time it, null where neither"
 $CHECK fault-time "$TMP/faults.json" conv2 200
+# the way doctor found, then every other way this kernel has: kprobe/kretprobe with fentry
+# forced off, so the kprobe pair runs wherever kprobes exist (tests/vm: Debian 6.1)
+"$NNPERF" doctor --json >"$TMP/fault-doctor.json"
+states=$(python3 -c '
+import json, sys
+f = {x["name"]: x for x in json.load(open(sys.argv[1]))["features"]}
+print(f["fentry"]["state"].replace(" ", "-"), f["kprobes"]["state"].replace(" ", "-"))' "$TMP/fault-doctor.json")
+read -r fentry kprobes <<<"$states"
+want=none
+[ "$kprobes" = yes ] && want=kprobe
+[ "$fentry" = yes ] && want=fentry
+$CHECK field "$TMP/faults.json" kernel_signals.fault_timing $want
+if [ "$kprobes" = yes ] && [ "$fentry" = yes ]; then
+	NNPERF_FORCE=no-fentry "$NNPERF" record --counters minor-faults -o "$TMP/faults-kprobe.json" \
+		-- "$TINYNET" --iterations $N --touch-layer conv2 --touch-pages 200 >/dev/null
+	$CHECK field "$TMP/faults-kprobe.json" kernel_signals.fault_timing kprobe
+	$CHECK fault-time "$TMP/faults-kprobe.json" conv2 200
+fi
+[ "$fentry" = yes ] || skip_check "fentry $fentry here: fault timing through fentry/fexit"
+[ "$kprobes" = yes ] || skip_check "kprobes $kprobes here: fault timing through kprobe/kretprobe"
 
 echo "== a CPU hog on the inference thread's CPU: involuntary switches, run-queue wait, named"
 ln -s "$(command -v sh)" "$TMP/nnperf-hog"

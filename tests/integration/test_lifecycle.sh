@@ -110,6 +110,67 @@ kill -0 $T || fail "the target died with nnperf"
 [ ! -e "$TMP/kill.json" ] || fail "a SIGKILLed record left a partial recording"
 echo "ok: SIGKILL: $(echo $progs | wc -w) programs and their links gone, target still running"
 
+echo "== per-site uprobe links (no uprobe_multi before Linux 6.6, or forced off): one perf-event link per site, released after SIGTERM and SIGKILL"
+SPEC=$NNP_SRC/tests/workloads/tinynet/tinynet.spec
+LOCK=/run/nnperf.release.lock
+[ -w /run ] || LOCK=/tmp/nnperf.release.lock
+# link types of process $1's BPF links (fdinfo), one per line
+link_types() { cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '$1 == "link_type:" { print $2 }'; }
+for sig in TERM KILL; do
+	# the spec names the executable nnperf-tinynet: a private copy under that name
+	mkdir -p "$TMP/persite-$sig"
+	TN=$TMP/persite-$sig/nnperf-tinynet
+	cp "$TINYNET" "$TN"
+	start_target
+	NNPERF_FORCE=no-uprobe-multi "$NNPERF" record -v --usdt off --spec "$SPEC" -p $T \
+		-o "$TMP/persite-$sig.json" >/dev/null 2>"$TMP/persite-$sig.err" &
+	R=$!
+	PIDS+=($R)
+	wait_attached $R
+	for _ in $(seq 100); do grep -q "probe sites attached" "$TMP/persite-$sig.err" && break; sleep 0.1; done
+	sites=$(grep -c "attached [a-z-]* u[a-z]*probe " "$TMP/persite-$sig.err" || true)
+	events=$(bpftool perf list | awk -v p=$R '$1 == "pid" && $2 == p && ($7 == "uprobe" || $7 == "uretprobe")' | wc -l)
+	[ "$sites" -ge 16 ] || fail "only $sites sites attached: $(tail -n 3 "$TMP/persite-$sig.err")"
+	[ "$events" = "$sites" ] || fail "$events uprobe perf events for $sites sites, want one each"
+	! link_types $R | grep -q uprobe_multi || fail "a uprobe_multi link though forced off"
+	grep -q "uprobe_multi link" "$TMP/persite-$sig.err" && fail "uprobe_multi link though forced off"
+	progs=$(progs_of $R)
+	sleep 0.5
+	t0=$(date +%s%N)
+	kill -$sig $R
+	if [ $sig = KILL ]; then
+		wait $R 2>/dev/null || true
+	else
+		wait $R || fail "record exited $? after SIGTERM: $(tail -n 3 "$TMP/persite-$sig.err")"
+		valid_recording "$TMP/persite-$sig.json" 5 || fail "bad recording"
+	fi
+	t1=$(date +%s%N)
+	# what the next attach waits for: the background release's shared lock
+	flock -x -w 60 "$LOCK" true || fail "the release lock $LOCK still held after 60 s"
+	t2=$(date +%s%N)
+	wait_released $progs
+	t3=$(date +%s%N)
+	kill -0 $T || fail "the target died with nnperf"
+	echo "ok: SIG$sig: $sites sites on $events perf-event links; exit $(((t1 - t0) / 1000000)) ms," \
+		"release lock free $(((t2 - t1) / 1000000)) ms later, all released $(((t3 - t1) / 1000000)) ms after exit"
+done
+
+echo "== the release lock: an attach waits while a release holds it"
+fresh
+flock -s "$LOCK" sleep 2 &
+holder=$!
+PIDS+=($holder)
+sleep 0.2
+t0=$(date +%s%N)
+NNPERF_FORCE=no-uprobe-multi "$NNPERF" record -o "$TMP/locked.json" -- "$TN" --iterations 5 >/dev/null 2>"$TMP/err" ||
+	fail "record behind the lock exited $?: $(cat "$TMP/err")"
+t1=$(date +%s%N)
+wait $holder
+valid_recording "$TMP/locked.json" 5 || fail "bad recording"
+ms=$(((t1 - t0) / 1000000))
+[ $ms -ge 1700 ] || fail "record took $ms ms behind a lock held 1.8 s more"
+echo "ok: record waited for the release lock: $ms ms behind a 2 s holder"
+
 echo "== two instances on one target both work"
 fresh
 start_target
@@ -170,6 +231,8 @@ expect_error "--btf /etc/hostname: neither raw BTF" "$NNPERF" record --btf /etc/
 printf 'struct nnp_none { int a; } nnp_none;\n' >"$TMP/tiny.c"
 if clang -g -O2 -target bpf -c "$TMP/tiny.c" -o "$TMP/tiny.o" 2>/dev/null; then
 	expect_error "failed to load BPF programs" "$NNPERF" record --btf "$TMP/tiny.o" -- "$TN" --iterations 1
+else
+	skip_check "no clang for BPF here: --btf with a BTF lacking the kernel's types"
 fi
 "$NNPERF" doctor --btf /sys/kernel/btf/vmlinux >"$TMP/doctor" 2>&1 || true
 grep -q "^kernel BTF: /sys/kernel/btf/vmlinux" "$TMP/doctor" || fail "doctor does not name the BTF"
