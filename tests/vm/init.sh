@@ -41,6 +41,11 @@ mount -t proc proc $R/proc
 mount -t sysfs sysfs $R/sys
 mount -t devtmpfs devtmpfs $R/dev
 mkdir -p $R/dev/pts $R/dev/shm
+# what udev would have made: bash's <(...) needs /dev/fd
+ln -s /proc/self/fd $R/dev/fd
+ln -s /proc/self/fd/0 $R/dev/stdin
+ln -s /proc/self/fd/1 $R/dev/stdout
+ln -s /proc/self/fd/2 $R/dev/stderr
 mount -t devpts devpts $R/dev/pts
 mount -t tmpfs tmpfs $R/dev/shm
 mount -t bpf bpf $R/sys/fs/bpf || say "no bpffs"
@@ -64,12 +69,25 @@ while read -r t kind cmd <&3; do
 	t0=$(uptime_ms)
 	rc=0
 	if [ "$kind" = test ]; then
-		chroot $R /usr/bin/env -i "$@" timeout -k 10 "$TEST_TIMEOUT" bash "$ROOT/tests/integration/$t.sh" \
-			</dev/null >"$R$RES/$t.out" 2>&1 || rc=$?
+		set -- "$@" bash "$ROOT/tests/integration/$t.sh"
 	else
-		chroot $R /usr/bin/env -i "$@" timeout -k 10 "$TEST_TIMEOUT" sh -c "$cmd" \
+		set -- "$@" sh -c "$cmd"
+	fi
+	if [ -n "$STAMPS" ]; then
+		# each line with the guest's uptime in front (NNPERF_VM_STAMPS=1)
+		{
+			chroot $R /usr/bin/env -i timeout -k 10 "$TEST_TIMEOUT" /usr/bin/env "$@" </dev/null 2>&1
+			echo $? >/tmp/rc
+		} | awk '{ getline up < "/proc/uptime"; close("/proc/uptime"); split(up, a, " ")
+			printf "[%8.2f] %s\n", a[1], $0; fflush() }' >"$R$RES/$t.out"
+		rc=$(cat /tmp/rc)
+	else
+		chroot $R /usr/bin/env -i timeout -k 10 "$TEST_TIMEOUT" /usr/bin/env "$@" \
 			</dev/null >"$R$RES/$t.out" 2>&1 || rc=$?
 	fi
+	# back to the variables alone
+	set --
+	while IFS= read -r kv; do set -- "$@" "$kv"; done </testenv
 	t1=$(uptime_ms)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1000 }')
 	echo "$rc $secs" >"$R$RES/$t.rc"

@@ -19,7 +19,8 @@
 # Environment: NNPERF_VM_CACHE, NNPERF_VM_BUILD, NNPERF_VM_RESULTS (default
 # build/vm/results/ARCH-KERNEL), NNPERF_VM_TEST_TIMEOUT (s per test, 600),
 # NNPERF_VM_BOOT_TIMEOUT (s for the whole boot, default 120 + the tests' timeouts),
-# NNPERF_VM_KVM (auto, 0, 1), NNPERF_VM_MEM (MiB, 2048), NNPERF_VM_SMP (2), NNPERF_VM_ENV
+# NNPERF_VM_KVM (auto, 0, 1), NNPERF_VM_MEM (MiB, 2048), NNPERF_VM_SMP (2), NNPERF_VM_ICOUNT
+# (arm64: qemu -icount, shift=1, or off), NNPERF_VM_STAMPS=1 (uptime before each output line), NNPERF_VM_ENV
 # (extra VAR=VALUE words for the tests), NNPERF_VM_VERBOSE=1 (print the guest console).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -209,6 +210,14 @@ boot() { # KVM(0|1) EXTRA_APPEND TIMEOUT: runs the guest; sets QPID while it run
 	QPID=$!
 	local deadline=$((SECONDS + $3)) rc=0
 	while kill -0 "$QPID" 2>/dev/null; do
+		# a test past its own timeout by 30 s: the guest did not end it (a wedged kernel)
+		if [ -n "$test_started" ] && [ $((SECONDS - test_started)) -gt $((TEST_TIMEOUT + 30)) ]; then
+			echo "vm: $test_running ran past ${TEST_TIMEOUT} s + 30 s and the guest did not end it: killing the guest"
+			kill -KILL "$QPID" 2>/dev/null || true
+			wait "$QPID" 2>/dev/null || true
+			QPID=
+			return 124
+		fi
 		if [ $SECONDS -ge $deadline ]; then
 			kill -KILL "$QPID" 2>/dev/null || true
 			wait "$QPID" 2>/dev/null || true
@@ -222,7 +231,7 @@ boot() { # KVM(0|1) EXTRA_APPEND TIMEOUT: runs the guest; sets QPID while it run
 	QPID=
 	return $rc
 }
-seen=0
+seen=0 test_started= test_running=
 report_progress() { # prints each result line the guest wrote since the last call
 	local lines
 	[ -e "$RES/console.log" ] || return 0
@@ -231,8 +240,12 @@ report_progress() { # prints each result line the guest wrote since the last cal
 	while IFS= read -r l; do
 		seen=$((seen + 1))
 		case $l in
+		"nnpvm: start "*) test_started=$SECONDS test_running=${l#nnpvm: start } ;;
 		"nnpvm: ready"*) [ -n "${ready:-}" ] || ready=$(($(date +%s%N) - t0)) ;;
-		"nnpvm: result "*) [ -n "${first_result:-}" ] || first_result=$(($(date +%s%N) - t0)) ;;
+		"nnpvm: result "*)
+			test_started=
+			[ -n "${first_result:-}" ] || first_result=$(($(date +%s%N) - t0))
+			;;
 		esac
 		echo "vm: ${l#nnpvm: }"
 	done <<<"$lines"
@@ -268,6 +281,7 @@ write_conf() {
 		echo "ROOT='$ROOT'"
 		echo "GUEST_ROOT='$GUEST_ROOT'"
 		echo "TEST_TIMEOUT=$TEST_TIMEOUT"
+		echo "STAMPS='${NNPERF_VM_STAMPS:-}'"
 	} >"$ird/nnpvm.conf"
 	local i
 	for i in "${!tests[@]}"; do echo "${tests[i]} ${runs[i]}"; done >"$ird/tests"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# CI's bounded subset in virtual machines: doctor, record, kernel signals, export and
+# lifecycle in Debian 12's 6.1 kernel, x86-64 (build/) and arm64 (build-arm64/), with
+# NNPERF_VM_QUICK=1 (the tests cut their repetitions, not their checks). Prints each
+# guest's and the total wall time; exits 1 if any test fails or a build is missing.
+#
+#   tests/vm/ci.sh            # both guests
+#   NNPERF_VM_CI_ARCHES=x86_64 tests/vm/ci.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+TESTS=(test_doctor test_record test_kernel_signals test_export test_lifecycle)
+KERNEL=${NNPERF_VM_CI_KERNEL:-6.1}
+export NNPERF_VM_ENV="NNPERF_VM_QUICK=1${NNPERF_VM_ENV:+ $NNPERF_VM_ENV}"
+export NNPERF_VM_TEST_TIMEOUT=${NNPERF_VM_TEST_TIMEOUT:-300}
+
+tests/vm/setup.sh
+t0=$SECONDS
+rc=0 summary=()
+for arch in ${NNPERF_VM_CI_ARCHES:-x86_64 arm64}; do
+	build=build how=scripts/setup.sh
+	[ "$arch" = x86_64 ] || build=build-$arch how="scripts/setup.sh --arch $arch"
+	if [ ! -x "$build/nnperf" ]; then
+		echo "vm ci: no $build/nnperf: build it first ($how)" >&2
+		rc=1 summary+=("$arch: no build")
+		continue
+	fi
+	t=$SECONDS
+	r=0
+	NNPERF_VM_BUILD=$build tests/vm/run.sh "$arch" "$KERNEL" -- "${TESTS[@]}" || r=$?
+	[ $r = 0 ] || rc=1
+	summary+=("$arch $KERNEL: $([ $r = 0 ] && echo pass || echo FAIL) in $((SECONDS - t)) s")
+done
+echo "vm ci: $(IFS=';'; echo "${summary[*]}" | sed 's/;/; /g'); total $((SECONDS - t0)) s"
+exit $rc
