@@ -5,6 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 require_root
 N=30
+# NNPERF_VM_QUICK (tests/vm/ci.sh): fewer inferences per recording, the same checks
+[ -z "${NNPERF_VM_QUICK:-}" ] || N=10
 
 echo "== a layer that sleeps 2 ms shows >= 1.8 ms off-CPU per call (tp_btf)"
 "$NNPERF" record -o "$TMP/sleep.json" -- "$TINYNET" --iterations $N \

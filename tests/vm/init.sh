@@ -77,10 +77,10 @@ while read -r t kind cmd <&3; do
 		# each line with the guest's uptime in front (NNPERF_VM_STAMPS=1)
 		{
 			chroot $R /usr/bin/env -i timeout -k 10 "$TEST_TIMEOUT" /usr/bin/env "$@" </dev/null 2>&1
-			echo $? >/tmp/rc
+			echo $? >/test.rc
 		} | awk '{ getline up < "/proc/uptime"; close("/proc/uptime"); split(up, a, " ")
 			printf "[%8.2f] %s\n", a[1], $0; fflush() }' >"$R$RES/$t.out"
-		rc=$(cat /tmp/rc)
+		rc=$(cat /test.rc)
 	else
 		chroot $R /usr/bin/env -i timeout -k 10 "$TEST_TIMEOUT" /usr/bin/env "$@" \
 			</dev/null >"$R$RES/$t.out" 2>&1 || rc=$?
