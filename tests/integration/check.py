@@ -203,6 +203,47 @@ def pmu_scaling(dense_path, pruned_path):
               f"{kp['ipc']:.2f}")
 
 
+def sampling(doc):
+    """1, or N with --sample N"""
+    for where in (doc, doc.get("meta", {}), doc.get("options", {})):
+        if isinstance(where, dict) and "sample" in where:
+            return int(where["sample"])
+    return 1
+
+
+def nesting(path, parent):
+    """nested layers: each one under its parent (PARENT names the layer holding all the
+    others, or 'same': each uprobe layer holds the USDT layer of its own name), in tree
+    order, and SHARE is of self time so the shares add up to at most 100%"""
+    doc = load(path)
+    p = proc(doc)
+    layers = p["layers"]
+    by_key = {(l["probe_id"], l["key"]): l for l in layers}
+    inner = [l for l in layers if l["depth"] > 0]
+    assert inner, "no nested layer"
+    for i, l in enumerate(layers):
+        if l["depth"] == 0:
+            assert l["parent"] is None, l["name"]
+            continue
+        up = by_key[(l["parent"]["probe_id"], l["parent"]["key"])]
+        assert l["parent"]["name"] == up["name"], l["parent"]
+        assert layers.index(up) < i, f"{l['name']} listed before its parent"
+        assert l["depth"] == up["depth"] + 1, (l["name"], l["depth"], up["depth"])
+        assert l["nested_calls"] == l["count"], (l["name"], l["nested_calls"], l["count"])
+        want = l["name"] if parent == "same" else parent
+        assert up["name"] == want, f"{l['name']} inside {up['name']}, want {want}"
+        # the parent's self time leaves out the child's
+        assert up["self_ns"] <= up["total_ns"] - l["self_ns"] * 0.99, (up["name"], l["name"])
+    total = sum(l["share"] for l in layers if l["share"] is not None)
+    sample = sampling(doc)
+    # a layer wrapping the whole inference starts before and ends after the runtime's
+    # inference markers: its share alone may pass 100% by the probes' own time
+    if sample == 1:
+        assert total <= 1.01, f"shares add up to {total:.4f}"
+    print(f"ok: {len(inner)} nested layers under their parents, shares add up to {total:.1%}"
+          + (f" (estimated from 1 call in {sample}: not bounded)" if sample > 1 else ""))
+
+
 def field(path, dotted, want):
     """a top-level field equals want"""
     v = load(path)
@@ -233,6 +274,8 @@ def main():
             preempted(args[0], args[1])
         elif cmd == "unavailable":
             unavailable(args[0], args[1])
+        elif cmd == "nesting":
+            nesting(args[0], args[1])
         elif cmd == "pmu-scaling":
             pmu_scaling(args[0], args[1])
         elif cmd == "field":

@@ -43,11 +43,21 @@ echo "== nested: a layer wrapping each inference; the USDT layers inside follow 
 "$NNPERF" record --runtime usdt --probe 'layer=nnperf-tinynet:tinynet_infer' --sample 4 \
 	-o "$TMP/nested.json" -- "$TINYNET" --model dense --iterations $N >/dev/null
 $SC nested "$TMP/nested.json" 4 $N tinynet_infer
+$CHECK nesting "$TMP/nested.json" tinynet_infer
+
+echo "== nested, every call measured: SHARE is of self time, the shares add up to at most 100%"
+"$NNPERF" record --runtime usdt --probe 'layer=nnperf-tinynet:tinynet_infer' \
+	-o "$TMP/nested1.json" -- "$TINYNET" --model dense --iterations 20 >"$TMP/nested1.txt"
+$CHECK nesting "$TMP/nested1.json" tinynet_infer
+grep -q "^  conv1 " "$TMP/nested1.txt" || fail "conv1 is not indented under tinynet_infer"
+grep -q "^nested: an indented layer ran inside the one above it" "$TMP/nested1.txt" ||
+	fail "the table does not say what indentation means"
 
 echo "== USDT and uprobe layers nested on the same calls: measured together, p50 agree"
 "$NNPERF" record --runtime usdt --spec "$SPEC" --sample 4 -o "$TMP/both.json" \
 	-- "$TINYNET" --model dense --iterations 100 >/dev/null
 $CHECK agree-same "$TMP/both.json" 0.10 100000
+$CHECK nesting "$TMP/both.json" same
 
 echo "== slow layers' p50 with --sample 4 match --sample 1 (relative to the inference)"
 "$NNPERF" record -o "$TMP/all.json" -- "$TINYNET" --model dense --iterations 80 >/dev/null

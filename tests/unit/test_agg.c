@@ -369,6 +369,82 @@ static void test_sorted_layers(void **state)
 	free(ls);
 }
 
+/* one layer event with a depth and a thread */
+static void nested(struct nnp_agg *a, uint32_t tid, uint64_t key, uint64_t start, uint64_t end,
+		   uint32_t depth, uint64_t child)
+{
+	struct nnp_layer_event e = {
+		.hdr = { .type = NNP_EV_LAYER, .tgid = T1, .tid = tid, .probe_id = 1 },
+		.key = key,
+		.start_ns = start,
+		.end_ns = end,
+		.child_ns = child,
+		.depth = depth,
+	};
+
+	assert_int_equal(nnp_agg_event(a, &e, sizeof(e)), 0);
+}
+
+/* a block (key 10) holding a conv (11) holding a bn (12), then a relu (13) on its
+ * own; another thread runs a conv at depth 1 with no parent event of its own */
+static void test_nesting(void **state)
+{
+	struct nnp_agg *a = *state;
+	struct nnp_proc_stats *p;
+	struct nnp_layer_stats **ls;
+	size_t n;
+
+	for (uint64_t t = 0; t < 3000; t += 1000) {
+		nested(a, T1, 12, t + 20, t + 40, 2, 0);     /* bn inside the conv */
+		nested(a, T1, 11, t + 10, t + 60, 1, 20);    /* conv inside the block */
+		nested(a, T1 + 1, 14, t + 15, t + 25, 1, 0); /* another thread's */
+		nested(a, T1, 10, t + 0, t + 100, 0, 50);    /* the block */
+		nested(a, T1, 13, t + 100, t + 120, 0, 0);   /* after it */
+	}
+	p = nnp_agg_proc(a, T1);
+	assert_int_equal(nnp_agg_sorted_layers(p, &ls, &n), 0);
+	assert_int_equal(n, 5);
+	/* first seen: bn, conv, other, block, relu; in tree order the block leads */
+	assert_int_equal(ls[0]->id.key, 14);
+	assert_int_equal(ls[1]->id.key, 10);
+	assert_int_equal(ls[2]->id.key, 11);
+	assert_int_equal(ls[3]->id.key, 12);
+	assert_int_equal(ls[4]->id.key, 13);
+	assert_int_equal(nnp_agg_layer_depth(p, ls[0]), 0); /* its parent never came */
+	assert_int_equal(nnp_agg_layer_depth(p, ls[1]), 0);
+	assert_int_equal(nnp_agg_layer_depth(p, ls[2]), 1);
+	assert_int_equal(nnp_agg_layer_depth(p, ls[3]), 2);
+	assert_ptr_equal(nnp_agg_layer_parent(p, ls[3]), ls[2]);
+	assert_null(nnp_agg_layer_parent(p, ls[4]));
+	assert_int_equal(ls[2]->nested, 3);
+	assert_int_equal(ls[1]->nested, 0);
+	/* self times do not overlap: 3 x (50 + 30 + 20 + 10 + 20) = 390 of 390 */
+	assert_int_equal(ls[1]->self_ns + ls[2]->self_ns + ls[3]->self_ns + ls[4]->self_ns +
+			     ls[0]->self_ns,
+			 3 * (50 + 30 + 20 + 20) + 3 * 10);
+	free(ls);
+}
+
+/* A first ran inside B, and B inside A: both still listed, once each */
+static void test_nesting_cycle(void **state)
+{
+	struct nnp_agg *a = *state;
+	struct nnp_proc_stats *p;
+	struct nnp_layer_stats **ls;
+	size_t n;
+
+	nested(a, T1, 21, 10, 20, 1, 0);
+	nested(a, T1, 20, 0, 30, 0, 10); /* 21 inside 20 */
+	nested(a, T1, 20, 110, 120, 1, 0);
+	nested(a, T1, 21, 100, 130, 0, 10); /* 20 inside 21 */
+	p = nnp_agg_proc(a, T1);
+	assert_int_equal(nnp_agg_sorted_layers(p, &ls, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(ls[0] != ls[1]);
+	assert_true(nnp_agg_layer_depth(p, ls[0]) <= NNP_AGG_MAX_NEST);
+	free(ls);
+}
+
 static void test_untrusted_strings(void **state)
 {
 	struct nnp_agg *a = *state;
@@ -426,6 +502,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exited_and_comm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sorted_layers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untrusted_strings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nesting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nesting_cycle, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

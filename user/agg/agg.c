@@ -39,6 +39,7 @@ static void proc_free(struct nnp_proc_stats *p)
 	nnp_hist_free(&p->infer);
 	nnp_agg_free_preemptors(p);
 	nnp_agg_period_free(p);
+	nnp_agg_nest_free(p);
 	free(p);
 }
 
@@ -251,7 +252,9 @@ static int on_layer(struct nnp_agg *a, const struct nnp_layer_event *e)
 	if (e->infer_seq)
 		l->in_infer++;
 	nnp_ksig_add(&l->k, &e->k);
-	err = nnp_hist_add(&l->hist, dur);
+	err = nnp_agg_nest_layer(p, e, l);
+	if (!err)
+		err = nnp_hist_add(&l->hist, dur);
 	if (!err && a->infer_by_period && !p->real_infer && e->depth == 0)
 		err = nnp_agg_period_layer(a, p, e);
 	return err;
@@ -353,6 +356,10 @@ int nnp_agg_sorted_layers(const struct nnp_proc_stats *p, struct nnp_layer_stats
 	HASH_ITER(hh, p->layers, l, tmp)
 		v[i++] = l;
 	qsort(v, cnt, sizeof(*v), cmp_order);
+	if (nnp_agg_tree_order(p, v, cnt)) {
+		free(v);
+		return -ENOMEM;
+	}
 	*out = v;
 	*n = cnt;
 	return 0;

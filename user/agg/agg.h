@@ -66,8 +66,15 @@ struct nnp_layer_stats {
 	uint8_t shape_dims;	       /* 0: no shape read */
 	int64_t shape[NNP_SHAPE_DIMS]; /* read with the name, at the key's first call */
 	struct nnp_ksig_sum k;	       /* what the kernel did during these calls */
+	/* agg_nest.c: the layer it first ran inside, and how many calls ran inside one */
+	struct nnp_layer_key parent;
+	bool has_parent;
+	uint64_t nested;  /* calls at depth > 0: inside another probed layer */
+	uint32_t scratch; /* nnp_agg_sorted_layers' own use */
 	UT_hash_handle hh;
 };
+
+struct nnp_nest_thread;
 
 struct nnp_proc_stats {
 	uint32_t tgid;
@@ -89,6 +96,8 @@ struct nnp_proc_stats {
 	struct nnp_pending_name *pending;  /* names whose layer has not run yet (agg.c) */
 	size_t npending;		   /* bounded by max_layers */
 	struct nnp_probe_keys *probe_keys; /* distinct keys per probe, for label#N (agg.c) */
+	struct nnp_nest_thread *nest;	   /* agg_nest.c: nested layers per thread, by tid */
+	size_t nnest;
 	UT_hash_handle hh;
 };
 
@@ -157,7 +166,22 @@ void nnp_agg_period_free(struct nnp_proc_stats *p);
 /* agg_kernel.c: a preemption event; 0 or -errno */
 int nnp_agg_preempt(struct nnp_agg *a, struct nnp_proc_stats *p, const struct nnp_preempt_event *e);
 void nnp_agg_free_preemptors(struct nnp_proc_stats *p);
-/* layers of a process in first-seen order; *out is malloc'ed, caller frees */
+/* layers of a process in first-seen order, each nested layer right after the
+ * layer it runs inside (see nnp_agg_layer_depth); *out is malloc'ed, caller frees */
 int nnp_agg_sorted_layers(const struct nnp_proc_stats *p, struct nnp_layer_stats ***out, size_t *n);
+/* agg_nest.c: finds which layer E ran inside (its children end before it, on its
+ * thread, one level deeper); 0 or -ENOMEM */
+int nnp_agg_nest_layer(struct nnp_proc_stats *p, const struct nnp_layer_event *e,
+		       struct nnp_layer_stats *l);
+void nnp_agg_nest_free(struct nnp_proc_stats *p);
+/* puts V (N layers in first-seen order) in tree order: children after their
+ * parent, parents cycling through each other as roots; 0 or -ENOMEM */
+int nnp_agg_tree_order(const struct nnp_proc_stats *p, struct nnp_layer_stats **v, size_t n);
+/* 0 for an outermost layer, 1 inside one, ...; at most NNP_AGG_MAX_NEST */
+unsigned int nnp_agg_layer_depth(const struct nnp_proc_stats *p, const struct nnp_layer_stats *l);
+/* the layer L first ran inside, or NULL */
+const struct nnp_layer_stats *nnp_agg_layer_parent(const struct nnp_proc_stats *p,
+						   const struct nnp_layer_stats *l);
+#define NNP_AGG_MAX_NEST 8
 
 #endif

@@ -212,6 +212,21 @@ static json_object *shape_json(struct builder *b, const struct nnp_layer_stats *
 	return arr;
 }
 
+/* {"probe_id": N, "key": "0x..", "name": ".."} of the layer L first ran inside (one) */
+static json_object *parent_json(struct builder *b, const struct nnp_proc_stats *p,
+				const struct nnp_layer_stats *l)
+{
+	const struct nnp_layer_stats *x = nnp_agg_layer_parent(p, l);
+	json_object *o = new_obj(b);
+	char key[24];
+
+	snprintf(key, sizeof(key), "0x%" PRIx64, x->id.key);
+	add_u64(b, o, "probe_id", x->id.probe_id);
+	add_str(b, o, "key", key);
+	add_str(b, o, "name", x->name);
+	return o;
+}
+
 static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p,
 			       const struct nnp_layer_stats *l)
 {
@@ -230,6 +245,12 @@ static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p
 		add(b, o, "shape", shape_json(b, l));
 	add_dist(b, o, &l->hist, &l->self_ns);
 	add_u64(b, o, "in_inference", l->in_infer);
+	add_u64(b, o, "depth", nnp_agg_layer_depth(p, l));
+	add_u64(b, o, "nested_calls", l->nested);
+	if (nnp_agg_layer_parent(p, l))
+		add(b, o, "parent", parent_json(b, p, l));
+	else
+		add_null(o, "parent");
 	add_u64(b, o, "count_est", l->hist.count * nnp_agg_sample(b->a));
 	if (nnp_rec_share_est(b->a, p, l, &share))
 		add_fixed(b, o, "share", share);

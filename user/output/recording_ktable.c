@@ -42,8 +42,8 @@ static void format_field(char *buf, const struct nnp_ksig_field *f)
 }
 
 /* the row of layer l, or the header row when l is NULL (heads from first) */
-static void fill(struct ktable *t, const struct nnp_rec_kernel *ki, const struct nnp_layer_stats *l,
-		 const struct nnp_layer_stats *first)
+static void fill(struct ktable *t, const struct nnp_rec_kernel *ki, const struct nnp_proc_stats *p,
+		 const struct nnp_layer_stats *l, const struct nnp_layer_stats *first)
 {
 	struct nnp_ksig_field f[NNP_KSIG_MAX_FIELDS];
 
@@ -55,7 +55,7 @@ static void fill(struct ktable *t, const struct nnp_rec_kernel *ki, const struct
 		return;
 	}
 	nnp_ksig_view(ki, &l->k, l->hist.count, l->hist.sum, f);
-	t->w[0] = nnp_text_display(t->cell[0], CELL, l->name, NAME_COLS);
+	nnp_rec_tree_name(t->cell[0], CELL, &t->w[0], p, l, NAME_COLS);
 	for (size_t c = 1; c < t->cols; c++) {
 		format_field(t->cell[c], &f[t->field[c - 1]]);
 		t->w[c] = strlen(t->cell[c]);
@@ -82,14 +82,14 @@ static void print_row(FILE *f, const struct ktable *t)
 }
 
 static void print(FILE *f, struct ktable *t, const struct nnp_rec_kernel *ki,
-		  struct nnp_layer_stats **ls, size_t n)
+		  const struct nnp_proc_stats *p, struct nnp_layer_stats **ls, size_t n)
 {
 	for (size_t r = 0; r <= n; r++) {
-		fill(t, ki, r ? ls[r - 1] : NULL, ls[0]);
+		fill(t, ki, p, r ? ls[r - 1] : NULL, ls[0]);
 		widen(t);
 	}
 	for (size_t r = 0; r <= n; r++) {
-		fill(t, ki, r ? ls[r - 1] : NULL, ls[0]);
+		fill(t, ki, p, r ? ls[r - 1] : NULL, ls[0]);
 		print_row(f, t);
 	}
 }
@@ -145,7 +145,7 @@ int nnp_recording_write_ktable(FILE *f, const struct nnp_proc_stats *p, struct n
 		if (v[i].available)
 			t.field[t.cols++ - 1] = i;
 	fputc('\n', f);
-	print(f, &t, ki, ls, n);
+	print(f, &t, ki, p, ls, n);
 	print_reasons(f, ki);
 	print_preemptors(f, p);
 	return 0;

@@ -25,6 +25,7 @@ enum col {
 	C_OP,
 	C_CALLS,
 	C_TOTAL,
+	C_SELF,
 	C_MEAN,
 	C_MIN,
 	C_P50,
@@ -36,7 +37,7 @@ enum col {
 };
 
 static const char *const col_title[NCOLS] = {
-	"LAYER", "OP", "CALLS", "TOTAL", "MEAN", "MIN", "P50", "P90", "P99", "MAX", "SHARE",
+	"LAYER", "OP", "CALLS", "TOTAL", "SELF", "MEAN", "MIN", "P50", "P90", "P99", "MAX", "SHARE",
 };
 
 struct cell {
@@ -72,11 +73,13 @@ static void fill_row(struct row *r, const struct nnp_agg *a, const struct nnp_pr
 	char buf[32];
 	double share;
 
-	set_text(&r->c[C_LAYER], l->name, MAX_NAME_COLS);
+	nnp_rec_tree_name(r->c[C_LAYER].s, sizeof(r->c[C_LAYER].s), &r->c[C_LAYER].w, p, l,
+			  MAX_NAME_COLS);
 	set_text(&r->c[C_OP], l->op[0] ? l->op : "-", MAX_OP_COLS);
 	snprintf(buf, sizeof(buf), "%" PRIu64, h->count);
 	set_plain(&r->c[C_CALLS], buf);
 	set_dur(&r->c[C_TOTAL], h->sum);
+	set_dur(&r->c[C_SELF], l->self_ns);
 	set_dur(&r->c[C_MEAN], nnp_rec_mean_ns(h));
 	set_dur(&r->c[C_MIN], h->min);
 	set_dur(&r->c[C_P50], nnp_hist_quantile(h, 0.50));
@@ -128,6 +131,20 @@ static void print_layers(FILE *f, const struct nnp_agg *a, const struct nnp_proc
 	}
 }
 
+/* said once under a table with nested layers */
+static void print_nesting_note(FILE *f, const struct nnp_proc_stats *p, struct nnp_layer_stats **ls,
+			       size_t n)
+{
+	for (size_t j = 0; j < n; j++)
+		if (nnp_agg_layer_parent(p, ls[j])) {
+			fputs(
+			    "nested: an indented layer ran inside the one above it; TOTAL includes "
+			    "the layers inside, SELF and SHARE do not\n",
+			    f);
+			return;
+		}
+}
+
 static void print_proc_header(FILE *f, const struct nnp_proc_stats *p, const struct nnp_rec_meta *m)
 {
 	char comm[sizeof(p->comm) * 4], mean[32], p50[32], p99[32];
@@ -163,6 +180,7 @@ static int print_proc(FILE *f, const struct nnp_agg *a, const struct nnp_proc_st
 		goto cleanup;
 	}
 	print_layers(f, a, p, ls, n, &row);
+	print_nesting_note(f, p, ls, n);
 	if (m->kernel_info)
 		err = nnp_recording_write_ktable(f, p, ls, n, m->kernel_info);
 cleanup:

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "recording_util.h"
+#include "text.h"
 
 static int cmp_pid(const void *x, const void *y)
 {
@@ -43,7 +45,8 @@ bool nnp_rec_share(const struct nnp_proc_stats *p, const struct nnp_layer_stats 
 {
 	if (!p->infer.count || !p->infer.sum)
 		return false;
-	*share = (double)l->hist.sum / (double)p->infer.sum;
+	/* self time: layers run inside other layers are not counted twice */
+	*share = (double)l->self_ns / (double)p->infer.sum;
 	return true;
 }
 
@@ -54,4 +57,15 @@ bool nnp_rec_share_est(const struct nnp_agg *a, const struct nnp_proc_stats *p,
 		return false;
 	*share *= nnp_agg_sample(a);
 	return true;
+}
+
+void nnp_rec_tree_name(char *buf, size_t len, size_t *width, const struct nnp_proc_stats *p,
+		       const struct nnp_layer_stats *l, size_t cols)
+{
+	size_t indent = 2 * nnp_agg_layer_depth(p, l);
+
+	if (len < indent + 1 || cols <= indent + 1)
+		indent = 0;
+	memset(buf, ' ', indent);
+	*width = indent + nnp_text_display(buf + indent, len - indent, l->name, cols - indent);
 }
