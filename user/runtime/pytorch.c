@@ -2,9 +2,13 @@
 /*
  * PyTorch (libtorch_cpu): one layer per call of an ATen operator through the
  * dispatcher, at::_ops::<op>::call (exported; functions start with push, so
- * the probes are the cheap kind). Ops returning a Tensor by value take the
- * return slot in arg0: arg1 is &input, arg2 &weight, and *arg2 the weight's
- * TensorImpl, stable for the life of the model — the layer's identity.
+ * the probes are the cheap kind on x86-64). Ops returning a Tensor by value
+ * take the address of the return slot as a hidden argument: on x86-64 in rdi
+ * (arg0), so arg1 is &input, arg2 &weight, and *arg2 the weight's TensorImpl,
+ * stable for the life of the model — the layer's identity; on arm64 in x8, so
+ * arg0 is &input and arg1 &weight (checked in Debian's arm64 libtorch 1.13:
+ * every op below saves x8 and takes input, weight, ... from x0 on; its
+ * functions start with sub sp or stp, stepped out of line).
  * Optional weights (c10::optional<Tensor>: a flag, then the Tensor at +8)
  * are read at +8. Ops without weights are one layer per op type. There is no
  * per-inference function in eager PyTorch: inferences are the periods of the
@@ -19,6 +23,19 @@
 
 static const char *const libs[] = { "libtorch_cpu.so*", NULL };
 
+/* the declared arguments of an op returning a Tensor: after the return slot */
+#if defined(__aarch64__)
+#define A1 "arg0"
+#define A2 "arg1"
+#define A3 "arg2"
+#define A4 "arg3"
+#else
+#define A1 "arg1"
+#define A2 "arg2"
+#define A3 "arg3"
+#define A4 "arg4"
+#endif
+
 #define OP(op, key) "layer=%s:at::_ops::" op "::call" key ",name=\"" op "\",op=\"" op "\""
 #define W(at) ",key=" at
 /* the shape of the tensor whose TensorImpl * is T, N dimensions at most */
@@ -26,16 +43,16 @@ static const char *const libs[] = { "libtorch_cpu.so*", NULL };
 
 static const char *const probes[] = {
 	/* weights: one layer per module */
-	OP("conv1d", W("*arg2") S("*arg2", "3")),
-	OP("conv2d", W("*arg2") S("*arg2", "4")),
-	OP("conv3d", W("*arg2")), /* a 5-dimensional weight: more than a shape holds */
-	OP("linear", W("*arg2") S("*arg2", "2")),
+	OP("conv1d", W("*" A2) S("*" A2, "3")),
+	OP("conv2d", W("*" A2) S("*" A2, "4")),
+	OP("conv3d", W("*" A2)), /* a 5-dimensional weight: more than a shape holds */
+	OP("linear", W("*" A2) S("*" A2, "2")),
 	/* self is the bias: stable (mat2 is a fresh t() view: in, out) */
-	OP("addmm", W("*arg1") S("*arg3", "2")),
-	OP("batch_norm", W("*(arg2+8)") S("*(arg2+8)", "1")),
+	OP("addmm", W("*" A1) S("*" A3, "2")),
+	OP("batch_norm", W("*(" A2 "+8)") S("*(" A2 "+8)", "1")),
 	/* input, normalized_shape (2 registers), weight */
-	OP("layer_norm", W("*(arg4+8)") S("*(arg4+8)", "4")),
-	OP("embedding", W("*arg1") S("*arg1", "2")),
+	OP("layer_norm", W("*(" A4 "+8)") S("*(" A4 "+8)", "4")),
+	OP("embedding", W("*" A1) S("*" A1, "2")),
 	/* no weights: one layer per op */
 	OP("matmul", ""),
 	OP("bmm", ""),

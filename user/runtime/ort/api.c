@@ -8,6 +8,7 @@
  * load base.
  */
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "child_fds.h"
+#include "elf_priv.h"
 #include "elf_sym.h"
 #include "log.h"
 #include "ort.h"
@@ -106,13 +108,14 @@ static int vaddr_to_file_off(const char *path, uint64_t vaddr, uint64_t *off)
 	static const unsigned char endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 	unsigned char head[4];
 	struct nnp_elf *e;
-	int fd, err = nnp_elf_open(path, &e);
+	int fd, cls, machine, type, err = nnp_elf_open(path, &e);
 
 	if (err)
 		return err;
 	err = nnp_elf_vaddr_to_off(e, vaddr, off);
+	nnp_elf_abi(e, &cls, &machine, &type);
 	nnp_elf_close(e);
-	if (err)
+	if (err || machine != EM_X86_64) /* f3 0f 1e fa is endbr64 on x86-64 only */
 		return err;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

@@ -7,12 +7,17 @@
  * build-id. ExecuteKernel returns a Status by value, so rdi is the return
  * slot and the NodeIndex is arg2: the key, which ORT's own profile
  * (enableProfiling) lists as node_index with the node's name and op.
+ * The ExecuteKernel finder reads x86-64 code (a rip-relative lea): on arm64
+ * (where the return slot is x8 and the NodeIndex would be arg1) it says so
+ * and only OrtApi::Run, found from the function table, is probed.
  */
+#include <elf.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "elf_priv.h"
 #include "elf_sym.h"
 #include "log.h"
 #include "probe_spec.h"
@@ -21,15 +26,59 @@
 #include "runtimes.h"
 #include "warn_once.h"
 
+#define FINDER_X86_ONLY                                                                            \
+	"onnxruntime: ORT function finder: x86-64 only for now (%s is %s): "                       \
+	"inferences only, no per-node times"
+
+static const char *machine_str(int machine)
+{
+	return machine == EM_AARCH64 ? "aarch64" : "not x86-64";
+}
+
+static int machine_of(struct nnp_elf *e)
+{
+	int cls, machine, type;
+
+	nnp_elf_abi(e, &cls, &machine, &type);
+	return machine;
+}
+
+/* ExecuteKernel's offset, or 0 (warned) */
+static uint64_t find_kernel(const char *path, struct nnp_elf *e)
+{
+	int machine = machine_of(e), err;
+	uint64_t off = 0;
+
+	if (machine != EM_X86_64) {
+		if (nnp_warn_once(path))
+			nnp_warn(FINDER_X86_ONLY, path, machine_str(machine));
+		return 0;
+	}
+	err = nnp_ort_find_kernel(path, &off);
+	/* -ENOTSUP is the finder's word for unwind tables it cannot follow */
+	if (err && nnp_warn_once(path))
+		nnp_warn("onnxruntime: cannot find ExecuteKernel in %s (%s): inferences only, "
+			 "no per-node times",
+			 path,
+			 err == -ENOTSUP ? "no usable .eh_frame entry for the code that "
+					   "references its kernel error text"
+					 : strerror(-err));
+	return err ? 0 : off;
+}
+
 static int sites_for(const char *path, struct nnp_elf *e, struct nnp_ort_sites *s)
 {
 	const char *id = nnp_elf_build_id(e);
-	int err;
+	int machine = machine_of(e), err;
 
 	/* each warning once a file: export examines a process it could not attach to again */
 	if (!nnp_ort_cache_get(id, s)) {
 		nnp_info("onnxruntime: sites of build %s from the cache", id);
-		if (!s->kernel_off && nnp_warn_once(path))
+		if (machine != EM_X86_64)
+			s->kernel_off = 0; /* the finder's answer holds for x86-64 code only */
+		if (!s->kernel_off && machine != EM_X86_64 && nnp_warn_once(path))
+			nnp_warn(FINDER_X86_ONLY, path, machine_str(machine));
+		else if (!s->kernel_off && nnp_warn_once(path))
 			nnp_warn("onnxruntime: no ExecuteKernel in %s (build %s, cached): "
 				 "inferences only, no per-node times",
 				 path, id);
@@ -42,17 +91,7 @@ static int sites_for(const char *path, struct nnp_elf *e, struct nnp_ort_sites *
 				 path, strerror(-err));
 		return err;
 	}
-	err = nnp_ort_find_kernel(path, &s->kernel_off);
-	/* -ENOTSUP is the finder's word for unwind tables it cannot follow */
-	if (err && nnp_warn_once(path))
-		nnp_warn("onnxruntime: cannot find ExecuteKernel in %s (%s): inferences only, "
-			 "no per-node times",
-			 path,
-			 err == -ENOTSUP ? "no usable .eh_frame entry for the code that "
-					   "references its kernel error text"
-					 : strerror(-err));
-	if (err)
-		s->kernel_off = 0;
+	s->kernel_off = find_kernel(path, e);
 	err = nnp_ort_cache_put(id, s);
 	if (err)
 		nnp_info("onnxruntime: cannot cache the sites (%s)", strerror(-err));
