@@ -14,7 +14,41 @@ PACKAGES=(clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcapstone-dev
 
 die() { echo "setup: $*" >&2; exit 1; }
 
+# --arch arm64 on an x86-64 host: the cross packages and a cross build into build-arm64/
+# (NNPERF_BUILD_DIR overrides); docs/deploy.md. Without --arch: the host build, as always.
+arch=
+if [ "${1:-}" = --arch ]; then
+	arch=${2:-}
+	[ "$arch" = arm64 ] || die "--arch takes arm64, not '${arch}'"
+	[ "$(uname -m)" = aarch64 ] && arch= # native on an arm64 machine
+fi
+
 [ "$(id -u)" = 0 ] || die "run as root (nnperf loads BPF programs; apt-get installs packages)"
+
+if [ -n "$arch" ]; then
+	CROSS=(clang llvm bpftool cmake ninja-build pkg-config python3 uthash-dev
+		gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user-static
+		libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libcapstone-dev:arm64
+		libmicrohttpd-dev:arm64 libncurses-dev:arm64 libjson-c-dev:arm64 libcmocka-dev:arm64
+		libyaml-dev:arm64 libcrypt-dev:arm64 systemtap-sdt-dev:arm64)
+	apt=(apt-get -o DPkg::Lock::Timeout=900)
+	dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+	missing=()
+	for p in "${CROSS[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "setup: installing ${missing[*]}"
+		"${apt[@]}" update -qq
+		DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends \
+			"${missing[@]}" >/dev/null
+	fi
+	build=${NNPERF_BUILD_DIR:-build-arm64}
+	cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake ${NNPERF_CMAKE_ARGS:-} >/dev/null
+	cmake --build "$build"
+	exit 0
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
