@@ -52,7 +52,7 @@ static const struct nnp_hw_event *first_other_error(const struct nnp_features *f
 static void sum_present(struct nnp_features *f)
 {
 	const struct nnp_hw_event *other = first_other_error(f);
-	char open[96], lack[96] = "", d[192];
+	char open[96], lack[96] = "", d[256];
 
 	list_events(open, sizeof(open), f, true, false);
 	if (list_events(lack, sizeof(lack), f, false, true))
