@@ -85,7 +85,8 @@ void nnp_features_sum_hw(struct nnp_features *f)
 		return;
 	}
 	if (!first) {
-		nnp_feat_set(&f->f[NNP_FEAT_PERF_HW], NNP_FEAT_NO, EINVAL, "no hardware event known");
+		nnp_feat_set(&f->f[NNP_FEAT_PERF_HW], NNP_FEAT_NO, EINVAL,
+			     "no hardware event known");
 		return;
 	}
 	/* nothing opened: name the reason of the first event that was not "no such event" */
