@@ -75,7 +75,8 @@ static void test_part(void **state)
 		{ "result_output", "mul_mat", "output", NNP_GROUP_FROM_NAME },
 		/* not llama.cpp's names: the op type */
 		{ "conv2", "conv2d", "conv2d", NNP_GROUP_FROM_OP },
-		{ "/model/layers.3/self_attn/q_proj/MatMul", "MatMul", "MatMul", NNP_GROUP_FROM_OP },
+		{ "/model/layers.3/self_attn/q_proj/MatMul", "MatMul", "MatMul",
+		  NNP_GROUP_FROM_OP },
 		{ "blk.x.ffn_up", "mul_mat", "mul_mat", NNP_GROUP_FROM_OP },
 		{ "normalize", "", "(other)", NNP_GROUP_FROM_OP },
 	};
@@ -105,9 +106,9 @@ static void test_op_and_parse(void **state)
 	assert_int_equal(nnp_group_of(NNP_GROUP_NONE, "a", "b", out, sizeof(out)), -EINVAL);
 	assert_int_equal(nnp_group_of(NNP_GROUP_OP, "a", "b", out, 0), -EINVAL);
 	/* cut to the buffer, never past it */
-	assert_int_equal(nnp_group_of(NNP_GROUP_BLOCK, "/a_long_module/layers.12/x", "", out,
-				      sizeof(out)),
-			 NNP_GROUP_FROM_NAME);
+	assert_int_equal(
+	    nnp_group_of(NNP_GROUP_BLOCK, "/a_long_module/layers.12/x", "", out, sizeof(out)),
+	    NNP_GROUP_FROM_NAME);
 	assert_string_equal(out, "/a_long");
 }
 

@@ -159,6 +159,31 @@ static void test_table_golden(void **state)
 	nnp_agg_free(&a);
 }
 
+/* --group-by block: a group table under the layers, "groups" and each layer's "group" in JSON */
+static void test_groups_golden(void **state)
+{
+	struct nnp_rec_meta m = golden_meta;
+	struct nnp_agg a;
+	char *txt, *doc, *masked;
+
+	(void)state;
+	m.group_by = NNP_GROUP_BLOCK;
+	golden_agg(&a);
+	txt = render(nnp_recording_write_table, &a, &m);
+	assert_non_null(strstr(txt, "groups by block"));
+	assert_non_null(strstr(txt, "\nfeatures "));
+	nnp_check_golden("recording_groups_golden.txt", txt);
+	doc = render(nnp_recording_write_json, &a, &m);
+	assert_non_null(strstr(doc, "\"group\": \"features\""));
+	assert_non_null(strstr(doc, "\"by\": \"block\""));
+	masked = mask_version(doc);
+	nnp_check_golden("recording_groups_golden.json", masked);
+	free(masked);
+	free(doc);
+	free(txt);
+	nnp_agg_free(&a);
+}
+
 static void test_table_warnings(void **state)
 {
 	struct nnp_agg_opts o = { .max_layers = 1, .max_procs = 1 };
@@ -416,6 +441,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_golden),
 		cmocka_unit_test(test_table_golden),
+		cmocka_unit_test(test_groups_golden),
 		cmocka_unit_test(test_table_warnings),
 		cmocka_unit_test(test_read_errors),
 		cmocka_unit_test(test_read_syntax_positions),

@@ -103,8 +103,8 @@ static bool ends(const char *s, const char *suffix)
 /* llama.cpp's graph names (shown by nnperf as blk.N.NAME): the tensor's part, or NULL */
 static const char *llama_part(const char *name)
 {
-	static const char *const attn[] = { "attn", "kq", "kv", "Qcur", "Kcur", "Vcur",
-					    "q_",   "k_", "v_", "cache_", "wo", "rope" };
+	static const char *const attn[] = { "attn", "kq", "kv", "Qcur",	  "Kcur", "Vcur",
+					    "q_",   "k_", "v_", "cache_", "wo",	  "rope" };
 	bool in_block = false;
 
 	if (starts(name, "blk.")) {
@@ -151,8 +151,8 @@ int nnp_group_of(enum nnp_group_by by, const char *name, const char *op, char *o
 		return n ? put(out, len, name, n, NNP_GROUP_FROM_NAME) : by_op(op, out, len);
 	case NNP_GROUP_PART:
 		part = llama_part(name);
-		return part ? put(out, len, part, strlen(part), NNP_GROUP_FROM_NAME) :
-			      by_op(op, out, len);
+		return part ? put(out, len, part, strlen(part), NNP_GROUP_FROM_NAME)
+			    : by_op(op, out, len);
 	default:
 		return by_op(op, out, len);
 	}

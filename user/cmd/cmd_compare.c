@@ -50,6 +50,7 @@ static void usage(void)
 	    "      --format FMT   table (default), json or html\n"
 	    "  -o, --output FILE  write the diff to FILE (the table still goes to stdout)\n"
 	    "      --force        compare commands that look like different models\n"
+	    "      --group-by G   also compare groups of layers: block, part, op or none\n"
 	    "  -v, --verbose      show each run\n\n"
 	    "Other options (--spec, --probe, --usdt, --ringbuf-size, -d, ...) are passed to\n"
 	    "each recording; see nnperf record --help.\n",
@@ -114,6 +115,8 @@ static int own_option(struct compare *c, int argc, char **argv, int *i)
 		c->keep = v;
 		return m;
 	}
+	if ((m = opt_value(argc, argv, i, "--group-by", &v)))
+		return m < 0 || diff_parse_out_opt('g', v, &c->out) ? -1 : 1;
 	if ((m = opt_value(argc, argv, i, "--format", &v)))
 		return m < 0 || diff_parse_out_opt('f', v, &c->out) ? -1 : 1;
 	if ((m = opt_value(argc, argv, i, "--output", &v)) ||

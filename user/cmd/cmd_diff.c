@@ -10,9 +10,13 @@
 #include "log.h"
 
 static const struct option long_opts[] = {
-	{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
-	{ "force", no_argument, NULL, 'F' },	    { "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },	    {},
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'F' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "group-by", required_argument, NULL, 'g' },
+	{ "help", no_argument, NULL, 'h' },
+	{},
 };
 
 static void usage(void)
@@ -23,6 +27,9 @@ static void usage(void)
 	       "      --format FMT   table (default), json or html\n"
 	       "  -o, --output FILE  write the diff to FILE (the table still goes to stdout)\n"
 	       "      --force        compare recordings that look like different models\n"
+	       "      --group-by G   also compare groups of layers: block (llama.cpp's blk.N,\n"
+	       "                     a numbered module), part (attention, feed-forward, norm),\n"
+	       "                     op, or none (default)\n"
 	       "  -v, --verbose      more messages\n");
 }
 

@@ -108,3 +108,12 @@ int nnp_common_opt(struct nnp_common_opts *c, int opt, const char *arg)
 	}
 	return 0;
 }
+
+int nnp_parse_group_by(const char *arg, enum nnp_group_by *out)
+{
+	if (nnp_group_by_parse(arg, out)) {
+		nnp_err("--group-by: '%s' is not one of block, part, op, none", arg);
+		return -EINVAL;
+	}
+	return 0;
+}

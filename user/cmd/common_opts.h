@@ -58,6 +58,8 @@ void nnp_common_opts_free(struct nnp_common_opts *c);
  * -EINVAL after one error line naming the option and the value */
 int nnp_common_opt(struct nnp_common_opts *c, int opt, const char *arg);
 
+/* --group-by G: 0, or -EINVAL after one error line naming the values it takes */
+int nnp_parse_group_by(const char *arg, enum nnp_group_by *out);
 /* "4M", "65536", "1G" -> bytes; 0 or -EINVAL */
 int parse_size(const char *s, uint32_t *out);
 #define NNP_SAMPLE_MAX 1000000

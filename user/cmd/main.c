@@ -15,6 +15,7 @@ static const struct cmd cmds[] = {
 	{ "record", cmd_record, "measure every layer of a process: record [-p PID | -- CMD]" },
 	{ "doctor", cmd_doctor, "what this kernel supports and what nnperf falls back to" },
 	{ "diff", cmd_diff, "compare two recordings layer by layer: diff A.json B.json" },
+	{ "report", cmd_report, "the HTML report of a recording: report REC.json -o REC.html" },
 	{ "compare", cmd_compare, "run two commands alternately, diff them: compare -- A ::: B" },
 	{ "export", cmd_export, "serve Prometheus metrics of inference processes: export [--all]" },
 	{ "top", cmd_top, "live per-layer view of inference processes: top [-p PID | -- CMD]" },

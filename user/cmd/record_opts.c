@@ -22,6 +22,7 @@ enum {
 	OPT_RUNTIME,
 	OPT_FOLLOW,
 	OPT_NODE_NAMES,
+	OPT_GROUP_BY,
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +42,7 @@ static const struct option long_opts[] = {
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	NNP_LONG_SAMPLE,
 	{ "node-names", required_argument, NULL, OPT_NODE_NAMES },
+	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
 	NNP_LONG_VERBOSE,
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -74,6 +76,9 @@ static void usage(void)
 	       "                         inferences are always all measured\n"
 	       "      --node-names FILE  name ONNX Runtime nodes from a profile ORT wrote\n"
 	       "                         (enableProfiling): names and op types by NodeIndex\n"
+	       "      --group-by G       also roll layers up into groups: block (llama.cpp's\n"
+	       "                         blk.N, a numbered module), part (attention,\n"
+	       "                         feed-forward, norm), op, or none (default)\n"
 	       "      --follow           with -p: when it exits, attach to the next process of\n"
 	       "                         the same executable (until -d or Ctrl-C)\n"
 	       "      --btf FILE         kernel BTF (kernels without /sys/kernel/btf/vmlinux)\n"
@@ -217,6 +222,8 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 	case OPT_RUNTIME:
 		o->runtime = arg;
 		return 0;
+	case OPT_GROUP_BY:
+		return nnp_parse_group_by(arg, &o->group_by);
 	case OPT_FORMAT:
 		err = opt_enum("--format", arg, "table", "json", &v);
 		o->format = v ? NNP_OUT_JSON : NNP_OUT_TABLE;

@@ -33,6 +33,11 @@ int diff_cli_run(const struct diff_profile *a, const struct diff_profile *b,
 		nnp_err("%s", why);
 		return 1;
 	}
+	if (o->group_by != NNP_GROUP_NONE && diff_groups(&r, o->group_by)) {
+		nnp_err("failed to group the layers: %s", strerror(ENOMEM));
+		diff_result_free(&r);
+		return 1;
+	}
 	if (!o->force && r.al.by_name + r.al.by_order < r.al.n)
 		nnp_info("%zu layers only in A, %zu only in B", r.al.only_a, r.al.only_b);
 	if (o->output) {
@@ -68,6 +73,12 @@ int diff_parse_out_opt(int c, const char *arg, struct diff_out_opts *o)
 		return 0;
 	case 'v':
 		nnp_log_set_verbose(nnp_log_verbose() + 1);
+		return 0;
+	case 'g':
+		if (nnp_group_by_parse(arg, &o->group_by)) {
+			nnp_err("--group-by: '%s' is not one of block, part, op, none", arg);
+			return 2;
+		}
 		return 0;
 	}
 	return 2;

@@ -9,8 +9,9 @@
 
 struct diff_out_opts {
 	enum diff_format format;
-	const char *output; /* -o FILE, NULL = stdout */
-	bool force;	    /* diff recordings that look unrelated */
+	const char *output;	    /* -o FILE, NULL = stdout */
+	bool force;		    /* diff recordings that look unrelated */
+	enum nnp_group_by group_by; /* --group-by: groups after the layers */
 };
 
 /*
@@ -20,7 +21,7 @@ struct diff_out_opts {
 int diff_cli_run(const struct diff_profile *a, const struct diff_profile *b,
 		 const struct diff_out_opts *o);
 
-/* one of diff's output options (getopt code 'f', 'o', 'F', 'v'); 0, or 2: usage error */
+/* one of diff's output options (getopt code 'f', 'o', 'F', 'v', 'g'); 0, or 2: usage error */
 int diff_parse_out_opt(int c, const char *arg, struct diff_out_opts *o);
 
 #endif

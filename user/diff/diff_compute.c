@@ -79,6 +79,26 @@ static int compare_kernel(struct diff_row *row)
 	return 0;
 }
 
+/* `nnperf report`: A's per-call signals, B not there */
+static int one_side_kernel(struct diff_row *row)
+{
+	const struct diff_layer *a = row->pair.a;
+
+	row->kernel = calloc(a->nkernel + 1, sizeof(*row->kernel));
+	if (!row->kernel)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->nkernel; i++) {
+		const struct diff_kfield *x = &a->kernel[i];
+
+		if (!per_call(x->key) || x->null)
+			continue;
+		row->kernel[row->nkernel++] = (struct diff_kcmp){
+			.key = x->key, .b_null = true, .a = x->value, .ratio = NAN
+		};
+	}
+	return 0;
+}
+
 static int fill_row(const struct diff_result *r, const struct diff_pair *p, struct diff_row *row)
 {
 	struct nnp_sample sa, sb;
@@ -177,12 +197,45 @@ fail:
 	return ret;
 }
 
+int diff_compute_one(const struct diff_profile *a, struct diff_result *r)
+{
+	struct nnp_interval none = { .est = NAN, .lo = NAN, .hi = NAN, .df = NAN };
+
+	memset(r, 0, sizeof(*r));
+	r->a = a;
+	r->infer_delta = r->infer_speedup = none;
+	r->al.pairs = calloc(a->nlayers + 1, sizeof(*r->al.pairs));
+	r->rows = calloc(a->nlayers + 1, sizeof(*r->rows));
+	if (!r->al.pairs || !r->rows) {
+		diff_result_free(r);
+		return -ENOMEM;
+	}
+	r->n = r->al.n = r->al.only_a = a->nlayers;
+	for (size_t i = 0; i < r->n; i++) {
+		struct diff_row *row = &r->rows[i];
+
+		r->al.pairs[i] = (struct diff_pair){ .how = DIFF_ONLY_A, .a = &a->layers[i] };
+		*row = (struct diff_row){ .pair = r->al.pairs[i], .delta = none, .speedup = none };
+		row->a_calls = diff_calls_per_infer(a, &a->layers[i]);
+		row->contrib_ns = self_per_infer(a, &a->layers[i]);
+		row->share = a->infer.count && a->infer.mean_ns > 0
+				 ? row->contrib_ns / a->infer.mean_ns
+				 : NAN;
+		if (one_side_kernel(row)) {
+			diff_result_free(r);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 void diff_result_free(struct diff_result *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		free(r->rows[i].kernel);
 	free(r->rows);
 	free(r->ranked);
+	free(r->groups);
 	diff_alignment_free(&r->al);
 	memset(r, 0, sizeof(*r));
 }
@@ -195,4 +248,14 @@ void diff_row_name(const struct diff_row *row, char *buf, size_t len)
 		snprintf(buf, len, "%s -> %s", a->name, b->name);
 	else
 		snprintf(buf, len, "%s", a ? a->name : b->name);
+}
+
+void diff_row_tree_name(const struct diff_row *row, char *buf, size_t len)
+{
+	unsigned int in = diff_row_depth(row) > 8 ? 8 : diff_row_depth(row);
+
+	if (len <= 2 * in + 1)
+		in = 0;
+	memset(buf, ' ', 2 * in);
+	diff_row_name(row, buf + 2 * in, len - 2 * in);
 }

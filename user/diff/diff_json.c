@@ -128,6 +128,7 @@ static json_object *layer_side(struct jb *b, const struct diff_layer *l, double 
 	o = obj(b);
 	put_str(b, o, "name", l->name);
 	put_str(b, o, "op", l->op);
+	put_u64(b, o, "depth", l->depth);
 	put_ratio(b, o, "calls_per_inference", calls);
 	put_dist(b, o, &l->d);
 	put_ns(b, o, "self_ns", l->self_ns);
@@ -274,6 +275,38 @@ static json_object *inference_json(struct jb *b, const struct diff_result *r)
 	return o;
 }
 
+static json_object *group_side(struct jb *b, size_t layers, double ns)
+{
+	json_object *o = obj(b);
+
+	put_u64(b, o, "layers", layers);
+	put_ns(b, o, "self_ns_per_inference", layers ? ns : NAN);
+	return o;
+}
+
+/* --group-by: {"by", "list": [{name, from, a, b, speedup, delta_ns, share}]} */
+static json_object *groups_json(struct jb *b, const struct diff_result *r)
+{
+	json_object *o = obj(b), *list = array(b);
+
+	put_str(b, o, "by", nnp_group_by_str(r->group_by));
+	for (size_t i = 0; i < r->ngroups; i++) {
+		const struct diff_group *g = &r->groups[i];
+		json_object *go = obj(b);
+
+		put_str(b, go, "name", g->name);
+		put_str(b, go, "from", g->from == NNP_GROUP_FROM_OP ? "op" : "name");
+		put(b, go, "a", group_side(b, g->a_layers, g->a_ns), false);
+		put(b, go, "b", group_side(b, g->b_layers, g->b_ns), false);
+		put_ratio(b, go, "speedup", g->speedup);
+		put_ns(b, go, "delta_ns", g->delta_ns);
+		put_ratio(b, go, "share", g->share);
+		append(b, list, go);
+	}
+	put(b, o, "list", list, false);
+	return o;
+}
+
 static json_object *alignment_json(struct jb *b, const struct diff_alignment *al)
 {
 	json_object *o = obj(b);
@@ -306,6 +339,8 @@ int diff_write_json(FILE *f, const struct diff_result *r)
 		append(&b, layers, row_json(&b, &r->rows[i], show));
 	put(&b, root, "layers", layers, false);
 	put(&b, root, "contributions", contributions(&b, r), false);
+	if (r->ngroups)
+		put(&b, root, "groups", groups_json(&b, r), false);
 	put(&b, root, "signals", signal_defs_json(&b, show), false);
 	err = b.err;
 	text = err ? NULL : json_object_to_json_string_ext(root, JSON_STYLE);

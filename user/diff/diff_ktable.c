@@ -34,7 +34,7 @@ static void fill_row(struct krow *k, const struct diff_row *row)
 	char name[NAME_CELL];
 	double v;
 
-	diff_row_name(row, name, sizeof(name));
+	diff_row_tree_name(row, name, sizeof(name));
 	k->name_w = nnp_text_display(k->name, sizeof(k->name), name, NAME_COLS);
 	for (int id = 0; id < DK_NR; id++) {
 		for (int side = 0; side < 2; side++) {

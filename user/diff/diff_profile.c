@@ -385,7 +385,7 @@ static int add_layer(struct diff_profile *p, struct occ_count **seen, json_objec
 	struct diff_layer *l;
 	json_object *k;
 	unsigned int occ;
-	double self, n = num(lo, "count");
+	double self, depth, n = num(lo, "count");
 	int err;
 
 	if (!name || !json_object_is_type(lo, json_type_object))
@@ -398,6 +398,10 @@ static int add_layer(struct diff_profile *p, struct occ_count **seen, json_objec
 	if (!l)
 		return -ENOMEM;
 	err = dist_add(&l->d, lo);
+	depth = num(lo, "depth");
+	/* a bound for indentation: NNP_AGG_MAX_NEST is 8; hostile files say anything */
+	if (l->d.units <= 1 && depth >= 1 && depth <= 64)
+		l->depth = (unsigned int)depth;
 	self = num(lo, "self_ns");
 	self = isnan(self) ? num(lo, "total_ns") : self;
 	if (!isnan(self))

@@ -56,6 +56,7 @@ struct diff_layer {
 	char *name;
 	char *op;
 	unsigned int occurrence; /* earlier layers with the same name and op */
+	unsigned int depth;	 /* nesting: 0 outermost, 1 inside another layer, ... */
 	struct diff_dist d;
 	double self_ns;	  /* total self time, scaled by each recording's "sample" */
 	double calls_est; /* calls, scaled the same way */

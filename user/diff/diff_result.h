@@ -12,6 +12,7 @@
 
 #include "diff_align.h"
 #include "diff_profile.h"
+#include "layer_group.h"
 #include "stats.h"
 
 #define DIFF_CONFIDENCE 0.95
@@ -36,6 +37,17 @@ struct diff_row {
 	size_t nkernel;
 };
 
+/* --group-by: the rows rolled up by the group of each side's layer */
+struct diff_group {
+	char name[NNP_GROUP_LEN];
+	int from;		   /* NNP_GROUP_FROM_NAME or _OP */
+	size_t a_layers, b_layers; /* layers of each side in it */
+	double a_ns, b_ns;	   /* self time per inference of those layers */
+	double speedup;		   /* a_ns / b_ns; NAN when b_ns is 0 */
+	double delta_ns;	   /* b_ns - a_ns */
+	double share;		   /* delta_ns / the inference difference; NAN if that is 0 */
+};
+
 struct diff_result {
 	const struct diff_profile *a, *b;
 	struct diff_alignment al;
@@ -48,6 +60,9 @@ struct diff_result {
 	double unattributed_ns;		   /* infer_delta.est - layers_delta_ns: outside layers */
 	size_t *ranked; /* rows by |contrib_ns|, largest first (finite ones only) */
 	size_t nranked;
+	enum nnp_group_by group_by; /* NONE: no groups */
+	struct diff_group *groups;  /* in the order of their first row */
+	size_t ngroups;
 };
 
 /*
@@ -56,9 +71,20 @@ struct diff_result {
  */
 int diff_compute(const struct diff_profile *a, const struct diff_profile *b, bool force,
 		 struct diff_result *r, char *err, size_t errlen);
+/*
+ * One profile on its own (`nnperf report`): a row per layer with only A, b is
+ * NULL; a row's share is its self time over the inference time. 0 or -ENOMEM.
+ */
+int diff_compute_one(const struct diff_profile *a, struct diff_result *r);
 void diff_result_free(struct diff_result *r);
 
+/* diff_groups.c: rolls R's rows up by BY into r->groups; 0, -EINVAL or -ENOMEM */
+int diff_groups(struct diff_result *r, enum nnp_group_by by);
+/* how deep ROW's layer is nested (A's, else B's) */
+unsigned int diff_row_depth(const struct diff_row *row);
 /* a layer's display name: "conv1", or "conv1 -> conv1_fused" when the names differ */
 void diff_row_name(const struct diff_row *row, char *buf, size_t len);
+/* the same indented two spaces per level of nesting, for text tables */
+void diff_row_tree_name(const struct diff_row *row, char *buf, size_t len);
 
 #endif

@@ -84,7 +84,7 @@ static void fill(struct cells *c, const struct diff_row *row)
 	const struct diff_layer *a = row->pair.a, *b = row->pair.b;
 	char buf[CELL];
 
-	diff_row_name(row, buf, sizeof(buf));
+	diff_row_tree_name(row, buf, sizeof(buf)); /* nested: under the one it ran inside */
 	set(c, C_LAYER, buf, NAME_COLS);
 	set(c, C_OP, a ? a->op : b->op, 16);
 	dur(buf, sizeof(buf), a ? a->d.mean_ns : NAN);
@@ -252,8 +252,17 @@ int diff_write_table(FILE *f, const struct diff_result *r)
 	err = layers_table(f, r);
 	if (err)
 		return err;
+	for (size_t i = 0; i < r->n; i++)
+		if (diff_row_depth(&r->rows[i])) {
+			fputs("nested: an indented layer ran inside the one above it; the outer "
+			      "layer's times include it, \"where\" below counts self time\n",
+			      f);
+			break;
+		}
 	where(f, r, 10);
-	err = diff_write_ktable(f, r);
+	err = r->ngroups ? diff_write_gtable(f, r) : 0;
+	if (!err)
+		err = diff_write_ktable(f, r);
 	if (err)
 		return err;
 	errno = 0;

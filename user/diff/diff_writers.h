@@ -26,5 +26,7 @@ int diff_write(FILE *f, const struct diff_result *r, enum diff_format fmt);
 int diff_write_table(FILE *f, const struct diff_result *r);
 int diff_write_json(FILE *f, const struct diff_result *r);
 int diff_write_html(FILE *f, const struct diff_result *r);
+/* diff_gtable.c: the groups of a diff with --group-by, as text; 0 or -errno */
+int diff_write_gtable(FILE *f, const struct diff_result *r);
 
 #endif

@@ -37,3 +37,13 @@ void diff_html_label(FILE *f, const char *s, size_t cols)
 	nnp_text_display(buf, sizeof(buf), s, cols);
 	diff_html_esc(f, buf);
 }
+
+void diff_html_row_label(FILE *f, const struct diff_row *row, size_t cols)
+{
+	char name[512];
+
+	diff_row_name(row, name, sizeof(name));
+	if (diff_row_depth(row))
+		fputs("&#8627; ", f); /* ↳: ran inside the layer above */
+	diff_html_label(f, name, cols);
+}

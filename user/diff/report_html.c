@@ -21,7 +21,7 @@
 #define BAR_MAX (CHART_W - LABEL_W - 90)
 #define WATERFALL_TOP 12
 
-static const char css[] =
+const char diff_html_css[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;"
     "background:#f6f7f9;color:#1d2430}"
     "main{max-width:1180px;margin:0 auto;padding:24px}"
@@ -67,7 +67,7 @@ static void sdur(FILE *f, double ns)
 	dur(f, ns);
 }
 
-static void side_card(FILE *f, const char *tag, const char *cls, const struct diff_profile *p)
+void diff_html_side_card(FILE *f, const char *tag, const char *cls, const struct diff_profile *p)
 {
 	fprintf(f, "<div class=\"card\"><div><b class=\"%s\"></b><strong>%s</strong> ", cls, tag);
 	diff_html_esc(f, p->label);
@@ -134,10 +134,9 @@ static void bar(FILE *f, double x, double y, double w, double h, const char *fil
 	fputs("</text>\n", f);
 }
 
-static void layer_bars(FILE *f, const struct diff_result *r)
+void diff_html_layer_bars(FILE *f, const struct diff_result *r)
 {
 	double max = 0, y = 30, scale;
-	char name[512];
 
 	for (size_t i = 0; i < r->n; i++) {
 		const struct diff_row *row = &r->rows[i];
@@ -152,21 +151,23 @@ static void layer_bars(FILE *f, const struct diff_result *r)
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %.0f\" "
 		"role=\"img\" aria-label=\"time per inference of each layer, A and B\">\n",
 		CHART_W, 40 + r->n * 2.0 * ROW_H * 0.6 + r->n * 6);
+	if (r->b)
+		fprintf(f,
+			"<rect x=\"%d\" y=\"8\" width=\"14\" height=\"10\" fill=\"#5b7fbf\"/>"
+			"<text x=\"%d\" y=\"17\">A</text><rect x=\"%d\" y=\"8\" width=\"14\" "
+			"height=\"10\" fill=\"#e8883a\"/><text x=\"%d\" y=\"17\">B</text>",
+			LABEL_W, LABEL_W + 18, LABEL_W + 40, LABEL_W + 58);
 	fprintf(f,
-		"<rect x=\"%d\" y=\"8\" width=\"14\" height=\"10\" fill=\"#5b7fbf\"/>"
-		"<text x=\"%d\" y=\"17\">A</text><rect x=\"%d\" y=\"8\" width=\"14\" "
-		"height=\"10\" fill=\"#e8883a\"/><text x=\"%d\" y=\"17\">B</text>"
 		"<text x=\"%d\" y=\"17\" class=\"muted\">time per inference (mean &#215; calls "
 		"per inference)</text>\n",
-		LABEL_W, LABEL_W + 18, LABEL_W + 40, LABEL_W + 58, LABEL_W + 90);
+		r->b ? LABEL_W + 90 : LABEL_W);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct diff_row *row = &r->rows[i];
 		double h = ROW_H * 0.6, a = per_infer(row->pair.a, row->a_calls),
 		       b = per_infer(row->pair.b, row->b_calls);
 
-		diff_row_name(row, name, sizeof(name));
 		fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", LABEL_W - 8, y + h);
-		diff_html_label(f, name, 30);
+		diff_html_row_label(f, row, 30);
 		fputs("</text>\n", f);
 		if (isfinite(a))
 			bar(f, LABEL_W, y, a * scale, h - 1, "#5b7fbf", a);
@@ -297,7 +298,11 @@ static void layer_row(FILE *f, const struct diff_row *row)
 	char name[512];
 
 	diff_row_name(row, name, sizeof(name));
-	fprintf(f, "<tr class=\"%s\"><td class=\"l n\">", !a ? "ob" : !b ? "oa" : "");
+	fprintf(f, "<tr class=\"%s\"><td class=\"l n\"", !a ? "ob" : !b ? "oa" : "");
+	if (diff_row_depth(row))
+		fprintf(f, " style=\"padding-left:%upx\"",
+			8 + 16 * (diff_row_depth(row) > 8 ? 8 : diff_row_depth(row)));
+	fputc('>', f);
 	diff_html_esc(f, name);
 	fputs("</td><td class=\"l\">", f);
 	diff_html_esc(f, a ? a->op : b->op);
@@ -368,9 +373,9 @@ int diff_write_html(FILE *f, const struct diff_result *r)
 	fprintf(f,
 		"</title>\n<style>%s%s</style></head><body><main>\n<h1>nnperf diff</h1>\n"
 		"<p class=\"sub\">Is B faster than A, where, and why.</p>\n<div class=\"cards\">",
-		css, diff_html_ksig_css);
-	side_card(f, "A", "a", r->a);
-	side_card(f, "B", "b", r->b);
+		diff_html_css, diff_html_ksig_css);
+	diff_html_side_card(f, "A", "a", r->a);
+	diff_html_side_card(f, "B", "b", r->b);
 	fputs("</div>\n", f);
 	verdict(f, r);
 	fprintf(f,
@@ -380,9 +385,10 @@ int diff_write_html(FILE *f, const struct diff_result *r)
 	fputs("<h2>Where the inference time goes</h2>\n", f);
 	waterfall(f, r);
 	fputs("<h2>Time per inference, layer by layer</h2>\n", f);
-	layer_bars(f, r);
+	diff_html_layer_bars(f, r);
 	fputs("<h2>Layers</h2>\n", f);
 	layer_table(f, r);
+	diff_html_groups(f, r);
 	diff_html_ksig(f, r);
 	fprintf(f, "%s<p class=\"muted\">nnperf %s</p></main></body></html>\n", notes,
 		NNPERF_VERSION);

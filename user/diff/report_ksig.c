@@ -69,13 +69,14 @@ static size_t most_waiting(const struct diff_result *r, double *max_wall)
 	return worst > 0 ? at : r->n;
 }
 
-static void side_bar(FILE *f, const struct diff_row *row, bool b, double y, double scale)
+static void side_bar(FILE *f, const struct diff_row *row, bool b, double y, double scale, bool tag)
 {
 	static const char *const what[3] = { "on-CPU", "run queue", "blocked" };
 	double seg[3], x = KS_LABEL;
 
-	fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"muted\">%s</text>", KS_LABEL - 12,
-		y + KS_H - 1, b ? "B" : "A");
+	if (tag) /* no side to name in nnperf report */
+		fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"muted\">%s</text>", KS_LABEL - 12,
+			y + KS_H - 1, b ? "B" : "A");
 	if (!segments(row, b, seg)) {
 		fprintf(f, "<text x=\"%d\" y=\"%.1f\">%s</text>\n", KS_LABEL, y + KS_H - 1,
 			(b ? row->pair.b : row->pair.a) ? "n/a" : "&ndash;");
@@ -101,7 +102,7 @@ static void time_chart(FILE *f, const struct diff_result *r)
 {
 	double max_wall, y = 34, scale;
 	size_t hot = most_waiting(r, &max_wall);
-	char name[512];
+	int sides = r->b ? 2 : 1; /* nnperf report: one recording */
 
 	scale = max_wall > 0 ? KS_BAR / max_wall : 0;
 	fprintf(
@@ -111,20 +112,20 @@ static void time_chart(FILE *f, const struct diff_result *r)
 	    "<i style=\"background:%s\"></i>blocked (off-CPU, not waiting to run)</p>\n"
 	    "<svg class=\"kchart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %.0f\" "
 	    "role=\"img\" aria-label=\"where each layer's time per call went, A and B\">\n",
-	    seg_fill[0], seg_fill[1], seg_fill[2], KS_W, 44 + r->n * (2 * KS_H + KS_GAP));
+	    seg_fill[0], seg_fill[1], seg_fill[2], KS_W, 44 + r->n * (sides * KS_H + KS_GAP));
 	fprintf(f,
 		"<text x=\"%d\" y=\"18\" class=\"muted\">wall time per call = on-CPU + run "
 		"queue + blocked</text>\n",
 		KS_LABEL);
 	for (size_t i = 0; i < r->n; i++) {
-		diff_row_name(&r->rows[i], name, sizeof(name));
 		fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\"%s>", KS_LABEL - 20,
 			y + KS_H + 2, i == hot ? " class=\"hot\"" : "");
-		diff_html_label(f, name, 28);
+		diff_html_row_label(f, &r->rows[i], 28);
 		fputs(i == hot ? " (waited most)</text>\n" : "</text>\n", f);
-		side_bar(f, &r->rows[i], false, y, scale);
-		side_bar(f, &r->rows[i], true, y + KS_H, scale);
-		y += 2 * KS_H + KS_GAP;
+		side_bar(f, &r->rows[i], false, y, scale, r->b);
+		if (r->b)
+			side_bar(f, &r->rows[i], true, y + KS_H, scale, true);
+		y += sides * KS_H + KS_GAP;
 	}
 	fputs("</svg>\n", f);
 }
@@ -194,7 +195,7 @@ static void ratio_cell(FILE *f, const struct diff_row *row, enum diff_ksig_id id
 	fprintf(f, "<td%s>%.2fx</td>", cls, q);
 }
 
-static void group_head(FILE *f, const bool *show, enum diff_ksig_group g)
+static void group_head(FILE *f, const bool *show, enum diff_ksig_group g, bool one)
 {
 	fprintf(f,
 		"<h3>%s</h3><div class=\"scroll\"><table class=\"ks\"><thead><tr>"
@@ -202,13 +203,13 @@ static void group_head(FILE *f, const bool *show, enum diff_ksig_group g)
 		diff_ksig_group_title(g));
 	for (int id = 0; id < DK_NR; id++)
 		if (show[id] && diff_ksig_def(id)->group == g) {
-			fprintf(f, "<th class=\"g\" colspan=\"3\" title=\"%s\">%s</th>",
-				diff_ksig_def(id)->head, diff_ksig_def(id)->what);
+			fprintf(f, "<th class=\"g\" colspan=\"%d\" title=\"%s\">%s</th>",
+				one ? 1 : 3, diff_ksig_def(id)->head, diff_ksig_def(id)->what);
 		}
 	fputs("</tr><tr>", f);
 	for (int id = 0; id < DK_NR; id++)
 		if (show[id] && diff_ksig_def(id)->group == g)
-			fputs("<th>A</th><th>B</th><th>B/A</th>", f);
+			fputs(one ? "<th>per call</th>" : "<th>A</th><th>B</th><th>B/A</th>", f);
 	fputs("</tr></thead><tbody>\n", f);
 }
 
@@ -216,20 +217,20 @@ static void group_table(FILE *f, const struct diff_result *r, const bool *show,
 			enum diff_ksig_group g)
 {
 	double max[DK_NR];
-	char name[512];
 
 	for (int id = 0; id < DK_NR; id++)
 		max[id] = show[id] ? column_max(r, id) : 0;
-	group_head(f, show, g);
+	group_head(f, show, g, !r->b);
 	for (size_t i = 0; i < r->n; i++) {
-		diff_row_name(&r->rows[i], name, sizeof(name));
 		fputs("<tr><td class=\"l n\">", f);
-		diff_html_esc(f, name);
+		diff_html_row_label(f, &r->rows[i], 60);
 		fputs("</td>", f);
 		for (int id = 0; id < DK_NR; id++) {
 			if (!show[id] || diff_ksig_def(id)->group != g)
 				continue;
 			value_cell(f, &r->rows[i], id, false, max[id]);
+			if (!r->b)
+				continue;
 			value_cell(f, &r->rows[i], id, true, max[id]);
 			ratio_cell(f, &r->rows[i], id);
 		}
@@ -259,8 +260,8 @@ void diff_html_ksig(FILE *f, const struct diff_result *r)
 		if (!show[id])
 			fprintf(f, "%s%s",
 				missing++ ? ", "
-					  : "<p class=\"muted\">Not measured on "
-					    "either side: ",
+				: r->b	  ? "<p class=\"muted\">Not measured on either side: "
+					  : "<p class=\"muted\">Not measured: ",
 				diff_ksig_def(id)->what);
 	if (missing)
 		fputs(".</p>\n", f);

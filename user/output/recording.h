@@ -11,6 +11,7 @@
 
 #include "agg.h"
 #include "kernel_info.h"
+#include "layer_group.h"
 #include "recording_read.h"
 
 struct nnp_rec_meta {
@@ -28,6 +29,7 @@ struct nnp_rec_meta {
 	uint32_t ringbuf_bytes;
 	int exit_status;			  /* launched command's exit status, -1 if none */
 	const struct nnp_rec_kernel *kernel_info; /* NULL: no kernel signals */
+	enum nnp_group_by group_by;		  /* --group-by: groups in both outputs */
 };
 
 /* Writes the JSON document; 0 or -errno */

@@ -16,6 +16,7 @@
 #include "counters.h"
 #include "ksig_view.h"
 #include "recording.h"
+#include "recording_groups.h"
 #include "recording_util.h"
 #include "text.h"
 
@@ -28,6 +29,7 @@ struct builder {
 	int err;
 	const struct nnp_rec_kernel *ki; /* kernel signals were collected */
 	const struct nnp_agg *a;
+	enum nnp_group_by by; /* --group-by: each layer's group, and the groups */
 };
 
 static void add(struct builder *b, json_object *o, const char *key, json_object *v)
@@ -241,6 +243,12 @@ static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p
 	if (l->raw_name[0])
 		add_str(b, o, "raw_name", l->raw_name);
 	add_str(b, o, "op", l->op);
+	if (b->by != NNP_GROUP_NONE) {
+		char g[NNP_GROUP_LEN];
+
+		nnp_group_of(b->by, l->name, l->op, g, sizeof(g));
+		add_str(b, o, "group", g);
+	}
 	if (l->shape_dims)
 		add(b, o, "shape", shape_json(b, l));
 	add_dist(b, o, &l->hist, &l->self_ns);
@@ -261,7 +269,52 @@ static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p
 	return o;
 }
 
-static json_object *proc_json(struct builder *b, const struct nnp_proc_stats *p)
+static json_object *group_json(struct builder *b, const struct nnp_proc_stats *p,
+			       const struct nnp_rec_group *g)
+{
+	json_object *o = new_obj(b);
+	double share;
+
+	add_str(b, o, "name", g->name);
+	add_str(b, o, "from", g->from == NNP_GROUP_FROM_OP ? "op" : "name");
+	add_u64(b, o, "layers", g->layers);
+	add_u64(b, o, "count_est", g->calls * nnp_agg_sample(b->a));
+	add_u64(b, o, "self_ns", g->self_ns * nnp_agg_sample(b->a));
+	add_u64(b, o, "total_ns", g->total_ns * nnp_agg_sample(b->a));
+	if (p->infer.count)
+		add_u64(b, o, "self_ns_per_inference",
+			g->self_ns * nnp_agg_sample(b->a) / p->infer.count);
+	else
+		add_null(o, "self_ns_per_inference");
+	if (nnp_rec_group_share(b->a, p, g, &share))
+		add_fixed(b, o, "share", share);
+	else
+		add_null(o, "share");
+	return o;
+}
+
+/* "groups": {"by", "rule", "list": [...]} in the order of their first layer */
+static json_object *groups_json(struct builder *b, const struct nnp_proc_stats *p,
+				struct nnp_layer_stats *const *ls, size_t n)
+{
+	json_object *o = new_obj(b), *list = new_arr(b);
+	struct nnp_rec_group *g = NULL;
+	size_t ng = 0;
+	int err = nnp_rec_groups(ls, n, b->by, &g, &ng);
+
+	if (err)
+		b->err = err;
+	add_str(b, o, "by", nnp_group_by_str(b->by));
+	add_str(b, o, "rule", nnp_rec_group_rule(b->by));
+	for (size_t i = 0; i < ng; i++)
+		append(b, list, group_json(b, p, &g[i]));
+	add(b, o, "list", list);
+	free(g);
+	return o;
+}
+
+static json_object *proc_json(struct builder *b, const struct nnp_proc_stats *p,
+			      struct nnp_layer_stats *const *ls, size_t n)
 {
 	json_object *o = new_obj(b), *inf = new_obj(b);
 
@@ -278,6 +331,8 @@ static json_object *proc_json(struct builder *b, const struct nnp_proc_stats *p)
 		add_u64(b, o, "preempted_by_others_ns", p->preempt_other_ns);
 	}
 	add_u64(b, o, "layer_events", p->layer_events);
+	if (b->by != NNP_GROUP_NONE)
+		add(b, o, "groups", groups_json(b, p, ls, n));
 	return o;
 }
 
@@ -444,14 +499,16 @@ static void put_close(FILE *f, size_t n, int depth)
 
 static void put_proc(struct builder *b, FILE *f, const struct nnp_proc_stats *p, int depth)
 {
-	struct nnp_layer_stats **ls;
+	struct nnp_layer_stats **ls = NULL;
 	size_t n = 0;
 
-	put_obj(b, f, proc_json(b, p), depth, true);
 	if (!b->err)
 		b->err = nnp_agg_sorted_layers(p, &ls, &n);
-	if (b->err)
+	put_obj(b, f, proc_json(b, p, ls, n), depth, true);
+	if (b->err) {
+		free(ls);
 		return;
+	}
 	fputs(",\n", f);
 	put_indent(f, depth + 1);
 	fputs("\"layers\": [\n", f);
@@ -482,7 +539,7 @@ static void put_procs(struct builder *b, FILE *f, const struct nnp_agg *a)
 
 int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_rec_meta *m)
 {
-	struct builder b = { .ki = m->kernel_info, .a = a };
+	struct builder b = { .ki = m->kernel_info, .a = a, .by = m->group_by };
 	json_object *root = new_obj(&b);
 
 	add_str(&b, root, "schema", NNP_RECORDING_SCHEMA);

@@ -12,6 +12,7 @@
 
 #include "fmt.h"
 #include "recording.h"
+#include "recording_groups.h"
 #include "recording_ktable.h"
 #include "recording_util.h"
 #include "text.h"
@@ -181,7 +182,9 @@ static int print_proc(FILE *f, const struct nnp_agg *a, const struct nnp_proc_st
 	}
 	print_layers(f, a, p, ls, n, &row);
 	print_nesting_note(f, p, ls, n);
-	if (m->kernel_info)
+	if (m->group_by != NNP_GROUP_NONE)
+		err = nnp_recording_write_gtable(f, a, p, ls, n, m->group_by);
+	if (!err && m->kernel_info)
 		err = nnp_recording_write_ktable(f, p, ls, n, m->kernel_info);
 cleanup:
 	free(ls);

@@ -311,6 +311,7 @@ static void fill_meta(struct recorder *r, struct nnp_rec_meta *m, char *cmdline,
 		.ringbuf_bytes = nnp_session_ringbuf_bytes(r->sess),
 		.exit_status = r->launched ? nnp_launch_exit_code(&r->child) : -1,
 		.kernel_info = &r->kcfg.info,
+		.group_by = r->o.group_by,
 	};
 }
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "layer_group.h"
 #include "probe_spec.h"
 
 /* the options record, export and top share */
@@ -43,6 +44,7 @@ struct record_opts {
 	bool quiet;	       /* print nothing on stdout (nnperf compare) */
 	bool follow;	       /* --follow: re-attach to the next process of the same exe */
 	struct nnp_node_names *node_names; /* --node-names FILE, read at parse time */
+	enum nnp_group_by group_by;	   /* --group-by: groups in the table and JSON */
 };
 
 #endif
