@@ -318,8 +318,9 @@ static void jsonl_to(FILE *f, const void *arg)
 {
 	const struct page_arg *pa = arg;
 
-	assert_int_equal(
-	    nnp_jsonl_write(f, pa->a, fake_labels, NULL, pa->self, 1700000000123456789ull), 0);
+	assert_int_equal(nnp_jsonl_write(f, pa->a, fake_labels, NULL, pa->self,
+					 1700000000123456789ull, NNP_GROUP_NONE),
+			 0);
 }
 
 /* FILE is relative to tests/unit/data/prom */
@@ -449,13 +450,47 @@ static void test_jsonl_parses(void **state)
 	nnp_agg_free(&a);
 }
 
+/* export --group-by op: every layer series has its group, the process series none */
+static void test_group_label(void **state)
+{
+	struct nnp_self_stats self = fixed_self();
+	struct nnp_prom_page pg = { .agg = NULL, .labels = fake_labels, .self = &self };
+	struct nnp_agg a;
+	char *buf = NULL, *got = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	build_agg(&a);
+	pg.agg = &a;
+	pg.group_by = NNP_GROUP_OP;
+	assert_non_null(f);
+	assert_int_equal(nnp_prom_render(f, NNP_PROM_TEXT, &pg), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(strstr(buf, "layer=\"conv1\",op=\"conv2d\",group=\"conv2d\",le=\""));
+	for (const char *l = buf; (l = strstr(l, "\nnnperf_layer_")); l++)
+		assert_non_null(memmem(l, strcspn(l + 1, "\n"), ",group=\"", 8));
+	got = strstr(buf, "\nnnperf_inference_duration_seconds_count{");
+	assert_non_null(got);
+	assert_null(memmem(got, strcspn(got + 1, "\n"), "group=", 6));
+	got = NULL;
+	len = 0;
+	f = open_memstream(&got, &len);
+	assert_int_equal(nnp_jsonl_write(f, &a, fake_labels, NULL, &self, 1, NNP_GROUP_OP), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(strstr(got, "\"layer\":\"conv1\",\"op\":\"conv2d\",\"group\":\"conv2d\""));
+	free(got);
+	free(buf);
+	nnp_agg_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape),	     cmocka_unit_test(test_negotiate),
 		cmocka_unit_test(test_parse_listen), cmocka_unit_test(test_histogram_buckets),
 		cmocka_unit_test(test_golden_pages), cmocka_unit_test(test_stepped_page),
-		cmocka_unit_test(test_jsonl_parses),
+		cmocka_unit_test(test_jsonl_parses), cmocka_unit_test(test_group_label),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,7 +49,8 @@ struct export_opts {
 	size_t max_series;
 	const char *model_flag;
 	bool bpf_stats;
-	const char *web_config; /* --web-config FILE: TLS, basic auth */
+	const char *web_config;	    /* --web-config FILE: TLS, basic auth */
+	enum nnp_group_by group_by; /* --group-by: a "group" label on layer series */
 };
 
 struct exporter {
@@ -68,7 +69,7 @@ static const char usage_text[] =
     "usage: nnperf export [-p PID ... | --all] [--listen ADDR:PORT]\n"
     "                     [--format prometheus|json] [--interval S] [--max-series N]\n"
     "                     [--model-arg FLAG] [--ringbuf-size SIZE] [--sample N]\n"
-    "                     [--no-bpf-stats] [-v]\n"
+    "                     [--no-bpf-stats] [--group-by G] [-v]\n"
     "\n"
     "  -p, --pid PID        export this process (repeatable)\n"
     "  -a, --all            every process that uses a known runtime, as it starts\n"
@@ -87,6 +88,7 @@ static const char usage_text[] =
     "                       nnperf_sample_rate says N (docs/metrics.md)\n"
     "      --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
     "      --web-config F   TLS and basic auth, exporter-toolkit format (see nnperf(8))\n"
+    "      --group-by G     a group label on layer series: block, part, op, none\n"
     "  -v, --verbose        say what is attached and detached\n";
 
 static int parse_value(struct export_opts *o, int c, const char *arg)
@@ -141,6 +143,8 @@ static enum nnp_parse own_opt(struct export_opts *o, int c, const char *arg)
 	case 'W':
 		o->web_config = arg;
 		break;
+	case 'G':
+		return nnp_parse_group_by(arg, &o->group_by) ? NNP_PARSE_BAD_VALUE : NNP_PARSE_OK;
 	case 'h':
 		fputs(usage_text, stdout);
 		return NNP_PARSE_HELP;
@@ -168,6 +172,7 @@ static enum nnp_parse export_opts_parse(int argc, char **argv, struct export_opt
 		NNP_LONG_COUNTERS,
 		NNP_LONG_BTF,
 		{ "web-config", required_argument, NULL, 'W' },
+		{ "group-by", required_argument, NULL, 'G' },
 		NNP_LONG_SAMPLE,
 		NNP_LONG_VERBOSE,
 		{ "help", no_argument, NULL, 'h' },
@@ -300,7 +305,8 @@ static int render(void *ctx, const char *accept, struct nnp_http_body *out)
 					.labels = nnp_monitor_labels,
 					.labels_ctx = x->m,
 					.self = &s->s,
-					.max_series = x->o.max_series };
+					.max_series = x->o.max_series,
+					.group_by = x->o.group_by };
 	err = nnp_prom_gen_begin(&s->pg, fmt, &s->g);
 	nnp_monitor_unlock(x->m);
 	s->render_ns = nnp_clock_ns(CLOCK_MONOTONIC) - t0;
@@ -324,7 +330,7 @@ static int write_json(struct exporter *x)
 	nnp_monitor_lock(x->m);
 	self_stats(x, &s, progs);
 	err = nnp_jsonl_write(stdout, nnp_monitor_agg(x->m), nnp_monitor_labels, x->m, &s,
-			      nnp_clock_ns(CLOCK_REALTIME));
+			      nnp_clock_ns(CLOCK_REALTIME), x->o.group_by);
 	nnp_monitor_reported(x->m);
 	nnp_monitor_unlock(x->m);
 	if (err)

@@ -92,7 +92,8 @@ int cmd_report(int argc, char **argv)
 			return 2;
 	}
 	if (optind >= argc) {
-		nnp_err("report takes a recording: nnperf report REC.json -o REC.html (see --help)");
+		nnp_err(
+		    "report takes a recording: nnperf report REC.json -o REC.html (see --help)");
 		return 2;
 	}
 	ret = load(&p, argv + optind, argc - optind) ? 1 : report(&p, &o);

@@ -18,7 +18,7 @@
 
 enum gcol { G_NAME, G_ALAY, G_BLAY, G_A, G_B, G_SPEED, G_DELTA, G_SHARE, G_NCOLS };
 
-static const char *const gtitle[G_NCOLS] = { "GROUP",	"A LAYERS", "B LAYERS", "A SELF/INF",
+static const char *const gtitle[G_NCOLS] = { "GROUP",	   "A LAYERS", "B LAYERS", "A SELF/INF",
 					     "B SELF/INF", "SPEEDUP",  "B-A",	   "SHARE" };
 
 struct gcells {
@@ -64,7 +64,8 @@ static void fill(struct gcells *c, const struct diff_group *g, enum nnp_group_by
 	put(c, G_SPEED, buf);
 	put_dur(c, G_DELTA, g->delta_ns, true);
 	if (isfinite(g->share))
-		snprintf(buf, sizeof(buf), "%.1f%%", fabs(g->share) < 0.0005 ? 0.0 : 100 * g->share);
+		snprintf(buf, sizeof(buf), "%.1f%%",
+			 fabs(g->share) < 0.0005 ? 0.0 : 100 * g->share);
 	else
 		strcpy(buf, "-");
 	put(c, G_SHARE, buf);

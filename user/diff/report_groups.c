@@ -114,8 +114,9 @@ void diff_html_groups(FILE *f, const struct diff_result *r)
 
 	if (!r->ngroups)
 		return;
-	fprintf(f, "<h2>Groups by %s</h2>\n<p class=\"muted\">Self time per inference of the "
-		   "layers in each group (nested layers counted once); share of %s.",
+	fprintf(f,
+		"<h2>Groups by %s</h2>\n<p class=\"muted\">Self time per inference of the "
+		"layers in each group (nested layers counted once); share of %s.",
 		r->group_by == NNP_GROUP_OP ? "op type" : nnp_group_by_str(r->group_by),
 		r->b ? "the change of the inference time" : "the inference time");
 	if (mark)

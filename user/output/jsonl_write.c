@@ -45,13 +45,16 @@ static void add_hist(struct json_object *o, const struct nnp_hist *h)
 	add_sec(o, "max_s", h->count ? h->max : 0);
 }
 
-static struct json_object *layer_obj(const struct nnp_layer_stats *l)
+static struct json_object *layer_obj(const struct nnp_layer_stats *l, enum nnp_group_by by)
 {
 	struct json_object *o = json_object_new_object();
+	char group[NNP_GROUP_LEN];
 
 	if (!o)
 		return NULL;
-	if (add_str(o, "layer", l->name) || add_str(o, "op", l->op)) {
+	if (add_str(o, "layer", l->name) || add_str(o, "op", l->op) ||
+	    (by != NNP_GROUP_NONE && nnp_group_of(by, l->name, l->op, group, sizeof(group)) >= 0 &&
+	     add_str(o, "group", group))) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -60,7 +63,7 @@ static struct json_object *layer_obj(const struct nnp_layer_stats *l)
 	return o;
 }
 
-static int add_layers(struct json_object *o, const struct nnp_proc_stats *p)
+static int add_layers(struct json_object *o, const struct nnp_proc_stats *p, enum nnp_group_by by)
 {
 	struct json_object *arr = json_object_new_array();
 	struct nnp_layer_stats **v;
@@ -72,7 +75,7 @@ static int add_layers(struct json_object *o, const struct nnp_proc_stats *p)
 		return err;
 	}
 	for (size_t i = 0; i < n && !err; i++) {
-		struct json_object *l = layer_obj(v[i]);
+		struct json_object *l = layer_obj(v[i], by);
 
 		err = l ? json_object_array_add(arr, l) : -ENOMEM;
 	}
@@ -94,7 +97,8 @@ static struct json_object *head(const char *type, uint64_t time_ns)
 }
 
 static struct json_object *proc_obj(const struct nnp_proc_stats *p,
-				    const struct nnp_proc_labels *pl, uint64_t time_ns)
+				    const struct nnp_proc_labels *pl, uint64_t time_ns,
+				    enum nnp_group_by by)
 {
 	struct json_object *o = head("process", time_ns), *inf = json_object_new_object();
 	int err = o && inf ? 0 : -ENOMEM;
@@ -112,7 +116,7 @@ static struct json_object *proc_obj(const struct nnp_proc_stats *p,
 		add_hist(inf, &p->infer);
 		json_object_object_add(o, "inferences", inf);
 		inf = NULL;
-		err = add_layers(o, p);
+		err = add_layers(o, p, by);
 	}
 	json_object_put(inf);
 	if (err) {
@@ -157,7 +161,7 @@ static int emit(FILE *f, struct json_object *o)
 }
 
 int nnp_jsonl_write(FILE *f, const struct nnp_agg *a, nnp_proc_labels_fn labels, void *ctx,
-		    const struct nnp_self_stats *self, uint64_t time_ns)
+		    const struct nnp_self_stats *self, uint64_t time_ns, enum nnp_group_by by)
 {
 	int err = 0;
 
@@ -166,7 +170,7 @@ int nnp_jsonl_write(FILE *f, const struct nnp_agg *a, nnp_proc_labels_fn labels,
 
 		if (labels && !labels(ctx, p->tgid, &pl))
 			continue;
-		err = emit(f, proc_obj(p, &pl, time_ns));
+		err = emit(f, proc_obj(p, &pl, time_ns, by));
 	}
 	if (!err)
 		err = emit(f, self_obj(a, self, time_ns));

@@ -11,7 +11,7 @@
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
 #define HIST_SERIES (NNP_PROM_NBOUNDS + 3)
 #define PROC_LABELS 4
-#define LAYER_LABELS 6
+#define LAYER_LABELS 7 /* at most: pid comm runtime model layer op group */
 
 /*
  * Per-layer counters: one row per aggregator field (kernel signals go here).
@@ -172,12 +172,18 @@ static void proc_labels(const struct page_proc *pp, struct nnp_prom_label *l)
 	l[3] = (struct nnp_prom_label){ "model", pp->model ? pp->model : "" };
 }
 
-static void layer_labels(const struct page_proc *pp, const struct nnp_layer_stats *ls,
-			 struct nnp_prom_label *l)
+/* a layer's labels into l, its group (--group-by) into group; returns how many */
+static size_t layer_labels(enum nnp_group_by by, const struct page_proc *pp,
+			   const struct nnp_layer_stats *ls, struct nnp_prom_label *l,
+			   char (*group)[NNP_GROUP_LEN])
 {
 	proc_labels(pp, l);
 	l[4] = (struct nnp_prom_label){ "layer", ls->name };
 	l[5] = (struct nnp_prom_label){ "op", ls->op };
+	if (by == NNP_GROUP_NONE || nnp_group_of(by, ls->name, ls->op, *group, sizeof(*group)) < 0)
+		return 6;
+	l[6] = (struct nnp_prom_label){ "group", *group };
+	return 7;
 }
 
 static const struct nnp_proc_stats *find_proc(const struct nnp_agg *a, uint32_t tgid)
@@ -318,15 +324,17 @@ static bool kind_header(struct nnp_prom_gen *g, const struct nnp_prom_page *pg)
 	return true;
 }
 
-static void write_layer_row(struct nnp_prom_writer *w, const struct layer_desc *ld,
-			    const struct page_proc *pp, const struct nnp_layer_stats *ls)
+static void write_layer_row(struct nnp_prom_writer *w, enum nnp_group_by by,
+			    const struct layer_desc *ld, const struct page_proc *pp,
+			    const struct nnp_layer_stats *ls)
 {
 	struct nnp_prom_label l[LAYER_LABELS + 1];
-	size_t nl = LAYER_LABELS + (ld->xlabel != NULL);
+	char group[NNP_GROUP_LEN];
+	size_t nl = layer_labels(by, pp, ls, l, &group);
 	uint64_t val = ld->get(ls);
 
-	layer_labels(pp, ls, l);
-	l[LAYER_LABELS] = (struct nnp_prom_label){ ld->xlabel, ld->xvalue };
+	if (ld->xlabel)
+		l[nl++] = (struct nnp_prom_label){ ld->xlabel, ld->xvalue };
 	if (ld->ns)
 		nnp_prom_ns(w, ld->name, "_total", l, nl, val);
 	else
@@ -339,19 +347,20 @@ static void write_unit(struct nnp_prom_gen *g, const struct nnp_prom_page *pg,
 {
 	const struct nnp_counter_req *r;
 	struct nnp_prom_label l[LAYER_LABELS + 1];
+	char group[NNP_GROUP_LEN];
+	size_t nl;
 
 	if (g->kind >= K_PERF) {
 		r = &counters_of(pg)->req[g->kind - K_PERF];
-		layer_labels(pp, ls, l);
-		l[LAYER_LABELS] = (struct nnp_prom_label){ "event", r->name };
-		nnp_prom_u64(&g->w, "nnperf_layer_perf_events", "_total", l, LAYER_LABELS + 1,
+		nl = layer_labels(pg->group_by, pp, ls, l, &group);
+		l[nl++] = (struct nnp_prom_label){ "event", r->name };
+		nnp_prom_u64(&g->w, "nnperf_layer_perf_events", "_total", l, nl,
 			     ls->k.counters[r->slot]);
 	} else if (g->kind >= K_DESC) {
-		write_layer_row(&g->w, &layer_descs[g->kind - K_DESC], pp, ls);
+		write_layer_row(&g->w, pg->group_by, &layer_descs[g->kind - K_DESC], pp, ls);
 	} else {
-		layer_labels(pp, ls, l);
-		nnp_prom_histogram(&g->w, "nnperf_layer_duration_seconds", l, LAYER_LABELS,
-				   &ls->hist);
+		nl = layer_labels(pg->group_by, pp, ls, l, &group);
+		nnp_prom_histogram(&g->w, "nnperf_layer_duration_seconds", l, nl, &ls->hist);
 	}
 }
 

@@ -15,6 +15,7 @@
 
 #include "agg.h"
 #include "labels.h"
+#include "layer_group.h"
 #include "recording.h"
 #include "nnperf_abi.h"
 #include "prom_text.h"
@@ -26,6 +27,7 @@ struct nnp_prom_page {
 	void *labels_ctx;
 	struct nnp_self_stats *self; /* series_dropped is updated */
 	size_t max_series;	     /* 0 = unlimited */
+	enum nnp_group_by group_by;  /* --group-by: a "group" label on layer series */
 };
 
 /* 0 or -ENOMEM; the page is complete either way (series may be missing) */
