@@ -60,4 +60,41 @@ done
 echo "== pruned model: the same graph with smaller FFN tensors"
 record pruned1 pruned 1
 $PY "$W/check.py" pruned "$TMP/dense1.json" "$TMP/pruned1.json" || fail "pruned"
+
+echo "== groups: blocks and attention against feed-forward, dense against pruned"
+for by in block part; do
+	"$NNPERF" diff --group-by $by --format json -o "$TMP/groups-$by.json" "$TMP/dense1.json" \
+		"$TMP/pruned1.json" >"$TMP/groups-$by.txt" || fail "diff --group-by $by exited $?"
+	grep -q "^groups by $by" "$TMP/groups-$by.txt" || fail "no group table for $by"
+done
+"$NNPERF" report --group-by part -o "$TMP/report.html" "$TMP/dense1.json" || fail "report exited $?"
+grep -q "<h2>Groups by part</h2>" "$TMP/report.html" || fail "report: no groups"
+$PY - "$TMP/groups-block.json" "$TMP/groups-part.json" "$TMP/dense1.json" <<'PY' || fail "groups"
+import json, sys
+blocks, parts, rec = (json.load(open(p)) for p in sys.argv[1:4])
+layers = rec["processes"][0]["layers"]
+nblk = len({l["name"].split(".")[1] for l in layers if l["name"].startswith("blk.")})
+names = [g["name"] for g in blocks["groups"]["list"]]
+want = ["blk.%d" % i for i in range(nblk)]
+assert [n for n in names if n.startswith("blk.")] == want, names
+assert names[0] == "input" and names[-1] == "output", names
+assert all(g["from"] == "name" for g in blocks["groups"]["list"] if g["name"].startswith("blk.")), blocks
+# every block has the same layers on both sides (pruning made tensors smaller, not fewer)
+for g in blocks["groups"]["list"]:
+    if g["name"].startswith("blk."):
+        assert g["a"]["layers"] == g["b"]["layers"] > 0, g
+# groups add up to the layers' self time per inference on each side
+infers = rec["processes"][0]["inferences"]["count"]
+a_self = sum(l["self_ns"] for l in layers) / infers
+a_groups = sum(g["a"]["self_ns_per_inference"] or 0 for g in blocks["groups"]["list"])
+assert abs(a_groups - a_self) <= 0.001 * a_self + 2 * len(names), (a_groups, a_self)
+p = {g["name"]: g for g in parts["groups"]["list"]}
+for part in ("attention", "feed-forward", "norm"):
+    assert part in p and p[part]["from"] == "name" and p[part]["a"]["layers"] >= nblk, (part, p)
+ffn = [l for l in layers if ".ffn_" in l["name"] and "norm" not in l["name"]]
+assert p["feed-forward"]["a"]["layers"] == len(ffn), (p["feed-forward"], len(ffn))
+print("ok: %d blocks, parts %s; feed-forward A %.1f us B %.1f us per decode" % (
+    nblk, sorted(p), p["feed-forward"]["a"]["self_ns_per_inference"] / 1e3,
+    p["feed-forward"]["b"]["self_ns_per_inference"] / 1e3))
+PY
 pass

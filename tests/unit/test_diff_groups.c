@@ -71,11 +71,15 @@ static void test_blocks_golden(void **state)
 	assert_string_equal(r.groups[0].name, "input");
 	assert_string_equal(r.groups[1].name, "blk.0");
 	assert_string_equal(r.groups[3].name, "output");
-	/* blk.0: self times add up, the nested rope (40 us) once: 10+260+40+30+400+400 us */
+	/* blk.0: self times add up, the nested rope (40 us) once, with the KV cache view and
+	 * ggml's unnamed node_21 placed in the block around them: 10+260+40+5+20+30+400+400 us */
 	g = group(&r, "blk.0");
-	assert_int_equal(g->a_layers, 6);
-	assert_true(fabs(g->a_ns - 1140000) < 1e-6);
-	assert_true(fabs(g->b_ns - 640000) < 1e-6);
+	assert_int_equal(g->a_layers, 8);
+	assert_true(fabs(g->a_ns - 1165000) < 1e-6);
+	assert_true(fabs(g->b_ns - 665000) < 1e-6);
+	/* the final norm (no block in its name) goes with what follows the last block */
+	assert_int_equal(group(&r, "output")->a_layers, 2);
+	assert_int_equal(group(&r, "output")->from, NNP_GROUP_FROM_PLACE);
 	assert_true(fabs(g->share - 0.5) < 1e-9);
 	/* the nested layer is indented in the table and says so */
 	out = render(&r, DIFF_TABLE);
@@ -114,8 +118,9 @@ static void test_parts(void **state)
 	assert_int_equal(g->a_layers, 4);
 	assert_true(fabs(g->speedup - 2.0) < 1e-9);
 	assert_true(fabs(g->share - 0.8) < 1e-9);
-	g = group(&r, "attention"); /* Qcur, its rope, kq_soft_max in each block */
-	assert_int_equal(g->b_layers, 6);
+	/* Qcur, its rope, the KV cache view, flash attention (from its op), kq_soft_max */
+	g = group(&r, "attention");
+	assert_int_equal(g->b_layers, 10);
 	assert_true(fabs(g->delta_ns + 200000) < 1e-6);
 	assert_int_equal(group(&r, "norm")->a_layers, 3);
 	assert_int_equal(diff_groups(&r, NNP_GROUP_NONE), -EINVAL);
@@ -134,10 +139,11 @@ static void test_report_one(void **state)
 	(void)state;
 	load(&a, DATA("groups_a.json"));
 	assert_int_equal(diff_compute_one(&a, &r), 0);
-	assert_int_equal(r.n, 15);
+	assert_int_equal(r.n, 19);
 	assert_null(r.b);
 	/* blk.0.ffn_up: 400 us of a 2.56 ms inference */
-	assert_true(fabs(r.rows[5].share - 400000.0 / a.infer.mean_ns) < 1e-9);
+	assert_string_equal(r.rows[7].pair.a->name, "blk.0.ffn_up");
+	assert_true(fabs(r.rows[7].share - 400000.0 / a.infer.mean_ns) < 1e-9);
 	assert_int_equal(diff_groups(&r, NNP_GROUP_OP), 0);
 	out = render(&r, DIFF_HTML);
 	assert_non_null(strstr(out, "<h1>nnperf report</h1>"));

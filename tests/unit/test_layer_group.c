@@ -112,12 +112,55 @@ static void test_op_and_parse(void **state)
 	assert_string_equal(out, "/a_long");
 }
 
+/* what node-llama-cpp's llama.cpp really runs (tests/integration/test_runtime_ggml.sh) */
+static void test_llama_places(void **state)
+{
+	static const char *const names[] = {
+		"embd",		 "blk.0.norm",	 "blk.0.Qcur",	   "cache_k_l0 (view)",
+		"node_21",	 "blk.0.ffn_up", "blk.1.attn_out", "node_55",
+		"blk.1.ffn_out", "norm",	 "result_output",
+	};
+	static const char *const ops[] = {
+		"get_rows",	  "rms_norm_mul_fused",
+		"mul_mat",	  "set_rows",
+		"flash_attn_ext", "mul_mat",
+		"mul_mat",	  "get_rows",
+		"mul_mat",	  "rms_norm_mul_fused",
+		"mul_mat",
+	};
+	static const char *const block[] = { "input", "blk.0", "blk.0", "blk.0",  "blk.0", "blk.0",
+					     "blk.1", "blk.1", "blk.1", "output", "output" };
+	static const char *const part[] = { "input",	 "norm",      "attention",
+					    "attention", "attention", "feed-forward",
+					    "attention", "other",     "feed-forward",
+					    "norm",	 "output" };
+	char out[11][NNP_GROUP_LEN];
+	int from[11];
+
+	(void)state;
+	assert_int_equal(nnp_group_layers(NNP_GROUP_BLOCK, names, ops, 11, out, from), 0);
+	for (int i = 0; i < 11; i++)
+		assert_string_equal(out[i], block[i]);
+	assert_int_equal(from[4], NNP_GROUP_FROM_PLACE);
+	assert_int_equal(from[3], NNP_GROUP_FROM_NAME);
+	assert_int_equal(from[9], NNP_GROUP_FROM_PLACE);
+	assert_int_equal(nnp_group_layers(NNP_GROUP_PART, names, ops, 11, out, from), 0);
+	for (int i = 0; i < 11; i++)
+		assert_string_equal(out[i], part[i]);
+	assert_string_equal(nnp_group_from_str(from[4]), "place");
+	/* a network without llama.cpp's names keeps the per-name rule */
+	assert_int_equal(nnp_group_layers(NNP_GROUP_BLOCK, names + 9, ops + 9, 1, out, from), 0);
+	assert_string_equal(out[0], "rms_norm_mul_fused");
+	assert_int_equal(from[0], NNP_GROUP_FROM_OP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_block),
 		cmocka_unit_test(test_part),
 		cmocka_unit_test(test_op_and_parse),
+		cmocka_unit_test(test_llama_places),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

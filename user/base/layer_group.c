@@ -100,6 +100,20 @@ static bool ends(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* llama.cpp's KV cache views: "cache_k_l3 (view)" is block 3's; the length of
+ * its digits, 0 when it is not one */
+static size_t cache_block(const char *name)
+{
+	if (!starts(name, "cache_k_l") && !starts(name, "cache_v_l"))
+		return 0;
+	return strspn(name + 9, "0123456789");
+}
+
+static bool is_input(const char *name)
+{
+	return starts(name, "inp_") || !strcmp(name, "embd") || starts(name, "token_embd");
+}
+
 /* llama.cpp's graph names (shown by nnperf as blk.N.NAME): the tensor's part, or NULL */
 static const char *llama_part(const char *name)
 {
@@ -116,11 +130,11 @@ static const char *llama_part(const char *name)
 		name = t + d + 1;
 		in_block = true;
 	}
-	if (starts(name, "inp_"))
+	if (is_input(name))
 		return "input";
 	if (starts(name, "result_output") || (!in_block && starts(name, "output")))
 		return "output";
-	if (!in_block && !starts(name, "result_"))
+	if (!in_block && !starts(name, "result_") && !cache_block(name))
 		return NULL;
 	if (ends(name, "norm") || starts(name, "norm") || starts(name, "result_norm"))
 		return "norm";
@@ -143,7 +157,11 @@ int nnp_group_of(enum nnp_group_by by, const char *name, const char *op, char *o
 		name = "";
 	switch (by) {
 	case NNP_GROUP_BLOCK:
-		if (starts(name, "inp_"))
+		if ((n = cache_block(name))) {
+			snprintf(out, len, "blk.%.*s", (int)(n > 20 ? 20 : n), name + 9);
+			return NNP_GROUP_FROM_NAME;
+		}
+		if (is_input(name))
 			return put(out, len, "input", 5, NNP_GROUP_FROM_NAME);
 		if (starts(name, "result_"))
 			return put(out, len, "output", 6, NNP_GROUP_FROM_NAME);
@@ -156,4 +174,73 @@ int nnp_group_of(enum nnp_group_by by, const char *name, const char *op, char *o
 	default:
 		return by_op(op, out, len);
 	}
+}
+
+const char *nnp_group_from_str(int from)
+{
+	return from == NNP_GROUP_FROM_OP ? "op" : from == NNP_GROUP_FROM_PLACE ? "place" : "name";
+}
+
+static bool is_block(const char *g)
+{
+	return starts(g, "blk.") && g[4] >= '0' && g[4] <= '9';
+}
+
+/* an op of ggml's that llama.cpp leaves unnamed: its part, from the op */
+static const char *op_part(const char *op)
+{
+	if (!op)
+		return "other";
+	if (strstr(op, "attn") || strstr(op, "soft_max") || strstr(op, "rope") ||
+	    strstr(op, "flash"))
+		return "attention";
+	return strstr(op, "norm") ? "norm" : "other";
+}
+
+/* BY block: layers without a block take their place from the blocks around them */
+static void place_blocks(size_t n, char (*out)[NNP_GROUP_LEN], int *from)
+{
+	size_t first = n, last = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (is_block(out[i])) {
+			first = first < i ? first : i;
+			last = i;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if (is_block(out[i]) || from[i] != NNP_GROUP_FROM_OP)
+			continue;
+		if (i < first)
+			snprintf(out[i], NNP_GROUP_LEN, "input");
+		else if (i > last)
+			snprintf(out[i], NNP_GROUP_LEN, "output");
+		else
+			memcpy(out[i], out[i - 1], NNP_GROUP_LEN);
+		from[i] = NNP_GROUP_FROM_PLACE;
+	}
+}
+
+int nnp_group_layers(enum nnp_group_by by, const char *const *names, const char *const *ops,
+		     size_t n, char (*out)[NNP_GROUP_LEN], int *from)
+{
+	bool llama = false;
+
+	for (size_t i = 0; i < n; i++) {
+		from[i] = nnp_group_of(by, names[i], ops[i], out[i], NNP_GROUP_LEN);
+		if (from[i] < 0)
+			return from[i];
+		llama |= names[i] && is_block(names[i]) && strchr(names[i] + 4, '.');
+	}
+	if (!llama || by == NNP_GROUP_OP)
+		return 0;
+	if (by == NNP_GROUP_BLOCK) {
+		place_blocks(n, out, from);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (from[i] == NNP_GROUP_FROM_OP) {
+			snprintf(out[i], NNP_GROUP_LEN, "%s", op_part(ops[i]));
+			from[i] = NNP_GROUP_FROM_PLACE;
+		}
+	return 0;
 }

@@ -20,6 +20,7 @@ enum nnp_group_by {
 enum nnp_group_from {
 	NNP_GROUP_FROM_NAME,
 	NNP_GROUP_FROM_OP,
+	NNP_GROUP_FROM_PLACE, /* nnp_group_layers: from the layers around it */
 };
 
 #define NNP_GROUP_LEN 96
@@ -34,5 +35,18 @@ const char *nnp_group_by_str(enum nnp_group_by by);
  * or a len of 0. A layer with neither a name nor an op goes to "(other)".
  */
 int nnp_group_of(enum nnp_group_by by, const char *name, const char *op, char *out, size_t len);
+/*
+ * The groups of N layers in execution order (names[i], ops[i]; NULL entries
+ * allowed) into out[i] and from[i]: nnp_group_of, then, in a network with
+ * llama.cpp's blk.N names, a layer whose name says no block (ggml's unnamed
+ * node_21, the final norm) is placed by the layers around it: before the
+ * first block in "input", after the last in "output", else in the block of
+ * the layer before it; and with BY part, by its op (flash_attn_ext, soft_max,
+ * rope: attention; *norm*: norm; else other). 0 or -EINVAL.
+ */
+int nnp_group_layers(enum nnp_group_by by, const char *const *names, const char *const *ops,
+		     size_t n, char (*out)[NNP_GROUP_LEN], int *from);
+/* "name", "op" or "place" */
+const char *nnp_group_from_str(int from);
 
 #endif

@@ -24,35 +24,85 @@ static double self_per_infer(const struct diff_profile *p, const struct diff_lay
 	return p->infer.count ? l->self_ns / (double)p->infer.count : NAN;
 }
 
-/* the group of layer L into g[*n] or the one already there; -errno */
-static int add_side(struct diff_group *g, size_t *n, struct gidx **idx, struct gidx *slots,
-		    enum nnp_group_by by, const struct diff_profile *p, const struct diff_layer *l,
-		    bool b)
-{
-	char name[NNP_GROUP_LEN];
-	int from = nnp_group_of(by, l->name, l->op, name, sizeof(name));
-	struct gidx *e;
-	double v = self_per_infer(p, l);
+/* a side's layers in row order, grouped with nnp_group_layers */
+struct side_groups {
+	char (*name)[NNP_GROUP_LEN];
+	int *from;
+	size_t n;
+};
 
-	if (from < 0)
-		return from;
+static int side_groups(const struct diff_result *r, bool b, enum nnp_group_by by,
+		       struct side_groups *s)
+{
+	const char **nv = calloc(r->n + 1, sizeof(*nv)), **ov = calloc(r->n + 1, sizeof(*ov));
+	int err = -ENOMEM;
+
+	s->name = calloc(r->n + 1, sizeof(*s->name));
+	s->from = calloc(r->n + 1, sizeof(*s->from));
+	s->n = 0;
+	if (nv && ov && s->name && s->from) {
+		for (size_t i = 0; i < r->n; i++) {
+			const struct diff_layer *l = b ? r->rows[i].pair.b : r->rows[i].pair.a;
+
+			if (l) {
+				nv[s->n] = l->name;
+				ov[s->n++] = l->op;
+			}
+		}
+		err = nnp_group_layers(by, nv, ov, s->n, s->name, s->from);
+	}
+	free(nv);
+	free(ov);
+	return err;
+}
+
+/* the group called name, added at the end when new */
+static struct diff_group *group_at(struct diff_result *r, struct gidx **idx, struct gidx *slots,
+				   const char *name, int from)
+{
+	struct gidx *e;
+
 	HASH_FIND_STR(*idx, name, e);
-	if (!e) {
-		e = &slots[*n];
-		memcpy(g[*n].name, name, sizeof(name));
-		g[*n].from = from;
-		e->name = g[*n].name;
-		e->i = (*n)++;
-		HASH_ADD_KEYPTR(hh, *idx, e->name, strlen(e->name), e);
+	if (e && from == NNP_GROUP_FROM_NAME) /* a group is named if one layer names it */
+		r->groups[e->i].from = from;
+	if (e)
+		return &r->groups[e->i];
+	e = &slots[r->ngroups];
+	snprintf(r->groups[r->ngroups].name, NNP_GROUP_LEN, "%s", name);
+	r->groups[r->ngroups].from = from;
+	e->name = r->groups[r->ngroups].name;
+	e->i = r->ngroups++;
+	HASH_ADD_KEYPTR(hh, *idx, e->name, strlen(e->name), e);
+	return &r->groups[e->i];
+}
+
+static void add_rows(struct diff_result *r, const struct side_groups *sa,
+		     const struct side_groups *sb, struct gidx *slots)
+{
+	struct gidx *idx = NULL;
+	size_t ia = 0, ib = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct diff_pair *p = &r->rows[i].pair;
+		struct diff_group *g;
+		double v;
+
+		if (p->a) {
+			g = group_at(r, &idx, slots, sa->name[ia], sa->from[ia]);
+			ia++;
+			v = self_per_infer(r->a, p->a);
+			g->a_layers++;
+			g->a_ns += isfinite(v) ? v : 0;
+		}
+		if (p->b) {
+			g = group_at(r, &idx, slots, sb->name[ib], sb->from[ib]);
+			ib++;
+			v = self_per_infer(r->b, p->b);
+			g->b_layers++;
+			g->b_ns += isfinite(v) ? v : 0;
+		}
 	}
-	if (b) {
-		g[e->i].b_layers++;
-		g[e->i].b_ns += isfinite(v) ? v : 0;
-	} else {
-		g[e->i].a_layers++;
-		g[e->i].a_ns += isfinite(v) ? v : 0;
-	}
-	return 0;
+	HASH_CLEAR(hh, idx);
 }
 
 static void finish(struct diff_result *r)
@@ -70,31 +120,32 @@ static void finish(struct diff_result *r)
 
 int diff_groups(struct diff_result *r, enum nnp_group_by by)
 {
-	struct gidx *idx = NULL, *slots;
-	int err = 0;
+	struct side_groups sa = { 0 }, sb = { 0 };
+	struct gidx *slots = NULL;
+	int err;
 
 	if (by == NNP_GROUP_NONE)
 		return -EINVAL;
-	r->groups = calloc(2 * r->n + 1, sizeof(*r->groups));
-	slots = calloc(2 * r->n + 1, sizeof(*slots));
-	if (!r->groups || !slots) {
-		free(slots);
+	err = side_groups(r, false, by, &sa);
+	if (!err)
+		err = side_groups(r, true, by, &sb);
+	r->groups = err ? NULL : calloc(2 * r->n + 1, sizeof(*r->groups));
+	slots = err ? NULL : calloc(2 * r->n + 1, sizeof(*slots));
+	if (!err && (!r->groups || !slots))
+		err = -ENOMEM;
+	if (!err) {
+		r->group_by = by;
+		add_rows(r, &sa, &sb, slots);
+		finish(r);
+	} else {
 		free(r->groups);
 		r->groups = NULL;
-		return -ENOMEM;
 	}
-	r->group_by = by;
-	for (size_t i = 0; i < r->n && !err; i++) {
-		const struct diff_pair *p = &r->rows[i].pair;
-
-		if (p->a)
-			err = add_side(r->groups, &r->ngroups, &idx, slots, by, r->a, p->a, false);
-		if (!err && p->b)
-			err = add_side(r->groups, &r->ngroups, &idx, slots, by, r->b, p->b, true);
-	}
-	HASH_CLEAR(hh, idx);
 	free(slots);
-	finish(r);
+	free(sa.name);
+	free(sa.from);
+	free(sb.name);
+	free(sb.from);
 	return err;
 }
 

@@ -47,9 +47,12 @@ static void put_dur(struct gcells *c, int i, double ns, bool sign)
 static void fill(struct gcells *c, const struct diff_group *g, enum nnp_group_by by)
 {
 	char buf[NNP_GROUP_LEN + 8];
-	bool mark = by != NNP_GROUP_OP && g->from == NNP_GROUP_FROM_OP;
+	bool mark = by != NNP_GROUP_OP && g->from != NNP_GROUP_FROM_NAME;
 
-	snprintf(buf, sizeof(buf), "%s%s", g->name, mark ? " (op)" : "");
+	snprintf(buf, sizeof(buf), "%s%s", g->name,
+		 !mark				? ""
+		 : g->from == NNP_GROUP_FROM_OP ? " (op)"
+						: " (place)");
 	put(c, G_NAME, buf);
 	snprintf(buf, sizeof(buf), "%zu", g->a_layers);
 	put(c, G_ALAY, buf);
@@ -98,7 +101,9 @@ int diff_write_gtable(FILE *f, const struct diff_result *r)
 	fprintf(f, "\ngroups by %s (self time per inference; SHARE: of the inference difference",
 		r->group_by == NNP_GROUP_OP ? "op type" : nnp_group_by_str(r->group_by));
 	if (r->group_by != NNP_GROUP_OP)
-		fprintf(f, "; (op): no %s in the names, grouped by op type",
+		fprintf(f,
+			"; (op): no %s in the names, by op type; (place): by the layers "
+			"around it",
 			nnp_group_by_str(r->group_by));
 	fputs("):\n", f);
 	for (size_t k = 0; k <= r->ngroups; k++)

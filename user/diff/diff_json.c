@@ -295,7 +295,7 @@ static json_object *groups_json(struct jb *b, const struct diff_result *r)
 		json_object *go = obj(b);
 
 		put_str(b, go, "name", g->name);
-		put_str(b, go, "from", g->from == NNP_GROUP_FROM_OP ? "op" : "name");
+		put_str(b, go, "from", nnp_group_from_str(g->from));
 		put(b, go, "a", group_side(b, g->a_layers, g->a_ns), false);
 		put(b, go, "b", group_side(b, g->b_layers, g->b_ns), false);
 		put_ratio(b, go, "speedup", g->speedup);

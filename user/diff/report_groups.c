@@ -76,8 +76,8 @@ static void row_one(FILE *f, const struct diff_result *r, const struct diff_grou
 
 	fputs("<tr><td class=\"l n\">", f);
 	diff_html_esc(f, g->name);
-	if (mark_op && g->from == NNP_GROUP_FROM_OP)
-		fputs(" <span class=\"muted\">(op)</span>", f);
+	if (mark_op && g->from != NNP_GROUP_FROM_NAME)
+		fprintf(f, " <span class=\"muted\">(%s)</span>", nnp_group_from_str(g->from));
 	fprintf(f, "</td><td>%zu</td><td>", g->a_layers);
 	gdur(f, g->a_ns, false);
 	if (r->a->infer.count && mean > 0)
@@ -90,8 +90,8 @@ static void row(FILE *f, const struct diff_group *g, bool mark_op)
 {
 	fputs("<tr><td class=\"l n\">", f);
 	diff_html_esc(f, g->name);
-	if (mark_op && g->from == NNP_GROUP_FROM_OP)
-		fputs(" <span class=\"muted\">(op)</span>", f);
+	if (mark_op && g->from != NNP_GROUP_FROM_NAME)
+		fprintf(f, " <span class=\"muted\">(%s)</span>", nnp_group_from_str(g->from));
 	fprintf(f, "</td><td>%zu</td><td>%zu</td><td>", g->a_layers, g->b_layers);
 	gdur(f, g->a_layers ? g->a_ns : NAN, false);
 	fputs("</td><td>", f);
@@ -120,7 +120,9 @@ void diff_html_groups(FILE *f, const struct diff_result *r)
 		r->group_by == NNP_GROUP_OP ? "op type" : nnp_group_by_str(r->group_by),
 		r->b ? "the change of the inference time" : "the inference time");
 	if (mark)
-		fprintf(f, " (op): the names have no %s, grouped by op type.",
+		fprintf(f,
+			" (op): the names have no %s, grouped by op type; (place): by the "
+			"layers around it.",
 			nnp_group_by_str(r->group_by));
 	fputs("</p>\n", f);
 	chart(f, r);

@@ -5,47 +5,90 @@
 
 #include "recording_groups.h"
 
-int nnp_rec_groups(struct nnp_layer_stats *const *ls, size_t n, enum nnp_group_by by,
-		   struct nnp_rec_group **out, size_t *ngroups)
+/* each layer's group name and where it came from (nnp_group_layers); -errno */
+static int layer_groups(struct nnp_layer_stats *const *ls, size_t n, enum nnp_group_by by,
+			char (**names)[NNP_GROUP_LEN], int **from)
 {
-	struct nnp_rec_group *v, *g, *by_name = NULL;
-	char name[NNP_GROUP_LEN];
-	size_t ng = 0;
-	int from;
+	const char **nv = calloc(n, sizeof(*nv)), **ov = calloc(n, sizeof(*ov));
+	int err = -ENOMEM;
 
-	*out = NULL;
-	*ngroups = 0;
-	if (by == NNP_GROUP_NONE)
-		return -EINVAL;
-	if (!n)
-		return 0;
-	v = calloc(n, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		from = nnp_group_of(by, ls[i]->name, ls[i]->op, name, sizeof(name));
-		if (from < 0) {
-			HASH_CLEAR(hh, by_name);
-			free(v);
-			return from;
+	*names = calloc(n, sizeof(**names));
+	*from = calloc(n, sizeof(**from));
+	if (nv && ov && *names && *from) {
+		for (size_t i = 0; i < n; i++) {
+			nv[i] = ls[i]->name;
+			ov[i] = ls[i]->op;
 		}
-		HASH_FIND_STR(by_name, name, g);
+		err = nnp_group_layers(by, nv, ov, n, *names, *from);
+	}
+	free(nv);
+	free(ov);
+	return err;
+}
+
+/* groups of the layers' names into v, in the order of their first layer */
+static size_t collect(struct nnp_layer_stats *const *ls, size_t n, char (*names)[NNP_GROUP_LEN],
+		      const int *from, struct nnp_rec_group *v, size_t *of_layer)
+{
+	struct nnp_rec_group *g, *by_name = NULL;
+	size_t ng = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		HASH_FIND_STR(by_name, names[i], g);
 		if (!g) {
 			g = &v[ng++];
-			memcpy(g->name, name, sizeof(name));
-			g->from = from;
+			memcpy(g->name, names[i], NNP_GROUP_LEN);
+			g->from = from[i];
 			g->first = i;
 			HASH_ADD_STR(by_name, name, g);
 		}
+		if (from[i] == NNP_GROUP_FROM_NAME) /* a group is named if one layer names it */
+			g->from = from[i];
 		g->layers++;
 		g->calls += ls[i]->hist.count;
 		g->self_ns += ls[i]->self_ns;
 		g->total_ns += ls[i]->hist.sum;
+		if (of_layer)
+			of_layer[i] = (size_t)(g - v);
 	}
 	HASH_CLEAR(hh, by_name);
-	*out = v;
-	*ngroups = ng;
-	return 0;
+	return ng;
+}
+
+int nnp_rec_groups(struct nnp_layer_stats *const *ls, size_t n, enum nnp_group_by by,
+		   struct nnp_rec_group **out, size_t *ngroups, size_t **of_layer)
+{
+	char(*names)[NNP_GROUP_LEN] = NULL;
+	int *from = NULL, err;
+
+	*out = NULL;
+	*ngroups = 0;
+	if (of_layer)
+		*of_layer = NULL;
+	if (by == NNP_GROUP_NONE)
+		return -EINVAL;
+	if (!n)
+		return 0;
+	err = layer_groups(ls, n, by, &names, &from);
+	if (!err) {
+		*out = calloc(n, sizeof(**out));
+		if (of_layer)
+			*of_layer = calloc(n, sizeof(**of_layer));
+		err = *out && (!of_layer || *of_layer) ? 0 : -ENOMEM;
+	}
+	if (!err)
+		*ngroups = collect(ls, n, names, from, *out, of_layer ? *of_layer : NULL);
+	if (err) {
+		free(*out);
+		*out = NULL;
+		if (of_layer) {
+			free(*of_layer);
+			*of_layer = NULL;
+		}
+	}
+	free(names);
+	free(from);
+	return err;
 }
 
 bool nnp_rec_group_share(const struct nnp_agg *a, const struct nnp_proc_stats *p,

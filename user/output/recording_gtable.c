@@ -44,12 +44,15 @@ static void cell_dur(struct grow *r, int i, uint64_t ns)
 static void fill(struct grow *r, const struct nnp_agg *a, const struct nnp_proc_stats *p,
 		 const struct nnp_rec_group *g, bool mark_op)
 {
-	bool mark = mark_op && g->from == NNP_GROUP_FROM_OP;
+	bool mark = mark_op && g->from != NNP_GROUP_FROM_NAME;
 	uint32_t s = nnp_agg_sample(a);
 	char buf[NNP_GROUP_LEN + 8];
 	double share;
 
-	snprintf(buf, sizeof(buf), "%s%s", g->name, mark ? " (op)" : "");
+	snprintf(buf, sizeof(buf), "%s%s", g->name,
+		 !mark				? ""
+		 : g->from == NNP_GROUP_FROM_OP ? " (op)"
+						: " (place)");
 	cell(r, G_NAME, buf);
 	snprintf(buf, sizeof(buf), "%zu", g->layers);
 	cell(r, G_LAYERS, buf);
@@ -82,7 +85,7 @@ int nnp_recording_write_gtable(FILE *f, const struct nnp_agg *a, const struct nn
 	struct nnp_rec_group *g;
 	size_t ng, width[G_NCOLS];
 	struct grow *r = malloc(sizeof(*r));
-	int err = r ? nnp_rec_groups(ls, n, by, &g, &ng) : -ENOMEM;
+	int err = r ? nnp_rec_groups(ls, n, by, &g, &ng, NULL) : -ENOMEM;
 
 	if (err) {
 		free(r);
@@ -90,7 +93,7 @@ int nnp_recording_write_gtable(FILE *f, const struct nnp_agg *a, const struct nn
 	}
 	fprintf(f, "groups %s: %zu group%s of %zu layer%s%s; SELF, SHARE: their self time\n",
 		nnp_rec_group_rule(by), ng, ng == 1 ? "" : "s", n, n == 1 ? "" : "s",
-		by == NNP_GROUP_OP ? "" : " ((op): grouped by op type)");
+		by == NNP_GROUP_OP ? "" : " ((op): by op type; (place): by the layers around it)");
 	for (int i = 0; i < G_NCOLS; i++)
 		width[i] = strlen(gtitle[i]);
 	for (size_t j = 0; j < ng; j++) {

@@ -30,6 +30,10 @@ struct builder {
 	const struct nnp_rec_kernel *ki; /* kernel signals were collected */
 	const struct nnp_agg *a;
 	enum nnp_group_by by; /* --group-by: each layer's group, and the groups */
+	/* the process being written: its groups and each layer's (put_proc) */
+	struct nnp_rec_group *groups;
+	size_t ngroups;
+	size_t *of_layer;
 };
 
 static void add(struct builder *b, json_object *o, const char *key, json_object *v)
@@ -230,7 +234,7 @@ static json_object *parent_json(struct builder *b, const struct nnp_proc_stats *
 }
 
 static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p,
-			       const struct nnp_layer_stats *l)
+			       const struct nnp_layer_stats *l, size_t i)
 {
 	json_object *o = new_obj(b);
 	char key[24];
@@ -243,12 +247,8 @@ static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p
 	if (l->raw_name[0])
 		add_str(b, o, "raw_name", l->raw_name);
 	add_str(b, o, "op", l->op);
-	if (b->by != NNP_GROUP_NONE) {
-		char g[NNP_GROUP_LEN];
-
-		nnp_group_of(b->by, l->name, l->op, g, sizeof(g));
-		add_str(b, o, "group", g);
-	}
+	if (b->of_layer)
+		add_str(b, o, "group", b->groups[b->of_layer[i]].name);
 	if (l->shape_dims)
 		add(b, o, "shape", shape_json(b, l));
 	add_dist(b, o, &l->hist, &l->self_ns);
@@ -276,7 +276,7 @@ static json_object *group_json(struct builder *b, const struct nnp_proc_stats *p
 	double share;
 
 	add_str(b, o, "name", g->name);
-	add_str(b, o, "from", g->from == NNP_GROUP_FROM_OP ? "op" : "name");
+	add_str(b, o, "from", nnp_group_from_str(g->from));
 	add_u64(b, o, "layers", g->layers);
 	add_u64(b, o, "count_est", g->calls * nnp_agg_sample(b->a));
 	add_u64(b, o, "self_ns", g->self_ns * nnp_agg_sample(b->a));
@@ -294,27 +294,19 @@ static json_object *group_json(struct builder *b, const struct nnp_proc_stats *p
 }
 
 /* "groups": {"by", "rule", "list": [...]} in the order of their first layer */
-static json_object *groups_json(struct builder *b, const struct nnp_proc_stats *p,
-				struct nnp_layer_stats *const *ls, size_t n)
+static json_object *groups_json(struct builder *b, const struct nnp_proc_stats *p)
 {
 	json_object *o = new_obj(b), *list = new_arr(b);
-	struct nnp_rec_group *g = NULL;
-	size_t ng = 0;
-	int err = nnp_rec_groups(ls, n, b->by, &g, &ng);
 
-	if (err)
-		b->err = err;
 	add_str(b, o, "by", nnp_group_by_str(b->by));
 	add_str(b, o, "rule", nnp_rec_group_rule(b->by));
-	for (size_t i = 0; i < ng; i++)
-		append(b, list, group_json(b, p, &g[i]));
+	for (size_t i = 0; i < b->ngroups; i++)
+		append(b, list, group_json(b, p, &b->groups[i]));
 	add(b, o, "list", list);
-	free(g);
 	return o;
 }
 
-static json_object *proc_json(struct builder *b, const struct nnp_proc_stats *p,
-			      struct nnp_layer_stats *const *ls, size_t n)
+static json_object *proc_json(struct builder *b, const struct nnp_proc_stats *p)
 {
 	json_object *o = new_obj(b), *inf = new_obj(b);
 
@@ -332,7 +324,7 @@ static json_object *proc_json(struct builder *b, const struct nnp_proc_stats *p,
 	}
 	add_u64(b, o, "layer_events", p->layer_events);
 	if (b->by != NNP_GROUP_NONE)
-		add(b, o, "groups", groups_json(b, p, ls, n));
+		add(b, o, "groups", groups_json(b, p));
 	return o;
 }
 
@@ -504,20 +496,26 @@ static void put_proc(struct builder *b, FILE *f, const struct nnp_proc_stats *p,
 
 	if (!b->err)
 		b->err = nnp_agg_sorted_layers(p, &ls, &n);
-	put_obj(b, f, proc_json(b, p, ls, n), depth, true);
-	if (b->err) {
-		free(ls);
-		return;
-	}
+	if (!b->err && b->by != NNP_GROUP_NONE)
+		b->err = nnp_rec_groups(ls, n, b->by, &b->groups, &b->ngroups, &b->of_layer);
+	put_obj(b, f, proc_json(b, p), depth, true);
+	if (b->err)
+		goto cleanup;
 	fputs(",\n", f);
 	put_indent(f, depth + 1);
 	fputs("\"layers\": [\n", f);
 	for (size_t i = 0; i < n && !b->err; i++) {
 		put_member(f, i, depth + 1);
-		put_obj(b, f, layer_json(b, p, ls[i]), depth + 2, false);
+		put_obj(b, f, layer_json(b, p, ls[i], i), depth + 2, false);
 	}
-	free(ls);
 	put_close(f, n, depth + 1);
+cleanup:
+	free(ls);
+	free(b->groups);
+	free(b->of_layer);
+	b->groups = NULL;
+	b->of_layer = NULL;
+	b->ngroups = 0;
 }
 
 static void put_procs(struct builder *b, FILE *f, const struct nnp_agg *a)
