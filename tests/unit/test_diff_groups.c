@@ -79,7 +79,7 @@ static void test_blocks_golden(void **state)
 	assert_true(fabs(g->b_ns - 665000) < 1e-6);
 	/* the final norm (no block in its name) goes with what follows the last block */
 	assert_int_equal(group(&r, "output")->a_layers, 2);
-	assert_int_equal(group(&r, "output")->from, NNP_GROUP_FROM_PLACE);
+	assert_int_equal(group(&r, "output")->from, NNP_GROUP_FROM_NAME); /* result_output */
 	assert_true(fabs(g->share - 0.5) < 1e-9);
 	/* the nested layer is indented in the table and says so */
 	out = render(&r, DIFF_TABLE);
