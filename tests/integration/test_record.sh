@@ -85,4 +85,25 @@ sleep $sigint_after
 kill -INT $rec
 wait $rec || fail "nnperf record exited $? after SIGINT"
 $CHECK at-least "$TMP/int.json" 10
+
+echo "== --group-by op: a group table and JSON groups that add up to the layers"
+"$NNPERF" record --group-by op -o "$TMP/grp.json" -- "$TINYNET" --model dense --iterations 20 \
+	>"$TMP/grp.txt" || fail "record --group-by exited $?"
+grep -q "^groups by op type: 5 groups of 13 layers" "$TMP/grp.txt" || fail "group table: $(grep -A2 groups "$TMP/grp.txt")"
+/usr/bin/python3 - "$TMP/grp.json" <<'PY' || fail "JSON groups"
+import json, sys
+p = json.load(open(sys.argv[1]))["processes"][0]
+g = p["groups"]
+assert g["by"] == "op", g
+names = [x["name"] for x in g["list"]]
+assert names == ["conv2d", "relu", "maxpool", "fc", "softmax"], names
+assert all(l["group"] == l["op"] for l in p["layers"]), "a layer's group is not its op"
+for x in g["list"]:
+    ls = [l for l in p["layers"] if l["op"] == x["name"]]
+    assert x["layers"] == len(ls) and x["self_ns"] == sum(l["self_ns"] for l in ls), x
+assert 0.5 < sum(x["share"] for x in g["list"]) <= 1.0, g
+print("ok: groups", ", ".join("%s %.1f%%" % (x["name"], 100 * x["share"]) for x in g["list"]))
+PY
+"$NNPERF" record --group-by blocks -- true 2>"$TMP/bad" && fail "--group-by blocks accepted"
+grep -q "not one of block, part, op, none" "$TMP/bad" || fail "bad --group-by: $(cat "$TMP/bad")"
 pass

@@ -18,15 +18,16 @@ for l in d["processes"][0]["layers"]:
         l["name"] = "<script>alert(1)</script><img src=x onerror=alert(2)>pool2"
 json.dump(d, open(sys.argv[1], "w"))
 PY
-"$NNPERF" diff --format html -o "$TMP/report.html" "$TMP/dense.json" "$TMP/pruned.json" >"$TMP/table" ||
-	fail "diff exited $?"
+"$NNPERF" diff --group-by op --format html -o "$TMP/report.html" "$TMP/dense.json" \
+	"$TMP/pruned.json" >"$TMP/table" || fail "diff exited $?"
 ! grep -q "<script\|<img\|https\?://[^w]" "$TMP/report.html" || fail "markup or a URL leaked into the page"
 
+# chrome [OPTIONS]: renders $PAGE (default the diff's report.html)
 chrome() {
 	timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
 		--user-data-dir="$TMP/chr" --window-size=1280,2000 --enable-logging=stderr --v=0 "$@" \
-		"file://$TMP/report.html"
+		"file://${PAGE:-$TMP/report.html}"
 }
 chrome --screenshot="$TMP/report.png" >/dev/null 2>"$TMP/shot.log" || fail "chromium: $(tail -3 "$TMP/shot.log")"
 [ -f "$TMP/report.png" ] || fail "no screenshot"
@@ -62,6 +63,43 @@ PY
 if grep -E "Uncaught|CONSOLE|Refused to|net::ERR" "$TMP/shot.log" "$TMP/dom.log"; then
 	fail "console errors or network requests while rendering"
 fi
+grep -q '<svg class="gchart"' "$TMP/dom.html" || fail "diff --group-by op: no group chart"
+for op in conv2d relu maxpool fc softmax; do
+	grep -q "<tr><td class=\"l n\">$op</td><td>" "$TMP/dom.html" || fail "no group row for $op"
+done
 [ -n "${NNP_KEEP_SCREENSHOT:-}" ] && cp "$TMP/report.png" "$NNP_KEEP_SCREENSHOT"
-echo "ok: report.html renders ($size bytes of PNG), names present, nothing injected"
+echo "ok: report.html renders ($size bytes of PNG), names present, nothing injected, groups by op"
+
+echo "== nnperf report: one recording's page"
+"$NNPERF" report --group-by op -o "$TMP/single.html" "$TMP/dense.json" || fail "report exited $?"
+PAGE=$TMP/single.html chrome --screenshot="$TMP/single.png" >/dev/null 2>"$TMP/s-shot.log" ||
+	fail "chromium: $(tail -3 "$TMP/s-shot.log")"
+size=$(stat -c %s "$TMP/single.png")
+[ "$size" -gt 30000 ] || fail "single report screenshot is $size bytes: nothing rendered?"
+PAGE=$TMP/single.html chrome --dump-dom >"$TMP/single-dom.html" 2>"$TMP/s-dom.log" ||
+	fail "chromium --dump-dom (report) failed"
+/usr/bin/python3 - "$TMP/single-dom.html" "$TMP/dense.json" <<'PY' || fail "single report"
+import json, re, sys
+dom, rec = open(sys.argv[1]).read(), json.load(open(sys.argv[2]))
+layers = rec["processes"][0]["layers"]
+assert "<h1>nnperf report</h1>" in dom, "not the report page"
+rows = re.findall(r'<table class="layers">.*?</table>', dom, re.S)
+assert rows, "no layer table"
+names = re.findall(r'<td class="l n"[^>]*>([^<]+)</td>', rows[0])
+assert names == [l["name"] for l in layers], (names, [l["name"] for l in layers])
+chart = re.search(r'<svg class="kchart".*?</svg>', dom, re.S)
+assert chart, "no time chart"
+segs = re.findall(r'<rect class="seg"', chart.group(0))
+assert len(segs) == 3 * len(layers), f"{len(segs)} segments for {len(layers)} layers, one side"
+assert ">B<" not in chart.group(0) and "B&minus;A" not in dom and "B−A" not in dom, "a B side"
+groups = re.search(r'<table class="groups">.*?</table>', dom, re.S)
+assert groups and "conv2d" in groups.group(0), "no groups"
+# the shares of the op groups add up to the layers' (at most 100%)
+shares = [float(s) for s in re.findall(r"<td>([0-9.]+)%</td></tr>", groups.group(0))]
+assert 50 < sum(shares) <= 100.5, shares
+print(f"ok: single report: {len(names)} layers, {len(segs)} bar segments, groups {sum(shares):.1f}%")
+PY
+if grep -E "Uncaught|CONSOLE|Refused to|net::ERR" "$TMP/s-shot.log" "$TMP/s-dom.log"; then
+	fail "console errors or network requests while rendering the report"
+fi
 pass
