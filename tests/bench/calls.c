@@ -5,8 +5,10 @@
  *   nnperf-bench-calls calls FUNC N ROUNDS OUT
  *	time ROUNDS rounds of N calls of FUNC (cet: starts with endbr64, then
  *	push %rbp, on arm64 paciasp then stp x29, x30; plain: starts with the
- *	push or the stp) after one warm-up round and
- *	write "FUNC ns_per_call MEDIAN rounds R1 R2 ..." to OUT
+ *	push or the stp; nop5, nop1: bench_nop5/bench_nop1 start with a 5-byte
+ *	and a 1-byte nop on x86-64, a nop on arm64, the floor sites; usdt: one
+ *	nnperf layer_begin and layer_end marker around the call) after one
+ *	warm-up round and write "FUNC ns_per_call MEDIAN rounds R1 R2 ..." to OUT
  *   nnperf-bench-calls layers LAYERS PASSES HOLD_MS [PAUSE_MS]
  *	PASSES inferences of LAYERS distinct layers (keys 1..LAYERS, names
  *	"layer_00001", ...) through nnperf's USDT markers, PAUSE_MS apart, then
@@ -49,6 +51,37 @@ __attribute__((noinline)) uint64_t bench_cet(uint64_t key)
 __attribute__((noinline, NO_ENTRY_MARK)) uint64_t bench_plain(uint64_t key)
 {
 	touch(key);
+	return key * 3 + 1;
+}
+
+/*
+ * The probe floor's sites, written in assembly so that the compiler puts nothing
+ * before the nop: the 5-byte nop kernels from 6.18 optimize (0f 1f 44 00 00)
+ * and the 1-byte nop of sys/sdt.h's markers. arm64 has one nop (simulated).
+ */
+uint64_t bench_nop5(uint64_t key);
+uint64_t bench_nop1(uint64_t key);
+#if defined(__x86_64__)
+__asm__(".text\n"
+	".globl bench_nop5\n.type bench_nop5, @function\nbench_nop5:\n"
+	".byte 0x0f, 0x1f, 0x44, 0x00, 0x00\nlea 1(%rdi), %rax\nret\n"
+	".size bench_nop5, .-bench_nop5\n"
+	".globl bench_nop1\n.type bench_nop1, @function\nbench_nop1:\n"
+	"nop\nlea 1(%rdi), %rax\nret\n.size bench_nop1, .-bench_nop1\n");
+#elif defined(__aarch64__)
+__asm__(".text\n"
+	".globl bench_nop5\n.type bench_nop5, %function\nbench_nop5:\n"
+	"nop\nadd x0, x0, #1\nret\n.size bench_nop5, .-bench_nop5\n"
+	".globl bench_nop1\n.type bench_nop1, %function\nbench_nop1:\n"
+	"nop\nadd x0, x0, #1\nret\n.size bench_nop1, .-bench_nop1\n");
+#endif
+
+/* a layer as a runtime with nnperf's USDT header marks it */
+__attribute__((noinline)) uint64_t bench_usdt(uint64_t key)
+{
+	NNPERF_LAYER_BEGIN(key & 15, "bench_layer", "bench"); /* 16 layers */
+	touch(key);
+	NNPERF_LAYER_END(key & 15);
 	return key * 3 + 1;
 }
 
@@ -99,12 +132,20 @@ static int run_calls(const char *func, long n, long rounds, const char *out)
 	uint64_t sink = 0;
 	FILE *f;
 
-	if (strcmp(func, "cet") && strcmp(func, "plain")) {
-		fprintf(stderr, "nnperf-bench-calls: FUNC is cet or plain, not '%s'\n", func);
-		return 2;
-	}
 	if (!strcmp(func, "plain"))
 		fn = (uint64_t(*)(uint64_t))bench_plain;
+	else if (!strcmp(func, "nop5"))
+		fn = bench_nop5;
+	else if (!strcmp(func, "nop1"))
+		fn = bench_nop1;
+	else if (!strcmp(func, "usdt"))
+		fn = bench_usdt;
+	else if (strcmp(func, "cet")) {
+		fprintf(stderr,
+			"nnperf-bench-calls: FUNC is cet, plain, nop5, nop1 or usdt, not '%s'\n",
+			func);
+		return 2;
+	}
 	round_ns(fn, n / 4 + 1, &sink); /* warm-up: page faults, caches, frequency */
 	for (long i = 0; i < rounds; i++)
 		r[i] = sorted[i] = round_ns(fn, n, &sink);
@@ -159,7 +200,7 @@ int main(int argc, char **argv)
 		return run_layers(arg_long(argv[2], 1, 1000000), arg_long(argv[3], 1, 1000000),
 				  arg_long(argv[4], 0, 3600000),
 				  argc == 6 ? arg_long(argv[5], 0, 3600000) : 0);
-	fprintf(stderr, "usage: nnperf-bench-calls calls cet|plain N ROUNDS OUT\n"
+	fprintf(stderr, "usage: nnperf-bench-calls calls cet|plain|nop5|nop1|usdt N ROUNDS OUT\n"
 			"       nnperf-bench-calls layers LAYERS PASSES HOLD_MS [PAUSE_MS]\n");
 	return 2;
 }

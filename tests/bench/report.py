@@ -13,7 +13,7 @@ import statistics
 import sys
 
 # (name, numerator, denominator, how, goal text, judge): how = "added" (minus the
-# baseline's median), "slowdown1" (numerator / denominator - 1), "slowdown" (the
+# baseline's median; "added_x2": the denominator's twice), "slowdown1" (numerator / denominator - 1), "slowdown" (the
 # difference of both slowdowns over the group's baseline) or "plain"
 CALLS = "calls.none"
 RATIOS = [
@@ -29,6 +29,12 @@ RATIOS = [
      "calls.empty_entry_cet", "calls.empty_best_cet", "added", "info", None),
     ("G1 nnperf / bpftrace, added ns per call, push function (same site)",
      "calls.nnperf_plain", "calls.bpftrace_plain", "added", "info", None),
+    ("G5 floor: empty uprobe on a 5-byte nop / on a 1-byte nop (added)",
+     "calls.empty_nop5", "calls.empty_nop1", "added", "info", None),
+    ("G5 floor: empty uprobe on a 1-byte nop / on a push (added)",
+     "calls.empty_nop1", "calls.empty_best_cet", "added", "info", None),
+    ("G5 nnperf USDT layer (begin+end) / two empty uprobes on 5-byte nops (added)",
+     "calls.nnperf_usdt", "calls.empty_nop5", "added_x2", "<= 1.3", lambda r: r <= 1.3),
     ("G2 PyTorch: slowdown under nnperf record (fraction)",
      "torch.nnperf", "torch.none", "slowdown1", "< 0.02", lambda r: r < 0.02),
     ("G2 PyTorch: slowdown under torch.profiler (fraction)",
@@ -81,13 +87,16 @@ def ratio(runs, num, den, how):
     b = den if isinstance(den, (int, float)) else med(runs, den)
     if a is None or b is None:
         return None, f"missing {num if a is None else den}"
-    if how == "added":
+    if how in ("added", "added_x2"):
         # what a tracer adds to a call: minus the group's untraced median
         bkey = CALLS if num.startswith("calls.") else num.split(".")[0] + ".none"
         base = med(runs, bkey)
         if base is None:
             return None, f"missing {bkey}"
-        a, b = a - base, b - base
+        # the USDT layer's own baseline: the same function without a tracer
+        if num == "calls.nnperf_usdt" and med(runs, "calls.none_usdt") is not None:
+            a += base - med(runs, "calls.none_usdt")
+        a, b = a - base, (b - base) * (2 if how == "added_x2" else 1)
     elif how == "slowdown1":
         return a / b - 1, f"{a:.3f} / {b:.3f} - 1"
     elif how == "slowdown":

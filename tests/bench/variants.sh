@@ -55,6 +55,13 @@ bench_calls() {
 			calls_bpftrace bpftrace_cet cet "$slow"
 			calls_bpftrace bpftrace_plain plain "$n"
 		fi
+		# the kernel's floor: an empty uprobe on a 5-byte nop (a syscall from 6.18 on x86-64),
+		# on sys/sdt.h's 1-byte nop, and on a push (empty_best_cet above)
+		calls_run empty_nop5 nop5 "$n" "$probe" "$CALLS" bench_nop5 0 --
+		calls_run empty_nop1 nop1 "$n" "$probe" "$CALLS" bench_nop1 0 --
+		# nnperf's USDT layer: begin and end markers (5-byte nops, nnperf/usdt.h)
+		calls_run none_usdt usdt "$n"
+		calls_run nnperf_usdt usdt "$n" "$NNPERF" record --
 	done
 }
 
