@@ -57,10 +57,11 @@ struct nnp_layer_stats {
 	struct nnp_layer_key id;
 	char name[NNP_NAME_LEN + 16]; /* from a name event, else label or label#N */
 	char op[NNP_OP_LEN];
-	uint64_t order;		       /* first-seen order within the process, for display */
+	uint64_t order;		       /* first-seen order within the process */
 	struct nnp_hist hist;	       /* inclusive duration of each call, ns */
 	uint64_t self_ns;	       /* sum of durations minus nested probed layers */
 	uint64_t in_infer;	       /* calls that ran inside an inference */
+	uint64_t exec_ns;	       /* start of its first call inside one (with in_infer) */
 	bool named;		       /* name came from a name event (a default name may change) */
 	char raw_name[NNP_NAME_LEN];   /* the name event's text where name shows it otherwise */
 	uint8_t shape_dims;	       /* 0: no shape read */
@@ -166,15 +167,17 @@ void nnp_agg_period_free(struct nnp_proc_stats *p);
 /* agg_kernel.c: a preemption event; 0 or -errno */
 int nnp_agg_preempt(struct nnp_agg *a, struct nnp_proc_stats *p, const struct nnp_preempt_event *e);
 void nnp_agg_free_preemptors(struct nnp_proc_stats *p);
-/* layers of a process in first-seen order, each nested layer right after the
- * layer it runs inside (see nnp_agg_layer_depth); *out is malloc'ed, caller frees */
+/* layers of a process in execution order: layers that ran inside an inference
+ * by the start of their first call inside one, then the others in first-seen
+ * order; each nested layer right after the layer it runs inside (see
+ * nnp_agg_layer_depth); *out is malloc'ed, caller frees */
 int nnp_agg_sorted_layers(const struct nnp_proc_stats *p, struct nnp_layer_stats ***out, size_t *n);
 /* agg_nest.c: finds which layer E ran inside (its children end before it, on its
  * thread, one level deeper); 0 or -ENOMEM */
 int nnp_agg_nest_layer(struct nnp_proc_stats *p, const struct nnp_layer_event *e,
 		       struct nnp_layer_stats *l);
 void nnp_agg_nest_free(struct nnp_proc_stats *p);
-/* puts V (N layers in first-seen order) in tree order: children after their
+/* puts V (N layers in execution order) in tree order: children after their
  * parent, parents cycling through each other as roots; 0 or -ENOMEM */
 int nnp_agg_tree_order(const struct nnp_proc_stats *p, struct nnp_layer_stats **v, size_t n);
 /* 0 for an outermost layer, 1 inside one, ...; at most NNP_AGG_MAX_NEST */
