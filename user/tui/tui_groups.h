@@ -28,7 +28,7 @@ struct tui_group_row {
 struct tui_groups {
 	struct tui_group_row *rows; /* execution order */
 	size_t n, cap;
-	int *of;	  /* per layer row: its group's index (scratch) */
+	int *of; /* per layer row: its group's index (scratch) */
 	size_t of_cap;
 };
 

@@ -25,7 +25,7 @@ struct tui_header {
 	double self_cpu;  /* nnperf's CPU over the window, in cores (0.01 = 1%) */
 	double refresh_s; /* -d */
 	bool paused;
-	enum nnp_group_by group_by; /* the layer view's grouping (`g`, --group-by) */
+	enum nnp_group_by group_by;	 /* the layer view's grouping (`g`, --group-by) */
 	uint32_t sample;		 /* --sample N; 0, 1: every call */
 	const struct nnp_rec_kernel *ki; /* NULL: no kernel signals */
 };

@@ -36,9 +36,9 @@ struct tui_layer_window {
 };
 
 struct tui_layer_row {
-	uint64_t key;	    /* stable identity (probe and layer key) */
-	uint64_t order;	    /* execution order: index in the aggregator's order */
-	unsigned int depth; /* 0: outermost; a child comes right after its parent */
+	uint64_t key;		      /* stable identity (probe and layer key) */
+	uint64_t order;		      /* execution order: index in the aggregator's order */
+	unsigned int depth;	      /* 0: outermost; a child comes right after its parent */
 	char name[NNP_NAME_LEN + 16]; /* raw bytes from the target: display with nnp_text_display */
 	char op[NNP_OP_LEN];
 	uint64_t calls; /* whole run */
