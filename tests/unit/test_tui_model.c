@@ -292,12 +292,15 @@ static void ev(struct fixture *f, uint32_t probe, uint64_t key, uint64_t start, 
  */
 static void nested_inference(struct fixture *f)
 {
-	static const struct nnp_ksig conv_k = { .offcpu_ns = 50 * US, .runq_ns = 10 * US,
+	static const struct nnp_ksig conv_k = { .offcpu_ns = 50 * US,
+						.runq_ns = 10 * US,
 						.minflt = 5 };
-	static const struct nnp_ksig inner_k = { .offcpu_ns = 20 * US, .runq_ns = 4 * US,
+	static const struct nnp_ksig inner_k = { .offcpu_ns = 20 * US,
+						 .runq_ns = 4 * US,
 						 .minflt = 2 };
 	static const struct nnp_ksig relu_k = { .minflt = 1 };
-	static const struct nnp_ksig conv_b_k = { .offcpu_ns = 25 * US, .runq_ns = 6 * US,
+	static const struct nnp_ksig conv_b_k = { .offcpu_ns = 25 * US,
+						  .runq_ns = 6 * US,
 						  .minflt = 3 };
 	uint64_t t0 = f->clock, seq = ++f->seq;
 	struct nnp_infer_event inf = {
@@ -382,8 +385,8 @@ static void test_group_rows(void **state)
 	assert_val(conv->share, 0.8, 1e-9);
 	assert_val(relu->share, 0.2, 1e-9);
 	assert_val(conv->offcpu_share, 75.0 / 200, 1e-9); /* inner's 20 us is in conv's 50 */
-	assert_val(conv->runq_ns, 8 * US, 1e-6);	   /* (10 + 6) us over 2 counted calls */
-	assert_val(conv->faults_s, 40, 1e-9);		   /* (5 + 3) x 10 in 2 s, not 5 + 2 + 3 */
+	assert_val(conv->runq_ns, 8 * US, 1e-6);	  /* (10 + 6) us over 2 counted calls */
+	assert_val(conv->faults_s, 40, 1e-9);		  /* (5 + 3) x 10 in 2 s, not 5 + 2 + 3 */
 	assert_val(relu->faults_s, 5, 1e-9);
 
 	assert_int_equal(tui_table_init(&t, tui_group_cols, GC_NCOLS, GC_GROUP), 0);

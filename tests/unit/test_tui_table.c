@@ -218,7 +218,7 @@ static void test_format(void **state)
 
 	fill(t, five, 5);
 	assert_int_equal(tui_table_layout(t, 30, widths), 30);
-	assert_int_equal(widths[C_NAME], 8); /* its minimum: the names are shorter */
+	assert_int_equal(widths[C_NAME], 8);  /* its minimum: the names are shorter */
 	assert_int_equal(widths[C_TIME], 14); /* 6 + the 8 columns left over */
 	tui_table_format_title(t, widths, 30, line, sizeof(line));
 	assert_string_equal(line, "^NAME    OP               TIME");
@@ -251,7 +251,7 @@ static void test_fit_widths(void **state)
 	fill(t, rows, 3);
 	assert_int_equal(tui_table_layout(t, 30, widths), 30);
 	assert_int_equal(widths[C_NAME], 12);
-	assert_int_equal(widths[C_TIME], 10); /* 6 + the 4 left */
+	assert_int_equal(widths[C_TIME], 10);			    /* 6 + the 4 left */
 	tui_table_format_row(t, 0, widths, 30, line, sizeof(line)); /* sorted by name */
 	assert_string_equal(line, "blk.10.attn\xe2\x80\xa6 mul_m\xe2\x80\xa6          5");
 	/* a narrower screen takes it back towards its minimum first */
