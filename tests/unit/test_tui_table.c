@@ -319,6 +319,29 @@ static void test_layer_widths_80_160(void **state)
 	tui_table_free(&t);
 }
 
+/* the process table at 80 columns: MODEL gives way before COMMAND */
+static void test_proc_widths_80(void **state)
+{
+	struct tui_table t;
+	struct tui_cell *c;
+	int w[PC_NCOLS];
+
+	(void)state;
+	assert_int_equal(tui_table_init(&t, tui_proc_cols, PC_NCOLS, PC_PID), 0);
+	tui_table_clear(&t);
+	c = tui_table_add_row(&t, 1);
+	assert_non_null(c);
+	snprintf(c[PC_PID].text, sizeof(c[PC_PID].text), "4242");
+	snprintf(c[PC_COMMAND].text, sizeof(c[PC_COMMAND].text), "nnperf-tinynet");
+	snprintf(c[PC_MODEL].text, sizeof(c[PC_MODEL].text), "nnperf-tinynet");
+	assert_int_equal(tui_table_update(&t), 0);
+	assert_int_equal(tui_table_layout(&t, 80, w), 80);
+	assert_int_equal(w[PC_COMMAND], 14);
+	assert_int_equal(w[PC_MODEL], 10);
+	assert_int_equal(tui_table_layout(&t, 160, w), 7 + 14 + 14 + 41 + 8 + 7 * TUI_NUM_GROW);
+	tui_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +353,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fit_widths, setup, teardown),
 		cmocka_unit_test(test_layer_widths_80_160),
+		cmocka_unit_test(test_proc_widths_80),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,7 +13,7 @@
  * GROUP columns sort by execution order: network order, not alphabetical */
 const struct tui_col tui_proc_cols[PC_NCOLS] = {
 	[PC_PID] = { "PID", 7, TUI_RIGHT, TUI_NUM, false, false, true, 0 },
-	[PC_COMMAND] = { "COMMAND", 8, TUI_LEFT, TUI_TEXT, true, false, true, 24 },
+	[PC_COMMAND] = { "COMMAND", 12, TUI_LEFT, TUI_TEXT, true, false, true, 24 },
 	[PC_MODEL] = { "MODEL", 6, TUI_LEFT, TUI_TEXT, true, false, true, 40 },
 	[PC_INF_S] = { "INF/S", 7, TUI_RIGHT, TUI_NUM, false, true, false, 0 },
 	[PC_P50] = { "P50", 7, TUI_RIGHT, TUI_NUM, false, true, false, 0 },

@@ -243,14 +243,16 @@ static int fit_width(const struct tui_table *t, int c)
 	return w < col->width ? col->width : w > max ? max : w;
 }
 
-/* one column narrower: the fit column furthest above its minimum; false if none is */
+/* one column narrower: the fit column furthest above its minimum, the rightmost of equals
+ * (the first columns say what a row is); false if none is */
 static bool shrink_one(const struct tui_table *t, int *widths)
 {
 	int best = -1;
 
 	for (int c = 0; c < t->ncols; c++)
 		if (t->cols[c].fit && widths[c] > t->cols[c].width &&
-		    (best < 0 || widths[c] - t->cols[c].width > widths[best] - t->cols[best].width))
+		    (best < 0 ||
+		     widths[c] - t->cols[c].width >= widths[best] - t->cols[best].width))
 			best = c;
 	if (best < 0)
 		return false;

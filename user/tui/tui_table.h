@@ -81,7 +81,8 @@ const struct tui_cell *tui_table_cell(const struct tui_table *t, size_t view_row
 /*
  * Column widths for a screen `width` wide: a fit column as wide as its widest
  * cell in the view or its title (within its width..max), cut back towards its
- * minimum, widest first, while the line is wider than the screen; what is left
+ * minimum while the line is wider than the screen (the column furthest above
+ * its minimum first, the rightmost of equals); what is left
  * of the screen widens the right-aligned number columns, evenly, up to
  * TUI_NUM_GROW each. Returns the line length (more than `width` when even the
  * minimums do not fit).
