@@ -28,7 +28,7 @@ struct tui_col {
 };
 
 /* the most columns a right-aligned number column gains from a wide screen */
-#define TUI_NUM_GROW 8
+#define TUI_NUM_GROW 4
 
 #define TUI_CELL_LEN 96
 
