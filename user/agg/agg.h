@@ -61,7 +61,6 @@ struct nnp_layer_stats {
 	struct nnp_hist hist;	       /* inclusive duration of each call, ns */
 	uint64_t self_ns;	       /* sum of durations minus nested probed layers */
 	uint64_t in_infer;	       /* calls that ran inside an inference */
-	uint64_t exec_ns;	       /* start of its first call inside one (with in_infer) */
 	bool named;		       /* name came from a name event (a default name may change) */
 	char raw_name[NNP_NAME_LEN];   /* the name event's text where name shows it otherwise */
 	uint8_t shape_dims;	       /* 0: no shape read */
@@ -72,6 +71,12 @@ struct nnp_layer_stats {
 	bool has_parent;
 	uint64_t nested;  /* calls at depth > 0: inside another probed layer */
 	uint32_t scratch; /* nnp_agg_sorted_layers' own use */
+	/* agg_order.c: where its first call inside an inference started in it, once
+	 * that inference's event came (exec_placed); the call until then */
+	uint64_t exec_ns;
+	uint64_t exec_seq, exec_start_ns; /* exec_seq 0: no call waits */
+	uint32_t exec_tid;
+	bool exec_placed;
 	UT_hash_handle hh;
 };
 
@@ -99,6 +104,7 @@ struct nnp_proc_stats {
 	struct nnp_probe_keys *probe_keys; /* distinct keys per probe, for label#N (agg.c) */
 	struct nnp_nest_thread *nest;	   /* agg_nest.c: nested layers per thread, by tid */
 	size_t nnest;
+	uint64_t exec_waiting; /* agg_order.c: layers whose call waits for its inference */
 	UT_hash_handle hh;
 };
 
@@ -167,11 +173,15 @@ void nnp_agg_period_free(struct nnp_proc_stats *p);
 /* agg_kernel.c: a preemption event; 0 or -errno */
 int nnp_agg_preempt(struct nnp_agg *a, struct nnp_proc_stats *p, const struct nnp_preempt_event *e);
 void nnp_agg_free_preemptors(struct nnp_proc_stats *p);
-/* layers of a process in execution order: layers that ran inside an inference
- * by the start of their first call inside one, then the others in first-seen
- * order; each nested layer right after the layer it runs inside (see
- * nnp_agg_layer_depth); *out is malloc'ed, caller frees */
+/* agg_order.c: layers of a process in execution order: layers that ran inside
+ * an inference by where their first call inside one started in it, then the
+ * others in first-seen order; each nested layer right after the layer it runs
+ * inside (see nnp_agg_layer_depth); *out is malloc'ed, caller frees */
 int nnp_agg_sorted_layers(const struct nnp_proc_stats *p, struct nnp_layer_stats ***out, size_t *n);
+/* agg_order.c: a call of L (event E), and an inference event: place layers in it */
+void nnp_agg_order_layer(struct nnp_proc_stats *p, struct nnp_layer_stats *l,
+			 const struct nnp_layer_event *e);
+void nnp_agg_order_infer(struct nnp_proc_stats *p, const struct nnp_infer_event *e);
 /* agg_nest.c: finds which layer E ran inside (its children end before it, on its
  * thread, one level deeper); 0 or -ENOMEM */
 int nnp_agg_nest_layer(struct nnp_proc_stats *p, const struct nnp_layer_event *e,
