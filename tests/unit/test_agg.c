@@ -445,6 +445,102 @@ static void test_nesting_cycle(void **state)
 	free(ls);
 }
 
+/* one layer event of thread T1, with a depth and an inference number */
+static void exec_layer(struct nnp_agg *a, uint64_t key, uint64_t start, uint64_t end,
+		       uint32_t depth, uint64_t seq)
+{
+	struct nnp_layer_event e = {
+		.hdr = { .type = NNP_EV_LAYER, .tgid = T1, .tid = T1, .probe_id = 1 },
+		.key = key,
+		.start_ns = start,
+		.end_ns = end,
+		.depth = depth,
+		.infer_seq = seq,
+	};
+
+	assert_int_equal(nnp_agg_event(a, &e, sizeof(e)), 0);
+}
+
+static void assert_keys(const struct nnp_proc_stats *p, const uint64_t *want, size_t nwant)
+{
+	struct nnp_layer_stats **ls;
+	size_t n;
+
+	assert_int_equal(nnp_agg_sorted_layers(p, &ls, &n), 0);
+	assert_int_equal(n, nwant);
+	for (size_t i = 0; i < n; i++)
+		if (ls[i]->id.key != want[i])
+			fail_msg("position %zu: layer %llu, want %llu", i,
+				 (unsigned long long)ls[i]->id.key, (unsigned long long)want[i]);
+	free(ls);
+}
+
+/*
+ * Attached in the middle of an inference of layers 1..6 (3 holds 7): the
+ * rest of it (4, 5, 6) is seen first, outside any inference; then whole
+ * inferences. A layer that only ever runs outside one (9) comes last; one
+ * that first runs in the second inference (8, a branch) takes its place in it.
+ */
+static void test_execution_order(void **state)
+{
+	static const uint64_t want[] = { 1, 2, 3, 7, 8, 4, 5, 6, 9 };
+	struct nnp_agg *a = *state;
+	struct nnp_layer_stats **ls;
+	struct nnp_proc_stats *p;
+	size_t n;
+
+	exec_layer(a, 9, 0, 10, 0, 0);
+	for (uint64_t k = 4; k <= 6; k++)
+		exec_layer(a, k, k * 10, k * 10 + 10, 0, 0);
+	for (uint64_t seq = 1, t = 100; seq <= 2; seq++, t += 100) {
+		exec_layer(a, 1, t + 10, t + 20, 0, seq);
+		exec_layer(a, 2, t + 20, t + 30, 0, seq);
+		exec_layer(a, 7, t + 32, t + 38, 1, seq); /* ends before its parent 3 */
+		exec_layer(a, 3, t + 30, t + 40, 0, seq);
+		if (seq == 2)
+			exec_layer(a, 8, t + 40, t + 45, 0, seq);
+		for (uint64_t k = 4; k <= 6; k++)
+			exec_layer(a, k, t + k * 10 + 10, t + k * 10 + 20, 0, seq);
+		infer(a, T1, t, t + 90, seq);
+	}
+	exec_layer(a, 9, 400, 410, 0, 0);
+	p = nnp_agg_proc(a, T1);
+	assert_keys(p, want, 9);
+	assert_int_equal(nnp_agg_sorted_layers(p, &ls, &n), 0);
+	assert_int_equal(nnp_agg_layer_depth(p, ls[3]), 1);
+	assert_int_equal(ls[5]->order, 1); /* first seen second, listed sixth */
+	assert_int_equal(p->exec_waiting, 0);
+	free(ls);
+}
+
+/*
+ * --sample 2: inference 1 measures layers 1 and 3, inference 2 layers 2 and
+ * 4, each later in time than the first's; a layer waits for its inference's
+ * event (one lost: the next inference places it).
+ */
+static void test_execution_order_sampled(void **state)
+{
+	static const uint64_t want[] = { 1, 2, 3, 4 };
+	static const uint64_t before_event[] = { 1, 3, 2, 4 };
+	struct nnp_agg *a = *state;
+	struct nnp_proc_stats *p;
+
+	exec_layer(a, 1, 100, 110, 0, 1);
+	exec_layer(a, 3, 120, 130, 0, 1);
+	infer(a, T1, 100, 140, 1);
+	exec_layer(a, 2, 210, 220, 0, 2);
+	exec_layer(a, 4, 230, 240, 0, 2); /* inference 2's event is lost */
+	p = nnp_agg_proc(a, T1);
+	assert_keys(p, before_event, 4); /* 2 and 4 wait, in first-seen order */
+	assert_int_equal(p->exec_waiting, 2);
+	exec_layer(a, 2, 310, 320, 0, 3);
+	exec_layer(a, 2, 325, 328, 0, 3); /* called again: its first call counts */
+	exec_layer(a, 4, 330, 340, 0, 3);
+	infer(a, T1, 300, 340, 3);
+	assert_keys(p, want, 4);
+	assert_int_equal(p->exec_waiting, 0);
+}
+
 static void test_untrusted_strings(void **state)
 {
 	struct nnp_agg *a = *state;
@@ -504,6 +600,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_untrusted_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nesting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nesting_cycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_execution_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_execution_order_sampled, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

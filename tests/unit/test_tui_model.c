@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 
 #include "agg.h"
 #include "counters.h"
+#include "tui_groups.h"
 #include "tui_model.h"
 #include "tui_rows.h"
 
@@ -265,6 +267,146 @@ static void test_removed_and_restarted(void **state)
 	assert_val(layer(&f->m, "conv")->calls_s, 1, 1e-9);
 }
 
+/* one layer event: probe P (its key is P too unless KEY), depth, inference SEQ (0: none) */
+static void ev(struct fixture *f, uint32_t probe, uint64_t key, uint64_t start, uint64_t end,
+	       uint32_t depth, uint64_t child, uint64_t seq, const struct nnp_ksig *k)
+{
+	struct nnp_layer_event e = {
+		.hdr = { .type = NNP_EV_LAYER, .tgid = T1, .tid = T1, .probe_id = probe },
+		.key = key,
+		.start_ns = start,
+		.end_ns = end,
+		.child_ns = child,
+		.infer_seq = seq,
+		.depth = depth,
+	};
+
+	if (k)
+		e.k = *k;
+	assert_int_equal(nnp_agg_event(&f->a, &e, sizeof(e)), 0);
+}
+
+/*
+ * A 250 us inference: conv (holding inner, a conv2d too) 100 us, relu 50 us,
+ * conv b 100 us. Kernel signals are inclusive: conv's include inner's.
+ */
+static void nested_inference(struct fixture *f)
+{
+	static const struct nnp_ksig conv_k = { .offcpu_ns = 50 * US,
+						.runq_ns = 10 * US,
+						.minflt = 5 };
+	static const struct nnp_ksig inner_k = { .offcpu_ns = 20 * US,
+						 .runq_ns = 4 * US,
+						 .minflt = 2 };
+	static const struct nnp_ksig relu_k = { .minflt = 1 };
+	static const struct nnp_ksig conv_b_k = { .offcpu_ns = 25 * US,
+						  .runq_ns = 6 * US,
+						  .minflt = 3 };
+	uint64_t t0 = f->clock, seq = ++f->seq;
+	struct nnp_infer_event inf = {
+		.hdr = { .type = NNP_EV_INFER, .tgid = T1, .tid = T1 },
+		.start_ns = t0,
+		.end_ns = t0 + 250 * US,
+		.infer_seq = seq,
+	};
+
+	ev(f, 4, 4, t0 + 10 * US, t0 + 30 * US, 1, 0, seq, &inner_k);
+	ev(f, 1, 1, t0, t0 + 100 * US, 0, 20 * US, seq, &conv_k);
+	ev(f, 2, 2, t0 + 100 * US, t0 + 150 * US, 0, 0, seq, &relu_k);
+	ev(f, 1, 3, t0 + 150 * US, t0 + 250 * US, 0, 0, seq, &conv_b_k);
+	assert_int_equal(nnp_agg_event(&f->a, &inf, sizeof(inf)), 0);
+	f->clock += 1000 * US;
+}
+
+static const struct tui_proc_row *attach_mid_inference(struct fixture *f)
+{
+	nnp_agg_add_probe(&f->a, 4, "inner", "conv2d", "usdt");
+	/* the rest of an inference in progress when top attached: outside any */
+	ev(f, 2, 2, f->clock, f->clock + 50 * US, 0, 0, 0, NULL);
+	ev(f, 1, 3, f->clock + 50 * US, f->clock + 150 * US, 0, 0, 0, NULL);
+	f->clock += 1000 * US;
+	update(f, 1 * SEC);
+	for (int i = 0; i < 10; i++)
+		nested_inference(f);
+	update(f, 3 * SEC);
+	return tui_model_proc(&f->m, T1);
+}
+
+/* layers in execution order from the first refresh that saw an inference, nested indented */
+static void test_execution_order_and_depth(void **state)
+{
+	static const char *const names[] = { "conv", "  inner", "relu", "conv" };
+	struct fixture *f = *state;
+	const struct tui_proc_row *p = attach_mid_inference(f);
+	struct tui_table t;
+
+	assert_int_equal(p->nlayer_rows, 4);
+	assert_int_equal(p->layers[0].w.calls, 10);
+	assert_int_equal(p->layers[1].depth, 1);
+	assert_string_equal(p->layers[2].name, "relu");
+	assert_int_equal(p->layers[3].order, 3);
+	assert_int_equal(tui_table_init(&t, tui_layer_cols, LC_NCOLS, LC_LAYER), 0);
+	assert_int_equal(tui_rows_layers(&t, p), 0);
+	for (size_t i = 0; i < 4; i++)
+		assert_memory_equal(tui_table_cell(&t, i, LC_LAYER)->text, names[i],
+				    strlen(names[i]));
+	tui_table_free(&t);
+}
+
+static const struct tui_group_row *group(const struct tui_groups *g, const char *name)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (!strcmp(g->rows[i].name, name))
+			return &g->rows[i];
+	fail_msg("no group %s", name);
+	return NULL;
+}
+
+/* by op: self time adds up, a conv inside a conv counts its signals once */
+static void test_group_rows(void **state)
+{
+	struct fixture *f = *state;
+	const struct tui_proc_row *p = attach_mid_inference(f);
+	const struct tui_group_row *conv, *relu;
+	struct tui_groups g = { 0 };
+	struct tui_table t;
+
+	assert_int_equal(tui_groups_build(&g, p, NNP_GROUP_NONE), -EINVAL);
+	assert_int_equal(tui_groups_build(&g, p, NNP_GROUP_OP), 0);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.rows[0].name, "conv2d"); /* its first layer runs first */
+	conv = group(&g, "conv2d");
+	relu = group(&g, "relu");
+	assert_int_equal(conv->nlayers, 3);
+	assert_int_equal(relu->nlayers, 1);
+	assert_val(conv->calls_s, 15, 1e-9); /* 30 calls in 2 s */
+	assert_val(conv->self_inf_ns, 200 * US, 1e-6);
+	assert_val(relu->self_inf_ns, 50 * US, 1e-6);
+	assert_val(conv->share, 0.8, 1e-9);
+	assert_val(relu->share, 0.2, 1e-9);
+	assert_val(conv->offcpu_share, 75.0 / 200, 1e-9); /* inner's 20 us is in conv's 50 */
+	assert_val(conv->runq_ns, 8 * US, 1e-6);	  /* (10 + 6) us over 2 counted calls */
+	assert_val(conv->faults_s, 40, 1e-9);		  /* (5 + 3) x 10 in 2 s, not 5 + 2 + 3 */
+	assert_val(relu->faults_s, 5, 1e-9);
+
+	assert_int_equal(tui_table_init(&t, tui_group_cols, GC_NCOLS, GC_GROUP), 0);
+	assert_int_equal(tui_rows_groups(&t, &g), 0);
+	assert_string_equal(tui_table_cell(&t, 0, GC_GROUP)->text, "conv2d");
+	assert_string_equal(tui_table_cell(&t, 0, GC_LAYERS)->text, "3");
+	assert_string_equal(tui_table_cell(&t, 0, GC_SHARE)->text, "80.0%");
+	assert_string_equal(tui_table_cell(&t, 1, GC_SELF_INF)->text, "50.0us");
+	tui_table_sort_next(&t); /* LAYERS, descending */
+	assert_string_equal(tui_table_cell(&t, 0, GC_GROUP)->text, "conv2d");
+	tui_table_free(&t);
+
+	/* by block: no numbered names here, so by op again; an empty process has none */
+	assert_int_equal(tui_groups_build(&g, p, NNP_GROUP_BLOCK), 0);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(tui_groups_build(&g, NULL, NNP_GROUP_OP), 0);
+	assert_int_equal(g.n, 0);
+	tui_groups_free(&g);
+}
+
 static void test_fmt(void **state)
 {
 	char buf[32];
@@ -291,6 +433,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_na_signals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_kernel_info, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_removed_and_restarted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_execution_order_and_depth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_rows, setup, teardown),
 		cmocka_unit_test(test_fmt),
 	};
 

@@ -9,14 +9,16 @@
 
 #include <cmocka.h>
 
+#include "tui_rows.h"
 #include "tui_table.h"
 
 enum { C_NAME, C_OP, C_TIME, NCOLS };
 
+/* NAME as wide as its widest value, 8 to 12 columns */
 static const struct tui_col cols[NCOLS] = {
-	[C_NAME] = { "NAME", 8, TUI_LEFT, TUI_TEXT, true, false, true },
-	[C_OP] = { "OP", 6, TUI_LEFT, TUI_TEXT, false, false, false },
-	[C_TIME] = { "TIME", 6, TUI_RIGHT, TUI_NUM, false, true, false },
+	[C_NAME] = { "NAME", 8, TUI_LEFT, TUI_TEXT, true, false, true, 12 },
+	[C_OP] = { "OP", 6, TUI_LEFT, TUI_TEXT, false, false, false, 0 },
+	[C_TIME] = { "TIME", 6, TUI_RIGHT, TUI_NUM, false, true, false, 0 },
 };
 
 struct row {
@@ -215,12 +217,14 @@ static void test_format(void **state)
 	char line[256];
 
 	fill(t, five, 5);
-	assert_int_equal(tui_table_layout(t, 30, widths), 30);
-	assert_int_equal(widths[C_NAME], 16); /* 8 + the 8 columns left over */
-	tui_table_format_title(t, widths, 30, line, sizeof(line));
-	assert_string_equal(line, "^NAME            OP       TIME");
-	tui_table_format_row(t, 0, widths, 30, line, sizeof(line));
-	assert_string_equal(line, "conv1            conv2d     30");
+	/* NAME at its minimum (the names are shorter); TIME 4 wider, the rest stays blank */
+	assert_int_equal(tui_table_layout(t, 30, widths), 26);
+	assert_int_equal(widths[C_NAME], 8);
+	assert_int_equal(widths[C_TIME], 6 + TUI_NUM_GROW);
+	tui_table_format_title(t, widths, 26, line, sizeof(line));
+	assert_string_equal(line, "^NAME    OP           TIME");
+	tui_table_format_row(t, 0, widths, 26, line, sizeof(line));
+	assert_string_equal(line, "conv1    conv2d         30");
 	/* narrower than the columns: cut at the width, with an ellipsis */
 	assert_int_equal(tui_table_layout(t, 10, widths), 22);
 	tui_table_format_row(t, 1, widths, 12, line, sizeof(line));
@@ -233,6 +237,112 @@ static void test_format(void **state)
 	assert_string_equal(line, "pool1    maxpo\xe2\x80\xa6    n/a");
 }
 
+/* a fit column follows its widest visible value, within its minimum and maximum */
+static void test_fit_widths(void **state)
+{
+	static const struct row rows[] = {
+		{ "conv1", "conv2d", 30, false },
+		{ "blk.10.attn_q", "mul_mat", 5, false }, /* 13: over the maximum */
+		{ "fc_layer1", "fc", 5, false },	  /* 9 */
+	};
+	struct tui_table *t = *state;
+	int widths[NCOLS];
+	char line[256];
+
+	fill(t, rows, 3);
+	assert_int_equal(tui_table_layout(t, 30, widths), 30);
+	assert_int_equal(widths[C_NAME], 12);
+	assert_int_equal(widths[C_TIME], 10);			    /* 6 + the 4 left */
+	tui_table_format_row(t, 0, widths, 30, line, sizeof(line)); /* sorted by name */
+	assert_string_equal(line, "blk.10.attn\xe2\x80\xa6 mul_m\xe2\x80\xa6          5");
+	/* a narrower screen takes it back towards its minimum first */
+	assert_int_equal(tui_table_layout(t, 24, widths), 24);
+	assert_int_equal(widths[C_NAME], 10);
+	assert_int_equal(widths[C_TIME], 6);
+	/* a wide one: the numbers get at most TUI_NUM_GROW more, the line ends early */
+	assert_int_equal(tui_table_layout(t, 200, widths), 12 + 6 + 6 + TUI_NUM_GROW + 2);
+	/* only what the filter leaves counts */
+	tui_table_set_filter(t, "fc_");
+	tui_table_layout(t, 30, widths);
+	assert_int_equal(widths[C_NAME], 9);
+	tui_table_set_filter(t, "conv");
+	tui_table_layout(t, 30, widths);
+	assert_int_equal(widths[C_NAME], 8);
+}
+
+static void fill_layers(struct tui_table *t, const char *const *names, size_t n)
+{
+	tui_table_clear(t);
+	for (size_t i = 0; i < n; i++) {
+		struct tui_cell *c = tui_table_add_row(t, i);
+
+		assert_non_null(c);
+		snprintf(c[LC_LAYER].text, sizeof(c[LC_LAYER].text), "%s", names[i]);
+		snprintf(c[LC_OP].text, sizeof(c[LC_OP].text), "conv2d");
+		for (int k = LC_CALLS_S; k < LC_NCOLS; k++)
+			snprintf(c[k].text, sizeof(c[k].text), "99.9%%");
+		c[LC_LAYER].num = (double)i;
+	}
+	assert_int_equal(tui_table_update(t), 0);
+}
+
+/* the layer table on 80 and 160 columns: names short and long */
+static void test_layer_widths_80_160(void **state)
+{
+	static const char *const tiny[] = { "conv1", "  bn1", "relu1", "softmax" };
+	static const char *const long_names[] = { "features.denseblock4.denselayer16.conv2",
+						  "classifier" };
+	struct tui_table t;
+	int w[LC_NCOLS], nums = LC_NCOLS - LC_CALLS_S;
+	char line[512];
+
+	(void)state;
+	assert_int_equal(tui_table_init(&t, tui_layer_cols, LC_NCOLS, LC_LAYER), 0);
+	fill_layers(&t, tiny, 4);
+	/* the minimums take 78 columns: 10 + 6 + 8 numbers (53) + 9 spaces */
+	assert_int_equal(tui_table_layout(&t, 80, w), 80);
+	assert_int_equal(w[LC_LAYER], 10);
+	assert_int_equal(w[LC_OP], 6);
+	/* 160: LAYER stays narrow, the numbers spread out, up to TUI_NUM_GROW more each */
+	assert_int_equal(tui_table_layout(&t, 160, w), 78 + nums * TUI_NUM_GROW);
+	assert_int_equal(w[LC_LAYER], 10);
+	assert_int_equal(w[LC_CALLS_S], tui_layer_cols[LC_CALLS_S].width + TUI_NUM_GROW);
+	tui_table_format_row(&t, 1, w, 160, line, sizeof(line));
+	assert_memory_equal(line, "  bn1      conv2d", 17);
+
+	fill_layers(&t, long_names, 2);
+	assert_int_equal(tui_table_layout(&t, 160, w), 39 + 6 + 53 + 9 + nums * TUI_NUM_GROW);
+	assert_int_equal(w[LC_LAYER], 39);
+	assert_int_equal(tui_table_layout(&t, 80, w), 80);
+	assert_int_equal(w[LC_LAYER], 12); /* what the minimums leave; cut, with an ellipsis */
+	tui_table_format_row(&t, 0, w, 80, line, sizeof(line));
+	assert_memory_equal(line, "features.de\xe2\x80\xa6 conv2d", 21);
+	tui_table_free(&t);
+}
+
+/* the process table at 80 columns: MODEL gives way before COMMAND */
+static void test_proc_widths_80(void **state)
+{
+	struct tui_table t;
+	struct tui_cell *c;
+	int w[PC_NCOLS];
+
+	(void)state;
+	assert_int_equal(tui_table_init(&t, tui_proc_cols, PC_NCOLS, PC_PID), 0);
+	tui_table_clear(&t);
+	c = tui_table_add_row(&t, 1);
+	assert_non_null(c);
+	snprintf(c[PC_PID].text, sizeof(c[PC_PID].text), "4242");
+	snprintf(c[PC_COMMAND].text, sizeof(c[PC_COMMAND].text), "nnperf-tinynet");
+	snprintf(c[PC_MODEL].text, sizeof(c[PC_MODEL].text), "nnperf-tinynet");
+	assert_int_equal(tui_table_update(&t), 0);
+	assert_int_equal(tui_table_layout(&t, 80, w), 80);
+	assert_int_equal(w[PC_COMMAND], 14);
+	assert_int_equal(w[PC_MODEL], 10);
+	assert_int_equal(tui_table_layout(&t, 160, w), 7 + 14 + 14 + 41 + 8 + 7 * TUI_NUM_GROW);
+	tui_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +352,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_selection_clamped_on_shrink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scroll_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_format, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fit_widths, setup, teardown),
+		cmocka_unit_test(test_layer_widths_80_160),
+		cmocka_unit_test(test_proc_widths_80),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

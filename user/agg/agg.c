@@ -251,6 +251,7 @@ static int on_layer(struct nnp_agg *a, const struct nnp_layer_event *e)
 	l->self_ns += dur > e->child_ns ? dur - e->child_ns : 0;
 	if (e->infer_seq)
 		l->in_infer++;
+	nnp_agg_order_layer(p, l, e);
 	nnp_ksig_add(&l->k, &e->k);
 	err = nnp_agg_nest_layer(p, e, l);
 	if (!err)
@@ -275,6 +276,7 @@ static int on_infer(struct nnp_agg *a, const struct nnp_infer_event *e)
 		nnp_agg_period_free(p);
 	}
 	nnp_ksig_add(&p->infer_k, &e->k);
+	nnp_agg_order_infer(p, e);
 	return nnp_hist_add(&p->infer, e->end_ns - e->start_ns);
 }
 
@@ -331,36 +333,4 @@ int nnp_agg_event(struct nnp_agg *a, const void *data, size_t size)
 	union nnp_event ev;
 
 	return nnp_agg_apply(a, nnp_event_decode(data, size, &ev) ? NULL : &ev);
-}
-
-static int cmp_order(const void *x, const void *y)
-{
-	const struct nnp_layer_stats *l = *(struct nnp_layer_stats *const *)x;
-	const struct nnp_layer_stats *r = *(struct nnp_layer_stats *const *)y;
-
-	return l->order < r->order ? -1 : l->order > r->order;
-}
-
-int nnp_agg_sorted_layers(const struct nnp_proc_stats *p, struct nnp_layer_stats ***out, size_t *n)
-{
-	struct nnp_layer_stats *l, *tmp, **v;
-	size_t i = 0, cnt = HASH_COUNT(p->layers);
-
-	*out = NULL;
-	*n = 0;
-	if (!cnt)
-		return 0;
-	v = malloc(cnt * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	HASH_ITER(hh, p->layers, l, tmp)
-		v[i++] = l;
-	qsort(v, cnt, sizeof(*v), cmp_order);
-	if (nnp_agg_tree_order(p, v, cnt)) {
-		free(v);
-		return -ENOMEM;
-	}
-	*out = v;
-	*n = cnt;
-	return 0;
 }

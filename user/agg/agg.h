@@ -57,7 +57,7 @@ struct nnp_layer_stats {
 	struct nnp_layer_key id;
 	char name[NNP_NAME_LEN + 16]; /* from a name event, else label or label#N */
 	char op[NNP_OP_LEN];
-	uint64_t order;		       /* first-seen order within the process, for display */
+	uint64_t order;		       /* first-seen order within the process */
 	struct nnp_hist hist;	       /* inclusive duration of each call, ns */
 	uint64_t self_ns;	       /* sum of durations minus nested probed layers */
 	uint64_t in_infer;	       /* calls that ran inside an inference */
@@ -71,6 +71,12 @@ struct nnp_layer_stats {
 	bool has_parent;
 	uint64_t nested;  /* calls at depth > 0: inside another probed layer */
 	uint32_t scratch; /* nnp_agg_sorted_layers' own use */
+	/* agg_order.c: where its first call inside an inference started in it, once
+	 * that inference's event came (exec_placed); the call until then */
+	uint64_t exec_ns;
+	uint64_t exec_seq, exec_start_ns; /* exec_seq 0: no call waits */
+	uint32_t exec_tid;
+	bool exec_placed;
 	UT_hash_handle hh;
 };
 
@@ -98,6 +104,7 @@ struct nnp_proc_stats {
 	struct nnp_probe_keys *probe_keys; /* distinct keys per probe, for label#N (agg.c) */
 	struct nnp_nest_thread *nest;	   /* agg_nest.c: nested layers per thread, by tid */
 	size_t nnest;
+	uint64_t exec_waiting; /* agg_order.c: layers whose call waits for its inference */
 	UT_hash_handle hh;
 };
 
@@ -166,15 +173,21 @@ void nnp_agg_period_free(struct nnp_proc_stats *p);
 /* agg_kernel.c: a preemption event; 0 or -errno */
 int nnp_agg_preempt(struct nnp_agg *a, struct nnp_proc_stats *p, const struct nnp_preempt_event *e);
 void nnp_agg_free_preemptors(struct nnp_proc_stats *p);
-/* layers of a process in first-seen order, each nested layer right after the
- * layer it runs inside (see nnp_agg_layer_depth); *out is malloc'ed, caller frees */
+/* agg_order.c: layers of a process in execution order: layers that ran inside
+ * an inference by where their first call inside one started in it, then the
+ * others in first-seen order; each nested layer right after the layer it runs
+ * inside (see nnp_agg_layer_depth); *out is malloc'ed, caller frees */
 int nnp_agg_sorted_layers(const struct nnp_proc_stats *p, struct nnp_layer_stats ***out, size_t *n);
+/* agg_order.c: a call of L (event E), and an inference event: place layers in it */
+void nnp_agg_order_layer(struct nnp_proc_stats *p, struct nnp_layer_stats *l,
+			 const struct nnp_layer_event *e);
+void nnp_agg_order_infer(struct nnp_proc_stats *p, const struct nnp_infer_event *e);
 /* agg_nest.c: finds which layer E ran inside (its children end before it, on its
  * thread, one level deeper); 0 or -ENOMEM */
 int nnp_agg_nest_layer(struct nnp_proc_stats *p, const struct nnp_layer_event *e,
 		       struct nnp_layer_stats *l);
 void nnp_agg_nest_free(struct nnp_proc_stats *p);
-/* puts V (N layers in first-seen order) in tree order: children after their
+/* puts V (N layers in execution order) in tree order: children after their
  * parent, parents cycling through each other as roots; 0 or -ENOMEM */
 int nnp_agg_tree_order(const struct nnp_proc_stats *p, struct nnp_layer_stats **v, size_t n);
 /* 0 for an outermost layer, 1 inside one, ...; at most NNP_AGG_MAX_NEST */

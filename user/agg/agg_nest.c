@@ -131,7 +131,7 @@ unsigned int nnp_agg_layer_depth(const struct nnp_proc_stats *p, const struct nn
 	return d;
 }
 
-/* child lists in first-seen order: first[i], next[i] index v[]; -1 ends */
+/* child lists in the order of v (execution order): first[i], next[i] index v[]; -1 ends */
 static void link_children(const struct nnp_proc_stats *p, struct nnp_layer_stats **v, size_t n,
 			  int *parent, int *first, int *next)
 {

@@ -194,6 +194,7 @@ static int batch_width(void)
 static void show(struct top *t)
 {
 	t->hdr.paused = t->screen.paused;
+	t->hdr.group_by = t->screen.group_by;
 	if (t->term)
 		tui_screen_draw(&t->screen, &t->hdr);
 	else
@@ -328,7 +329,7 @@ static int setup(struct top *t)
 	t->last_ns = nnp_mono_ns();
 	t->last_cpu_ns = nnp_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 	tui_model_init(&t->model, &t->kcfg.info, t->last_ns);
-	err = tui_screen_init(&t->screen);
+	err = tui_screen_init(&t->screen, t->o.group_by);
 	if (!err)
 		err = start_thread(t);
 	if (!err && !t->o.batch)

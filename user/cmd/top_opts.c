@@ -12,8 +12,8 @@
 #include "top_opts.h"
 
 static const char usage_text[] =
-    "usage: nnperf top [-d SECONDS] [-b] [-n N] [-p PID ...] [--counters LIST] [--sample N]\n"
-    "                  [-- CMD ARGS]\n"
+    "usage: nnperf top [-d SECONDS] [-b] [-n N] [-p PID ...] [--group-by G] [--counters LIST]\n"
+    "                  [--sample N] [-- CMD ARGS]\n"
     "\n"
     "Live per-layer view of inference processes: all of them that use a known runtime\n"
     "(the default), the -p processes, or a command launched with its first instruction\n"
@@ -23,18 +23,27 @@ static const char usage_text[] =
     "  -b, --batch          print the tables as text instead of the interactive view\n"
     "  -n, --iterations N   exit after N refreshes (batch mode: print N sets)\n"
     "  -p, --pid PID        watch this process (repeatable)\n"
+    "      --group-by G     layers rolled up by block, part or op (default none; key g)\n"
     "      --counters LIST  perf counters per layer (see nnperf record --help)\n"
     "      --sample N       measure one layer call in N (default 1: every call)\n"
     "  -v, --verbose        say what is attached and detached\n"
     "\n"
     "Keys: arrows PgUp PgDn Home End move, Enter layers, Esc back, s/F6 sort,\n"
-    "S reverse, / filter, p pause, ? help, q quit.\n";
+    "S reverse, / filter, g group, p pause, ? help, q quit.\n";
+
+enum { OPT_GROUP_BY = NNP_OPT_OWN };
 
 static int parse_value(struct top_opts *o, int c, const char *arg)
 {
 	char *end;
 
 	errno = 0;
+	if (c == OPT_GROUP_BY) {
+		if (!nnp_group_by_parse(arg, &o->group_by))
+			return 0;
+		nnp_err("--group-by: '%s' is not one of block, part, op, none", arg);
+		return -EINVAL;
+	}
 	if (c == 'd') {
 		o->delay_s = strtod(arg, &end);
 		if (*arg && !*end && isfinite(o->delay_s) && o->delay_s >= 0.1 &&
@@ -79,6 +88,7 @@ enum nnp_parse top_opts_parse(int argc, char **argv, struct top_opts *o)
 		{ "delay", required_argument, NULL, 'd' },
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
+		{ "group-by", required_argument, NULL, OPT_GROUP_BY },
 		NNP_LONG_PID,
 		NNP_LONG_COUNTERS,
 		NNP_LONG_SAMPLE,

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "common_opts.h"
+#include "layer_group.h"
 
 struct top_opts {
 	struct nnp_common_opts common; /* -p (repeatable), --counters, --sample, -v */
@@ -15,7 +16,8 @@ struct top_opts {
 	bool all;		       /* neither -p nor a command: every inference process */
 	double delay_s;
 	bool batch;
-	long iterations; /* -n: refreshes before exiting; 0 = until q or a signal */
+	long iterations;	    /* -n: refreshes before exiting; 0 = until q or a signal */
+	enum nnp_group_by group_by; /* --group-by: the layer view's groups (NONE: layers) */
 };
 
 /* a -p process that does not exist is a bad value; errors print one line */

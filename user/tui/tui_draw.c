@@ -18,6 +18,7 @@ static const char *const help_text[] = {
 	"s, F6           sort by the next column",
 	"S               reverse the sort order",
 	"/               filter rows (Enter keeps, Esc clears)",
+	"g               group layers: none, block, part, op",
 	"p, Space        pause the display (collection goes on)",
 	"?, h, F1        this help",
 	"q               close help; quit",
@@ -39,24 +40,27 @@ static void put_line(int y, int cols, const char *s, int attr)
 		attroff(attr);
 }
 
-static void draw_title(const struct tui_screen *s, int y, int cols)
+static void draw_title(struct tui_screen *s, int y, int cols)
 {
-	const struct tui_table *t = s->view == TUI_VIEW_PROCS ? &s->procs : &s->layers;
+	const struct tui_table *t = tui_screen_table(s);
 	char l[TUI_LINE_LEN], f[sizeof(t->filter) + 16] = "";
 
 	if (t->filter[0])
 		snprintf(f, sizeof(f), "  filter: %s", t->filter);
 	if (s->view == TUI_VIEW_PROCS)
 		snprintf(l, sizeof(l), "Processes (%zu)%s", t->nview, f);
-	else
+	else if (s->group_by == NNP_GROUP_NONE)
 		snprintf(l, sizeof(l), "Layers of %u %s (%zu)%s  [Esc: back]", s->layer_tgid,
 			 s->layer_comm, t->nview, f);
+	else
+		snprintf(l, sizeof(l), "Layers of %u %s by %s (%zu groups)%s  [Esc: back]",
+			 s->layer_tgid, s->layer_comm, nnp_group_by_str(s->group_by), t->nview, f);
 	put_line(y, cols, l, A_BOLD);
 }
 
 static void draw_table(struct tui_screen *s, int y, int rows, int cols)
 {
-	struct tui_table *t = s->view == TUI_VIEW_PROCS ? &s->procs : &s->layers;
+	struct tui_table *t = tui_screen_table(s);
 	char line[TUI_LINE_LEN * 2];
 	int widths[16], width = tui_table_layout(t, cols, widths);
 	size_t height = rows > y + 2 ? (size_t)(rows - y - 2) : 1, top;
@@ -73,9 +77,9 @@ static void draw_table(struct tui_screen *s, int y, int rows, int cols)
 	}
 }
 
-static void draw_bottom(const struct tui_screen *s, int y, int cols)
+static void draw_bottom(struct tui_screen *s, int y, int cols)
 {
-	const struct tui_table *t = s->view == TUI_VIEW_PROCS ? &s->procs : &s->layers;
+	const struct tui_table *t = tui_screen_table(s);
 	char l[TUI_LINE_LEN];
 
 	if (s->editing)
@@ -84,8 +88,9 @@ static void draw_bottom(const struct tui_screen *s, int y, int cols)
 		snprintf(l, sizeof(l), "%s", s->status);
 	else
 		snprintf(l, sizeof(l),
-			 "%s  s/F6 sort  S reverse  / filter  p pause  ? help  q quit",
-			 s->view == TUI_VIEW_PROCS ? "Enter layers" : "Esc back");
+			 "%s  g group:%s  s/F6 sort  S reverse  / filter  p pause  ? help  q quit",
+			 s->view == TUI_VIEW_PROCS ? "Enter layers" : "Esc back",
+			 nnp_group_by_str(s->group_by));
 	put_line(y, cols, l, s->editing ? A_BOLD : 0);
 }
 

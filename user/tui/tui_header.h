@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "layer_group.h"
 #include "recording.h"
 #include "tui_model.h"
 
@@ -24,6 +25,7 @@ struct tui_header {
 	double self_cpu;  /* nnperf's CPU over the window, in cores (0.01 = 1%) */
 	double refresh_s; /* -d */
 	bool paused;
+	enum nnp_group_by group_by;	 /* the layer view's grouping (`g`, --group-by) */
 	uint32_t sample;		 /* --sample N; 0, 1: every call */
 	const struct nnp_rec_kernel *ki; /* NULL: no kernel signals */
 };

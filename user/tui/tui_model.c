@@ -161,8 +161,8 @@ static struct layer_prev *layer_prev_get(struct tui_proc_state *s, const struct 
 }
 
 /* the layer's window; share holds its self time until the caller divides */
-static int layer_row(struct tui_model *m, struct tui_proc_state *s, const struct nnp_layer_stats *l,
-		     double dt_s, struct tui_layer_row *r)
+static int layer_row(struct tui_model *m, struct tui_proc_state *s, const struct nnp_proc_stats *ps,
+		     const struct nnp_layer_stats *l, double dt_s, struct tui_layer_row *r)
 {
 	struct layer_prev *p = layer_prev_get(s, &l->id);
 	struct window w = { .dt_s = dt_s };
@@ -182,7 +182,8 @@ static int layer_row(struct tui_model *m, struct tui_proc_state *s, const struct
 	tui_ksig_delta(&w.k, &l->k, &p->k);
 	window_view(m, &w);
 	*r = (struct tui_layer_row){ .key = l->id.key * 0x9e3779b97f4a7c15ull ^ l->id.probe_id,
-				     .order = l->order,
+				     .order = s->row.nlayer_rows,
+				     .depth = nnp_agg_layer_depth(ps, l),
 				     .calls = l->hist.count };
 	snprintf(r->name, sizeof(r->name), "%s", l->name);
 	snprintf(r->op, sizeof(r->op), "%s", l->op);
@@ -194,6 +195,12 @@ static int layer_row(struct tui_model *m, struct tui_proc_state *s, const struct
 	r->runq_ns = ksig_mean(&w, "runq_ns");
 	r->faults_s = faults_s(&w);
 	r->cmiss = ksig_mean(&w, "cache_misses");
+	r->w = (struct tui_layer_window){ .calls = w.calls,
+					  .wall_ns = w.wall_ns,
+					  .self_ns = sub(l->self_ns, p->self_ns),
+					  .offcpu_ns = w.k.offcpu_ns,
+					  .runq_ns = w.k.runq_ns,
+					  .faults = w.k.minflt + w.k.majflt };
 	p->self_ns = l->self_ns;
 	p->k = l->k;
 	return tui_hist_copy(&p->hist, &l->hist);
@@ -250,8 +257,8 @@ static int layer_rows(struct tui_model *m, struct tui_proc_state *s, const struc
 		s->layer_cap = n;
 	}
 	row->nlayer_rows = 0;
-	for (size_t i = 0; i < n && !err; i++)
-		err = layer_row(m, s, ls[i], dt_s, &row->layers[row->nlayer_rows++]);
+	for (size_t i = 0; i < n && !err; i++, row->nlayer_rows++)
+		err = layer_row(m, s, p, ls[i], dt_s, &row->layers[row->nlayer_rows]);
 	layer_shares(row, infer_ns);
 	forget_unseen_layers(s);
 cleanup:
@@ -299,6 +306,10 @@ static int proc_row(struct tui_model *m, struct tui_proc_state *s, const struct 
 	r->p99_ns = quantile(&m->scratch, 0.99);
 	r->offcpu_share = ksig_ratio(&w, "offcpu_ns", (double)w.wall_ns);
 	r->faults_s = faults_s(&w);
+	r->window_infers = w.calls;
+	r->window_infer_ns = w.wall_ns;
+	r->window_s = dt_s;
+	r->sample = m->sample;
 	s->infer_k = p->infer_k;
 	err = tui_hist_copy(&s->infer, &p->infer);
 	return err ? err : layer_rows(m, s, p, dt_s, w.wall_ns);

@@ -28,13 +28,22 @@ struct tui_val {
 	const char *why; /* TUI_V_NA: "n/a (no hardware PMU)" */
 };
 
+/* what a window summed over the measured calls of a layer, for group rows
+ * (tui_groups.h); estimates of all calls scale calls and self_ns by sample */
+struct tui_layer_window {
+	uint64_t calls, wall_ns, self_ns;
+	uint64_t offcpu_ns, runq_ns, faults;
+};
+
 struct tui_layer_row {
-	uint64_t key; /* stable identity (probe and layer key) */
-	uint64_t order;
+	uint64_t key;		      /* stable identity (probe and layer key) */
+	uint64_t order;		      /* execution order: index in the aggregator's order */
+	unsigned int depth;	      /* 0: outermost; a child comes right after its parent */
 	char name[NNP_NAME_LEN + 16]; /* raw bytes from the target: display with nnp_text_display */
 	char op[NNP_OP_LEN];
 	uint64_t calls; /* whole run */
 	struct tui_val calls_s, mean_ns, p99_ns, share, offcpu_share, runq_ns, faults_s, cmiss;
+	struct tui_layer_window w;
 };
 
 struct tui_proc_row {
@@ -46,8 +55,11 @@ struct tui_proc_row {
 	uint64_t inferences; /* whole run */
 	size_t nlayers;
 	struct tui_val inf_s, p50_ns, p99_ns, offcpu_share, faults_s;
-	struct tui_layer_row *layers; /* first-seen order */
+	struct tui_layer_row *layers; /* execution order (nnp_agg_sorted_layers) */
 	size_t nlayer_rows;
+	uint64_t window_infers, window_infer_ns; /* inferences in the window */
+	double window_s;
+	uint32_t sample; /* --sample N: one layer call in N measured */
 };
 
 struct tui_totals {

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "tui_groups.h"
 #include "tui_model.h"
 #include "tui_table.h"
 
@@ -38,8 +39,21 @@ enum tui_layer_col {
 	LC_NCOLS
 };
 
+enum tui_group_col {
+	GC_GROUP,
+	GC_LAYERS,
+	GC_CALLS_S,
+	GC_SELF_INF,
+	GC_SHARE,
+	GC_OFFCPU,
+	GC_RUNQ,
+	GC_FLT_S,
+	GC_NCOLS
+};
+
 extern const struct tui_col tui_proc_cols[PC_NCOLS];
 extern const struct tui_col tui_layer_cols[LC_NCOLS];
+extern const struct tui_col tui_group_cols[GC_NCOLS];
 
 enum tui_unit { TUI_U_RATE, TUI_U_NS, TUI_U_SHARE, TUI_U_COUNT };
 
@@ -47,6 +61,8 @@ enum tui_unit { TUI_U_RATE, TUI_U_NS, TUI_U_SHARE, TUI_U_COUNT };
 void tui_fmt_val(char *buf, size_t len, struct tui_val v, enum tui_unit u);
 /* refills the table (clear, rows, update); 0 or -ENOMEM */
 int tui_rows_procs(struct tui_table *t, const struct tui_model *m);
+/* child layers indented under their parent, two columns a level */
 int tui_rows_layers(struct tui_table *t, const struct tui_proc_row *p);
+int tui_rows_groups(struct tui_table *t, const struct tui_groups *g);
 
 #endif

@@ -3,7 +3,8 @@
  * Keys (docs/top.md): arrows, PgUp/PgDn, Home/End move; Enter opens the
  * selected process's layers; Esc, Left or Backspace goes back; s or F6 sorts by
  * the next column, S reverses; / edits the filter (Enter keeps it, Esc clears
- * it); p pauses; ? shows help; q closes help, else quits.
+ * it); g groups the layers (none, block, part, op); p pauses; ? shows help;
+ * q closes help, else quits.
  */
 #include <ctype.h>
 #include <curses.h>
@@ -16,14 +17,16 @@
 #define KEY_ESC 27
 #define KEY_CTRL_U 21
 
-int tui_screen_init(struct tui_screen *s)
+int tui_screen_init(struct tui_screen *s, enum nnp_group_by group_by)
 {
 	int err;
 
-	*s = (struct tui_screen){ .page = 10 };
+	*s = (struct tui_screen){ .page = 10, .group_by = group_by };
 	err = tui_table_init(&s->procs, tui_proc_cols, PC_NCOLS, PC_PID);
 	if (!err)
 		err = tui_table_init(&s->layers, tui_layer_cols, LC_NCOLS, LC_LAYER);
+	if (!err)
+		err = tui_table_init(&s->groups, tui_group_cols, GC_NCOLS, GC_GROUP);
 	return err;
 }
 
@@ -31,20 +34,41 @@ void tui_screen_free(struct tui_screen *s)
 {
 	tui_table_free(&s->procs);
 	tui_table_free(&s->layers);
+	tui_table_free(&s->groups);
+	tui_groups_free(&s->g);
 }
 
-static struct tui_table *current(struct tui_screen *s)
+static struct tui_table *layer_table(struct tui_screen *s)
 {
-	return s->view == TUI_VIEW_PROCS ? &s->procs : &s->layers;
+	return s->group_by == NNP_GROUP_NONE ? &s->layers : &s->groups;
+}
+
+struct tui_table *tui_screen_table(struct tui_screen *s)
+{
+	return s->view == TUI_VIEW_PROCS ? &s->procs : layer_table(s);
 }
 
 static int fill_layers(struct tui_screen *s, const struct tui_model *m)
 {
 	const struct tui_proc_row *p = tui_model_proc(m, s->layer_tgid);
+	int err;
 
 	if (p)
 		nnp_text_display(s->layer_comm, sizeof(s->layer_comm), p->comm, 16);
-	return tui_rows_layers(&s->layers, p);
+	if (s->group_by == NNP_GROUP_NONE)
+		return tui_rows_layers(&s->layers, p);
+	err = tui_groups_build(&s->g, p, s->group_by);
+	return err ? err : tui_rows_groups(&s->groups, &s->g);
+}
+
+/* g: none -> block -> part -> op -> none; the group table starts at its top */
+static void next_group(struct tui_screen *s, const struct tui_model *m)
+{
+	s->group_by = s->group_by == NNP_GROUP_OP ? NNP_GROUP_NONE : s->group_by + 1;
+	s->groups.sel = s->groups.top = 0;
+	s->groups.has_sel_key = false;
+	if (s->view == TUI_VIEW_LAYERS) /* paused too: the model keeps the last numbers */
+		fill_layers(s, m);
 }
 
 int tui_screen_update(struct tui_screen *s, const struct tui_model *m)
@@ -69,6 +93,8 @@ static void open_layers(struct tui_screen *s, const struct tui_model *m)
 	s->view = TUI_VIEW_LAYERS;
 	s->layers.sel = s->layers.top = 0;
 	s->layers.has_sel_key = false;
+	s->groups.sel = s->groups.top = 0;
+	s->groups.has_sel_key = false;
 	fill_layers(s, m);
 }
 
@@ -101,7 +127,7 @@ static void edit_filter(struct tui_table *t, int key, bool *editing)
 
 static bool move_key(struct tui_screen *s, int key)
 {
-	struct tui_table *t = current(s);
+	struct tui_table *t = tui_screen_table(s);
 	long page = s->page > 1 ? (long)s->page - 1 : 1;
 
 	switch (key) {
@@ -144,7 +170,7 @@ bool tui_screen_key(struct tui_screen *s, const struct tui_model *m, int key)
 		return true;
 	}
 	if (s->editing) {
-		edit_filter(current(s), key, &s->editing);
+		edit_filter(tui_screen_table(s), key, &s->editing);
 		return true;
 	}
 	if (move_key(s, key))
@@ -155,11 +181,13 @@ bool tui_screen_key(struct tui_screen *s, const struct tui_model *m, int key)
 	else if (back_key(key) && s->view == TUI_VIEW_LAYERS)
 		s->view = TUI_VIEW_PROCS;
 	else if (key == 's' || key == KEY_F(6))
-		tui_table_sort_next(current(s));
+		tui_table_sort_next(tui_screen_table(s));
 	else if (key == 'S')
-		tui_table_sort_reverse(current(s));
+		tui_table_sort_reverse(tui_screen_table(s));
 	else if (key == '/')
 		s->editing = true;
+	else if (key == 'g')
+		next_group(s, m);
 	else if (key == 'p' || key == ' ')
 		s->paused = !s->paused;
 	else if (key == '?' || key == 'h' || key == KEY_F(1))
@@ -199,8 +227,12 @@ int tui_screen_print(struct tui_screen *s, const struct tui_model *m, const stru
 	for (size_t i = 0; i < s->procs.nview && !err; i++) {
 		s->layer_tgid = (uint32_t)s->procs.keys[s->procs.view[i]];
 		err = fill_layers(s, m);
-		fprintf(f, "\nLayers of %u %s:\n", s->layer_tgid, s->layer_comm);
-		print_table(&s->layers, f, width);
+		if (s->group_by == NNP_GROUP_NONE)
+			fprintf(f, "\nLayers of %u %s:\n", s->layer_tgid, s->layer_comm);
+		else
+			fprintf(f, "\nLayers of %u %s by %s:\n", s->layer_tgid, s->layer_comm,
+				nnp_group_by_str(s->group_by));
+		print_table(layer_table(s), f, width);
 	}
 	fprintf(f, "\n");
 	fflush(f);

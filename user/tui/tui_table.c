@@ -219,20 +219,73 @@ const struct tui_cell *tui_table_cell(const struct tui_table *t, size_t view_row
 	return &t->cells[t->view[view_row] * (size_t)t->ncols + (size_t)col];
 }
 
+/* the widest cell of column c in the view, or its title with room for the sort mark */
+static int content_width(const struct tui_table *t, int c)
+{
+	char tmp[TUI_CELL_LEN * 3];
+	int w = (int)strlen(t->cols[c].title) + 1;
+
+	for (size_t i = 0; i < t->nview; i++) {
+		int n = (int)nnp_text_display(tmp, sizeof(tmp), tui_table_cell(t, i, c)->text,
+					      SIZE_MAX);
+
+		if (n > w)
+			w = n;
+	}
+	return w;
+}
+
+static int fit_width(const struct tui_table *t, int c)
+{
+	const struct tui_col *col = &t->cols[c];
+	int w = content_width(t, c), max = col->max > col->width ? col->max : col->width;
+
+	return w < col->width ? col->width : w > max ? max : w;
+}
+
+/* one column narrower: the fit column furthest above its minimum, the rightmost of equals
+ * (the first columns say what a row is); false if none is */
+static bool shrink_one(const struct tui_table *t, int *widths)
+{
+	int best = -1;
+
+	for (int c = 0; c < t->ncols; c++)
+		if (t->cols[c].fit && widths[c] > t->cols[c].width &&
+		    (best < 0 ||
+		     widths[c] - t->cols[c].width >= widths[best] - t->cols[best].width))
+			best = c;
+	if (best < 0)
+		return false;
+	widths[best]--;
+	return true;
+}
+
+/* spreads `extra` columns over the number columns, one each in turn */
+static int grow_numbers(const struct tui_table *t, int *widths, int extra)
+{
+	int given = 0;
+
+	for (int round = 0; round < TUI_NUM_GROW && given < extra; round++)
+		for (int c = 0; c < t->ncols && given < extra; c++)
+			if (!t->cols[c].fit && t->cols[c].align == TUI_RIGHT) {
+				widths[c]++;
+				given++;
+			}
+	return given;
+}
+
 int tui_table_layout(const struct tui_table *t, int width, int *widths)
 {
-	int used = 0, flex = -1;
+	int used = 0;
 
 	for (int c = 0; c < t->ncols; c++) {
-		widths[c] = t->cols[c].width;
+		widths[c] = t->cols[c].fit ? fit_width(t, c) : t->cols[c].width;
 		used += widths[c] + (c ? 1 : 0);
-		if (t->cols[c].flex)
-			flex = c;
 	}
-	if (flex >= 0 && width > used) {
-		widths[flex] += width - used;
-		used = width;
-	}
+	while (used > width && shrink_one(t, widths))
+		used--;
+	if (used < width)
+		used += grow_numbers(t, widths, width - used);
 	return used;
 }
 

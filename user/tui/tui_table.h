@@ -18,13 +18,17 @@ enum tui_kind { TUI_TEXT, TUI_NUM }; /* compare text (case-insensitive) or num *
 
 struct tui_col {
 	const char *title;
-	int width; /* columns; the flex column's minimum */
+	int width; /* columns; a fit column's minimum */
 	enum tui_align align;
 	enum tui_kind kind;
-	bool flex;	   /* takes the width left over (one column at most) */
+	bool fit;	   /* as wide as its widest cell in the view, width to max */
 	bool default_desc; /* first sort by this column is descending */
 	bool filter;	   /* the `/` filter looks at this column's text */
+	int max;	   /* a fit column's maximum */
 };
+
+/* the most columns a right-aligned number column gains from a wide screen */
+#define TUI_NUM_GROW 4
 
 #define TUI_CELL_LEN 96
 
@@ -74,7 +78,15 @@ size_t tui_table_scroll(struct tui_table *t, size_t height);
 bool tui_table_selected(const struct tui_table *t, uint64_t *key);
 const struct tui_cell *tui_table_cell(const struct tui_table *t, size_t view_row, int col);
 
-/* column widths for a screen `width` wide (flex column grows); returns the line length */
+/*
+ * Column widths for a screen `width` wide: a fit column as wide as its widest
+ * cell in the view or its title (within its width..max), cut back towards its
+ * minimum while the line is wider than the screen (the column furthest above
+ * its minimum first, the rightmost of equals); what is left
+ * of the screen widens the right-aligned number columns, evenly, up to
+ * TUI_NUM_GROW each. Returns the line length (more than `width` when even the
+ * minimums do not fit).
+ */
 int tui_table_layout(const struct tui_table *t, int width, int *widths);
 /* the title line (sort column marked 'v' descending, '^' ascending) and a row, as text of at
  * most `width` columns, padded */
