@@ -126,9 +126,36 @@ static void sum_layers(struct tui_groups *g, const struct tui_proc_row *p, struc
 	}
 }
 
+/* each layer's group in execution order (nnp_group_layers: ggml's unnamed nodes
+ * go with the block around them); -errno */
+static int layer_groups(const struct tui_proc_row *p, enum nnp_group_by by,
+			char (**names)[NNP_GROUP_LEN])
+{
+	size_t n = p->nlayer_rows;
+	const char **nv = calloc(n, sizeof(*nv)), **ov = calloc(n, sizeof(*ov));
+	int *from = calloc(n, sizeof(*from)), err = -ENOMEM;
+
+	*names = calloc(n, sizeof(**names));
+	if (nv && ov && from && *names) {
+		for (size_t i = 0; i < n; i++) {
+			nv[i] = p->layers[i].name;
+			ov[i] = p->layers[i].op;
+		}
+		err = nnp_group_layers(by, nv, ov, n, *names, from);
+	}
+	free(nv);
+	free(ov);
+	free(from);
+	if (err) {
+		free(*names);
+		*names = NULL;
+	}
+	return err;
+}
+
 int tui_groups_build(struct tui_groups *g, const struct tui_proc_row *p, enum nnp_group_by by)
 {
-	char name[NNP_GROUP_LEN];
+	char(*names)[NNP_GROUP_LEN] = NULL;
 	struct sums *s;
 	size_t n = p ? p->nlayer_rows : 0;
 	int err = by == NNP_GROUP_NONE ? -EINVAL : reserve(g, n);
@@ -136,13 +163,12 @@ int tui_groups_build(struct tui_groups *g, const struct tui_proc_row *p, enum nn
 	g->n = 0;
 	if (err || !n)
 		return err;
-	for (size_t i = 0; i < n; i++) {
-		const struct tui_layer_row *l = &p->layers[i];
-
-		if (nnp_group_of(by, l->name, l->op, name, sizeof(name)) < 0)
-			snprintf(name, sizeof(name), "(other)");
-		g->of[i] = group_index(g, name, l->order);
-	}
+	err = layer_groups(p, by, &names);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++)
+		g->of[i] = group_index(g, names[i], p->layers[i].order);
+	free(names);
 	s = calloc(g->n, sizeof(*s));
 	if (!s)
 		return -ENOMEM;

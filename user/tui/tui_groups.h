@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The group view of `nnperf top` (`g`, --group-by): a process's layer rows
- * rolled up by nnp_group_of (block, part or op). Self time adds up (shares
+ * rolled up by nnp_group_layers (block, part or op). Self time adds up (shares
  * stay at most 100%); the kernel signals of a layer are inclusive, so a layer
  * inside another layer of the same group is counted once, in its ancestor.
  * Groups come in the execution order of their first layer.
