@@ -21,7 +21,8 @@
 # NNPERF_VM_BOOT_TIMEOUT (s for the whole boot, default 120 + the tests' timeouts),
 # NNPERF_VM_KVM (auto, 0, 1), NNPERF_VM_MEM (MiB, 2048), NNPERF_VM_SMP (2), NNPERF_VM_ICOUNT
 # (arm64: qemu -icount, shift=1, or off), NNPERF_VM_STAMPS=1 (uptime before each output line), NNPERF_VM_ENV
-# (extra VAR=VALUE words for the tests), NNPERF_VM_VERBOSE=1 (print the guest console).
+# (extra VAR=VALUE words for the tests), NNPERF_VM_VERBOSE=1 (print the guest console),
+# NNPERF_VM_APPEND (more kernel command line, e.g. loglevel=7 for soft-lockup backtraces).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 die() { echo "vm: $*" >&2; exit 2; }
@@ -124,6 +125,8 @@ if [ "$ARCH" = x86_64 ]; then
 else
 	GUEST_ROOT=${NNPERF_VM_ARM64_ROOT:-$ROOT/build/vm/arm64-root}
 	"$ROOT/tests/vm/arm64-root.sh" "$GUEST_ROOT" || die "cannot assemble the arm64 userland in $GUEST_ROOT"
+	# the project tree's mount point (a root assembled for another checkout lacks it)
+	mkdir -p "$GUEST_ROOT$ROOT" || die "cannot make the mount point $GUEST_ROOT$ROOT"
 	busybox=$GUEST_ROOT/bin/busybox
 fi
 
@@ -191,7 +194,7 @@ qemu_args=(-nodefaults -display none -no-reboot -m "$MEM" -smp "$SMP"
 	-virtfs "local,path=$GUEST_ROOT,mount_tag=nnproot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$RES,mount_tag=nnpres,security_model=none,multidevs=remap")
 [ "$ARCH" = x86_64 ] || qemu_args+=(-virtfs "local,path=$ROOT,mount_tag=nnpsrc,security_model=none,readonly=on,multidevs=remap")
-append="console=$CONSOLE panic=-1 quiet loglevel=4 rdinit=/init"
+append="console=$CONSOLE panic=-1 quiet loglevel=4 rdinit=/init${NNPERF_VM_APPEND:+ $NNPERF_VM_APPEND}"
 if [ "$ARCH" = x86_64 ]; then
 	qemu_args+=(-M pc)
 else
