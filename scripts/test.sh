@@ -2,7 +2,8 @@
 # README's second command: the same set-up, then every test: unit tests (also
 # built with ASan/UBSan), a Release build (-O3 warnings), the fuzzers (every
 # corpus file replayed, then a fixed seed and number of runs: scripts/fuzz.sh) and
-# the integration tests that load BPF (root). The same tree gives the same result.
+# the integration tests that load BPF (root), then CI's subset of them in Debian 6.1
+# x86-64 and arm64 guests (tests/vm/ci.sh). The same tree gives the same result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -27,4 +28,22 @@ scripts/fuzz.sh || status=1
 
 echo "== all tests (build/): unit and root integration"
 (cd build && ctest --output-on-failure) || status=1
+
+# Debian's 6.1 kernel (kprobes, fentry, no uprobe_multi) on x86-64 and arm64 (an emulated
+# PMU), in qemu: the fallbacks the host kernel never takes (tests/vm/README.md).
+# NNPERF_CI_VM=0 leaves it out (a machine without network for apt).
+if [ "${NNPERF_CI_VM:-1}" != 0 ]; then
+	echo "== kernels in qemu: CI's subset in Debian 6.1 x86-64 and arm64 guests (tests/vm/ci.sh)"
+	vm_t0=$SECONDS
+	vm_rc=0
+	tests/vm/setup.sh || vm_rc=1
+	if [ $vm_rc = 0 ]; then
+		vm_t1=$SECONDS
+		scripts/setup.sh --arch arm64 >/dev/null || vm_rc=1
+		echo "vm: setup $((vm_t1 - vm_t0)) s, arm64 cross build $((SECONDS - vm_t1)) s"
+	fi
+	[ $vm_rc != 0 ] || tests/vm/ci.sh || vm_rc=1
+	[ $vm_rc = 0 ] || status=1
+	echo "== VM step: $([ $vm_rc = 0 ] && echo pass || echo FAIL), $((SECONDS - vm_t0)) s (set-up, arm64 cross build, both guests)"
+fi
 exit $status

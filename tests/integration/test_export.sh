@@ -93,10 +93,18 @@ start_export -p $TN --listen $LISTEN --max-series $max
 $X wait $URL "^nnperf_inference_duration_seconds_count\{pid=\"$TN\"" 15
 $X http $URL GET "" "$TMP/limited.prom" >/dev/null
 n=$(grep -c "^nnperf_layer_duration_seconds_count{" "$TMP/limited.prom" || true)
-[ "$n" = 2 ] || fail "$n layers under --max-series $max, want 2 ($P + 2 * $L series)"
+# 2 layers where the process's own series are what export reserves for a process; where
+# it has more (arm64's hardware counters: export reserves less than the page shows), 3
+[ "$n" -ge 2 ] && [ "$n" -le 3 ] ||
+	fail "$n layers under --max-series $max, want 2 ($P + 2 * $L series) or 3"
+# whole layers only: each kept layer has all its series
+for l in $(sed -n "s/^nnperf_layer_duration_seconds_count{pid=\"$TN\".*layer=\"\([^\"]*\)\".*/\1/p" "$TMP/limited.prom"); do
+	k=$(grep -c "pid=\"$TN\".*layer=\"$l\"" "$TMP/limited.prom")
+	[ "$k" = "$(grep -c "pid=\"$TN\".*layer=\"$l\"" "$TMP/full.prom")" ] || fail "layer $l cut: $k series"
+done
 dropped=$($X value $URL '^nnperf_series_dropped_total')
-[ "$dropped" -ge $((11 * L)) ] || fail "series dropped $dropped"
-echo "ok: 2 layers kept, $dropped series dropped so far"
+[ "$dropped" -ge $(((13 - n) * L)) ] || fail "series dropped $dropped"
+echo "ok: $n layers kept whole under --max-series $max, $dropped series dropped so far"
 stop_export HUP # a closed terminal ends it like SIGTERM
 grep -q "stopped by signal 1" "$TMP/export.err" || fail "SIGHUP did not stop export cleanly"
 

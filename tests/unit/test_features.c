@@ -387,6 +387,19 @@ static void test_hw_all_and_errors(void **state)
 	assert_false(nnp_counter_is_hw("bogus"));
 }
 
+/* the kernel's ENOTSUPP, which fentry attach gives on arm64 6.1, by name */
+static void test_errstr(void **state)
+{
+	(void)state;
+	assert_string_equal(nnp_feat_errstr(-524),
+			    "ENOTSUPP (524): this kernel cannot attach this program type here");
+	assert_string_equal(nnp_feat_errstr(524), nnp_feat_errstr(-524));
+	assert_non_null(strstr(nnp_feat_errstr(525), "ETOOSMALL (525)"));
+	assert_string_equal(nnp_feat_errstr(-EPERM), strerror(EPERM));
+	assert_string_equal(nnp_feat_errstr(EINVAL), strerror(EINVAL));
+	assert_null(strstr(nnp_feat_errstr(524), "Unknown error"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_hw_partial_pmu),
 		cmocka_unit_test(test_hw_no_pmu),
 		cmocka_unit_test(test_hw_all_and_errors),
+		cmocka_unit_test(test_errstr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

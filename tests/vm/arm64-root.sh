@@ -20,6 +20,10 @@ WANT=(busybox-static bash dash coreutils grep sed mawk procps util-linux finduti
 # dependencies the tests do not need (alternatives apt-cache lists, perl, installers)
 SKIP='^(perl|perl-base|perl-modules-.*|libperl.*|dpkg|cdebconf|debconf|libdebian-installer4|libnewt0.52|libslang2|libtextwrap1|install-info|gawk|original-awk|libsigsegv2|libmpfr6|libelogind0|base-files|usrmerge|usr-is-merged|init-system-helpers|debianutils|tar|mailcap|media-types|mime-support|readline-common|libaudit-common|libtirpc-common)$'
 
+# awk for the tests (dpkg's alternatives would make it; mawk is what the root has)
+if [ -d "$DIR/usr/bin" ] && [ ! -e "$DIR/usr/bin/awk" ] && [ -x "$DIR/usr/bin/mawk" ]; then
+	ln -s mawk "$DIR/usr/bin/awk"
+fi
 stamp=$(printf '%s\n' "${WANT[@]}" "$SKIP" | sha256sum | cut -c1-16)
 [ "$(cat "$DIR/.nnpvm-stamp" 2>/dev/null)" != "$stamp" ] || exit 0
 
@@ -50,6 +54,7 @@ cd "$DIR.new"
 # what the packages' maintainer scripts and the base system would have made
 mkdir -p proc sys dev tmp run root etc "./$ROOT"
 ln -sf python3.11 usr/bin/python3
+ln -sf mawk usr/bin/awk
 [ -e bin/sh ] || ln -s dash bin/sh
 for f in passwd group hosts nsswitch.conf; do [ -e "/etc/$f" ] && cp "/etc/$f" etc/; done
 # the multiarch library directories without an ld.so.cache (ldconfig is the host's)

@@ -4,27 +4,11 @@
 # results directory writable, the kernel's file systems inside, then runs each test in a
 # chroot with a timeout and writes RESULTS/TEST.out, RESULTS/TEST.rc ("STATUS SECONDS"),
 # one "nnpvm: result TEST STATUS SECONDS" console line each, and RESULTS/done at the end.
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-say() { echo "nnpvm: $*" >/dev/console; }
-off() {
-	sync
-	poweroff -f
-	sleep 10
-}
-fatal() {
-	say "error: $*"
-	off
-}
+SAY=nnpvm
+. /init-common.sh
 . /nnpvm.conf
 
-for m in $(cat /modules); do
-	insmod "/lib/modules/$m" 2>/dev/null || grep -q "^${m%.ko} " /proc/modules ||
-		say "insmod $m failed: $(insmod "/lib/modules/$m" 2>&1)"
-done
+load_modules
 if grep -q "nnpvm.probe=1" /proc/cmdline; then
 	say "probe ok"
 	off

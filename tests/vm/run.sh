@@ -21,10 +21,12 @@
 # NNPERF_VM_BOOT_TIMEOUT (s for the whole boot, default 120 + the tests' timeouts),
 # NNPERF_VM_KVM (auto, 0, 1), NNPERF_VM_MEM (MiB, 2048), NNPERF_VM_SMP (2), NNPERF_VM_ICOUNT
 # (arm64: qemu -icount, shift=1, or off), NNPERF_VM_STAMPS=1 (uptime before each output line), NNPERF_VM_ENV
-# (extra VAR=VALUE words for the tests), NNPERF_VM_VERBOSE=1 (print the guest console).
+# (extra VAR=VALUE words for the tests), NNPERF_VM_VERBOSE=1 (print the guest console),
+# NNPERF_VM_APPEND (more kernel command line, e.g. loglevel=7 for soft-lockup backtraces).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 die() { echo "vm: $*" >&2; exit 2; }
+. "$ROOT/tests/vm/lib.sh"
 usage() { die "usage: tests/vm/run.sh x86_64|arm64 KERNEL -- TEST..."; }
 
 [ $# -ge 3 ] || usage
@@ -84,7 +86,6 @@ if [ -d "$BUILD" ]; then BUILD=$(cd "$BUILD" && pwd); fi
 BOOT_TIMEOUT=${NNPERF_VM_BOOT_TIMEOUT:-$((120 + ${#tests[@]} * (TEST_TIMEOUT + 10)))}
 
 # --- the kernel package ---
-apt_opts=(-o DPkg::Lock::Timeout=900 -o APT::Sandbox::User=root -q)
 case $KERNEL in
 linux-image-*) pkg=${KERNEL%%=*} ;;
 [0-9]*.[0-9]*.[0-9]*-[0-9]*) pkg=linux-image-$KERNEL-$DEBARCH ;;
@@ -98,20 +99,7 @@ linux-image-*) pkg=${KERNEL%%=*} ;;
 esac
 want=$pkg:$DEBARCH
 [[ $KERNEL == *=* ]] && want+="=${KERNEL#*=}"
-kdir=$CACHE/kernel/$pkg${KERNEL#"${KERNEL%%=*}"}
-if [ ! -e "$kdir/.done" ]; then
-	rm -rf "$kdir" && mkdir -p "$kdir/deb"
-	echo "vm: fetching $want"
-	(cd "$kdir/deb" && apt-get download "${apt_opts[@]}" "$want" >"$kdir/download.log" 2>&1) ||
-		die "apt-get download $want failed: $(grep -E '^E:' "$kdir/download.log" | head -n1)"
-	dpkg-deb -x "$kdir"/deb/*.deb "$kdir/x" || die "cannot extract $(ls "$kdir"/deb/*.deb)"
-	rm -f "$kdir"/deb/*.deb
-	touch "$kdir/.done"
-fi
-vmlinuz=$(ls "$kdir"/x/boot/vmlinuz-* 2>/dev/null | head -n1)
-[ -n "$vmlinuz" ] || die "no boot/vmlinuz-* in $pkg"
-kver=${vmlinuz##*/vmlinuz-}
-moddir=$kdir/x/lib/modules/$kver
+vm_kernel "$CACHE/kernel/$pkg${KERNEL#"${KERNEL%%=*}"}" "$pkg" "$want"
 
 # --- the guest's userland ---
 # x86_64: the host itself. arm64: Debian arm64 packages extracted into build/vm/arm64-root
@@ -124,6 +112,8 @@ if [ "$ARCH" = x86_64 ]; then
 else
 	GUEST_ROOT=${NNPERF_VM_ARM64_ROOT:-$ROOT/build/vm/arm64-root}
 	"$ROOT/tests/vm/arm64-root.sh" "$GUEST_ROOT" || die "cannot assemble the arm64 userland in $GUEST_ROOT"
+	# the project tree's mount point (a root assembled for another checkout lacks it)
+	mkdir -p "$GUEST_ROOT$ROOT" || die "cannot make the mount point $GUEST_ROOT$ROOT"
 	busybox=$GUEST_ROOT/bin/busybox
 fi
 
@@ -144,27 +134,13 @@ trap 'exit 1' INT TERM
 ird=$work/initramfs
 mkdir -p "$ird"/{bin,dev,proc,sys,newroot,lib/modules}
 cp "$busybox" "$ird/bin/busybox"
-modules=()
-add_module() { # NAME: appends NAME's dependencies, then NAME (absent: built in)
-	local name=$1 f dep
-	f=$(find "$moddir/kernel" -name "$name.ko" -o -name "${name//_/-}.ko" | head -n1)
-	[ -n "$f" ] || return 0
-	# .modinfo's depends=A,B (no modinfo needed, any architecture)
-	for dep in $(tr '\0' '\n' <"$f" | sed -n 's/^depends=//p' | head -n1 | tr ',' ' '); do add_module "$dep"; done
-	for m in "${modules[@]+"${modules[@]}"}"; do [ "$m" != "$f" ] || return 0; done
-	modules+=("$f")
-}
-for m in virtio_pci virtio_mmio 9pnet_virtio 9p; do add_module "$m"; done
-: >"$ird/modules"
-for f in "${modules[@]}"; do
-	cp "$f" "$ird/lib/modules/"
-	echo "${f##*/}" >>"$ird/modules"
-done
+vm_modules "$ird" virtio_pci virtio_mmio 9pnet_virtio 9p
 
 # KVM only where a guest really comes up with it (nested KVM may not): the first run after a
 # host boot tries a boot that powers off at once, and remembers; anything else is TCG, silently
 make_initramfs() {
 	cp "$ROOT/tests/vm/init.sh" "$ird/init"
+	cp "$ROOT/tests/vm/init-common.sh" "$ird/init-common.sh"
 	chmod +x "$ird/init"
 	(cd "$ird" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) >"$work/initramfs.gz"
 }
@@ -191,7 +167,7 @@ qemu_args=(-nodefaults -display none -no-reboot -m "$MEM" -smp "$SMP"
 	-virtfs "local,path=$GUEST_ROOT,mount_tag=nnproot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$RES,mount_tag=nnpres,security_model=none,multidevs=remap")
 [ "$ARCH" = x86_64 ] || qemu_args+=(-virtfs "local,path=$ROOT,mount_tag=nnpsrc,security_model=none,readonly=on,multidevs=remap")
-append="console=$CONSOLE panic=-1 quiet loglevel=4 rdinit=/init"
+append="console=$CONSOLE panic=-1 quiet loglevel=4 rdinit=/init${NNPERF_VM_APPEND:+ $NNPERF_VM_APPEND}"
 if [ "$ARCH" = x86_64 ]; then
 	qemu_args+=(-M pc)
 else
@@ -336,7 +312,11 @@ if [ $brc = 124 ]; then
 	echo "vm: the guest ran past ${BOOT_TIMEOUT} s and was killed; console: $RES/console.log"
 elif [ ! -e "$RES/done" ]; then
 	echo "vm: the guest ended before its last test (qemu exit $brc); console tail:"
-	tail -n 20 "$RES/console.log" | sed 's/^/    /'
+	if grep -aq "soft lockup\|Kernel panic" "$RES/console.log"; then
+		grep -a -m1 -A60 "soft lockup\|Kernel panic" "$RES/console.log" | sed 's/^/    /'
+	else
+		tail -n 20 "$RES/console.log" | sed 's/^/    /'
+	fi
 	[ $failed -gt 0 ] || failed=1
 fi
 [ -z "$ready" ] || echo "vm: boot to guest ready (modules, 9p mounts): $((ready / 1000000)) ms"

@@ -26,6 +26,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 die() { echo "vm-systemd: FAILED: $*" >&2; exit 1; }
+. "$ROOT/tests/vm/lib.sh"
 log() { echo "vm-systemd: $*"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 T_START=$(now_ms)
@@ -123,20 +124,7 @@ if [ -z "$pkg" ]; then
 		sed -n 's/^ *Depends: \(linux-image-6\.1\.[0-9]*-[0-9]*-amd64\)$/\1/p' | head -n1)
 	[ -n "$pkg" ] || die "apt knows no linux-image-6.1.0-*-amd64 (apt-get update?)"
 fi
-kdir=$CACHE/kernel/$pkg
-if [ ! -e "$kdir/.done" ]; then
-	rm -rf "$kdir" && mkdir -p "$kdir/deb"
-	log "fetching $pkg"
-	(cd "$kdir/deb" && timeout 900 apt-get download "${APT[@]}" "$pkg" >"$kdir/download.log" 2>&1) ||
-		die "apt-get download $pkg: $(grep -E '^E:' "$kdir/download.log" | head -n1)"
-	dpkg-deb -x "$kdir"/deb/*.deb "$kdir/x" || die "cannot extract the $pkg package"
-	rm -f "$kdir"/deb/*.deb
-	touch "$kdir/.done"
-fi
-vmlinuz=$(ls "$kdir"/x/boot/vmlinuz-* 2>/dev/null | head -n1)
-[ -n "$vmlinuz" ] || die "no boot/vmlinuz-* in $pkg"
-kver=${vmlinuz##*/vmlinuz-}
-moddir=$kdir/x/lib/modules/$kver
+vm_kernel "$CACHE/kernel/$pkg" "$pkg" "$pkg"
 log "root $rootdir ready, kernel $kver ($(($(now_ms) - T_START)) ms since start)"
 
 # --- this run's files ---
@@ -156,23 +144,10 @@ trap 'exit 1' INT TERM HUP
 ird=$work/initramfs
 mkdir -p "$ird"/{bin,dev,proc,sys,lib/modules}
 cp /bin/busybox "$ird/bin/busybox"
-modules=()
-add_module() { # NAME: its dependencies (.modinfo depends=), then NAME; absent: built in
-	local name=$1 f dep m
-	f=$(find "$moddir/kernel" \( -name "$name.ko" -o -name "${name//_/-}.ko" \) | head -n1)
-	[ -n "$f" ] || return 0
-	for dep in $(tr '\0' '\n' <"$f" | sed -n 's/^depends=//p' | head -n1 | tr ',' ' '); do add_module "$dep"; done
-	for m in "${modules[@]+"${modules[@]}"}"; do [ "$m" != "$f" ] || return 0; done
-	modules+=("$f")
-}
 # crc32c before ext4: ext4's metadata checksums look it up at mount time
-for m in virtio_pci virtio_blk crc32c_generic ext4; do add_module "$m"; done
-: >"$ird/modules"
-for f in "${modules[@]}"; do
-	cp "$f" "$ird/lib/modules/"
-	echo "${f##*/}" >>"$ird/modules"
-done
+vm_modules "$ird" virtio_pci virtio_blk crc32c_generic ext4
 cp "$ROOT/tests/vm/systemd/init.sh" "$ird/init"
+cp "$ROOT/tests/vm/init-common.sh" "$ird/init-common.sh"
 chmod +x "$ird/init"
 (cd "$ird" && find . | /bin/busybox cpio -o -H newc 2>/dev/null | gzip -1) >"$work/initramfs.gz" || die "cannot pack the initramfs"
 

@@ -108,6 +108,9 @@ void nnp_features_decide(struct nnp_features *f);
  * when any event opens; the detail names what opened and what this PMU lacks */
 void nnp_features_sum_hw(struct nnp_features *f);
 
+/* strerror(ERR) (either sign); the kernel-internal ENOTSUPP (524) and its
+ * neighbours by name and meaning rather than "Unknown error 524" */
+const char *nnp_feat_errstr(int err);
 const char *nnp_feat_state_str(enum nnp_feat_state s);	       /* "yes", "forced off" */
 const char *nnp_sched_attach_str(enum nnp_sched_attach a);     /* "tp_btf", "none" */
 const char *nnp_fault_attach_str(enum nnp_fault_attach a);     /* "fentry", "kprobe" */

@@ -74,7 +74,8 @@ int nnp_try_load(struct nnp_feature *f, struct nnp_try *t, const char *name)
 	t->skel = features_bpf__open();
 	if (!t->skel) {
 		err = -errno;
-		nnp_feat_set(f, NNP_FEAT_NO, -err, "%s: open failed: %s", t->what, strerror(-err));
+		nnp_feat_set(f, NNP_FEAT_NO, -err, "%s: open failed: %s", t->what,
+			     nnp_feat_errstr(err));
 		return err;
 	}
 	t->skel->rodata->target_tgid = (__u32)getpid();
@@ -89,7 +90,8 @@ int nnp_try_load(struct nnp_feature *f, struct nnp_try *t, const char *name)
 	}
 	err = features_bpf__load(t->skel);
 	if (err) {
-		nnp_feat_set(f, NNP_FEAT_NO, -err, "%s: load failed: %s", t->what, strerror(-err));
+		nnp_feat_set(f, NNP_FEAT_NO, -err, "%s: load failed: %s", t->what,
+			     nnp_feat_errstr(err));
 		return err;
 	}
 	return 0;
@@ -102,7 +104,7 @@ int nnp_try_attached(struct nnp_feature *f, struct nnp_try *t, struct bpf_link *
 
 	if (!link) {
 		nnp_feat_set(f, NNP_FEAT_NO, -err, "%s: attach failed: %s", t->what,
-			     strerror(-err));
+			     nnp_feat_errstr(err));
 		return err ? err : -EINVAL;
 	}
 	t->link = link;

@@ -224,7 +224,8 @@ void nnp_try_uprobe_multi(struct nnp_feature *f)
 	fd =
 	    nnp_uprobe_multi_link(bpf_program__fd(t.prog), path, &off, &cookie, 1, getpid(), false);
 	if (fd < 0) {
-		nnp_feat_set(f, NNP_FEAT_NO, -fd, "%s: link failed: %s", t.what, strerror(-fd));
+		nnp_feat_set(f, NNP_FEAT_NO, -fd, "%s: link failed: %s", t.what,
+			     nnp_feat_errstr(fd));
 		goto cleanup;
 	}
 	t.link_fd = fd;

@@ -4,27 +4,13 @@
 # mounts the root image (/dev/vda, ext4) and hands over to its systemd with switch_root.
 # With nnpsd.probe=1 on the command line it only says "nnpsd-probe: ok" and powers off (the
 # host's check that KVM really runs a guest).
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-say() { echo "nnpsd-init: $*" >/dev/console; }
-fatal() {
-	say "error: $*"
-	sync
-	poweroff -f
-	sleep 10
-}
+SAY=nnpsd-init
+. /init-common.sh
 if grep -q "nnpsd.probe=1" /proc/cmdline; then
 	echo "nnpsd-probe: ok" >/dev/console
-	poweroff -f
-	sleep 10
+	off
 fi
-for m in $(cat /modules); do
-	insmod "/lib/modules/$m" 2>/dev/null || grep -q "^${m%.ko} " /proc/modules ||
-		fatal "insmod $m: $(insmod "/lib/modules/$m" 2>&1)"
-done
+load_modules
 i=0
 while [ ! -b /dev/vda ]; do
 	i=$((i + 1))
