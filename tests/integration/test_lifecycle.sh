@@ -253,7 +253,7 @@ if unshare -m --propagation private true 2>/dev/null; then
 	unshare -m --propagation private sh -c \
 		'n=0; while mountpoint -q /sys/fs/bpf && [ $n -lt 8 ]; do
 			umount -l /sys/fs/bpf 2>/dev/null; n=$((n + 1)); done
-		 ! mountpoint -q /sys/fs/bpf || exit 3
+		 ! mountpoint -q /sys/fs/bpf || { echo "bpffs still mounted after $n umount -l (umount: $(command -v umount || echo missing))" >&2; exit 3; }
 		 exec "$0" record -o "$1" -- "$2" --iterations 5' \
 		"$NNPERF" "$TMP/nobpffs.json" "$TN" >/dev/null 2>"$TMP/err" ||
 		fail "record without bpffs exited $?: $(cat "$TMP/err")"

@@ -13,7 +13,7 @@ die() { echo "vm: arm64 root: $*" >&2; exit 1; }
 
 # what the tests run (bash, coreutils, python3 for check.py, bpftool, objdump, ...) and
 # what nnperf links
-WANT=(busybox-static bash dash coreutils grep sed mawk procps util-linux findutils
+WANT=(busybox-static bash dash coreutils grep sed mawk procps util-linux mount findutils
 	python3.11-minimal libpython3.11-stdlib bpftool binutils binutils-aarch64-linux-gnu
 	libelf1 libbpf1 libcapstone4 libjson-c5 libmicrohttpd12 libncurses6 libtinfo6 zlib1g
 	libzstd1 libcrypt1 libyaml-0-2)

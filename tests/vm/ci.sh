@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
-# CI's bounded subset in virtual machines: doctor, record, kernel signals, export and
-# lifecycle in Debian 12's 6.1 kernel, x86-64 (build/) and arm64 (build-arm64/), with
-# NNPERF_VM_QUICK=1 (the tests cut their repetitions, not their checks). Prints each
-# guest's and the total wall time; exits 1 if any test fails or a build is missing.
+# CI's bounded subset in virtual machines, with Debian 12's 6.1 kernel: doctor, record,
+# kernel signals, export and lifecycle on x86-64 (build/); doctor, record, kernel signals
+# and export on arm64 (build-arm64/): lifecycle's fallbacks (one perf-event link per
+# uprobe, the release lock, SIGKILL clean-up) are the same kernel code on both and take
+# 200 s more in the arm64 guest, so they run on x86-64 in CI and on both in the full
+# suite (tests/vm/README.md). NNPERF_VM_QUICK=1: the tests cut their repetitions, not
+# their checks. Prints each guest's and the total wall time; exits 1 if any test fails
+# or a build is missing.
 #
 #   tests/vm/ci.sh            # both guests
 #   NNPERF_VM_CI_ARCHES=x86_64 tests/vm/ci.sh
+#   NNPERF_VM_CI_TESTS="test_lifecycle" tests/vm/ci.sh    # these tests on both
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-TESTS=(test_doctor test_record test_kernel_signals test_export test_lifecycle)
+tests_for() { # the CI subset of guest $1
+	if [ -n "${NNPERF_VM_CI_TESTS:-}" ]; then
+		echo "$NNPERF_VM_CI_TESTS"
+	elif [ "$1" = x86_64 ]; then
+		echo test_doctor test_record test_kernel_signals test_export test_lifecycle
+	else
+		echo test_doctor test_record test_kernel_signals test_export
+	fi
+}
 KERNEL=${NNPERF_VM_CI_KERNEL:-6.1}
 export NNPERF_VM_ENV="NNPERF_VM_QUICK=1${NNPERF_VM_ENV:+ $NNPERF_VM_ENV}"
 export NNPERF_VM_TEST_TIMEOUT=${NNPERF_VM_TEST_TIMEOUT:-300}
@@ -29,7 +42,8 @@ for arch in ${NNPERF_VM_CI_ARCHES:-x86_64 arm64}; do
 	fi
 	t=$SECONDS
 	r=0
-	NNPERF_VM_BUILD=$build tests/vm/run.sh "$arch" "$KERNEL" -- "${TESTS[@]}" || r=$?
+	# shellcheck disable=SC2046 # a list of test names
+	NNPERF_VM_BUILD=$build tests/vm/run.sh "$arch" "$KERNEL" -- $(tests_for "$arch") || r=$?
 	[ $r = 0 ] || rc=1
 	summary+=("$arch $KERNEL: $([ $r = 0 ] && echo pass || echo FAIL) in $((SECONDS - t)) s")
 done

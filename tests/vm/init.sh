@@ -17,10 +17,6 @@ fi
 R=/newroot
 opts=trans=virtio,version=9p2000.L,msize=512000
 mount -t 9p -o "$opts,ro,cache=loose" nnproot $R || fatal "cannot mount the shared root"
-if [ "$GUEST_ROOT" != / ]; then
-	mount -t 9p -o "$opts,ro,cache=loose" nnpsrc "$R$ROOT" || fatal "cannot mount the project tree at $ROOT"
-fi
-mount -t 9p -o "$opts" nnpres "$R$RES" || fatal "cannot mount the results directory at $RES"
 mount -t proc proc $R/proc
 mount -t sysfs sysfs $R/sys
 mount -t devtmpfs devtmpfs $R/dev
@@ -38,6 +34,15 @@ mount -t debugfs debugfs $R/sys/kernel/debug || say "no debugfs"
 mount -t cgroup2 cgroup2 $R/sys/fs/cgroup 2>/dev/null || true
 mount -t tmpfs -o mode=1777 tmpfs $R/tmp
 mount -t tmpfs tmpfs $R/run
+# the project tree and the results after the guest's own /tmp and /run, which would hide a
+# checkout under them (the x86-64 guest sees the host's tree through its shared /)
+case $ROOT in /tmp/* | /run/*) under_tmp=1 ;; *) under_tmp=0 ;; esac
+if [ "$GUEST_ROOT" != / ] || [ $under_tmp = 1 ]; then
+	mkdir -p "$R$ROOT" 2>/dev/null
+	mount -t 9p -o "$opts,ro,cache=loose" nnpsrc "$R$ROOT" || fatal "cannot mount the project tree at $ROOT"
+fi
+mkdir -p "$R$RES" 2>/dev/null
+mount -t 9p -o "$opts" nnpres "$R$RES" || fatal "cannot mount the results directory at $RES"
 ip link set lo up
 hostname nnpvm
 set --

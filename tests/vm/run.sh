@@ -166,7 +166,9 @@ qemu_args=(-nodefaults -display none -no-reboot -m "$MEM" -smp "$SMP"
 	-serial "file:$RES/console.log"
 	-virtfs "local,path=$GUEST_ROOT,mount_tag=nnproot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$RES,mount_tag=nnpres,security_model=none,multidevs=remap")
-[ "$ARCH" = x86_64 ] || qemu_args+=(-virtfs "local,path=$ROOT,mount_tag=nnpsrc,security_model=none,readonly=on,multidevs=remap")
+# the project tree on its own (the arm64 root has none; a checkout under /tmp would be
+# hidden by the guest's /tmp): init.sh mounts it where the guest needs it
+qemu_args+=(-virtfs "local,path=$ROOT,mount_tag=nnpsrc,security_model=none,readonly=on,multidevs=remap")
 append="console=$CONSOLE panic=-1 quiet loglevel=4 rdinit=/init${NNPERF_VM_APPEND:+ $NNPERF_VM_APPEND}"
 if [ "$ARCH" = x86_64 ]; then
 	qemu_args+=(-M pc)
