@@ -16,3 +16,11 @@ int empty_return(void *ctx)
 {
 	return 0;
 }
+
+/* the twin for --sites' uprobe_multi link: probe.c sets its expected attach type
+ * (libbpf 1.1 has no "uprobe.multi" section) */
+SEC("uprobe")
+int empty_multi(void *ctx)
+{
+	return 0;
+}

@@ -3,10 +3,11 @@
 # uprobe and the runtimes' own profilers, each comparison interleaved (A B C A B C
 # ...) REPS times; prints the machine, every variant's median and the ratios.
 #
-#   sudo tests/bench/run.sh [--quick] [--reps N] [--only calls,torch,ort,agg,mem,cpu]
+#   sudo tests/bench/run.sh [--quick] [--reps N] [--only calls,torch,ort,ggml,agg,mem,cpu]
 #   (TORCH_IT=N, ORT_IT=N: timed inferences per model run, default 20 and 100)
 #
-# env: NNP_BUILD (default build/), NNP_ORT_NODE (onnxruntime-node package dir,
+# env: NNP_BUILD (default build/), NNP_LLAMA_NPM (node-llama-cpp install, default
+# $NNP_BUILD/npm-llama), NNP_ORT_NODE (onnxruntime-node package dir,
 # default $NNP_BUILD/npm/node_modules/onnxruntime-node), CPU_SECONDS (top/export
 # CPU window, default 30). A comparison whose tool is missing prints n/a.
 # Nothing is asserted about timings: the numbers are for a person to judge.
@@ -15,7 +16,7 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${NNP_BUILD:-$SRC/build}
 QUICK=0
 REPS=
-ONLY=calls,torch,ort,agg,mem,cpu
+ONLY=calls,torch,ort,ggml,agg,mem,cpu
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
@@ -27,11 +28,11 @@ while [ $# -gt 0 ]; do
 done
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (BPF)" >&2; exit 77; }
 if [ $QUICK = 1 ]; then
-	REPS=${REPS:-1} CALLS_N=4000 CALLS_R=3 TORCH_IT=3 ORT_IT=10 ORT_SETTLE=1000 TORCH_OPS=2000
+	REPS=${REPS:-1} CALLS_N=4000 CALLS_R=3 TORCH_IT=3 ORT_IT=10 ORT_SETTLE=1000 TORCH_OPS=2000 GGML_TOKENS=8
 	CPU_SECONDS=${CPU_SECONDS:-2} AGG_S=0.3 LIVE_S=1 HOLD_S=1
 else
 	REPS=${REPS:-5} CALLS_N=20000 CALLS_R=5 TORCH_IT=${TORCH_IT:-20} ORT_IT=${ORT_IT:-100}
-	ORT_SETTLE=2000 TORCH_OPS=20000
+	ORT_SETTLE=2000 TORCH_OPS=20000 GGML_TOKENS=${GGML_TOKENS:-33}
 	CPU_SECONDS=${CPU_SECONDS:-30} AGG_S=2 LIVE_S=5 HOLD_S=3
 fi
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
@@ -91,6 +92,7 @@ machine
 want calls && bench_calls
 want torch && bench_torch
 want ort && bench_ort
+want ggml && bench_ggml
 want agg && bench_agg
 want mem && bench_mem
 want cpu && bench_cpu

@@ -119,6 +119,52 @@ bench_ort() {
 	done
 }
 
+# llama.cpp through node-llama-cpp: ms per token of a tiny llama (tests/workloads/llama),
+# 1 thread, every node measured: nnperf on the graph loop's call sites (the default), on
+# each op's own entry and return (NNPERF_GGML_CALL_SITES=0, the placement before),
+# empty uprobes at the sites nnperf chose (the kernel's floor for them) and bpftrace
+# timing ggml_compute_forward_mul_mat alone
+bench_ggml() {
+	local dir=${NNP_LLAMA_NPM:-$BUILD/npm-llama} re='[0-9.]+ ms/token' cpu mm
+	local nlc=$dir/node_modules/node-llama-cpp model=$TMP/llama.gguf
+	if ! command -v node >/dev/null || [ ! -e "$nlc/package.json" ]; then
+		note "no node or node-llama-cpp in $dir: ggml n/a"
+		return 0
+	fi
+	$PY "$SRC/tests/workloads/llama/make_model.py" --gguf-py "$dir/llama.cpp/gguf-py" "$model" \
+		>/dev/null 2>&1 || { note "cannot make a llama model: ggml n/a"; return 0; }
+	# one absolute path: bpftrace -c refuses a bare name found twice in PATH (/bin, /usr/bin)
+	local run=("$(readlink -f "$(command -v node)")" "$SRC/tests/workloads/llama/run.js" --nlc "$nlc" --model "$model"
+		--tokens "$GGML_TOKENS" --threads 1 --settle-ms "$ORT_SETTLE")
+	cpu=$("${run[@]}" 2>/dev/null | sed -n 's/^ggml-cpu: //p')
+	# the same file by a path without '@', which bpftrace 0.17 cannot parse
+	[ -z "$cpu" ] || { ln -sf "$cpu" "$TMP/bin/libggml-cpu.so" && cpu=$TMP/bin/libggml-cpu.so; }
+	# the floor: empty uprobes at the very sites nnperf chose in the CPU library
+	local sites=() site_file=
+	"$NNPERF" record -v -- "${run[@]}" >"$TMP/ggml-v.log" 2>&1 || true
+	mapfile -t sites < <(sed -nE 's/.*attached layer-(begin|end) uprobe (.*libggml-cpu[^:]*\.so):.* \(file offset (0x[0-9a-f]+),.*/\2 \3/p' \
+		"$TMP/ggml-v.log" | sort -u)
+	if [ ${#sites[@]} -gt 0 ]; then
+		site_file=${sites[0]% *}
+		sites=("$(printf '%s\n' "${sites[@]#* }" | paste -sd,)")
+	else
+		note "no ggml layer sites in nnperf -v: ggml.empty_sites n/a"
+	fi
+	mm="uprobe:$cpu:ggml_compute_forward_mul_mat { @s[tid] = nsecs; }
+		uretprobe:$cpu:ggml_compute_forward_mul_mat /@s[tid]/ {
+		@lat = hist(nsecs - @s[tid]); delete(@s[tid]); }"
+	for _ in $(seq "$REPS"); do
+		model_run ggml.none "$re" "${run[@]}"
+		model_run ggml.nnperf "$re" "$NNPERF" record -- "${run[@]}"
+		model_run ggml.nnperf_own "$re" env NNPERF_GGML_CALL_SITES=0 "$NNPERF" record -- \
+			"${run[@]}"
+		[ -z "$site_file" ] || model_run ggml.empty_sites "$re" "$BUILD/nnperf-bench-probe" \
+			--sites "$site_file" "${sites[0]}" -- "${run[@]}"
+		[ -z "$cpu" ] || ! command -v bpftrace >/dev/null ||
+			model_run ggml.bpftrace_mul_mat "$re" bpftrace -c "${run[*]}" -e "$mm"
+	done
+}
+
 agg_field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
 
 bench_agg() {

@@ -39,7 +39,20 @@ echo "== dense model, 1 thread"
 record dense1 dense 1
 $PY "$W/check.py" nodes "$TMP/dense1.json" $N >"$TMP/nodes1" || fail "dense, 1 thread"
 cat "$TMP/nodes1"
-grep -q 'site ggml_compute_forward_mul_mat+4: push' "$TMP/dense1.err" || fail "mul_mat probe not past endbr64"
+# every node through the graph loop's call sites: an emulated call and an emulated jump back
+grep -qE 'ggml: ggml_compute_forward_mul_mat: call at 0x[0-9a-f]+, ended at 0x[0-9a-f]+ \((jmp|call|push)\); both emulated' \
+	"$TMP/dense1.err" || fail "mul_mat not measured at its call site: $(grep 'ggml:' "$TMP/dense1.err" | head -3)"
+sites=$(sed -n 's/.*ggml: \([0-9]*\) call sites in .*graph loop.*; \([0-9]*\) ops on their own entry.*/\1 \2/p' "$TMP/dense1.err")
+[ -n "$sites" ] && [ "${sites% *}" -gt 10 ] && [ "${sites#* }" = 0 ] ||
+	fail "graph loop call sites: '${sites:-none}' (want > 10 sites, 0 ops on their own entry)"
+echo "ok: graph loop: ${sites% *} call sites, ${sites#* } ops on their own entry"
+
+echo "== NNPERF_GGML_CALL_SITES=0: each op on its own entry and return, the same nodes"
+NNPERF_GGML_CALL_SITES=0 record own1 dense 1
+grep -q 'site ggml_compute_forward_mul_mat+4: push' "$TMP/own1.err" || fail "mul_mat probe not past endbr64"
+$PY "$W/check.py" nodes "$TMP/own1.json" $N >"$TMP/nodes_own" || fail "own entries, 1 thread"
+[ "$(head -1 "$TMP/nodes1")" = "$(head -1 "$TMP/nodes_own")" ] ||
+	fail "node count differs between call sites and own entries: $(head -1 "$TMP/nodes1") vs $(head -1 "$TMP/nodes_own")"
 
 echo "== dense model, 2 threads: each node once per graph"
 record dense2 dense 2

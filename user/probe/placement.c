@@ -29,11 +29,8 @@ static const uint8_t nops[][8] = {
  * arch/x86/kernel/uprobes.c emulates a push of a register (50+r, 41 50+r),
  * call rel32, jmp rel8/rel32 and nops; these are their plain encodings.
  */
-static bool emulated(const cs_insn *insn)
+bool nnp_x86_emulated(const uint8_t *b, size_t n)
 {
-	const uint8_t *b = insn->bytes;
-	uint16_t n = insn->size;
-
 	if (n == 1 && b[0] >= 0x50 && b[0] <= 0x57)
 		return true;
 	if (n == 2 && b[0] == 0x41 && b[1] >= 0x50 && b[1] <= 0x57)
@@ -41,6 +38,11 @@ static bool emulated(const cs_insn *insn)
 	if ((n == 2 && b[0] == 0xeb) || (n == 5 && (b[0] == 0xe8 || b[0] == 0xe9)))
 		return true;
 	return n >= 1 && n <= sizeof(nops) / sizeof(nops[0]) && !memcmp(b, nops[n - 1], n);
+}
+
+static bool emulated(const cs_insn *insn)
+{
+	return nnp_x86_emulated(insn->bytes, insn->size);
 }
 
 /* registers that carry arguments (any width), the stack pointer, the flow */

@@ -43,6 +43,9 @@ int nnp_place_probe(const char *path, uint64_t file_off, struct nnp_placement *o
 /* what a hit on an instruction of class CLS costs, for -v and doctor */
 const char *nnp_insn_class_str(enum nnp_insn_class cls);
 
+/* whether the x86-64 kernel emulates the instruction of N bytes at B */
+bool nnp_x86_emulated(const uint8_t *b, size_t n);
+
 /* the arm64 decoder (placement_arm64.c) */
 int nnp_place_arm64(const uint8_t *code, size_t len, struct nnp_placement *out);
 

@@ -148,13 +148,13 @@ static void spec_fill(struct nnp_spec *sp, const struct nnp_probe_def *d, uint32
 	sp->rank = d->rank;
 }
 
-/* a probe_id shared by explicit begin/end roles of one library */
-static int pair_id(struct nnp_planner *p, const char *path, uint32_t *id)
+/* a probe_id shared by explicit begin/end roles of one library (and pair tag) */
+static int pair_id(struct nnp_planner *p, const char *path, const char *tag, uint32_t *id)
 {
 	struct lib_pair *n;
 
 	for (size_t i = 0; i < p->npairs; i++) {
-		if (!strcmp(p->pairs[i].path, path)) {
+		if (!strcmp(p->pairs[i].path, path) && !strcmp(p->pairs[i].tag, tag)) {
 			*id = p->pairs[i].probe_id;
 			return 0;
 		}
@@ -164,6 +164,7 @@ static int pair_id(struct nnp_planner *p, const char *path, uint32_t *id)
 		return -ENOMEM;
 	p->pairs = n;
 	snprintf(n[p->npairs].path, sizeof(n[p->npairs].path), "%s", path);
+	snprintf(n[p->npairs].tag, sizeof(n[p->npairs].tag), "%s", tag);
 	n[p->npairs].probe_id = *id = p->ops->new_probe_id(p->ctx);
 	p->npairs++;
 	return 0;
@@ -176,7 +177,7 @@ static int probe_id_for(struct nnp_planner *p, const struct nnp_probe_def *d, co
 		*id = p->ops->new_probe_id(p->ctx);
 		return 0;
 	}
-	return pair_id(p, path, id);
+	return pair_id(p, path, d->pair, id);
 }
 
 static int register_probe(struct nnp_planner *p, const struct nnp_probe_def *d, uint32_t id,
@@ -407,6 +408,8 @@ static int attach_offset(struct nnp_planner *p, const struct nnp_probe_def *d, c
 	struct site st = { .path = path, .off = d->offset, .label = label };
 
 	snprintf(label, sizeof(label), "0x%llx", (unsigned long long)d->offset);
+	if (d->pair[0]) /* an adapter's pair: named after what it measures */
+		snprintf(label, sizeof(label), "%s", d->pair);
 	return attach_site(p, d, &st, runtime);
 }
 

@@ -9,12 +9,14 @@
 #include <stdint.h>
 
 #include "planner.h"
+#include "probe_spec.h"
 #include "uprobe_batch.h"
 
 #define MAX_ELFS 64
 
 struct lib_pair {
 	char path[PATH_MAX];
+	char tag[NNP_PAIR_TAG_LEN]; /* nnp_probe_def.pair */
 	uint32_t probe_id;
 };
 

@@ -37,6 +37,8 @@
 
 #include "nnperf_abi.h"
 
+#define NNP_PAIR_TAG_LEN 64
+
 enum nnp_probe_kind {
 	NNP_PROBE_LAYER = 1, /* LAYER_BEGIN at entry (+ LAYER_END at return) */
 	NNP_PROBE_INFERENCE, /* INFER_BEGIN at entry + INFER_END at return */
@@ -75,6 +77,9 @@ struct nnp_probe_def {
 	char name_literal[NNP_NAME_LEN]; /* name="..." */
 	char op_literal[NNP_OP_LEN];	 /* op="..." */
 	char origin[PATH_MAX + 32];	 /* "--probe" or "FILE:LINE", for messages */
+	/* begin/end roles pair up per library and tag: an adapter gives each
+	 * begin site and its end sites a tag of their own (not in the grammar) */
+	char pair[NNP_PAIR_TAG_LEN];
 };
 
 /*

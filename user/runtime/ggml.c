@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,32 +56,77 @@ static int collect(const struct nnp_sym *sym, void *arg)
 	return 0;
 }
 
-int nnp_ggml_op_probe(char *text, size_t len, const char *path, const char *fn)
+/* "add" for ggml_compute_forward_add */
+static const char *op_of(const char *fn)
 {
-	size_t prefix = strncmp(fn, OP_PREFIX, strlen(OP_PREFIX)) ? 0 : strlen(OP_PREFIX);
-	int n = snprintf(text, len,
-			 "layer=%s:%s,key=hash(str(arg1+256),str(*(arg1+152)+256)),"
-			 "name=str(arg1+256),op=\"%.31s\","
-			 "when=u32(*arg0)==0,shape=i64x4(arg1+16)",
-			 path, fn, fn + prefix);
+	return strncmp(fn, OP_PREFIX, strlen(OP_PREFIX)) ? fn : fn + strlen(OP_PREFIX);
+}
 
+int nnp_ggml_op_probe(char *text, size_t len, const char *path, const char *fn, uint64_t call_off)
+{
+	char site[32];
+	int n;
+
+	snprintf(site, sizeof(site), "0x%llx", (unsigned long long)call_off);
+	n = snprintf(text, len,
+		     "%s=%s:%s,key=hash(str(arg1+256),str(*(arg1+152)+256)),"
+		     "name=str(arg1+256),op=\"%.31s\","
+		     "when=u32(*arg0)==0,shape=i64x4(arg1+16)",
+		     call_off ? "layer-begin" : "layer", path, call_off ? site : fn, op_of(fn));
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int attach_op(struct nnp_planner *p, const char *path, const char *fn)
+/* PAIR tags a begin/end pair; OP, if given, names the op of an end (the
+ * first definition of a pair registers its layer's probe, planner.c) */
+static int attach_text(struct nnp_planner *p, const char *text, const char *pair, const char *op)
 {
 	struct nnp_probe_def d;
-	char text[PATH_MAX + 512], msg[256];
+	char msg[256];
 	int col;
 
-	if (nnp_ggml_op_probe(text, sizeof(text), path, fn))
-		return -ENAMETOOLONG;
 	if (nnp_probe_parse(text, &d, msg, sizeof(msg), &col)) {
 		nnp_err("runtime ggml: bad probe '%s': %s", text, msg);
 		return -EINVAL;
 	}
 	snprintf(d.origin, sizeof(d.origin), "runtime ggml");
+	snprintf(d.pair, sizeof(d.pair), "%s", pair);
+	if (op)
+		snprintf(d.op_literal, sizeof(d.op_literal), "%s", op);
 	return nnp_planner_attach(p, &d, "ggml");
+}
+
+static int attach_op(struct nnp_planner *p, const char *path, const char *fn)
+{
+	char text[PATH_MAX + 512];
+
+	if (nnp_ggml_op_probe(text, sizeof(text), path, fn, 0))
+		return -ENAMETOOLONG;
+	return attach_text(p, text, "", NULL);
+}
+
+/* FN measured at one call site: its end first (planner.h: a begin attached
+ * before its end could open a frame no end closes), both tagged FN */
+static int attach_call(struct nnp_planner *p, const char *path, const char *fn,
+		       const struct nnp_ggml_site *s)
+{
+	char text[PATH_MAX + 512];
+	int n = snprintf(text, sizeof(text), "layer-end=%s:0x%llx", path,
+			 (unsigned long long)s->end_off);
+	int err;
+
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return -ENAMETOOLONG;
+	err = attach_text(p, text, fn, op_of(fn));
+	if (!err)
+		err = nnp_ggml_op_probe(text, sizeof(text), path, fn, s->call_off);
+	if (!err)
+		err = attach_text(p, text, fn, NULL);
+	if (!err)
+		nnp_info("ggml: %s: call at 0x%llx, ended at 0x%llx (%s); both emulated, "
+			 "~1 us a hit",
+			 fn, (unsigned long long)s->call_off, (unsigned long long)s->end_off,
+			 s->end_insn);
+	return err;
 }
 
 /* 1 if PATH is the CPU variant ggml keeps (or not a variant), else 0; the
@@ -107,6 +153,92 @@ static int kept_variant(const char *path)
 	return !best[0] || !strcmp(base, best);
 }
 
+enum op_how { OP_UNSEEN, OP_AT_CALLS, OP_OWN };
+
+/* OP_AT_CALLS for an op whose every call in the loop has an end of its own */
+static void classify(const struct nnp_ggml_loop *lp, enum op_how *how)
+{
+	for (size_t i = 0; i < lp->n; i++) {
+		const struct nnp_ggml_site *s = &lp->sites[i];
+		bool shared = false;
+
+		for (size_t j = 0; j < lp->n && s->end_off; j++)
+			shared |= j != i && lp->sites[j].end_off == s->end_off;
+		if (!s->end_off || shared)
+			how[s->op] = OP_OWN;
+		else if (how[s->op] == OP_UNSEEN)
+			how[s->op] = OP_AT_CALLS;
+	}
+}
+
+/* NNPERF_GGML_CALL_SITES=0: each op on its own entry and return, as before
+ * call sites were used (the benchmark compares the two) */
+static bool own_entries(void)
+{
+	const char *v = getenv("NNPERF_GGML_CALL_SITES");
+
+	return v && !strcmp(v, "0");
+}
+
+static void no_loop(const char *path, int err)
+{
+	if (err == -ECANCELED)
+		nnp_info("ggml: NNPERF_GGML_CALL_SITES=0: each op of %s on its own entry", path);
+	else if (err == -ENOENT || err == -ENOTSUP)
+		nnp_info("ggml: no graph loop to probe in %s (%s): each op on its own entry", path,
+			 err == -ENOENT ? "no ggml_graph_compute_thread symbol" : "not x86-64");
+	else
+		nnp_warn("ggml: the graph loop of %s could not be read (%s): each op on its own "
+			 "entry",
+			 path, strerror(-err));
+}
+
+/* every op called from the loop at its call sites, the rest on their own entry;
+ * with a loop, ops it never calls run inside other ops and are timed with them */
+static int attach_ops(struct nnp_planner *p, const char *path, struct nnp_elf *e,
+		      const struct op_list *l)
+{
+	struct nnp_ggml_loop lp = { 0 };
+	enum op_how *how = calloc(l->n, sizeof(*how));
+	size_t calls = 0, own = 0, inside = 0;
+	int err;
+
+	if (!how)
+		return -ENOMEM;
+	err = own_entries() ? -ECANCELED
+			    : nnp_ggml_loop_find(e, path, (const char(*)[64])l->names, l->n, &lp);
+	if (err == -ENOMEM)
+		goto out;
+	if (err)
+		no_loop(path, err);
+	classify(&lp, how);
+	for (size_t i = 0; i < l->n && !lp.n; i++)
+		how[i] = OP_OWN; /* no loop: every op on its own entry */
+	err = 0;
+	for (size_t i = 0; i < lp.n && !err; i++) {
+		if (how[lp.sites[i].op] != OP_AT_CALLS)
+			continue;
+		err = attach_call(p, path, l->names[lp.sites[i].op], &lp.sites[i]);
+		calls++;
+	}
+	for (size_t i = 0; i < l->n && !err; i++) {
+		if (how[i] == OP_OWN) {
+			err = attach_op(p, path, l->names[i]);
+			own++;
+		} else if (how[i] == OP_UNSEEN) {
+			inside++;
+		}
+	}
+	if (!err && lp.n)
+		nnp_info("ggml: %zu call sites in %s's graph loop %s; %zu ops on their own "
+			 "entry; %zu ops only run inside other ops (timed with them)",
+			 calls, path, lp.fn, own, inside);
+	nnp_ggml_loop_free(&lp);
+out:
+	free(how);
+	return err;
+}
+
 static int ggml_attach(struct nnp_planner *p, const char *path, struct nnp_elf *e)
 {
 	struct op_list l;
@@ -120,8 +252,8 @@ static int ggml_attach(struct nnp_planner *p, const char *path, struct nnp_elf *
 	n = nnp_elf_match(e, OP_PREFIX "*", collect, &l);
 	if (n < 0)
 		err = n;
-	for (size_t i = 0; i < l.n && !err; i++)
-		err = attach_op(p, path, l.names[i]);
+	if (!err && l.n)
+		err = attach_ops(p, path, e, &l);
 	if (!err && l.n)
 		nnp_info("ggml: %zu ops in %s", l.n, path);
 	free(l.names);
