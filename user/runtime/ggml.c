@@ -206,7 +206,7 @@ static int attach_ops(struct nnp_planner *p, const char *path, struct nnp_elf *e
 	if (!how)
 		return -ENOMEM;
 	err = own_entries() ? -ECANCELED
-			    : nnp_ggml_loop_find(e, path, (const char(*)[64])l->names, l->n, &lp);
+			    : nnp_ggml_loop_find(e, (const char(*)[64])l->names, l->n, &lp);
 	if (err == -ENOMEM)
 		goto out;
 	if (err)

@@ -34,7 +34,7 @@ struct nnp_ggml_loop {
 /* the calls to OPS inside ggml_graph_compute_thread of E (x86-64 only);
  * 0, -ENOTSUP (another machine), -ENOENT (no such function), -E2BIG, -EINVAL (undecodable) or
  * -errno */
-int nnp_ggml_loop_find(struct nnp_elf *e, const char *path, const char (*ops)[64], size_t nops,
+int nnp_ggml_loop_find(struct nnp_elf *e, const char (*ops)[64], size_t nops,
 		       struct nnp_ggml_loop *out);
 void nnp_ggml_loop_free(struct nnp_ggml_loop *l);
 

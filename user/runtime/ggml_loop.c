@@ -13,14 +13,11 @@
  */
 #include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "callsite.h"
-#include "elf_priv.h"
 #include "elf_sym.h"
 #include "ggml.h"
 
@@ -87,25 +84,7 @@ static int on_call(const struct nnp_callsite *c, void *arg)
 	return 0;
 }
 
-static int read_code(const char *path, uint64_t off, uint64_t size, uint8_t **code)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	*code = malloc(size);
-	n = *code ? pread(fd, *code, size, (off_t)off) : -1;
-	close(fd);
-	if (n != (ssize_t)size) {
-		free(*code);
-		*code = NULL;
-		return -EIO;
-	}
-	return 0;
-}
-
-int nnp_ggml_loop_find(struct nnp_elf *e, const char *path, const char (*ops)[64], size_t nops,
+int nnp_ggml_loop_find(struct nnp_elf *e, const char (*ops)[64], size_t nops,
 		       struct nnp_ggml_loop *out)
 {
 	struct loop_walk w = { .e = e, .ops = ops, .nops = nops, .out = out };
@@ -123,7 +102,8 @@ int nnp_ggml_loop_find(struct nnp_elf *e, const char *path, const char (*ops)[64
 		return -E2BIG;
 	snprintf(out->fn, sizeof(out->fn), "%s", fn.name);
 	w.delta = fn.file_off - fn.vaddr;
-	err = read_code(path, fn.file_off, fn.size, &code);
+	code = malloc(fn.size);
+	err = code ? nnp_elf_pread(e, code, fn.size, fn.file_off) : -ENOMEM;
 	if (!err)
 		err = nnp_callsites_x86(code, fn.size, fn.vaddr, on_call, &w);
 	free(code);

@@ -3,9 +3,8 @@
  * What an x86-64 PLT stub calls: the stub jumps through a GOT slot
  * (`jmp *slot(%rip)`, after `endbr64` and a `bnd` prefix in .plt.sec) and the
  * dynamic relocation of that slot (R_X86_64_JUMP_SLOT, or GLOB_DAT for
- * .plt.got) names the symbol. Every byte is the file's: the stub is read with
- * pread at its file offset, relocations and names through libelf's bounded
- * accessors.
+ * .plt.got) names the symbol. Every byte is the file's: the stub is read at
+ * its file offset, relocations and names through libelf's bounded accessors.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,8 +25,7 @@ static int stub_slot(const struct nnp_elf *e, uint64_t vaddr, uint64_t *slot)
 	size_t i = 0;
 	int32_t disp;
 
-	if (nnp_elf_vaddr_to_off(e, vaddr, &off) ||
-	    pread(e->fd, b, sizeof(b), (off_t)off) != (ssize_t)sizeof(b))
+	if (nnp_elf_vaddr_to_off(e, vaddr, &off) || nnp_elf_pread(e, b, sizeof(b), off))
 		return -ENOENT;
 	if (!memcmp(b, "\xf3\x0f\x1e\xfa", 4))
 		i = 4; /* endbr64 */

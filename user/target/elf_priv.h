@@ -62,8 +62,6 @@ int nnp_elf_read_dynamic(struct nnp_elf *e);
 /* elf_sym.c: DT_RPATH and DT_RUNPATH apart (ld.so uses them at different steps), or NULL */
 const char *nnp_elf_rpath(const struct nnp_elf *e);
 const char *nnp_elf_dt_runpath(const struct nnp_elf *e);
-/* class and e_machine, to reject libraries for another ABI */
-void nnp_elf_abi(const struct nnp_elf *e, int *cls, int *machine, int *type);
 
 /*
  * demangle.c: *dem gets the demangled name (NULL if not C++), followed after

@@ -148,6 +148,18 @@ const char *nnp_elf_path(const struct nnp_elf *e)
 	return e ? e->path : NULL;
 }
 
+int nnp_elf_pread(const struct nnp_elf *e, void *buf, size_t n, uint64_t off)
+{
+	ssize_t r;
+
+	if (off > (uint64_t)INT64_MAX)
+		return -EINVAL;
+	r = pread(e->fd, buf, n, (off_t)off);
+	if (r < 0)
+		return -errno;
+	return (size_t)r == n ? 0 : -EIO;
+}
+
 void nnp_elf_abi(const struct nnp_elf *e, int *cls, int *machine, int *type)
 {
 	*cls = e->cls;

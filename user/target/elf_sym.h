@@ -27,6 +27,11 @@ typedef int (*nnp_sym_cb)(const struct nnp_sym *sym, void *ctx);
 int nnp_elf_open(const char *path, struct nnp_elf **out);
 void nnp_elf_close(struct nnp_elf *e);
 const char *nnp_elf_path(const struct nnp_elf *e);
+/* N bytes at file offset OFF of the file nnp_elf_open opened (not reopened by
+ * path); 0, -EIO (short: past its end) or -errno */
+int nnp_elf_pread(const struct nnp_elf *e, void *buf, size_t n, uint64_t off);
+/* class and e_machine, to reject libraries for another ABI */
+void nnp_elf_abi(const struct nnp_elf *e, int *cls, int *machine, int *type);
 /* 1 when neither .symtab nor .dynsym has a function symbol */
 int nnp_elf_is_stripped(const struct nnp_elf *e);
 
