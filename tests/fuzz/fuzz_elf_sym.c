@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The function index of an ELF file (elf_sym.c, elf_index.c): open, match a few
- * patterns, look symbols up by address, map addresses to file offsets and back.
+ * patterns, look symbols up by address, map addresses to file offsets and back,
+ * name the PLT stub at an address (elf_plt.c).
  * The file is hostile (nnperf reads what other people's processes mapped).
  */
 #include <errno.h>
@@ -98,6 +99,23 @@ static void check_addresses(struct nnp_elf *e, const uint8_t *data, size_t size)
 		abort(); /* an offset found for an address maps back into a segment */
 }
 
+/* the PLT stub at an address from the input names a symbol, in the buffer, or nothing */
+static void check_plt(struct nnp_elf *e, const uint8_t *data, size_t size)
+{
+	char name[32]; /* short: a longer name is refused, never overrun */
+	uint64_t v = 0;
+	int err;
+
+	if (size >= 16)
+		memcpy(&v, data + size - 16, 8);
+	memset(name, 0x5a, sizeof(name));
+	err = nnp_elf_plt_name(e, v, name, sizeof(name));
+	if (err > 0 || (!err && (!memchr(name, '\0', sizeof(name)) || !name[0])))
+		abort();
+	if (!err && nnp_elf_plt_name(e, v, name, 1) == 0 && name[0])
+		abort(); /* a 1-byte buffer holds the empty string at most */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const patterns[] = { "main",	      "*conv*",	   "_Z*", "ns::make<int>",
@@ -125,6 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			match_again(e, s.dem);
 		}
 		check_addresses(e, data, size);
+		check_plt(e, data, size);
 	}
 	nnp_elf_close(e);
 	close(fd);

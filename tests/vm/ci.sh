@@ -13,6 +13,9 @@
 #   NNPERF_VM_CI_TESTS="test_lifecycle" tests/vm/ci.sh    # these tests on both
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# ci.sh's own summary is its last line; a guest whose kernel fails (run.sh exit 3) with
+# every finished test passed gets its unfinished tests rerun once in a new guest, said
+# in that summary
 tests_for() { # the CI subset of guest $1
 	if [ -n "${NNPERF_VM_CI_TESTS:-}" ]; then
 		echo "$NNPERF_VM_CI_TESTS"
@@ -41,11 +44,25 @@ for arch in ${NNPERF_VM_CI_ARCHES:-x86_64 arm64}; do
 		continue
 	fi
 	t=$SECONDS
-	r=0
+	r=0 log=$(mktemp)
 	# shellcheck disable=SC2046 # a list of test names
-	NNPERF_VM_BUILD=$build tests/vm/run.sh "$arch" "$KERNEL" -- $(tests_for "$arch") || r=$?
+	NNPERF_VM_BUILD=$build tests/vm/run.sh "$arch" "$KERNEL" -- $(tests_for "$arch") 2>&1 |
+		tee "$log" || r=$?
+	retried=
+	if [ $r = 3 ]; then
+		# the guest kernel failed with every test so far passed (docs/kernel-compat.md,
+		# known problems): the tests it left unrun get one new guest, and the summary says so
+		left=$(sed -n 's/^vm: guest kernel failure; tests with no result: //p' "$log")
+		echo "vm ci: $arch guest kernel failed (console above); once more in a new guest: $left"
+		r=0
+		# shellcheck disable=SC2086 # a list of test names
+		NNPERF_VM_BUILD=$build NNPERF_VM_RESULTS=build/vm/results/$arch-$KERNEL-rerun \
+			tests/vm/run.sh "$arch" "$KERNEL" -- $left || r=$?
+		retried=" (guest kernel failed once; $left rerun in a new guest)"
+	fi
+	rm -f "$log"
 	[ $r = 0 ] || rc=1
-	summary+=("$arch $KERNEL: $([ $r = 0 ] && echo pass || echo FAIL) in $((SECONDS - t)) s")
+	summary+=("$arch $KERNEL: $([ $r = 0 ] && echo pass || echo FAIL) in $((SECONDS - t)) s$retried")
 done
 echo "vm ci: $(IFS=';'; echo "${summary[*]}" | sed 's/;/; /g'); total $((SECONDS - t0)) s"
 exit $rc

@@ -14,7 +14,9 @@
 # (x86_64) or build-arm64/ (arm64) unless NNPERF_VM_BUILD says otherwise, plus NNPERF_VM=1.
 #
 # Exit: 0 every test passed (77 counts as a skip), 1 a test failed or timed out, or the
-# guest did not bring back every result; 2 usage or set-up errors.
+# guest did not bring back every result; 2 usage or set-up errors; 3 every test that
+# ran passed, but the guest kernel failed (an oops, a soft lockup, a panic on its
+# console) before the rest ran: their names follow "tests with no result:".
 #
 # Environment: NNPERF_VM_CACHE, NNPERF_VM_BUILD, NNPERF_VM_RESULTS (default
 # build/vm/results/ARCH-KERNEL), NNPERF_VM_TEST_TIMEOUT (s per test, 600),
@@ -280,11 +282,14 @@ total_ms=$((($(date +%s%N) - t0) / 1000000))
 [ "${NNPERF_VM_VERBOSE:-0}" = 0 ] || cat "$RES/console.log"
 
 # --- results ---
-pass=0 failed=0 skipped=0
+# what a guest kernel prints when it fails (an oops taints it D before a soft lockup)
+KERNEL_FAILURE='BUG: |Oops|general protection fault|soft lockup|Kernel panic|rcu_preempt .*starved'
+kernel_failed=0
+pass=0 failed=0 skipped=0 noresult=()
 for t in "${tests[@]}"; do
 	if [ ! -e "$RES/$t.rc" ]; then
 		echo "vm: $t: NO RESULT"
-		failed=$((failed + 1))
+		failed=$((failed + 1)) noresult+=("$t")
 		continue
 	fi
 	read -r rc secs <"$RES/$t.rc"
@@ -314,8 +319,10 @@ if [ $brc = 124 ]; then
 	echo "vm: the guest ran past ${BOOT_TIMEOUT} s and was killed; console: $RES/console.log"
 elif [ ! -e "$RES/done" ]; then
 	echo "vm: the guest ended before its last test (qemu exit $brc); console tail:"
-	if grep -aq "soft lockup\|Kernel panic" "$RES/console.log"; then
-		grep -a -m1 -A60 "soft lockup\|Kernel panic" "$RES/console.log" | sed 's/^/    /'
+	if grep -aqE "$KERNEL_FAILURE" "$RES/console.log"; then
+		# from the kernel's first complaint: an oops before a soft lockup is its cause
+		grep -aE -m1 -A80 "$KERNEL_FAILURE" "$RES/console.log" | sed 's/^/    /'
+		kernel_failed=1
 	else
 		tail -n 20 "$RES/console.log" | sed 's/^/    /'
 	fi
@@ -324,4 +331,9 @@ fi
 [ -z "$ready" ] || echo "vm: boot to guest ready (modules, 9p mounts): $((ready / 1000000)) ms"
 [ -z "$first_result" ] || echo "vm: boot to first result: $((first_result / 1000000)) ms"
 echo "vm: $ARCH $kver ($accel): $pass passed, $failed failed, $skipped skipped; guest wall time $total_ms ms; results in $RES"
+if [ $kernel_failed = 1 ] && [ $failed = ${#noresult[@]} ]; then
+	# only the guest kernel's failure left tests without a result: say which (exit 3)
+	echo "vm: guest kernel failure; tests with no result: ${noresult[*]}"
+	exit 3
+fi
 [ $failed = 0 ]

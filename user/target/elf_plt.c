@@ -52,7 +52,8 @@ static int rela_name(struct nnp_elf *e, Elf_Scn *scn, const GElf_Shdr *sh, uint6
 	if (!d || !symscn || !gelf_getshdr(symscn, &ssh) || !sh->sh_entsize)
 		return -ENOENT;
 	sd = elf_getdata(symscn, NULL);
-	for (size_t i = 0; sd && i < sh->sh_size / sh->sh_entsize; i++) {
+	/* d_size, not sh_size: a hostile header cannot make the walk longer than the file */
+	for (size_t i = 0; sd && i < d->d_size / sh->sh_entsize; i++) {
 		unsigned type;
 
 		if (!gelf_getrela(d, (int)i, &r) || r.r_offset != slot)
