@@ -16,7 +16,7 @@
 # Exit: 0 every test passed (77 counts as a skip), 1 a test failed or timed out, or the
 # guest did not bring back every result; 2 usage or set-up errors; 3 every test that
 # ran passed, but the guest kernel failed (an oops, a soft lockup, a panic on its
-# console) before the rest ran: their names follow "tests with no result:".
+# console, or a test its own timeout did not end) before the rest ran: their names follow "tests with no result:".
 #
 # Environment: NNPERF_VM_CACHE, NNPERF_VM_BUILD, NNPERF_VM_RESULTS (default
 # build/vm/results/ARCH-KERNEL), NNPERF_VM_TEST_TIMEOUT (s per test, 600),
@@ -181,6 +181,9 @@ else
 	[ "${NNPERF_VM_ICOUNT:-shift=1}" = off ] || qemu_args+=(-icount "${NNPERF_VM_ICOUNT:-shift=1}")
 fi
 
+# seconds since the host booted: a monotonic clock (bash's SECONDS follows the wall clock,
+# which a paused or resynchronised host steps by minutes or hours)
+mono() { local up; read -r up _ </proc/uptime; echo "${up%.*}"; }
 boot() { # KVM(0|1) EXTRA_APPEND TIMEOUT: runs the guest; sets QPID while it runs
 	local args=("${qemu_args[@]}")
 	if [ "$ARCH" = x86_64 ]; then
@@ -188,17 +191,17 @@ boot() { # KVM(0|1) EXTRA_APPEND TIMEOUT: runs the guest; sets QPID while it run
 	fi
 	"$QEMU" "${args[@]}" -append "$append $2" </dev/null >"$RES/qemu.log" 2>&1 &
 	QPID=$!
-	local deadline=$((SECONDS + $3)) rc=0
+	local deadline=$(($(mono) + $3)) rc=0
 	while kill -0 "$QPID" 2>/dev/null; do
 		# a test past its own timeout by 30 s: the guest did not end it (a wedged kernel)
-		if [ -n "$test_started" ] && [ $((SECONDS - test_started)) -gt $((TEST_TIMEOUT + 30)) ]; then
+		if [ -n "$test_started" ] && [ $(($(mono) - test_started)) -gt $((TEST_TIMEOUT + 30)) ]; then
 			echo "vm: $test_running ran past ${TEST_TIMEOUT} s + 30 s and the guest did not end it: killing the guest"
 			kill -KILL "$QPID" 2>/dev/null || true
 			wait "$QPID" 2>/dev/null || true
-			QPID=
+			QPID= wedged=1
 			return 124
 		fi
-		if [ $SECONDS -ge $deadline ]; then
+		if [ "$(mono)" -ge $deadline ]; then
 			kill -KILL "$QPID" 2>/dev/null || true
 			wait "$QPID" 2>/dev/null || true
 			QPID=
@@ -211,7 +214,7 @@ boot() { # KVM(0|1) EXTRA_APPEND TIMEOUT: runs the guest; sets QPID while it run
 	QPID=
 	return $rc
 }
-seen=0 test_started= test_running=
+seen=0 test_started= test_running= wedged=0
 report_progress() { # prints each result line the guest wrote since the last call
 	local lines
 	[ -e "$RES/console.log" ] || return 0
@@ -220,7 +223,7 @@ report_progress() { # prints each result line the guest wrote since the last cal
 	while IFS= read -r l; do
 		seen=$((seen + 1))
 		case $l in
-		"nnpvm: start "*) test_started=$SECONDS test_running=${l#nnpvm: start } ;;
+		"nnpvm: start "*) test_started=$(mono) test_running=${l#nnpvm: start } ;;
 		"nnpvm: ready"*) [ -n "${ready:-}" ] || ready=$(($(date +%s%N) - t0)) ;;
 		"nnpvm: result "*)
 			test_started=
@@ -315,7 +318,11 @@ for t in "${tests[@]}"; do
 		;;
 	esac
 done
-if [ $brc = 124 ]; then
+if [ "$wedged" = 1 ]; then
+	# the guest's own timeout did not end the test: its kernel is wedged
+	echo "vm: the guest kernel wedged (a test's timeout did not fire); console: $RES/console.log"
+	kernel_failed=1
+elif [ $brc = 124 ]; then
 	echo "vm: the guest ran past ${BOOT_TIMEOUT} s and was killed; console: $RES/console.log"
 elif [ ! -e "$RES/done" ]; then
 	echo "vm: the guest ended before its last test (qemu exit $brc); console tail:"
