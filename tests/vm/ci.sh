@@ -6,16 +6,14 @@
 # 200 s more in the arm64 guest, so they run on x86-64 in CI and on both in the full
 # suite (tests/vm/README.md). NNPERF_VM_QUICK=1: the tests cut their repetitions, not
 # their checks. Prints each guest's and the total wall time; exits 1 if any test fails
-# or a build is missing.
+# or a build is missing. A guest whose kernel fails (run.sh exit 3) with every finished
+# test passed gets its unfinished tests rerun once in a new guest, said in the summary.
 #
 #   tests/vm/ci.sh            # both guests
 #   NNPERF_VM_CI_ARCHES=x86_64 tests/vm/ci.sh
 #   NNPERF_VM_CI_TESTS="test_lifecycle" tests/vm/ci.sh    # these tests on both
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# ci.sh's own summary is its last line; a guest whose kernel fails (run.sh exit 3) with
-# every finished test passed gets its unfinished tests rerun once in a new guest, said
-# in that summary
 tests_for() { # the CI subset of guest $1
 	if [ -n "${NNPERF_VM_CI_TESTS:-}" ]; then
 		echo "$NNPERF_VM_CI_TESTS"

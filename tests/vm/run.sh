@@ -16,7 +16,8 @@
 # Exit: 0 every test passed (77 counts as a skip), 1 a test failed or timed out, or the
 # guest did not bring back every result; 2 usage or set-up errors; 3 every test that
 # ran passed, but the guest kernel failed (an oops, a soft lockup, a panic on its
-# console, or a test its own timeout did not end) before the rest ran: their names follow "tests with no result:".
+# console, or a test its own timeout did not end) before the rest ran: their names
+# follow "tests with no result:".
 #
 # Environment: NNPERF_VM_CACHE, NNPERF_VM_BUILD, NNPERF_VM_RESULTS (default
 # build/vm/results/ARCH-KERNEL), NNPERF_VM_TEST_TIMEOUT (s per test, 600),
