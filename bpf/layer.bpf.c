@@ -36,6 +36,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* set through rodata before load: measure one outermost layer call in N (--sample) */
 const volatile __u32 sample_rate = 1;
+/* --overhead-budget: count the hits of each spec (user space prices them by site) */
+const volatile bool count_hits = false;
 
 struct name_key {
 	__u32 tgid;
@@ -50,6 +52,25 @@ struct {
 	__type(key, __u32);
 	__type(value, struct nnp_spec);
 } specs SEC(".maps");
+
+/* --overhead-budget: 1 for a layer probe (by probe_id) whose begins measure
+ * nothing now: user space clears it once the probe's links are attached and
+ * sets it before detaching them, so the calls measured are exactly those that
+ * began between the two (sized like specs before load) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NNP_DEFAULT_SPECS);
+	__type(key, __u32);
+	__type(value, __u8);
+} gated SEC(".maps");
+
+/* hits per spec and CPU, only with count_hits (sized like specs before load) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NNP_DEFAULT_SPECS);
+	__type(key, __u32);
+	__type(value, __u64);
+} spec_hits SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -575,6 +596,17 @@ static __always_inline void emit_libload(__u32 tgid, __u32 tid)
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
+static __always_inline bool is_gated(const struct nnp_spec *s)
+{
+	__u32 id = s->probe_id;
+	__u8 *g;
+
+	if (!count_hits)
+		return false;
+	g = bpf_map_lookup_elem(&gated, &id);
+	return g && *g;
+}
+
 static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 {
 	__u64 id = bpf_get_current_pid_tgid(), now, key = 0;
@@ -585,6 +617,12 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 
 	now = bpf_ktime_get_ns();
 	stat_inc(&stats, NNP_STAT_HITS);
+	if (count_hits) {
+		__u64 *c = bpf_map_lookup_elem(&spec_hits, &idx);
+
+		if (c)
+			*c += 1;
+	}
 	s = bpf_map_lookup_elem(&specs, &idx);
 	if (!s)
 		return 0;
@@ -605,6 +643,14 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 		key = layer_key(ctx, usdt, s);
 	if (s->role == NNP_ROLE_LAYER_BEGIN && reentry(ts, s, key)) {
 		layer_skip(ts, s, key);
+		return 0;
+	}
+	if (s->role == NNP_ROLE_LAYER_BEGIN && is_gated(s)) {
+		/* no layer; an entry-only one still ends the one open before it */
+		if (s->flags & NNP_SPEC_ENTRY_ONLY)
+			close_open(ts, tgid, tid, now);
+		else
+			layer_skip(ts, s, key);
 		return 0;
 	}
 	switch (s->role) {

@@ -69,12 +69,25 @@ int nnp_agg_add_probe(struct nnp_agg *a, uint32_t probe_id, const char *label, c
 		if (!pi)
 			return -ENOMEM;
 		pi->probe_id = probe_id;
+		pi->scale = 1;
 		HASH_ADD(hh, a->probes, probe_id, sizeof(pi->probe_id), pi);
 	}
 	nnp_text_copy(pi->label, sizeof(pi->label), label, SIZE_MAX);
 	nnp_text_copy(pi->op, sizeof(pi->op), op, SIZE_MAX);
 	nnp_text_copy(pi->runtime, sizeof(pi->runtime), runtime, SIZE_MAX);
 	return 0;
+}
+
+double nnp_agg_probe_scale(const struct nnp_agg *a, const struct nnp_layer_stats *l)
+{
+	const struct nnp_probe_info *pi = nnp_agg_probe(a, l->id.probe_id);
+
+	return pi && pi->scale > 1 ? pi->scale : 1;
+}
+
+double nnp_agg_scale(const struct nnp_agg *a, const struct nnp_layer_stats *l)
+{
+	return nnp_agg_sample(a) * nnp_agg_probe_scale(a, l);
 }
 
 const struct nnp_probe_info *nnp_agg_probe(const struct nnp_agg *a, uint32_t probe_id)

@@ -22,6 +22,9 @@ struct nnp_probe_info {
 	char label[128];     /* e.g. "tinynet_conv2d" or "nnperf:layer_begin" */
 	char op[NNP_OP_LEN]; /* default op for layers of this probe ("" = label) */
 	char runtime[32];    /* adapter that made it: "usdt", "probe", "spec", ... */
+	/* --overhead-budget: its calls were measured in 1/scale of the time (1: all);
+	 * estimates of all calls multiply by it (nnp_agg_scale) */
+	double scale;
 	UT_hash_handle hh;
 };
 
@@ -139,6 +142,12 @@ static inline uint32_t nnp_agg_sample(const struct nnp_agg *a)
 {
 	return a->opts.sample > 1 ? a->opts.sample : 1;
 }
+
+/* what estimates of all of L's calls multiply its measured calls by: --sample
+ * times its probe's scale (--overhead-budget) */
+double nnp_agg_scale(const struct nnp_agg *a, const struct nnp_layer_stats *l);
+/* its probe's scale alone */
+double nnp_agg_probe_scale(const struct nnp_agg *a, const struct nnp_layer_stats *l);
 
 int nnp_agg_init(struct nnp_agg *a, const struct nnp_agg_opts *opts);
 void nnp_agg_free(struct nnp_agg *a);

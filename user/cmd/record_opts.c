@@ -23,6 +23,7 @@ enum {
 	OPT_FOLLOW,
 	OPT_NODE_NAMES,
 	OPT_GROUP_BY,
+	OPT_BUDGET,
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +44,7 @@ static const struct option long_opts[] = {
 	NNP_LONG_SAMPLE,
 	{ "node-names", required_argument, NULL, OPT_NODE_NAMES },
 	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
+	{ "overhead-budget", required_argument, NULL, OPT_BUDGET },
 	NNP_LONG_VERBOSE,
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -74,6 +76,10 @@ static void usage(void)
 	       "                         cache-misses,instructions,cycles; '' for none)\n"
 	       "      --sample N         measure one layer call in N (default 1: every call);\n"
 	       "                         inferences are always all measured\n"
+	       "      --overhead-budget PCT  keep nnperf's estimated added time under PCT%%\n"
+	       "                         of the target's: the layer probes costing most for\n"
+	       "                         their time are measured part of the time (or\n"
+	       "                         detached); inferences are always all measured\n"
 	       "      --node-names FILE  name ONNX Runtime nodes from a profile ORT wrote\n"
 	       "                         (enableProfiling): names and op types by NodeIndex\n"
 	       "      --group-by G       also roll layers up into groups: block (llama.cpp's\n"
@@ -146,6 +152,20 @@ static int opt_duration(struct record_opts *o, const char *arg)
 	o->duration_s = strtod(arg, &end);
 	if (errno || *end || !isfinite(o->duration_s) || o->duration_s <= 0) {
 		nnp_err("-d: '%s' is not a positive number of seconds", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int opt_budget(struct record_opts *o, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	o->overhead_budget = strtod(arg, &end);
+	if (errno || *end || !isfinite(o->overhead_budget) || o->overhead_budget <= 0 ||
+	    o->overhead_budget > 1000) {
+		nnp_err("--overhead-budget: '%s' is not a percentage in (0, 1000]", arg);
 		return -EINVAL;
 	}
 	return 0;
@@ -224,6 +244,8 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 		return 0;
 	case OPT_GROUP_BY:
 		return nnp_parse_group_by(arg, &o->group_by);
+	case OPT_BUDGET:
+		return opt_budget(o, arg);
 	case OPT_FORMAT:
 		err = opt_enum("--format", arg, "table", "json", &v);
 		o->format = v ? NNP_OUT_JSON : NNP_OUT_TABLE;

@@ -135,3 +135,14 @@ void nnp_kernel_hooks_destroy(struct nnp_kernel_hooks *h)
 	h->sched = NULL;
 	h->fault = NULL;
 }
+
+size_t nnp_kernel_hooks_objs(const struct nnp_kernel_hooks *h, struct bpf_object **out)
+{
+	size_t n = 0;
+
+	if (h->sched)
+		out[n++] = h->sched->obj;
+	if (h->fault)
+		out[n++] = h->fault->obj;
+	return n;
+}

@@ -21,5 +21,8 @@ struct nnp_kernel_hooks {
 int nnp_kernel_hooks_load(struct nnp_kernel_hooks *h, struct layer_bpf *layer,
 			  enum nnp_sched_attach sched, enum nnp_fault_attach fault);
 void nnp_kernel_hooks_destroy(struct nnp_kernel_hooks *h);
+struct bpf_object;
+/* the objects loaded, at most 2, in OUT; how many */
+size_t nnp_kernel_hooks_objs(const struct nnp_kernel_hooks *h, struct bpf_object **out);
 
 #endif

@@ -2,11 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
-#include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -15,20 +11,9 @@
 #include "layer.skel.h"
 #include "log.h"
 #include "session.h"
+#include "link_release.h"
+#include "session_priv.h"
 #include "uprobe_multi.h"
-
-struct nnp_session {
-	struct layer_bpf *skel;
-	struct nnp_kernel_hooks hooks;
-	struct ring_buffer *rb;
-	struct nnp_link *links;
-	size_t nlinks, cap_links;
-	bool uprobe_multi;
-	uint32_t nspecs, max_specs;
-	uint32_t next_probe_id;
-	struct nnp_spec *spec_copy; /* what each slot holds: identical specs share a slot */
-	uint32_t ringbuf_bytes;
-};
 
 static int valid_ringbuf(uint32_t bytes)
 {
@@ -76,9 +61,14 @@ static int session_load(struct nnp_session *s, const struct nnp_session_opts *o)
 	s->skel->rodata->nr_counters = o->counters ? o->counters->nslots : 0;
 	s->skel->rodata->wakeup_bytes = s->ringbuf_bytes / 4;
 	s->skel->rodata->sample_rate = o->sample ? o->sample : 1;
+	s->skel->rodata->count_hits = o->budget;
 	err = uprobe_progs(s->skel, o->uprobe_multi);
 	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.specs, s->max_specs);
+	if (!err)
+		err = bpf_map__set_max_entries(s->skel->maps.spec_hits, s->max_specs);
+	if (!err)
+		err = bpf_map__set_max_entries(s->skel->maps.gated, s->max_specs + 1);
 	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.events, s->ringbuf_bytes);
 	if (!err)
@@ -104,6 +94,7 @@ int nnp_session_open(const struct nnp_session_opts *o, nnp_event_cb cb, void *ct
 	s->max_specs = o->max_specs ? o->max_specs : NNP_DEFAULT_SPECS;
 	s->ringbuf_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : NNP_DEFAULT_RINGBUF;
 	s->uprobe_multi = o->uprobe_multi;
+	s->budget = o->budget;
 	if (!valid_ringbuf(s->ringbuf_bytes)) {
 		nnp_err("ring buffer size %u is not a power of two of at least a page",
 			s->ringbuf_bytes);
@@ -129,101 +120,6 @@ cleanup:
 	return err;
 }
 
-/*
- * Releasing a uprobe perf event waits for the kernel (an RCU grace period,
- * ~100 ms here), one after another: seconds for a few dozen sites. A detached
- * grandchild holding duplicates of every descriptor makes our own closes
- * cheap and closes them itself, in the background. While it does, it holds a
- * shared lock that every attach (of any nnperf) waits for: uprobes of one
- * file registered while others are still being unregistered do not reliably
- * fire on this kernel ("failed to unregister, leaking uprobe").
- */
-#define RELEASE_LOCK "/run/nnperf.release.lock"
-#define RELEASE_LOCK_TMP "/tmp/nnperf.release.lock"
-
-static int release_lock(int how)
-{
-	int fd = open(RELEASE_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		fd = open(RELEASE_LOCK_TMP, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0 && flock(fd, how)) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
-/* until every background release (of any nnperf) has finished */
-static void wait_releases(void)
-{
-	int fd = release_lock(LOCK_EX);
-
-	if (fd >= 0)
-		close(fd);
-}
-
-/* in the grandchild: every descriptor but the lock, then exit (drops the lock) */
-static void release_all_but(int keep)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int self = d ? dirfd(d) : -1;
-
-	while (d && (e = readdir(d))) {
-		int fd = atoi(e->d_name);
-
-		if (fd > STDERR_FILENO && fd != keep && fd != self)
-			close(fd);
-	}
-	if (d)
-		closedir(d);
-	_exit(0);
-}
-
-static void release_in_background(void)
-{
-	int lock = release_lock(LOCK_SH), null;
-	pid_t child = fork(), grandchild;
-
-	if (child < 0) {
-		if (lock >= 0)
-			close(lock);
-		return; /* then our closes pay, as they would anyway */
-	}
-	if (child > 0) {
-		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
-			;
-		if (lock >= 0)
-			close(lock); /* the grandchild's copy keeps it */
-		return;
-	}
-	grandchild = fork();
-	if (grandchild != 0)
-		_exit(0);
-	/* let no pipe reader of ours wait for this process's end */
-	null = open("/dev/null", O_RDWR);
-	if (null >= 0) {
-		dup2(null, STDIN_FILENO);
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-	}
-	setsid();
-	release_all_but(lock);
-}
-
-void nnp_links_destroy(struct nnp_link *links, size_t n)
-{
-	if (n)
-		release_in_background();
-	for (size_t i = 0; i < n; i++) {
-		if (links[i].link)
-			bpf_link__destroy(links[i].link);
-		else if (links[i].fd >= 0)
-			close(links[i].fd);
-	}
-}
-
 void nnp_session_close(struct nnp_session *s)
 {
 	if (!s)
@@ -231,6 +127,7 @@ void nnp_session_close(struct nnp_session *s)
 	nnp_links_destroy(s->links, s->nlinks);
 	free(s->links);
 	free(s->spec_copy);
+	free(s->spec_cost);
 	ring_buffer__free(s->rb);
 	nnp_kernel_hooks_destroy(&s->hooks);
 	layer_bpf__destroy(s->skel);
@@ -260,7 +157,8 @@ int nnp_session_add_spec(struct nnp_session *s, const struct nnp_spec *spec, uin
 		return -ENOSPC;
 	if (!s->spec_copy) {
 		s->spec_copy = calloc(s->max_specs, sizeof(*s->spec_copy));
-		if (!s->spec_copy)
+		s->spec_cost = calloc(s->max_specs, sizeof(*s->spec_cost));
+		if (!s->spec_copy || !s->spec_cost)
 			return -ENOMEM;
 	}
 	err = bpf_map__update_elem(s->skel->maps.specs, &i, sizeof(i), spec, sizeof(*spec), 0);
@@ -272,8 +170,7 @@ int nnp_session_add_spec(struct nnp_session *s, const struct nnp_spec *spec, uin
 	return 0;
 }
 
-/* takes L (released on failure) */
-static int keep(struct nnp_session *s, struct nnp_link l)
+int nnp_session_keep(struct nnp_session *s, struct nnp_link l)
 {
 	struct nnp_link *n;
 
@@ -292,57 +189,132 @@ static int keep(struct nnp_session *s, struct nnp_link l)
 	return 0;
 }
 
-static int keep_link(struct nnp_session *s, struct bpf_link *link)
-{
-	if (!link)
-		return -errno ? -errno : -EINVAL;
-	return keep(s, (struct nnp_link){ .link = link, .fd = -1 });
-}
-
 bool nnp_session_uprobe_multi(const struct nnp_session *s)
 {
 	return s->uprobe_multi;
+}
+
+/* a layer's spec: the budget may detach its links */
+static bool layer_spec(const struct nnp_session *s, uint64_t cookie, uint32_t *probe_id,
+		       enum nnp_link_part *part)
+{
+	const struct nnp_spec *sp = nnp_session_spec(s, (uint32_t)cookie);
+
+	if (!sp || (sp->role != NNP_ROLE_LAYER_BEGIN && sp->role != NNP_ROLE_LAYER_END))
+		return false;
+	*probe_id = sp->probe_id;
+	*part = sp->role == NNP_ROLE_LAYER_END ? NNP_LINKS_ENDS : NNP_LINKS_BEGINS;
+	return true;
+}
+
+/* attaches R and keeps the link, with a copy of R when the budget may toggle it */
+static int attach_keep(struct nnp_session *s, struct nnp_link_recipe *r, uint64_t cookie)
+{
+	struct nnp_link l;
+	int err = nnp_recipe_attach(s, r, &l);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->ret)
+			nnp_session_site_cost(s, (uint32_t)r->cookies[i], NNP_COST_RETURN);
+	if (r->kind == NNP_RECIPE_USDT)
+		nnp_session_site_cost(s, r->idx, NNP_COST_EMULATED);
+	if (s->budget && layer_spec(s, cookie, &r->probe_id, &r->part)) {
+		l.recipe = nnp_recipe_dup(r);
+		if (!l.recipe) {
+			nnp_links_destroy(&l, 1);
+			return -ENOMEM;
+		}
+	}
+	return nnp_session_keep(s, l);
+}
+
+static bool same_link(const struct nnp_session *s, uint64_t a, uint64_t b)
+{
+	uint32_t ida, idb;
+	enum nnp_link_part pa, pb;
+	bool la = layer_spec(s, a, &ida, &pa), lb = layer_spec(s, b, &idb, &pb);
+
+	return la == lb && (!la || (ida == idb && pa == pb));
+}
+
+/* with the budget: one link per layer probe and part, the rest together */
+static int attach_split(struct nnp_session *s, struct nnp_link_recipe *r, const uint64_t *offs,
+			const uint64_t *cookies, size_t n)
+{
+	uint64_t *o = malloc(n * sizeof(*o)), *c = malloc(n * sizeof(*c));
+	bool *done = calloc(n, sizeof(*done));
+	int err = o && c && done ? 0 : -ENOMEM;
+
+	for (size_t i = 0; i < n && !err; i++) {
+		if (done[i])
+			continue;
+		r->n = 0;
+		for (size_t j = i; j < n; j++) {
+			if (done[j] || !same_link(s, cookies[i], cookies[j]))
+				continue;
+			o[r->n] = offs[j];
+			c[r->n++] = cookies[j];
+			done[j] = true;
+		}
+		r->offs = o;
+		r->cookies = c;
+		err = attach_keep(s, r, c[0]);
+	}
+	free(o);
+	free(c);
+	free(done);
+	return err;
 }
 
 int nnp_session_attach_uprobes(struct nnp_session *s, pid_t pid, const char *path,
 			       const uint64_t *offs, const uint64_t *cookies, size_t n,
 			       bool retprobe)
 {
-	int fd;
+	struct nnp_link_recipe r = { .kind = NNP_RECIPE_MULTI,
+				     .pid = pid,
+				     .path = (char *)path,
+				     .ret = retprobe,
+				     .offs = (uint64_t *)offs,
+				     .cookies = (uint64_t *)cookies,
+				     .n = n };
 
 	if (!s->uprobe_multi)
 		return -EOPNOTSUPP;
-	wait_releases();
-	fd = nnp_uprobe_multi_link(bpf_program__fd(s->skel->progs.nnp_uprobe_multi), path, offs,
-				   cookies, n, pid, retprobe);
-	return fd < 0 ? fd : keep(s, (struct nnp_link){ .fd = fd });
+	if (!n)
+		return 0;
+	return s->budget ? attach_split(s, &r, offs, cookies, n) : attach_keep(s, &r, cookies[0]);
 }
 
 int nnp_session_attach_uprobe(struct nnp_session *s, uint32_t idx, pid_t pid, const char *path,
 			      uint64_t file_off, bool retprobe)
 {
-	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = idx, .retprobe = retprobe);
-	struct bpf_link *link;
+	uint64_t cookie = idx;
+	struct nnp_link_recipe r = { .kind = NNP_RECIPE_UPROBE,
+				     .pid = pid,
+				     .path = (char *)path,
+				     .ret = retprobe,
+				     .offs = &file_off,
+				     .cookies = &cookie,
+				     .n = 1 };
 
 	if (s->uprobe_multi)
-		return nnp_session_attach_uprobes(s, pid, path, &file_off, &(uint64_t){ idx }, 1,
-						  retprobe);
-	wait_releases();
-	link = bpf_program__attach_uprobe_opts(s->skel->progs.nnp_uprobe, pid ? pid : -1, path,
-					       file_off, &opts);
-	return keep_link(s, link);
+		return nnp_session_attach_uprobes(s, pid, path, &file_off, &cookie, 1, retprobe);
+	return attach_keep(s, &r, cookie);
 }
 
 int nnp_session_attach_usdt(struct nnp_session *s, uint32_t idx, pid_t pid, const char *path,
 			    const char *provider, const char *name)
 {
-	LIBBPF_OPTS(bpf_usdt_opts, opts, .usdt_cookie = idx);
-	struct bpf_link *link;
+	struct nnp_link_recipe r = { .kind = NNP_RECIPE_USDT,
+				     .pid = pid,
+				     .path = (char *)path,
+				     .provider = (char *)provider,
+				     .name = (char *)name,
+				     .idx = idx };
 
-	wait_releases();
-	link = bpf_program__attach_usdt(s->skel->progs.nnp_usdt, pid ? pid : -1, path, provider,
-					name, &opts);
-	return keep_link(s, link);
+	return attach_keep(s, &r, idx);
 }
 
 uint32_t nnp_session_new_probe_id(struct nnp_session *s)
@@ -377,12 +349,12 @@ int nnp_session_fd(const struct nnp_session *s)
 	return ring_buffer__epoll_fd(s->rb);
 }
 
-int nnp_session_prog_stats(const struct nnp_session *s, nnp_prog_stats_cb cb, void *ctx)
+static int obj_prog_stats(struct bpf_object *obj, nnp_prog_stats_cb cb, void *ctx)
 {
 	struct bpf_program *prog;
 	int err = 0;
 
-	bpf_object__for_each_program(prog, s->skel->obj) {
+	bpf_object__for_each_program(prog, obj) {
 		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(prog);
@@ -396,6 +368,17 @@ int nnp_session_prog_stats(const struct nnp_session *s, nnp_prog_stats_cb cb, vo
 			return err;
 	}
 	return 0;
+}
+
+int nnp_session_prog_stats(const struct nnp_session *s, nnp_prog_stats_cb cb, void *ctx)
+{
+	struct bpf_object *hooks[2];
+	size_t n = nnp_kernel_hooks_objs(&s->hooks, hooks);
+	int err = obj_prog_stats(s->skel->obj, cb, ctx);
+
+	for (size_t i = 0; i < n && !err; i++)
+		err = obj_prog_stats(hooks[i], cb, ctx);
+	return err;
 }
 
 int nnp_session_poll(struct nnp_session *s, int timeout_ms)

@@ -27,13 +27,18 @@ struct nnp_session_opts {
 	const struct nnp_counters *counters; /* open perf counters, or NULL */
 	uint32_t sample;   /* measure one outermost layer call in N (--sample); 0, 1 = every call */
 	bool uprobe_multi; /* uprobes through uprobe_multi links (features.h uprobes policy) */
+	/* --overhead-budget: hits counted per spec, and each layer probe's links kept
+	 * apart (one probe, begins or ends) and re-attachable (nnp_session_toggle) */
+	bool budget;
 };
 
 struct bpf_link;
+struct nnp_link_recipe; /* what makes a link again (session_toggle.c) */
 /* one attachment: a libbpf link, or the fd of a link libbpf cannot make (uprobe_multi) */
 struct nnp_link {
 	struct bpf_link *link;
-	int fd; /* -1 with link */
+	int fd;				/* -1 with link; both unset: detached, recipe kept */
+	struct nnp_link_recipe *recipe; /* owned; NULL: not re-attachable */
 };
 
 typedef int (*nnp_event_cb)(void *ctx, void *data, size_t size);
@@ -67,6 +72,42 @@ size_t nnp_session_links(const struct nnp_session *s);
  * target of many can be detached when it exits. 0, -EINVAL, -ENOMEM.
  */
 int nnp_session_take_links(struct nnp_session *s, size_t first, struct nnp_link **out, size_t *n);
+/* specs stored, and what slot IDX holds (NULL past them) */
+uint32_t nnp_session_nspecs(const struct nnp_session *s);
+const struct nnp_spec *nnp_session_spec(const struct nnp_session *s, uint32_t idx);
+/* with opts.budget: hits of specs 0..N-1 since open, summed over CPUs; 0 or -errno */
+int nnp_session_spec_hits(const struct nnp_session *s, uint64_t *out, uint32_t n);
+
+/* what one hit of a site costs the target, cheapest first: the budget prices
+ * hits by the dearest site of each spec (docs/performance.md) */
+enum nnp_site_cost {
+	NNP_COST_UNKNOWN,
+	NNP_COST_RETURN,   /* a uretprobe's return */
+	NNP_COST_EMULATED, /* an instruction the kernel emulates (a USDT marker's nop) */
+	NNP_COST_STEPPED,  /* one it single-steps out of line */
+};
+/* the planner tells where it put a uprobe (uretprobes and USDT the session knows) */
+void nnp_session_site_cost(struct nnp_session *s, uint32_t idx, enum nnp_site_cost c);
+enum nnp_site_cost nnp_session_spec_cost(const struct nnp_session *s, uint32_t idx);
+
+enum nnp_link_part {
+	NNP_LINKS_BEGINS, /* a layer's begin sites */
+	NNP_LINKS_ENDS,	  /* its end sites (uretprobes, end markers) */
+};
+/*
+ * With opts.budget: the links of the layer probes IDS[0..N) that carry PART
+ * are detached (ON false: released in the background, recipe kept) or
+ * attached again (ON true). Detach begins before ends and attach ends before
+ * begins, so a call in flight meets at worst an end without a begin.
+ * 0 or the first error (the other links are still done).
+ */
+int nnp_session_toggle(struct nnp_session *s, const uint32_t *ids, size_t n,
+		       enum nnp_link_part part, bool on);
+
+/* with opts.budget: the begins of layer probes IDS[0..N) measure nothing while
+ * GATED (they still pair their ends); 0 or -errno (-E2BIG: a probe id past the table) */
+int nnp_session_gate(struct nnp_session *s, const uint32_t *ids, size_t n, bool gated);
+
 /* pollable when events are ready: poll it, then nnp_session_drain */
 int nnp_session_fd(const struct nnp_session *s);
 /* kernel BPF statistics of each loaded program; counted only while

@@ -27,13 +27,21 @@ static int layer_groups(struct nnp_layer_stats *const *ls, size_t n, enum nnp_gr
 }
 
 /* groups of the layers' names into v, in the order of their first layer */
-static size_t collect(struct nnp_layer_stats *const *ls, size_t n, char (*names)[NNP_GROUP_LEN],
-		      const int *from, struct nnp_rec_group *v, size_t *of_layer)
+static uint64_t scaled(uint64_t v, double scale)
+{
+	return scale > 1 ? (uint64_t)((double)v * scale + 0.5) : v;
+}
+
+static size_t collect(const struct nnp_agg *a, struct nnp_layer_stats *const *ls, size_t n,
+		      char (*names)[NNP_GROUP_LEN], const int *from, struct nnp_rec_group *v,
+		      size_t *of_layer)
 {
 	struct nnp_rec_group *g, *by_name = NULL;
 	size_t ng = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		double sc = nnp_agg_probe_scale(a, ls[i]);
+
 		HASH_FIND_STR(by_name, names[i], g);
 		if (!g) {
 			g = &v[ng++];
@@ -45,9 +53,9 @@ static size_t collect(struct nnp_layer_stats *const *ls, size_t n, char (*names)
 		if (from[i] == NNP_GROUP_FROM_NAME) /* a group is named if one layer names it */
 			g->from = from[i];
 		g->layers++;
-		g->calls += ls[i]->hist.count;
-		g->self_ns += ls[i]->self_ns;
-		g->total_ns += ls[i]->hist.sum;
+		g->calls += scaled(ls[i]->hist.count, sc);
+		g->self_ns += scaled(ls[i]->self_ns, sc);
+		g->total_ns += scaled(ls[i]->hist.sum, sc);
 		if (of_layer)
 			of_layer[i] = (size_t)(g - v);
 	}
@@ -55,8 +63,9 @@ static size_t collect(struct nnp_layer_stats *const *ls, size_t n, char (*names)
 	return ng;
 }
 
-int nnp_rec_groups(struct nnp_layer_stats *const *ls, size_t n, enum nnp_group_by by,
-		   struct nnp_rec_group **out, size_t *ngroups, size_t **of_layer)
+int nnp_rec_groups(const struct nnp_agg *a, struct nnp_layer_stats *const *ls, size_t n,
+		   enum nnp_group_by by, struct nnp_rec_group **out, size_t *ngroups,
+		   size_t **of_layer)
 {
 	char(*names)[NNP_GROUP_LEN] = NULL;
 	int *from = NULL, err;
@@ -77,7 +86,7 @@ int nnp_rec_groups(struct nnp_layer_stats *const *ls, size_t n, enum nnp_group_b
 		err = *out && (!of_layer || *of_layer) ? 0 : -ENOMEM;
 	}
 	if (!err)
-		*ngroups = collect(ls, n, names, from, *out, of_layer ? *of_layer : NULL);
+		*ngroups = collect(a, ls, n, names, from, *out, of_layer ? *of_layer : NULL);
 	if (err) {
 		free(*out);
 		*out = NULL;

@@ -30,10 +30,12 @@ struct nnp_rec_group {
  * Groups of the N layers LS (in execution order: nnp_agg_sorted_layers) by BY
  * (nnp_group_layers), in the order of their first layer; *out, and with
  * of_layer each layer's index in *out, are malloc'ed (NULL when n is 0),
- * caller frees. 0, -EINVAL for NNP_GROUP_NONE, or -ENOMEM.
+ * caller frees. Sums are scaled by each layer's probe scale (nnp_agg_probe_scale).
+ * 0, -EINVAL for NNP_GROUP_NONE, or -ENOMEM.
  */
-int nnp_rec_groups(struct nnp_layer_stats *const *ls, size_t n, enum nnp_group_by by,
-		   struct nnp_rec_group **out, size_t *ngroups, size_t **of_layer);
+int nnp_rec_groups(const struct nnp_agg *a, struct nnp_layer_stats *const *ls, size_t n,
+		   enum nnp_group_by by, struct nnp_rec_group **out, size_t *ngroups,
+		   size_t **of_layer);
 /* a group's self time over its process's inference time (scaled by --sample);
  * false without inferences */
 bool nnp_rec_group_share(const struct nnp_agg *a, const struct nnp_proc_stats *p,

@@ -85,7 +85,7 @@ int nnp_recording_write_gtable(FILE *f, const struct nnp_agg *a, const struct nn
 	struct nnp_rec_group *g;
 	size_t ng, width[G_NCOLS];
 	struct grow *r = malloc(sizeof(*r));
-	int err = r ? nnp_rec_groups(ls, n, by, &g, &ng, NULL) : -ENOMEM;
+	int err = r ? nnp_rec_groups(a, ls, n, by, &g, &ng, NULL) : -ENOMEM;
 
 	if (err) {
 		free(r);

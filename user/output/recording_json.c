@@ -17,6 +17,7 @@
 #include "ksig_view.h"
 #include "recording.h"
 #include "recording_groups.h"
+#include "recording_overhead.h"
 #include "recording_util.h"
 #include "text.h"
 
@@ -259,7 +260,10 @@ static json_object *layer_json(struct builder *b, const struct nnp_proc_stats *p
 		add(b, o, "parent", parent_json(b, p, l));
 	else
 		add_null(o, "parent");
-	add_u64(b, o, "count_est", l->hist.count * nnp_agg_sample(b->a));
+	add_u64(b, o, "count_est",
+		(uint64_t)((double)l->hist.count * nnp_agg_scale(b->a, l) + 0.5));
+	if (nnp_agg_probe_scale(b->a, l) > 1) /* --overhead-budget measured it part of the time */
+		add_fixed(b, o, "sampled_fraction", 1 / nnp_agg_probe_scale(b->a, l));
 	if (nnp_rec_share_est(b->a, p, l, &share))
 		add_fixed(b, o, "share", share);
 	else
@@ -497,7 +501,7 @@ static void put_proc(struct builder *b, FILE *f, const struct nnp_proc_stats *p,
 	if (!b->err)
 		b->err = nnp_agg_sorted_layers(p, &ls, &n);
 	if (!b->err && b->by != NNP_GROUP_NONE)
-		b->err = nnp_rec_groups(ls, n, b->by, &b->groups, &b->ngroups, &b->of_layer);
+		b->err = nnp_rec_groups(b->a, ls, n, b->by, &b->groups, &b->ngroups, &b->of_layer);
 	put_obj(b, f, proc_json(b, p), depth, true);
 	if (b->err)
 		goto cleanup;
@@ -547,6 +551,8 @@ int nnp_recording_write_json(FILE *f, const struct nnp_agg *a, const struct nnp_
 	if (b.ki)
 		add(&b, root, "kernel_signals", kernel_info_json(&b, b.ki));
 	add(&b, root, "probes", probes_json(&b, a));
+	if (m->overhead)
+		add(&b, root, "overhead", nnp_rec_overhead_json(a, m->overhead));
 	put_obj(&b, f, root, 0, true);
 	put_procs(&b, f, a);
 	fputc('\n', f);

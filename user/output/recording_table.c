@@ -14,6 +14,7 @@
 #include "recording.h"
 #include "recording_groups.h"
 #include "recording_ktable.h"
+#include "recording_overhead.h"
 #include "recording_util.h"
 #include "text.h"
 
@@ -225,6 +226,8 @@ int nnp_recording_write_table(FILE *f, const struct nnp_agg *a, const struct nnp
 	int err;
 
 	print_warnings(f, a, m);
+	if (m->overhead)
+		nnp_rec_overhead_print(f, a, m->overhead);
 	err = nnp_rec_sorted_procs(a, &ps, &n);
 	if (err)
 		return err;

@@ -55,7 +55,7 @@ bool nnp_rec_share_est(const struct nnp_agg *a, const struct nnp_proc_stats *p,
 {
 	if (!nnp_rec_share(p, l, share))
 		return false;
-	*share *= nnp_agg_sample(a);
+	*share *= nnp_agg_scale(a, l);
 	return true;
 }
 

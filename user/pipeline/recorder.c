@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "agg.h"
+#include "budget.h"
 #include "atomic_file.h"
 #include "clock.h"
 #include "features.h"
@@ -49,7 +50,9 @@ struct recorder {
 	int pidfd; /* -p target */
 	char exe[PATH_MAX];
 	uint64_t start_mono, start_real;
-	struct nnp_trace *trace;  /* --trace FILE */
+	struct nnp_trace *trace;   /* --trace FILE */
+	struct nnp_budget *budget; /* --overhead-budget */
+	struct nnp_rec_overhead overhead;
 	struct nnp_exe_id exe_id; /* --follow: the executable of -p */
 };
 
@@ -67,6 +70,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	}
 	bad = nnp_event_decode(data, size, &ev) != 0;
 	nnp_agg_apply(&r->agg, bad ? NULL : &ev);
+	if (r->budget && !bad && ev.hdr.type == NNP_EV_INFER)
+		nnp_budget_infer(r->budget, ev.infer.start_ns, ev.infer.end_ns);
 	if (r->trace && !bad)
 		nnp_trace_event(r->trace, &r->agg, &ev);
 	return 0;
@@ -189,6 +194,7 @@ static int attach_all(struct recorder *r)
 		.ringbuf_bytes = r->o.common.ringbuf_bytes,
 		.max_specs = r->o.max_sites,
 		.sample = r->o.common.sample,
+		.budget = r->o.overhead_budget > 0,
 	};
 	int err;
 
@@ -254,6 +260,14 @@ static bool target_exited(struct recorder *r)
 	return !nnp_proc_alive(r->o.pid);
 }
 
+/* the budget's next switch may come before the usual 100 ms */
+static int poll_ms(const struct recorder *r)
+{
+	int ms = r->budget ? nnp_budget_next_ms(r->budget, nnp_mono_ns()) : 100;
+
+	return ms < 100 ? ms : 100;
+}
+
 static int collect(struct recorder *r)
 {
 	uint64_t deadline = 0;
@@ -262,7 +276,7 @@ static int collect(struct recorder *r)
 	if (r->o.duration_s > 0)
 		deadline = r->start_mono + (uint64_t)(r->o.duration_s * 1e9);
 	while (!nnp_stop_signal) {
-		n = nnp_session_poll(r->sess, 100);
+		n = nnp_session_poll(r->sess, poll_ms(r));
 		if (n < 0) {
 			nnp_err("failed to read events: %s", strerror(-n));
 			return n;
@@ -274,12 +288,16 @@ static int collect(struct recorder *r)
 			kill(r->child.pid, SIGCONT);
 			r->resume = false;
 		}
+		if (r->budget && nnp_budget_tick(r->budget, nnp_mono_ns()) == -ENOMEM)
+			return -ENOMEM;
 		if (deadline && nnp_clock_ns(CLOCK_MONOTONIC) >= deadline)
 			break;
 		if (target_exited(r) && !(r->o.follow && !follow_next(r, deadline)))
 			break;
 	}
 	nnp_session_drain(r->sess);
+	if (r->budget)
+		nnp_budget_finish(r->budget, nnp_mono_ns(), &r->overhead);
 	if (nnp_stop_signal)
 		nnp_info("stopped by signal %d", (int)nnp_stop_signal);
 	return 0;
@@ -312,6 +330,7 @@ static void fill_meta(struct recorder *r, struct nnp_rec_meta *m, char *cmdline,
 		.exit_status = r->launched ? nnp_launch_exit_code(&r->child) : -1,
 		.kernel_info = &r->kcfg.info,
 		.group_by = r->o.group_by,
+		.overhead = r->budget ? &r->overhead : NULL,
 	};
 }
 
@@ -401,6 +420,10 @@ static int run(struct recorder *r)
 		}
 		nnp_scanner_execd(r->scan);
 	}
+	if (r->o.overhead_budget > 0 &&
+	    (err =
+		 nnp_budget_new(r->sess, &r->agg, r->o.overhead_budget, r->start_mono, &r->budget)))
+		return err;
 	err = collect(r);
 	if (!err && !nnp_planner_sites(r->plan))
 		err = nothing_found(r);
@@ -416,6 +439,7 @@ static int run(struct recorder *r)
 
 static void cleanup(struct recorder *r)
 {
+	nnp_budget_free(r->budget);
 	nnp_scanner_free(r->scan);
 	nnp_planner_free(r->plan);
 	nnp_session_close(r->sess);

@@ -45,6 +45,7 @@ struct record_opts {
 	bool follow;	       /* --follow: re-attach to the next process of the same exe */
 	struct nnp_node_names *node_names; /* --node-names FILE, read at parse time */
 	enum nnp_group_by group_by;	   /* --group-by: groups in the table and JSON */
+	double overhead_budget;		   /* --overhead-budget PCT, 0: none */
 };
 
 #endif

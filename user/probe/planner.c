@@ -19,6 +19,7 @@ struct site {
 	uint64_t off;
 	const char *label;
 	uint32_t probe_id;
+	int cls; /* enum nnp_insn_class at off, -1: not decoded yet */
 };
 
 int nnp_planner_new_ops(const struct nnp_planner_ops *ops, void *ctx, struct nnp_agg *a,
@@ -205,6 +206,20 @@ static void log_site(uint8_t role, const char *kind, const char *path, const cha
 		 kind, path, label, (unsigned long long)off, idx, probe_id);
 }
 
+/* what a hit at ST costs: the class placement chose, or that of the instruction
+ * at an offset kept as given (one placement would move from is not emulated) */
+static enum nnp_site_cost site_cost(const struct site *st)
+{
+	struct nnp_placement pl;
+	int cls = st->cls;
+
+	if (cls < 0 && !nnp_place_probe(st->path, st->off, &pl))
+		cls = pl.skip ? NNP_INSN_STEPPED : (int)pl.cls;
+	if (cls == NNP_INSN_STEPPED)
+		return NNP_COST_STEPPED;
+	return cls == NNP_INSN_EMULATED ? NNP_COST_EMULATED : NNP_COST_UNKNOWN;
+}
+
 /* one spec + one attachment (usdt), or a uprobe site planned for the next flush */
 static int attach_one(struct nnp_planner *p, const struct nnp_probe_def *d, const struct site *st,
 		      bool at_return)
@@ -227,6 +242,7 @@ static int attach_one(struct nnp_planner *p, const struct nnp_probe_def *d, cons
 		us.cookie = idx;
 		us.probe_id = st->probe_id;
 		us.role = sp.role;
+		us.cost = at_return ? NNP_COST_RETURN : site_cost(st);
 		return nnp_ubatch_add(&p->batch, &us);
 	}
 	err = p->ops->attach_usdt(p->ctx, idx, p->t.pid, st->path, d->provider, d->usdt_name);
@@ -284,6 +300,8 @@ static int attach_group(void *ctx, const struct nnp_usite *g, size_t n)
 			break;
 		}
 		p->nsites++;
+		if (p->ops->site_cost)
+			p->ops->site_cost(p->ctx, g[i].cookie, g[i].cost);
 		log_site(g[i].role, kind, g[i].path, g[i].label, g[i].off, g[i].cookie,
 			 g[i].probe_id);
 	}
@@ -344,6 +362,7 @@ static void place(struct site *st, const char *label)
 	if (nnp_place_probe(st->path, st->off, &pl))
 		return;
 	st->off += pl.skip;
+	st->cls = (int)pl.cls;
 	if (pl.cls == NNP_INSN_REJECTED)
 		nnp_warn("site %s+%u: %s (%s)", label, pl.skip, pl.mnemonic,
 			 nnp_insn_class_str(pl.cls));
@@ -356,7 +375,9 @@ static int on_symbol(const struct nnp_sym *sym, void *arg)
 {
 	struct match_ctx *m = arg;
 	char label[512];
-	struct site st = { .path = m->path, .off = sym->file_off + m->d->offset, .label = label };
+	struct site st = {
+		.path = m->path, .off = sym->file_off + m->d->offset, .label = label, .cls = -1
+	};
 	const char *name = sym->demangled ? sym->demangled : sym->name;
 
 	snprintf(label, sizeof(label), "%.*s", (int)strcspn(name, "("), name);
@@ -405,7 +426,7 @@ static int attach_offset(struct nnp_planner *p, const struct nnp_probe_def *d, c
 			 const char *runtime)
 {
 	char label[64];
-	struct site st = { .path = path, .off = d->offset, .label = label };
+	struct site st = { .path = path, .off = d->offset, .label = label, .cls = -1 };
 
 	snprintf(label, sizeof(label), "0x%llx", (unsigned long long)d->offset);
 	if (d->pair[0]) /* an adapter's pair: named after what it measures */
@@ -417,7 +438,7 @@ static int attach_usdt(struct nnp_planner *p, const struct nnp_probe_def *d, con
 		       const char *runtime)
 {
 	char label[160];
-	struct site st = { .path = path, .label = label };
+	struct site st = { .path = path, .label = label, .cls = -1 };
 
 	snprintf(label, sizeof(label), "%s:%s", d->provider, d->usdt_name);
 	return attach_site(p, d, &st, runtime);

@@ -40,6 +40,8 @@ struct nnp_planner_ops {
 			      const uint64_t *cookies, size_t n, bool ret);
 	int (*attach_usdt)(void *ctx, uint32_t idx, pid_t pid, const char *path,
 			   const char *provider, const char *name);
+	/* what a hit of the uprobe site of spec IDX costs (enum nnp_site_cost); may be NULL */
+	void (*site_cost)(void *ctx, uint32_t idx, uint8_t cost);
 	/* a library name (no '/') as the target loads it: the file's path in out */
 	int (*resolve)(void *ctx, const struct nnp_target *t, const char *lib, char *out,
 		       size_t len);

@@ -47,6 +47,11 @@ static int resolve(void *ctx, const struct nnp_target *t, const char *lib, char 
 	return nnp_proc_find_lib(t->pid, lib, out, len);
 }
 
+static void site_cost(void *ctx, uint32_t idx, uint8_t cost)
+{
+	nnp_session_site_cost(ctx, idx, (enum nnp_site_cost)cost);
+}
+
 const struct nnp_planner_ops nnp_planner_session_ops = {
 	.add_spec = add_spec,
 	.new_probe_id = new_probe_id,
@@ -54,6 +59,7 @@ const struct nnp_planner_ops nnp_planner_session_ops = {
 	.attach_uprobe = attach_uprobe,
 	.attach_uprobes = attach_uprobes,
 	.attach_usdt = attach_usdt,
+	.site_cost = site_cost,
 	.resolve = resolve,
 };
 

@@ -22,7 +22,8 @@ struct nnp_usite {
 	uint32_t cookie;
 	uint32_t probe_id;
 	uint8_t role;
-	size_t seq; /* order of arrival: kept within a group */
+	uint8_t cost; /* enum nnp_site_cost */
+	size_t seq;   /* order of arrival: kept within a group */
 };
 
 struct nnp_ubatch {

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Checks of --overhead-budget recordings for test_budget.sh."""
+import sys
+
+from check import load, proc  # the same directory: recordings are read one way
+
+
+def overhead(doc):
+    o = doc.get("overhead")
+    assert o is not None, "no overhead object"
+    assert o["estimated"], "the overhead was not estimated"
+    return o
+
+
+def roomy(path, n, budget):
+    """a budget over the cost: estimated, nothing sampled, every call measured"""
+    doc = load(path)
+    o, p = overhead(doc), proc(doc)
+    assert o["budget_pct"] == budget, o["budget_pct"]
+    # tinynet: 13 layers, 28 hits an inference of ~4 ms: well under 5%, over 0.05%
+    assert 0.05 < o["full_pct"] < 5, f"estimated {o['full_pct']}% with every probe"
+    assert 20 <= o["hits_per_inference"] <= 40, f"{o['hits_per_inference']} hits an inference"
+    assert o["sampled"] == [] and o["rate"] == 1, f"sampled {o['sampled']} at {o['rate']}"
+    assert p["inferences"]["count"] == n, p["inferences"]["count"]
+    for l in p["layers"]:
+        assert l["count"] == n and "sampled_fraction" not in l, f"{l['name']}: {l['count']}"
+    print(f"ok: {o['full_pct']:.2f}% estimated ({o['full_ns_per_inference']} ns an inference, "
+          f"BPF {o['bpf_ns_per_hit']:.0f} ns a hit), under {budget}%: every call of {n} measured")
+
+
+def tight(path, n, budget, min_sampled, tolerance):
+    """a budget under the cost: layer probes sampled to fit, every inference measured,
+    the sampled layers' estimated counts near the truth (n: one call an inference)"""
+    doc = load(path)
+    o, p = overhead(doc), proc(doc)
+    assert o["full_pct"] > budget, f"{o['full_pct']}% with every probe is not over {budget}%"
+    assert 0 < o["rate"] < 1, f"rate {o['rate']}"
+    assert len(o["sampled"]) >= min_sampled, f"{len(o['sampled'])} probes sampled"
+    # what it added since, measured, is under every probe's and near the budget (the plan
+    # is made again past 1.25 times it)
+    est = o["estimated_pct"]
+    assert est < o["full_pct"] and est <= budget * 1.5, f"{est}% vs {o['full_pct']}%, budget {budget}%"
+    assert p["inferences"]["count"] == n, f"inferences {p['inferences']['count']} != {n}"
+    frac = {s["label"]: s["fraction"] for s in o["sampled"]}
+    sampled = 0
+    for l in p["layers"]:
+        if "sampled_fraction" not in l:
+            assert l["count"] == n, f"{l['name']}: not sampled, {l['count']} calls of {n}"
+            continue
+        sampled += 1
+        f = l["sampled_fraction"]
+        assert 0 < f < 1 and l["count"] < n, f"{l['name']}: fraction {f}, {l['count']} calls"
+        assert any(abs(f - x) < 1e-3 for x in frac.values()), f"{l['name']}: {f} not in {frac}"
+        rel = abs(l["count_est"] - n) / n
+        assert rel <= tolerance, f"{l['name']}: {l['count_est']} estimated for {n} ({rel:.1%})"
+    assert sampled, "no layer says it was sampled"
+    shares = sum(l["share"] for l in p["layers"])
+    assert 0.8 < shares <= 1.05, f"shares add up to {shares:.3f}"
+    # the probes were really out for most of the time: far fewer hits than every call
+    full_hits = n * o["hits_per_inference"]
+    hits = doc["stats"]["probe_hits"]
+    assert hits < full_hits * 0.6, f"{hits} probe hits, {full_hits:.0f} with every probe"
+    print(f"ok: {o['full_pct']:.2f}% with every probe, {o['estimated_pct']:.2f}% measured after "
+          f"sampling {len(frac)} probes at {o['rate']}; {sampled} layers' counts within "
+          f"{tolerance:.0%} of {n}; {hits} hits for {full_hits:.0f}")
+
+
+def shortest_first(path):
+    """the probes sampled are the dearest for their layers' time, the ones whose
+    calls are shortest (each hit costs about the same): every probe left whole has
+    longer calls than every sampled one, and some are left whole"""
+    p = proc(load(path))
+    groups = {}
+    for l in p["layers"]:
+        g = groups.setdefault(l["probe_id"], [0, 0, "sampled_fraction" in l])
+        g[0] += l["total_ns"]
+        g[1] += l["count"]
+    whole = [t / n for t, n, s in groups.values() if not s]
+    part = [t / n for t, n, s in groups.values() if s]
+    assert part and whole, f"{len(part)} probes sampled, {len(whole)} whole"
+    assert min(whole) > max(part), f"whole probes' calls {whole} vs sampled {part}"
+    print(f"ok: {len(part)} probes sampled (calls up to {max(part):.0f} ns), {len(whole)} "
+          f"whole (from {min(whole):.0f} ns)")
+
+
+def budget_for(path, part):
+    """PART of what every probe was estimated to add in a recording, as a budget"""
+    print(f"{overhead(load(path))['full_pct'] * part:.4f}")
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "roomy":
+        roomy(args[0], int(args[1]), float(args[2]))
+    elif cmd == "tight":
+        tight(args[0], int(args[1]), float(args[2]), int(args[3]), float(args[4]))
+    elif cmd == "shortest-first":
+        shortest_first(args[0])
+    elif cmd == "budget-for":
+        budget_for(args[0], float(args[1]))
+    else:
+        sys.exit(f"unknown check {cmd}")

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# --overhead-budget PCT: nnperf estimates what its probes add to each inference
+# (hits per spec counted in BPF, priced by site, plus BPF run time) and, over
+# the budget, measures the layer probes that cost most for their layers' time
+# part of the time (attached 1/2..1/64 of each period). Every inference is
+# measured; counts and shares of sampled layers are scaled to all calls.
+source "$(dirname "$0")/lib.sh"
+require_root
+N=1500
+SPEC=$NNP_SRC/tests/workloads/tinynet/tinynet.spec
+BC="/usr/bin/python3 $NNP_SRC/tests/integration/budget_check.py"
+
+echo "== bad values: one line, exit 1"
+expect_error "--overhead-budget: '0' is not a percentage in (0, 1000]" \
+	"$NNPERF" record --overhead-budget 0 -- "$TINYNET"
+expect_error "--overhead-budget: 'x' is not a percentage" "$NNPERF" record --overhead-budget x -- "$TINYNET"
+expect_error "--overhead-budget: '2000' is not a percentage" \
+	"$NNPERF" record --overhead-budget 2000 -- "$TINYNET"
+
+echo "== USDT markers, a budget over their cost: estimated, nothing sampled"
+"$NNPERF" record --overhead-budget 50 -o "$TMP/roomy.json" -- "$TINYNET" --model dense --iterations 300 >"$TMP/roomy.txt"
+grep -q "^overhead: estimated .* budget 50.00%" "$TMP/roomy.txt" || fail "no overhead line: $(head -3 "$TMP/roomy.txt")"
+grep -q "^sampled to fit" "$TMP/roomy.txt" && fail "sampled under a roomy budget"
+$BC roomy "$TMP/roomy.json" 300 50
+
+echo "== USDT markers, a budget of 30% of their cost: the markers' layers sampled"
+B=$($BC budget-for "$TMP/roomy.json" 0.3)
+"$NNPERF" record --overhead-budget "$B" -o "$TMP/usdt.json" -- "$TINYNET" --model dense --iterations $N >"$TMP/usdt.txt"
+grep -q "^sampled to fit: 1 layer probes measured part of the time" "$TMP/usdt.txt" ||
+	fail "the table does not say what was sampled: $(head -3 "$TMP/usdt.txt")"
+$BC tight "$TMP/usdt.json" $N "$B" 1 0.10
+
+echo "== uprobes from the spec, a budget of 60% of their cost: the shortest calls sampled"
+"$NNPERF" record --usdt off --spec "$SPEC" --overhead-budget 50 -o "$TMP/spec-all.json" \
+	-- "$TINYNET" --model dense --iterations 300 >/dev/null
+B=$($BC budget-for "$TMP/spec-all.json" 0.6)
+"$NNPERF" record --usdt off --spec "$SPEC" --overhead-budget "$B" -o "$TMP/spec.json" \
+	-- "$TINYNET" --model dense --iterations $N >/dev/null
+$BC tight "$TMP/spec.json" $N "$B" 1 0.15
+$BC shortest-first "$TMP/spec.json"
+
+echo "== the same with one link per uprobe (kernels before 6.6): links made again from recipes"
+NNPERF_FORCE=no-uprobe-multi "$NNPERF" record --usdt off --spec "$SPEC" --overhead-budget "$B" \
+	-o "$TMP/single.json" -- "$TINYNET" --model dense --iterations $N >/dev/null
+$BC tight "$TMP/single.json" $N "$B" 1 0.15
+pass
