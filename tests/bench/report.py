@@ -51,6 +51,8 @@ RATIOS = [
      "ort.nnperf", "ort.profiler", "slowdown", "< 0", lambda r: r < 0),
     ("G4 llama.cpp per token: nnperf (graph loop call sites) / no probes",
      "ggml.nnperf", "ggml.none", "plain", "<= 1.10", lambda r: r <= 1.10),
+    ("G4 llama.cpp per token: nnperf --overhead-budget 2 / no probes",
+     "ggml.budget2", "ggml.none", "plain", "<= 1.03", lambda r: r <= 1.03),
     ("G4 llama.cpp per token: empty uprobes at the same sites / no probes (the floor)",
      "ggml.empty_sites", "ggml.none", "plain", "info", None),
     ("G4 llama.cpp per token: nnperf / empty uprobes at the same sites (added)",

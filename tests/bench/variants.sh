@@ -122,8 +122,10 @@ bench_ort() {
 # llama.cpp through node-llama-cpp: ms per token of a tiny llama (tests/workloads/llama),
 # 1 thread, every node measured: nnperf on the graph loop's call sites (the default), on
 # each op's own entry and return (NNPERF_GGML_CALL_SITES=0, the placement before),
-# empty uprobes at the sites nnperf chose (the kernel's floor for them) and bpftrace
-# timing ggml_compute_forward_mul_mat alone
+# empty uprobes at the sites nnperf chose (the kernel's floor for them), bpftrace
+# timing ggml_compute_forward_mul_mat alone and nnperf --overhead-budget 2. GGML_ROUNDS
+# rounds of GGML_TOKENS tokens: the budget's first window (every probe, 0.2-1 s) then
+# weighs little in the median token
 bench_ggml() {
 	local dir=${NNP_LLAMA_NPM:-$BUILD/npm-llama} re='[0-9.]+ ms/token' cpu mm
 	local nlc=$dir/node_modules/node-llama-cpp model=$TMP/llama.gguf
@@ -135,7 +137,7 @@ bench_ggml() {
 		>/dev/null 2>&1 || { note "cannot make a llama model: ggml n/a"; return 0; }
 	# one absolute path: bpftrace -c refuses a bare name found twice in PATH (/bin, /usr/bin)
 	local run=("$(readlink -f "$(command -v node)")" "$SRC/tests/workloads/llama/run.js" --nlc "$nlc" --model "$model"
-		--tokens "$GGML_TOKENS" --threads 1 --settle-ms "$ORT_SETTLE")
+		--tokens "$GGML_TOKENS" --rounds "$GGML_ROUNDS" --threads 1 --settle-ms "$ORT_SETTLE")
 	cpu=$("${run[@]}" 2>/dev/null | sed -n 's/^ggml-cpu: //p')
 	# the same file by a path without '@', which bpftrace 0.17 cannot parse
 	[ -z "$cpu" ] || { ln -sf "$cpu" "$TMP/bin/libggml-cpu.so" && cpu=$TMP/bin/libggml-cpu.so; }
@@ -158,6 +160,7 @@ bench_ggml() {
 		model_run ggml.nnperf "$re" "$NNPERF" record -- "${run[@]}"
 		model_run ggml.nnperf_own "$re" env NNPERF_GGML_CALL_SITES=0 "$NNPERF" record -- \
 			"${run[@]}"
+		model_run ggml.budget2 "$re" "$NNPERF" record --overhead-budget 2 -- "${run[@]}"
 		[ -z "$site_file" ] || model_run ggml.empty_sites "$re" "$BUILD/nnperf-bench-probe" \
 			--sites "$site_file" "${sites[0]}" -- "${run[@]}"
 		[ -z "$cpu" ] || ! command -v bpftrace >/dev/null ||

@@ -377,7 +377,8 @@ static const char *str(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-/* a recording of one layer call in `sample` stands for sample times its calls and time */
+/* a recording of one layer call in `sample` stands for sample times its calls and time;
+ * a layer --overhead-budget measured in a part of each inference, for 1/part times */
 static int add_layer(struct diff_profile *p, struct occ_count **seen, json_object *lo,
 		     double sample)
 {
@@ -385,11 +386,17 @@ static int add_layer(struct diff_profile *p, struct occ_count **seen, json_objec
 	struct diff_layer *l;
 	json_object *k;
 	unsigned int occ;
-	double self, depth, n = num(lo, "count");
+	double self, depth, n = num(lo, "count"), part = 1;
 	int err;
 
 	if (!name || !json_object_is_type(lo, json_type_object))
 		return -EINVAL;
+	if (json_object_object_get_ex(lo, "sampled_fraction", NULL)) {
+		part = num(lo, "sampled_fraction");
+		if (!(part > 0 && part <= 1))
+			return -ERANGE;
+		sample /= part;
+	}
 	op = op ? op : "";
 	err = next_occurrence(seen, name, op, &occ);
 	if (err)
@@ -434,6 +441,10 @@ static int add_process(struct diff_profile *p, json_object *po, double sample, c
 		ret = add_layer(p, &seen, json_object_array_get_idx(layers, i), sample);
 		if (ret == -EINVAL)
 			snprintf(err, errlen, "layer %zu of a process has no \"name\" string", i);
+		if (ret == -ERANGE) {
+			snprintf(err, errlen, "layer %zu: \"sampled_fraction\" is not in (0, 1]", i);
+			ret = -EINVAL;
+		}
 	}
 	occ_free(&seen);
 	return ret;
