@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Checks of --overhead-budget recordings for test_budget.sh."""
 import json
+import re
 import sys
 
 from check import load, proc  # the same directory: recordings are read one way
@@ -103,6 +104,37 @@ def bad_fraction(path, out):
         json.dump(doc, f)
 
 
+def metrics(path, budget, layers):
+    """a /metrics page of export --overhead-budget: the ratios, and every layer of the
+    sampled probe with the part of an inference it was measured in"""
+    text = open(path).read()
+    got = dict(re.findall(r'^nnperf_overhead_ratio\{kind="(\w+)"\} (\S+)$', text, re.M))
+    assert abs(float(got["budget"]) - budget / 100) < 1e-9, f"budget {got}"
+    assert 0 < float(got["estimated"]) < float(got["every_probe"]), f"ratios {got}"
+    rate = float(re.search(r"^nnperf_overhead_sample_rate (\S+)$", text, re.M).group(1))
+    assert 0 < rate < 1, f"sample rate {rate}"
+    parts = [float(v) for v in
+             re.findall(r'^nnperf_layer_measured_fraction\{.*layer="\w+".*\} (\S+)$', text, re.M)]
+    assert len(parts) == layers, f"{len(parts)} layers with a measured fraction, want {layers}"
+    assert all(0 < v < 1 for v in parts), f"fractions {parts}"
+    print(f"ok: /metrics: budget {got['budget']}, estimated {got['estimated']} of "
+          f"{got['every_probe']}, rate {rate}, {len(parts)} layers measured {parts[0]:.3f}")
+
+
+def jsonl(path, layers):
+    """export --format json --overhead-budget: the nnperf line's overhead object and the
+    sampled layers' sampled_fraction, in the last report that has them"""
+    lines = [json.loads(x) for x in open(path) if x.strip()]
+    own = [x for x in lines if x["type"] == "nnperf" and x.get("overhead")]
+    assert own, "no nnperf line with an overhead object"
+    o = own[-1]["overhead"]
+    assert o["estimated"] and o["sampled"], f"overhead {o}"
+    procs = [x for x in lines if x["type"] == "process" and
+             sum("sampled_fraction" in l for l in x["layers"]) == layers]
+    assert procs, f"no process line with {layers} sampled layers"
+    print(f"ok: JSON lines: {len(own)} reports with the overhead, {layers} layers sampled")
+
+
 def budget_for(path, part):
     """PART of what every probe was estimated to add in a recording, as a budget"""
     print(f"{overhead(load(path))['full_pct'] * part:.4f}")
@@ -121,6 +153,10 @@ if __name__ == "__main__":
         diff_calls(args[0], float(args[1]))
     elif cmd == "bad-fraction":
         bad_fraction(args[0], args[1])
+    elif cmd == "metrics":
+        metrics(args[0], float(args[1]), int(args[2]))
+    elif cmd == "jsonl":
+        jsonl(args[0], int(args[1]))
     elif cmd == "budget-for":
         budget_for(args[0], float(args[1]))
     else:

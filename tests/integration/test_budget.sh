@@ -9,6 +9,7 @@ require_root
 N=1500
 SPEC=$NNP_SRC/tests/workloads/tinynet/tinynet.spec
 BC="/usr/bin/python3 $NNP_SRC/tests/integration/budget_check.py"
+X="/usr/bin/python3 $NNP_SRC/tests/integration/export_check.py"
 
 echo "== bad values: one line, exit 1"
 expect_error "--overhead-budget: '0' is not a percentage in (0, 1000]" \
@@ -29,6 +30,42 @@ B=$($BC budget-for "$TMP/roomy.json" 0.3)
 grep -q "^sampled to fit: 1 layer probes measured part of the time" "$TMP/usdt.txt" ||
 	fail "the table does not say what was sampled: $(head -3 "$TMP/usdt.txt")"
 $BC tight "$TMP/usdt.json" $N "$B" 1 0.10 0.5
+BU=$B
+
+echo "== export: the estimate, the rate and each sampled layer's measured part on /metrics"
+"$TINYNET" --model dense --iterations 4000 >/dev/null &
+TN=$!
+PIDS+=($TN)
+LISTEN=127.0.0.1:$($X free-port)
+"$NNPERF" export -p $TN --listen $LISTEN --overhead-budget "$BU" 2>"$TMP/export.err" &
+EXP=$!
+PIDS+=($EXP)
+# a sampled period has ended once a layer says the part it was measured in
+$X wait "http://$LISTEN/metrics" '^nnperf_layer_measured_fraction[{]' 30
+curl -sf "http://$LISTEN/metrics" >"$TMP/metrics.txt"
+promtool check metrics <"$TMP/metrics.txt" || fail "promtool rejects the page"
+$BC metrics "$TMP/metrics.txt" "$BU" 13
+kill $EXP
+wait $EXP || fail "export exited $? after SIGTERM"
+
+echo "== export --format json: the overhead in the nnperf line, sampled_fraction per layer"
+"$TINYNET" --model dense --iterations 3000 >/dev/null &
+TN=$!
+PIDS+=($TN)
+"$NNPERF" export -p $TN --format json --interval 1 --overhead-budget "$BU" >"$TMP/lines.json" 2>/dev/null &
+EXP=$!
+PIDS+=($EXP)
+wait $TN || true
+sleep 1.5
+kill $EXP
+wait $EXP || fail "export exited $? after SIGTERM"
+$BC jsonl "$TMP/lines.json" 13
+
+echo "== top -b: the header says the estimate and the budget"
+"$NNPERF" top -b -n 5 -d 1 --overhead-budget "$BU" -- "$TINYNET" --model dense --iterations 2000 >"$TMP/top.txt" 2>&1
+grep -q "^nnperf top - .*, overhead ~[0-9.]*% (budget $(printf %.2f "$BU")%, [0-9]* sampled)" "$TMP/top.txt" ||
+	fail "top's header has no overhead: $(grep -m1 '^nnperf top' "$TMP/top.txt")"
+echo "ok: $(grep '^nnperf top' "$TMP/top.txt" | tail -1)"
 
 echo "== uprobes from the spec, a budget of 60% of their cost: the shortest calls sampled"
 "$NNPERF" record --usdt off --spec "$SPEC" --overhead-budget 50 -o "$TMP/spec-all.json" \

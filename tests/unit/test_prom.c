@@ -319,7 +319,7 @@ static void jsonl_to(FILE *f, const void *arg)
 	const struct page_arg *pa = arg;
 
 	assert_int_equal(nnp_jsonl_write(f, pa->a, fake_labels, NULL, pa->self,
-					 1700000000123456789ull, NNP_GROUP_NONE),
+					 1700000000123456789ull, NNP_GROUP_NONE, NULL),
 			 0);
 }
 
@@ -476,7 +476,8 @@ static void test_group_label(void **state)
 	got = NULL;
 	len = 0;
 	f = open_memstream(&got, &len);
-	assert_int_equal(nnp_jsonl_write(f, &a, fake_labels, NULL, &self, 1, NNP_GROUP_OP), 0);
+	assert_int_equal(nnp_jsonl_write(f, &a, fake_labels, NULL, &self, 1, NNP_GROUP_OP, NULL),
+			 0);
 	assert_int_equal(fclose(f), 0);
 	assert_non_null(strstr(got, "\"layer\":\"conv1\",\"op\":\"conv2d\",\"group\":\"conv2d\""));
 	free(got);

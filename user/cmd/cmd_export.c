@@ -69,7 +69,7 @@ static const char usage_text[] =
     "usage: nnperf export [-p PID ... | --all] [--listen ADDR:PORT]\n"
     "                     [--format prometheus|json] [--interval S] [--max-series N]\n"
     "                     [--model-arg FLAG] [--ringbuf-size SIZE] [--sample N]\n"
-    "                     [--no-bpf-stats] [--group-by G] [-v]\n"
+    "                     [--no-bpf-stats] [--group-by G] [--overhead-budget PCT] [-v]\n"
     "\n"
     "  -p, --pid PID        export this process (repeatable)\n"
     "  -a, --all            every process that uses a known runtime, as it starts\n"
@@ -86,6 +86,9 @@ static const char usage_text[] =
     "      --counters LIST  perf counters per layer (see nnperf record --help)\n"
     "      --sample N       measure one layer call in N (default 1: every call);\n"
     "                       nnperf_sample_rate says N (docs/metrics.md)\n"
+    "      --overhead-budget PCT  keep nnperf's estimated added time under PCT%\n"
+    "                       of the targets': the shortest layers' probes measured\n"
+    "                       part of the time (nnperf_overhead_*, docs/metrics.md)\n"
     "      --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
     "      --web-config F   TLS and basic auth, exporter-toolkit format (see nnperf(8))\n"
     "      --group-by G     a group label on layer series: block, part, op, none\n"
@@ -174,6 +177,7 @@ static enum nnp_parse export_opts_parse(int argc, char **argv, struct export_opt
 		{ "web-config", required_argument, NULL, 'W' },
 		{ "group-by", required_argument, NULL, 'G' },
 		NNP_LONG_SAMPLE,
+		NNP_LONG_BUDGET,
 		NNP_LONG_VERBOSE,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -306,7 +310,8 @@ static int render(void *ctx, const char *accept, struct nnp_http_body *out)
 					.labels_ctx = x->m,
 					.self = &s->s,
 					.max_series = x->o.max_series,
-					.group_by = x->o.group_by };
+					.group_by = x->o.group_by,
+					.overhead = nnp_monitor_overhead(x->m) };
 	err = nnp_prom_gen_begin(&s->pg, fmt, &s->g);
 	nnp_monitor_unlock(x->m);
 	s->render_ns = nnp_clock_ns(CLOCK_MONOTONIC) - t0;
@@ -330,7 +335,8 @@ static int write_json(struct exporter *x)
 	nnp_monitor_lock(x->m);
 	self_stats(x, &s, progs);
 	err = nnp_jsonl_write(stdout, nnp_monitor_agg(x->m), nnp_monitor_labels, x->m, &s,
-			      nnp_clock_ns(CLOCK_REALTIME), x->o.group_by);
+			      nnp_clock_ns(CLOCK_REALTIME), x->o.group_by,
+			      nnp_monitor_overhead(x->m));
 	nnp_monitor_reported(x->m);
 	nnp_monitor_unlock(x->m);
 	if (err)
@@ -378,9 +384,11 @@ static int loop(struct exporter *x)
 static int setup(struct exporter *x)
 {
 	struct nnp_monitor_opts mo = { .session = { .ringbuf_bytes = x->o.common.ringbuf_bytes,
-						    .sample = x->o.common.sample },
+						    .sample = x->o.common.sample,
+						    .budget = x->o.common.overhead_budget > 0 },
 				       .agg = { .sample = x->o.common.sample },
-				       .model_flag = x->o.model_flag };
+				       .model_flag = x->o.model_flag,
+				       .overhead_budget = x->o.common.overhead_budget };
 	int err;
 
 	err = nnp_kernel_cfg_init(&x->kcfg, x->o.common.counters);

@@ -167,6 +167,9 @@ static int update(struct top *t)
 	nnp_monitor_lock(t->m);
 	err = tui_model_update(&t->model, nnp_monitor_agg(t->m), nnp_monitor_labels, t->m, now);
 	nnp_session_stats(nnp_monitor_session(t->m), st);
+	t->hdr.has_ov = nnp_monitor_overhead(t->m) != NULL;
+	if (t->hdr.has_ov)
+		t->hdr.ov = *nnp_monitor_overhead(t->m);
 	nnp_monitor_unlock(t->m);
 	if (err) {
 		nnp_err("failed to update the view: %s", strerror(-err));
@@ -306,8 +309,12 @@ static void describe_target(struct top *t)
 
 static int setup(struct top *t)
 {
-	struct nnp_monitor_opts mo = { .session = { .sample = t->o.common.sample },
-				       .agg = { .sample = t->o.common.sample } };
+	struct nnp_monitor_opts mo = {
+		.session = { .sample = t->o.common.sample,
+			     .budget = t->o.common.overhead_budget > 0 },
+		.agg = { .sample = t->o.common.sample },
+		.overhead_budget = t->o.common.overhead_budget,
+	};
 	int err = nnp_kernel_cfg_init(&t->kcfg, t->o.common.counters);
 
 	if (err)

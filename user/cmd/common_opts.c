@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +74,20 @@ int nnp_parse_sample(const char *opt, const char *arg, uint32_t *out)
 	return 0;
 }
 
+/* --overhead-budget PCT: a percentage in (0, 1000] */
+static int parse_budget(const char *arg, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(*out) || *out <= 0 || *out > 1000) {
+		nnp_err("--overhead-budget: '%s' is not a percentage in (0, 1000]", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int take(struct nnp_common_opts *c, int opt, const char *arg)
 {
 	switch (opt) {
@@ -87,6 +102,8 @@ static int take(struct nnp_common_opts *c, int opt, const char *arg)
 			return 0;
 		nnp_err("--ringbuf-size: '%s' is not a positive size", arg);
 		return -EINVAL;
+	case NNP_OPT_BUDGET:
+		return parse_budget(arg, &c->overhead_budget);
 	}
 	return 0;
 }
@@ -104,6 +121,7 @@ int nnp_common_opt(struct nnp_common_opts *c, int opt, const char *arg)
 	case NNP_OPT_BTF:
 	case NNP_OPT_SAMPLE:
 	case NNP_OPT_RINGBUF:
+	case NNP_OPT_BUDGET:
 		return take(c, opt, arg) ? -EINVAL : 1;
 	}
 	return 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * What record, export and top share on their command lines: -p, --counters,
- * --btf, --sample, --ringbuf-size and -v, parsed alike with the same errors,
+ * --btf, --sample, --ringbuf-size, --overhead-budget and -v, parsed alike with the same errors,
  * and what a parse comes to. Each command lists the ones it takes in its
  * getopt table with the NNP_LONG_* entries below.
  */
@@ -25,7 +25,14 @@ enum nnp_parse {
 /* the exit status of a command that stops at its command line */
 int nnp_parse_exit(enum nnp_parse r);
 
-enum { NNP_OPT_COUNTERS = 0x200, NNP_OPT_BTF, NNP_OPT_SAMPLE, NNP_OPT_RINGBUF, NNP_OPT_OWN };
+enum {
+	NNP_OPT_COUNTERS = 0x200,
+	NNP_OPT_BTF,
+	NNP_OPT_SAMPLE,
+	NNP_OPT_RINGBUF,
+	NNP_OPT_BUDGET,
+	NNP_OPT_OWN
+};
 
 #define NNP_LONG_PID                                                                               \
 	{                                                                                          \
@@ -46,6 +53,10 @@ enum { NNP_OPT_COUNTERS = 0x200, NNP_OPT_BTF, NNP_OPT_SAMPLE, NNP_OPT_RINGBUF, N
 #define NNP_LONG_RINGBUF                                                                           \
 	{                                                                                          \
 		"ringbuf-size", required_argument, NULL, NNP_OPT_RINGBUF                           \
+	}
+#define NNP_LONG_BUDGET                                                                            \
+	{                                                                                          \
+		"overhead-budget", required_argument, NULL, NNP_OPT_BUDGET                         \
 	}
 #define NNP_LONG_VERBOSE                                                                           \
 	{                                                                                          \

@@ -23,7 +23,6 @@ enum {
 	OPT_FOLLOW,
 	OPT_NODE_NAMES,
 	OPT_GROUP_BY,
-	OPT_BUDGET,
 };
 
 static const struct option long_opts[] = {
@@ -44,7 +43,7 @@ static const struct option long_opts[] = {
 	NNP_LONG_SAMPLE,
 	{ "node-names", required_argument, NULL, OPT_NODE_NAMES },
 	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
-	{ "overhead-budget", required_argument, NULL, OPT_BUDGET },
+	NNP_LONG_BUDGET,
 	NNP_LONG_VERBOSE,
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -157,20 +156,6 @@ static int opt_duration(struct record_opts *o, const char *arg)
 	return 0;
 }
 
-static int opt_budget(struct record_opts *o, const char *arg)
-{
-	char *end;
-
-	errno = 0;
-	o->overhead_budget = strtod(arg, &end);
-	if (errno || *end || !isfinite(o->overhead_budget) || o->overhead_budget <= 0 ||
-	    o->overhead_budget > 1000) {
-		nnp_err("--overhead-budget: '%s' is not a percentage in (0, 1000]", arg);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int opt_enum(const char *opt, const char *arg, const char *a, const char *b, int *out)
 {
 	if (!strcmp(arg, a))
@@ -244,8 +229,6 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 		return 0;
 	case OPT_GROUP_BY:
 		return nnp_parse_group_by(arg, &o->group_by);
-	case OPT_BUDGET:
-		return opt_budget(o, arg);
 	case OPT_FORMAT:
 		err = opt_enum("--format", arg, "table", "json", &v);
 		o->format = v ? NNP_OUT_JSON : NNP_OUT_TABLE;

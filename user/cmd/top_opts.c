@@ -13,7 +13,7 @@
 
 static const char usage_text[] =
     "usage: nnperf top [-d SECONDS] [-b] [-n N] [-p PID ...] [--group-by G] [--counters LIST]\n"
-    "                  [--sample N] [-- CMD ARGS]\n"
+    "                  [--sample N] [--overhead-budget PCT] [-- CMD ARGS]\n"
     "\n"
     "Live per-layer view of inference processes: all of them that use a known runtime\n"
     "(the default), the -p processes, or a command launched with its first instruction\n"
@@ -26,6 +26,8 @@ static const char usage_text[] =
     "      --group-by G     layers rolled up by block, part or op (default none; key g)\n"
     "      --counters LIST  perf counters per layer (see nnperf record --help)\n"
     "      --sample N       measure one layer call in N (default 1: every call)\n"
+    "      --overhead-budget PCT  keep nnperf's estimated added time under PCT%:\n"
+    "                       the shortest layers' probes measured part of the time\n"
     "  -v, --verbose        say what is attached and detached\n"
     "\n"
     "Keys: arrows PgUp PgDn Home End move, Enter layers, Esc back, s/F6 sort,\n"
@@ -92,6 +94,7 @@ enum nnp_parse top_opts_parse(int argc, char **argv, struct top_opts *o)
 		NNP_LONG_PID,
 		NNP_LONG_COUNTERS,
 		NNP_LONG_SAMPLE,
+		NNP_LONG_BUDGET,
 		NNP_LONG_VERBOSE,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },

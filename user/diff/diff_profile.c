@@ -442,7 +442,8 @@ static int add_process(struct diff_profile *p, json_object *po, double sample, c
 		if (ret == -EINVAL)
 			snprintf(err, errlen, "layer %zu of a process has no \"name\" string", i);
 		if (ret == -ERANGE) {
-			snprintf(err, errlen, "layer %zu: \"sampled_fraction\" is not in (0, 1]", i);
+			snprintf(err, errlen, "layer %zu: \"sampled_fraction\" is not in (0, 1]",
+				 i);
 			ret = -EINVAL;
 		}
 	}

@@ -103,6 +103,9 @@ enum nnp_link_part {
  */
 int nnp_session_toggle(struct nnp_session *s, const uint32_t *ids, size_t n,
 		       enum nnp_link_part part, bool on);
+/* the same over links taken out of the session (nnp_session_take_links) */
+int nnp_links_toggle(struct nnp_session *s, struct nnp_link *links, size_t nlinks,
+		     const uint32_t *ids, size_t n, enum nnp_link_part part, bool on);
 
 /* with opts.budget: the begins of layer probes IDS[0..N) measure nothing while
  * GATED (they still pair their ends); 0 or -errno (-E2BIG: a probe id past the table) */

@@ -107,15 +107,16 @@ static bool wanted(const struct nnp_link *l, const uint32_t *ids, size_t n, enum
 }
 
 /* one background release for all of them: the link entries stay, without a link */
-static int detach(struct nnp_session *s, const uint32_t *ids, size_t n, enum nnp_link_part part)
+static int detach(struct nnp_link *links, size_t nlinks, const uint32_t *ids, size_t n,
+		  enum nnp_link_part part)
 {
-	struct nnp_link *v = malloc((s->nlinks ? s->nlinks : 1) * sizeof(*v));
+	struct nnp_link *v = malloc((nlinks ? nlinks : 1) * sizeof(*v));
 	size_t nv = 0;
 
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < s->nlinks; i++) {
-		struct nnp_link *l = &s->links[i];
+	for (size_t i = 0; i < nlinks; i++) {
+		struct nnp_link *l = &links[i];
 
 		if (!wanted(l, ids, n, part) || (!l->link && l->fd < 0))
 			continue;
@@ -128,12 +129,13 @@ static int detach(struct nnp_session *s, const uint32_t *ids, size_t n, enum nnp
 	return 0;
 }
 
-static int attach(struct nnp_session *s, const uint32_t *ids, size_t n, enum nnp_link_part part)
+static int attach(struct nnp_session *s, struct nnp_link *links, size_t nlinks, const uint32_t *ids,
+		  size_t n, enum nnp_link_part part)
 {
 	int err = 0;
 
-	for (size_t i = 0; i < s->nlinks; i++) {
-		struct nnp_link *l = &s->links[i], made;
+	for (size_t i = 0; i < nlinks; i++) {
+		struct nnp_link *l = &links[i], made;
 		int e;
 
 		if (!wanted(l, ids, n, part) || l->link || l->fd >= 0)
@@ -149,12 +151,18 @@ static int attach(struct nnp_session *s, const uint32_t *ids, size_t n, enum nnp
 	return err;
 }
 
-int nnp_session_toggle(struct nnp_session *s, const uint32_t *ids, size_t n,
-		       enum nnp_link_part part, bool on)
+int nnp_links_toggle(struct nnp_session *s, struct nnp_link *links, size_t nlinks,
+		     const uint32_t *ids, size_t n, enum nnp_link_part part, bool on)
 {
 	if (!s->budget)
 		return -EINVAL;
-	return on ? attach(s, ids, n, part) : detach(s, ids, n, part);
+	return on ? attach(s, links, nlinks, ids, n, part) : detach(links, nlinks, ids, n, part);
+}
+
+int nnp_session_toggle(struct nnp_session *s, const uint32_t *ids, size_t n,
+		       enum nnp_link_part part, bool on)
+{
+	return nnp_links_toggle(s, s->links, s->nlinks, ids, n, part, on);
 }
 
 void nnp_links_destroy(struct nnp_link *links, size_t n)

@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 
 #include "jsonl_write.h"
+#include "recording_overhead.h"
 #include "text.h"
 
 /* json-c writes bytes as given: untrusted names are made valid UTF-8 first */
@@ -45,7 +46,8 @@ static void add_hist(struct json_object *o, const struct nnp_hist *h)
 	add_sec(o, "max_s", h->count ? h->max : 0);
 }
 
-static struct json_object *layer_obj(const struct nnp_layer_stats *l, enum nnp_group_by by)
+static struct json_object *layer_obj(const struct nnp_agg *a, const struct nnp_layer_stats *l,
+				     enum nnp_group_by by)
 {
 	struct json_object *o = json_object_new_object();
 	char group[NNP_GROUP_LEN];
@@ -60,10 +62,15 @@ static struct json_object *layer_obj(const struct nnp_layer_stats *l, enum nnp_g
 	}
 	add_hist(o, &l->hist);
 	add_sec(o, "self_s", l->self_ns);
+	/* --overhead-budget measured it part of the time: count and times are of those calls */
+	if (nnp_agg_probe_scale(a, l) > 1)
+		json_object_object_add(o, "sampled_fraction",
+				       json_object_new_double(1 / nnp_agg_probe_scale(a, l)));
 	return o;
 }
 
-static int add_layers(struct json_object *o, const struct nnp_proc_stats *p, enum nnp_group_by by)
+static int add_layers(struct json_object *o, const struct nnp_agg *a,
+		      const struct nnp_proc_stats *p, enum nnp_group_by by)
 {
 	struct json_object *arr = json_object_new_array();
 	struct nnp_layer_stats **v;
@@ -75,7 +82,7 @@ static int add_layers(struct json_object *o, const struct nnp_proc_stats *p, enu
 		return err;
 	}
 	for (size_t i = 0; i < n && !err; i++) {
-		struct json_object *l = layer_obj(v[i], by);
+		struct json_object *l = layer_obj(a, v[i], by);
 
 		err = l ? json_object_array_add(arr, l) : -ENOMEM;
 	}
@@ -96,7 +103,7 @@ static struct json_object *head(const char *type, uint64_t time_ns)
 	return o;
 }
 
-static struct json_object *proc_obj(const struct nnp_proc_stats *p,
+static struct json_object *proc_obj(const struct nnp_agg *a, const struct nnp_proc_stats *p,
 				    const struct nnp_proc_labels *pl, uint64_t time_ns,
 				    enum nnp_group_by by)
 {
@@ -116,7 +123,7 @@ static struct json_object *proc_obj(const struct nnp_proc_stats *p,
 		add_hist(inf, &p->infer);
 		json_object_object_add(o, "inferences", inf);
 		inf = NULL;
-		err = add_layers(o, p, by);
+		err = add_layers(o, a, p, by);
 	}
 	json_object_put(inf);
 	if (err) {
@@ -127,7 +134,7 @@ static struct json_object *proc_obj(const struct nnp_proc_stats *p,
 }
 
 static struct json_object *self_obj(const struct nnp_agg *a, const struct nnp_self_stats *s,
-				    uint64_t time_ns)
+				    uint64_t time_ns, const struct nnp_rec_overhead *ov)
 {
 	struct json_object *o = head("nnperf", time_ns);
 
@@ -143,6 +150,10 @@ static struct json_object *self_obj(const struct nnp_agg *a, const struct nnp_se
 	add_u64(o, "attach_failures", s->attach_failures);
 	add_sec(o, "cpu_s", s->cpu_ns);
 	add_u64(o, "sample", nnp_agg_sample(a));
+	if (ov && json_object_object_add(o, "overhead", nnp_rec_overhead_json(a, ov))) {
+		json_object_put(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -161,7 +172,8 @@ static int emit(FILE *f, struct json_object *o)
 }
 
 int nnp_jsonl_write(FILE *f, const struct nnp_agg *a, nnp_proc_labels_fn labels, void *ctx,
-		    const struct nnp_self_stats *self, uint64_t time_ns, enum nnp_group_by by)
+		    const struct nnp_self_stats *self, uint64_t time_ns, enum nnp_group_by by,
+		    const struct nnp_rec_overhead *ov)
 {
 	int err = 0;
 
@@ -170,10 +182,10 @@ int nnp_jsonl_write(FILE *f, const struct nnp_agg *a, nnp_proc_labels_fn labels,
 
 		if (labels && !labels(ctx, p->tgid, &pl))
 			continue;
-		err = emit(f, proc_obj(p, &pl, time_ns, by));
+		err = emit(f, proc_obj(a, p, &pl, time_ns, by));
 	}
 	if (!err)
-		err = emit(f, self_obj(a, self, time_ns));
+		err = emit(f, self_obj(a, self, time_ns, ov));
 	if (fflush(f) && !err)
 		err = -errno;
 	return err;

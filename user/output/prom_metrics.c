@@ -141,7 +141,8 @@ enum {
 	K_HIST,
 	K_DESC,
 	K_PERF = K_DESC + ARRAY_SIZE(layer_descs),
-	K_SELF = K_PERF + NNP_MAX_REQUESTED,
+	K_SAMPLED = K_PERF + NNP_MAX_REQUESTED, /* --overhead-budget: the part measured */
+	K_SELF,
 	K_END
 };
 
@@ -203,10 +204,10 @@ static const struct nnp_layer_stats *find_layer(const struct nnp_proc_stats *p,
 	return l;
 }
 
-/* series one layer takes on a page */
-static size_t layer_series(const struct nnp_rec_kernel *k)
+/* series one layer takes on a page (with a budget, one more at most) */
+static size_t layer_series(const struct nnp_rec_kernel *k, bool budget)
 {
-	size_t n = HIST_SERIES;
+	size_t n = HIST_SERIES + budget;
 
 	for (size_t d = 0; d < ARRAY_SIZE(layer_descs); d++)
 		n += collected(layer_descs[d].need, k);
@@ -242,7 +243,8 @@ static int copy_labels(struct page_proc *pp, const struct nnp_proc_labels *pl)
 
 static int collect(struct nnp_prom_gen *g, const struct nnp_prom_page *pg)
 {
-	size_t cap = HASH_COUNT(pg->agg->procs), cost = layer_series(pg->self->kernel);
+	size_t cap = HASH_COUNT(pg->agg->procs),
+	       cost = layer_series(pg->self->kernel, pg->overhead);
 	struct nnp_proc_labels pl;
 	int err = 0;
 
@@ -306,6 +308,16 @@ static bool kind_header(struct nnp_prom_gen *g, const struct nnp_prom_page *pg)
 		    "Duration of each execution of a layer, nested probed layers included.");
 		return true;
 	}
+	if (g->kind == K_SAMPLED) {
+		if (!pg->overhead)
+			return false;
+		nnp_prom_family(
+		    &g->w, "nnperf_layer_measured_fraction", NNP_PROM_GAUGE, NULL,
+		    "--overhead-budget: the mean part of an inference this layer's probe "
+		    "was measured in (only layers sampled); its other series count the "
+		    "calls measured: divide them by it for all calls.");
+		return true;
+	}
 	if (g->kind < K_PERF) {
 		ld = &layer_descs[g->kind - K_DESC];
 		if (!collected(ld->need, pg->self->kernel))
@@ -350,7 +362,13 @@ static void write_unit(struct nnp_prom_gen *g, const struct nnp_prom_page *pg,
 	char group[NNP_GROUP_LEN];
 	size_t nl;
 
-	if (g->kind >= K_PERF) {
+	if (g->kind == K_SAMPLED) {
+		if (nnp_agg_probe_scale(pg->agg, ls) <= 1)
+			return;
+		nl = layer_labels(pg->group_by, pp, ls, l, &group);
+		nnp_prom_ratio(&g->w, "nnperf_layer_measured_fraction", NULL, l, nl,
+			       1 / nnp_agg_probe_scale(pg->agg, ls));
+	} else if (g->kind >= K_PERF) {
 		r = &counters_of(pg)->req[g->kind - K_PERF];
 		nl = layer_labels(pg->group_by, pp, ls, l, &group);
 		l[nl++] = (struct nnp_prom_label){ "event", r->name };
@@ -454,6 +472,30 @@ static void write_features(struct nnp_prom_writer *w, const struct nnp_self_stat
 	nnp_prom_u64(w, "nnperf_feature_available", NULL, &l[1], 1, s->bpf_stats);
 }
 
+static void write_overhead(struct nnp_prom_writer *w, const struct nnp_rec_overhead *ov)
+{
+	struct nnp_prom_label l[] = { { "kind", "budget" },
+				      { "kind", "estimated" },
+				      { "kind", "every_probe" },
+				      { "kind", "never_sampled" } };
+
+	nnp_prom_family(w, "nnperf_overhead_ratio", NNP_PROM_GAUGE, "ratio",
+			"--overhead-budget: nnperf's added time over the targets' own inference "
+			"time: the budget, the estimate since the sampling began, with every "
+			"probe, and what is never sampled (inference probes, kernel hooks).");
+	nnp_prom_ratio(w, "nnperf_overhead_ratio", NULL, &l[0], 1, ov->budget_pct / 100);
+	if (ov->estimated) {
+		nnp_prom_ratio(w, "nnperf_overhead_ratio", NULL, &l[1], 1, ov->est_pct / 100);
+		nnp_prom_ratio(w, "nnperf_overhead_ratio", NULL, &l[2], 1, ov->full_pct / 100);
+		nnp_prom_ratio(w, "nnperf_overhead_ratio", NULL, &l[3], 1,
+			       ov->base_ns > 0 ? ov->fixed_ns / ov->base_ns : 0);
+	}
+	nnp_prom_family(w, "nnperf_overhead_sample_rate", NNP_PROM_GAUGE, NULL,
+			"--overhead-budget: the part of each period the sampled layer probes "
+			"are attached (1: none sampled, 0: detached).");
+	nnp_prom_ratio(w, "nnperf_overhead_sample_rate", NULL, NULL, 0, ov->duty);
+}
+
 static void write_self(struct nnp_prom_writer *w, const struct nnp_prom_page *pg)
 {
 	struct nnp_self_stats *s = pg->self;
@@ -463,6 +505,8 @@ static void write_self(struct nnp_prom_writer *w, const struct nnp_prom_page *pg
 	write_agg_counters(w, pg->agg);
 	write_bpf_runtime(w, s);
 	write_features(w, s);
+	if (pg->overhead)
+		write_overhead(w, pg->overhead);
 	nnp_prom_family(w, "nnperf_build_info", NNP_PROM_GAUGE, NULL,
 			"nnperf's version, as a label; the value is always 1.");
 	nnp_prom_u64(w, "nnperf_build_info", NULL, &ver, 1, 1);

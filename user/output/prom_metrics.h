@@ -25,9 +25,10 @@ struct nnp_prom_page {
 	const struct nnp_agg *agg;
 	nnp_proc_labels_fn labels;
 	void *labels_ctx;
-	struct nnp_self_stats *self; /* series_dropped is updated */
-	size_t max_series;	     /* 0 = unlimited */
-	enum nnp_group_by group_by;  /* --group-by: a "group" label on layer series */
+	struct nnp_self_stats *self;		 /* series_dropped is updated */
+	size_t max_series;			 /* 0 = unlimited */
+	enum nnp_group_by group_by;		 /* --group-by: a "group" label on layer series */
+	const struct nnp_rec_overhead *overhead; /* --overhead-budget, or NULL */
 };
 
 /* 0 or -ENOMEM; the page is complete either way (series may be missing) */

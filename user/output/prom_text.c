@@ -135,6 +135,13 @@ void nnp_prom_ns(struct nnp_prom_writer *w, const char *name, const char *suffix
 	write_seconds(w->f, ns);
 }
 
+void nnp_prom_ratio(struct nnp_prom_writer *w, const char *name, const char *suffix,
+		    const struct nnp_prom_label *l, size_t nl, double v)
+{
+	series_name(w, name, suffix, l, nl, NULL);
+	fprintf(w->f, " %.6g\n", v);
+}
+
 /*
  * A bucket of the log-linear histogram that straddles a bound counts above it:
  * a value within 1/32 below a bound may show in the next le (docs/metrics.md).

@@ -68,6 +68,9 @@ void nnp_prom_u64(struct nnp_prom_writer *w, const char *name, const char *suffi
 /* nanoseconds written as exact decimal seconds */
 void nnp_prom_ns(struct nnp_prom_writer *w, const char *name, const char *suffix,
 		 const struct nnp_prom_label *l, size_t nl, uint64_t ns);
+/* a fraction or ratio, up to 6 significant digits */
+void nnp_prom_ratio(struct nnp_prom_writer *w, const char *name, const char *suffix,
+		    const struct nnp_prom_label *l, size_t nl, double v);
 /* _bucket{le} (cumulative, +Inf), _sum and _count of a histogram of
  * nanoseconds, in seconds; NNP_PROM_NBOUNDS + 3 series, reserved by the caller */
 void nnp_prom_histogram(struct nnp_prom_writer *w, const char *name, const struct nnp_prom_label *l,

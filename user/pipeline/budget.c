@@ -18,8 +18,14 @@
 #include "clock.h"
 #include "log.h"
 
+static int session_toggle(void *ctx, const uint32_t *ids, size_t n, enum nnp_link_part part,
+			  bool on)
+{
+	return nnp_session_toggle(ctx, ids, n, part, on);
+}
+
 int nnp_budget_new(struct nnp_session *s, struct nnp_agg *a, double pct, uint64_t now_ns,
-		   struct nnp_budget **out)
+		   nnp_budget_toggle_fn toggle, void *ctx, struct nnp_budget **out)
 {
 	struct nnp_budget *b;
 
@@ -31,6 +37,8 @@ int nnp_budget_new(struct nnp_session *s, struct nnp_agg *a, double pct, uint64_
 	b->s = s;
 	b->a = a;
 	b->pct = pct;
+	b->toggle = toggle ? toggle : session_toggle;
+	b->toggle_ctx = toggle ? ctx : s;
 	b->win_start = now_ns;
 	b->bpf_ns_per_hit = NNP_BUDGET_BPF_NS;
 	b->switch_ns = b->fault_ns = NNP_BUDGET_HOOK_NS;
@@ -157,7 +165,7 @@ static int arm(struct nnp_budget *b, bool on)
 
 static int toggle(struct nnp_budget *b, enum nnp_link_part part, bool on)
 {
-	int err = nnp_session_toggle(b->s, b->ids, b->nids, part, on);
+	int err = b->toggle(b->toggle_ctx, b->ids, b->nids, part, on);
 
 	if (nnp_log_verbose() > 1)
 		nnp_info("overhead budget: %s %s of %zu probes at %.3f s",
@@ -290,12 +298,9 @@ static int set_scale(struct nnp_agg *a, uint32_t probe_id, double scale)
 	return 0;
 }
 
-void nnp_budget_finish(struct nnp_budget *b, uint64_t now, struct nnp_rec_overhead *out)
+/* each probe's scale in the aggregator, and the report */
+static void report(struct nnp_budget *b, uint64_t now, struct nnp_rec_overhead *out)
 {
-	bool ok;
-
-	/* the last window, however short */
-	budget_measure(b, now, &ok);
 	free(b->rs);
 	b->rs = calloc(b->ng ? b->ng : 1, sizeof(*b->rs));
 	b->rep.nsampled = 0;
@@ -312,8 +317,10 @@ void nnp_budget_finish(struct nnp_budget *b, uint64_t now, struct nnp_rec_overhe
 		else
 			frac =
 			    now > g->first_ns ? (double)g->on_ns / (double)(now - g->first_ns) : 1;
-		if (frac >= 0.999 || frac <= 0 || !budget_layer_ns(b->a, g->probe_id))
+		if (frac >= 0.999 || frac <= 0 || !budget_layer_ns(b->a, g->probe_id)) {
+			set_scale(b->a, g->probe_id, 1);
 			continue; /* measured all through, or no layer of it ran */
+		}
 		set_scale(b->a, g->probe_id, 1 / frac);
 		b->rs[b->rep.nsampled++] = (struct nnp_rec_sampled){ .probe_id = g->probe_id,
 								     .fraction = frac,
@@ -331,6 +338,24 @@ void nnp_budget_finish(struct nnp_budget *b, uint64_t now, struct nnp_rec_overhe
 	b->rep.est_ns = b->acc_n ? b->acc_cost / b->acc_n : b->full;
 	b->rep.est_pct = b->acc_n ? budget_acc_pct(b) : b->rep.planned_pct;
 	*out = b->rep;
+}
+
+void nnp_budget_finish(struct nnp_budget *b, uint64_t now, struct nnp_rec_overhead *out)
+{
+	bool ok;
+
+	/* the last window, however short */
+	budget_measure(b, now, &ok);
+	report(b, now, out);
+}
+
+bool nnp_budget_publish(struct nnp_budget *b, struct nnp_rec_overhead *out)
+{
+	if (!b->fresh)
+		return false;
+	b->fresh = false;
+	report(b, nnp_mono_ns(), out);
+	return true;
 }
 
 void nnp_budget_free(struct nnp_budget *b)

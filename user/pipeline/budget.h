@@ -22,9 +22,19 @@
 
 struct nnp_budget;
 
-/* the session was opened with opts.budget; 0, -EINVAL (PCT not in (0, 1000]) or -ENOMEM */
+/* switches PART of the links of layer probes IDS[0..N) wherever they are kept
+ * (nnp_session_toggle, nnp_links_toggle); 0 or the first error */
+typedef int (*nnp_budget_toggle_fn)(void *ctx, const uint32_t *ids, size_t n,
+				    enum nnp_link_part part, bool on);
+
+/* the session was opened with opts.budget; TOGGLE NULL: the session's own links.
+ * 0, -EINVAL (PCT not in (0, 1000]) or -ENOMEM */
 int nnp_budget_new(struct nnp_session *s, struct nnp_agg *a, double pct, uint64_t now_ns,
-		   struct nnp_budget **out);
+		   nnp_budget_toggle_fn toggle, void *ctx, struct nnp_budget **out);
+/* after a tick that measured a window: sets each sampled probe's scale in the
+ * aggregator and fills *out (its arrays live until the next call), for live
+ * outputs; true when there was something new */
+bool nnp_budget_publish(struct nnp_budget *b, struct nnp_rec_overhead *out);
 /* from the collecting loop, as often as it likes: measures, plans and
  * switches links when due; 0 or -errno (a link that failed to attach again) */
 int nnp_budget_tick(struct nnp_budget *b, uint64_t now_ns);

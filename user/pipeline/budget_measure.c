@@ -234,6 +234,7 @@ int budget_measure(struct nnp_budget *b, uint64_t now, bool *ok)
 	b->acc_cost += cur * di;
 	b->acc_time += own * di;
 	b->acc_n += di;
+	b->fresh = true;
 	b->rep.estimated = true;
 	b->rep.bpf_ns_per_hit = b->bpf_ns_per_hit;
 	b->rep.bpf_measured = b->bpf_measured;

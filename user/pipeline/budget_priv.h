@@ -79,6 +79,9 @@ struct nnp_budget {
 	bool planned;
 	/* since the last plan: what the probes added, the target's time, inferences */
 	double acc_cost, acc_time, acc_n;
+	nnp_budget_toggle_fn toggle;
+	void *toggle_ctx;
+	bool fresh; /* a window was measured since the last publish */
 	struct nnp_rec_overhead rep;
 	struct nnp_rec_sampled *rs;
 };

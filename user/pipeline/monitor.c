@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 #include <uthash.h>
 
+#include "budget.h"
 #include "clock.h"
 #include "launch.h"
 #include "log.h"
@@ -50,6 +51,9 @@ struct nnp_monitor {
 	struct pollfd *pfds;
 	struct target **pfd_target; /* target of pfds[i], NULL for the ring buffer */
 	size_t cap;
+	struct nnp_budget *budget; /* --overhead-budget */
+	struct nnp_rec_overhead ov;
+	bool have_ov;
 };
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -66,8 +70,29 @@ static int on_event(void *ctx, void *data, size_t size)
 			t->rescan = true; /* after the drain: attaching here would nest */
 		return 0;
 	}
+	if (m->budget && size >= sizeof(struct nnp_infer_event) && h->type == NNP_EV_INFER) {
+		struct nnp_infer_event e;
+
+		memcpy(&e, data, sizeof(e));
+		if (e.end_ns >= e.start_ns)
+			nnp_budget_infer(m->budget, e.start_ns, e.end_ns);
+	}
 	nnp_agg_event(&m->agg, data, size);
 	return 0;
+}
+
+/* the budget's switch: the links of every target and the session's */
+static int toggle_all(void *ctx, const uint32_t *ids, size_t n, enum nnp_link_part part, bool on)
+{
+	struct nnp_monitor *m = ctx;
+	int err = nnp_session_toggle(m->s, ids, n, part, on), e;
+	struct target *t, *tmp;
+
+	HASH_ITER(hh, m->targets, t, tmp) {
+		e = nnp_links_toggle(m->s, t->links, t->nlinks, ids, n, part, on);
+		err = err ? err : e;
+	}
+	return err;
 }
 
 int nnp_monitor_open(const struct nnp_monitor_opts *o, struct nnp_monitor **out)
@@ -84,6 +109,9 @@ int nnp_monitor_open(const struct nnp_monitor_opts *o, struct nnp_monitor **out)
 	err = nnp_agg_init(&m->agg, &o->agg);
 	if (!err)
 		err = nnp_session_open(&o->session, on_event, m, &m->s);
+	if (!err && o->overhead_budget > 0)
+		err = nnp_budget_new(m->s, &m->agg, o->overhead_budget, nnp_mono_ns(), toggle_all,
+				     m, &m->budget);
 	/* libbpf parsed the whole kernel BTF (~12 MiB) for CO-RE and freed it: give it back */
 	malloc_trim(0);
 	if (err) {
@@ -125,6 +153,7 @@ void nnp_monitor_close(struct nnp_monitor *m)
 		return;
 	HASH_ITER(hh, m->targets, t, tmp)
 		forget(m, t);
+	nnp_budget_free(m->budget);
 	nnp_session_close(m->s);
 	nnp_agg_free(&m->agg);
 	pthread_mutex_destroy(&m->mu);
@@ -381,6 +410,8 @@ int nnp_monitor_poll(struct nnp_monitor *m, int timeout_ms)
 
 	if (err)
 		return err;
+	if (m->budget && nnp_budget_next_ms(m->budget, nnp_mono_ns()) < timeout_ms)
+		timeout_ms = nnp_budget_next_ms(m->budget, nnp_mono_ns());
 	r = poll(m->pfds, n, timeout_ms);
 	if (r < 0 && errno != EINTR)
 		return -errno;
@@ -391,8 +422,17 @@ int nnp_monitor_poll(struct nnp_monitor *m, int timeout_ms)
 		check_exits(m, n);
 		collect_garbage(m);
 	}
+	if (r >= 0 && m->budget && nnp_budget_tick(m->budget, nnp_mono_ns()) == -ENOMEM)
+		r = -ENOMEM;
+	if (m->budget && nnp_budget_publish(m->budget, &m->ov))
+		m->have_ov = true;
 	nnp_monitor_unlock(m);
 	return r < 0 ? r : 0;
+}
+
+const struct nnp_rec_overhead *nnp_monitor_overhead(const struct nnp_monitor *m)
+{
+	return m->have_ov ? &m->ov : NULL;
 }
 
 void nnp_monitor_reported(struct nnp_monitor *m)

@@ -21,6 +21,7 @@
 #include "discover.h"
 #include "labels.h"
 #include "self_stats.h"
+#include "recording.h"
 #include "session.h"
 
 struct nnp_monitor_opts {
@@ -28,6 +29,7 @@ struct nnp_monitor_opts {
 	struct nnp_agg_opts agg;
 	const char *model_flag; /* nnp_proc_model's flag, may be NULL */
 	uint64_t forget_ns;	/* 0 = 30 s */
+	double overhead_budget; /* --overhead-budget PCT (session.budget set), 0: none */
 };
 
 struct nnp_monitor_counts {
@@ -66,6 +68,9 @@ void nnp_monitor_unlock(struct nnp_monitor *m);
 /* under the lock */
 const struct nnp_agg *nnp_monitor_agg(const struct nnp_monitor *m);
 struct nnp_session *nnp_monitor_session(struct nnp_monitor *m);
+/* under the lock: --overhead-budget's estimate and sampling, NULL before its
+ * first window ends (or without a budget) */
+const struct nnp_rec_overhead *nnp_monitor_overhead(const struct nnp_monitor *m);
 /* nnp_proc_labels_fn over the monitor's targets (ctx = the monitor) */
 bool nnp_monitor_labels(void *m, uint32_t tgid, struct nnp_proc_labels *out);
 struct nnp_monitor_counts nnp_monitor_counts(const struct nnp_monitor *m);

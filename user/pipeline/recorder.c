@@ -194,7 +194,7 @@ static int attach_all(struct recorder *r)
 		.ringbuf_bytes = r->o.common.ringbuf_bytes,
 		.max_specs = r->o.max_sites,
 		.sample = r->o.common.sample,
-		.budget = r->o.overhead_budget > 0,
+		.budget = r->o.common.overhead_budget > 0,
 	};
 	int err;
 
@@ -420,9 +420,9 @@ static int run(struct recorder *r)
 		}
 		nnp_scanner_execd(r->scan);
 	}
-	if (r->o.overhead_budget > 0 &&
-	    (err =
-		 nnp_budget_new(r->sess, &r->agg, r->o.overhead_budget, r->start_mono, &r->budget)))
+	if (r->o.common.overhead_budget > 0 &&
+	    (err = nnp_budget_new(r->sess, &r->agg, r->o.common.overhead_budget, r->start_mono,
+				  NULL, NULL, &r->budget)))
 		return err;
 	err = collect(r);
 	if (!err && !nnp_planner_sites(r->plan))

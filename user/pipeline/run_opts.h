@@ -21,6 +21,7 @@ struct nnp_common_opts {
 	const char *counters;	/* --counters LIST, NULL = the default */
 	uint32_t sample;	/* --sample N: one layer call in N measured (1: all) */
 	uint32_t ringbuf_bytes; /* --ringbuf-size, 0 = the default */
+	double overhead_budget; /* --overhead-budget PCT, 0: none */
 };
 
 enum nnp_out_format { NNP_OUT_TABLE, NNP_OUT_JSON };
@@ -45,7 +46,6 @@ struct record_opts {
 	bool follow;	       /* --follow: re-attach to the next process of the same exe */
 	struct nnp_node_names *node_names; /* --node-names FILE, read at parse time */
 	enum nnp_group_by group_by;	   /* --group-by: groups in the table and JSON */
-	double overhead_budget;		   /* --overhead-budget PCT, 0: none */
 };
 
 #endif

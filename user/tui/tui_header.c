@@ -46,14 +46,17 @@ void tui_header_lines(const struct tui_header *h, int width,
 		      char lines[TUI_HEADER_LINES][TUI_LINE_LEN])
 {
 	const struct nnp_rec_kernel *ki = h->ki;
-	char l[TUI_LINE_LEN], a[32], b[32], c[32], m[48], s[32] = "", g[32] = "";
+	char l[TUI_LINE_LEN], a[32], b[32], c[32], m[48], s[32] = "", g[32] = "", o[96] = "";
 
 	if (h->sample > 1)
 		snprintf(s, sizeof(s), ", sample 1/%u", h->sample);
+	if (h->has_ov && h->ov.estimated)
+		snprintf(o, sizeof(o), ", overhead ~%.2f%% (budget %.2f%%, %zu sampled)",
+			 h->ov.est_pct, h->ov.budget_pct, h->ov.nsampled);
 	if (h->group_by != NNP_GROUP_NONE)
 		snprintf(g, sizeof(g), ", group by %s", nnp_group_by_str(h->group_by));
-	snprintf(l, sizeof(l), "nnperf top - %s, refresh %.1fs%s%s%s", h->target, h->refresh_s, s,
-		 g, h->paused ? "  [PAUSED]" : "");
+	snprintf(l, sizeof(l), "nnperf top - %s, refresh %.1fs%s%s%s%s", h->target, h->refresh_s, s,
+		 g, o, h->paused ? "  [PAUSED]" : "");
 	fit(lines[0], l, width);
 	tui_fmt_val(a, sizeof(a), h->totals.inf_s, TUI_U_RATE);
 	tui_fmt_val(b, sizeof(b), h->totals.p50_ns, TUI_U_NS);

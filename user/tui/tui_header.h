@@ -28,6 +28,8 @@ struct tui_header {
 	enum nnp_group_by group_by;	 /* the layer view's grouping (`g`, --group-by) */
 	uint32_t sample;		 /* --sample N; 0, 1: every call */
 	const struct nnp_rec_kernel *ki; /* NULL: no kernel signals */
+	bool has_ov;			 /* --overhead-budget's estimate is in ov */
+	struct nnp_rec_overhead ov;	 /* a copy: its sampled[] is not used */
 };
 
 /* "n/a (no hardware PMU)", "on", or "not counted" for the cache-misses counter */

@@ -187,10 +187,11 @@ static int layer_row(struct tui_model *m, struct tui_proc_state *s, const struct
 				     .calls = l->hist.count };
 	snprintf(r->name, sizeof(r->name), "%s", l->name);
 	snprintf(r->op, sizeof(r->op), "%s", l->op);
-	r->calls_s = ok((double)w.calls * m->sample / dt_s);
+	r->calls_s = ok((double)w.calls * m->sample * nnp_agg_probe_scale(m->agg, l) / dt_s);
 	r->mean_ns = w.calls ? ok((double)w.wall_ns / (double)w.calls) : none;
 	r->p99_ns = quantile(&m->scratch, 0.99);
-	r->share = ok((double)sub(l->self_ns, p->self_ns) * m->sample);
+	r->share =
+	    ok((double)sub(l->self_ns, p->self_ns) * m->sample * nnp_agg_probe_scale(m->agg, l));
 	r->offcpu_share = ksig_ratio(&w, "offcpu_ns", (double)w.wall_ns);
 	r->runq_ns = ksig_mean(&w, "runq_ns");
 	r->faults_s = faults_s(&w);
@@ -379,6 +380,7 @@ int tui_model_update(struct tui_model *m, const struct nnp_agg *a, nnp_proc_labe
 
 	m->nrows = 0;
 	m->sample = nnp_agg_sample(a);
+	m->agg = a;
 	nnp_hist_free(&m->all);
 	for (const struct nnp_proc_stats *p = a->procs; p && !err; p = p->hh.next) {
 		struct tui_proc_state *s = state_get(m, p->tgid);

@@ -79,6 +79,7 @@ struct tui_model {
 	struct tui_totals totals;
 	struct nnp_hist scratch, all; /* window histograms, reused */
 	uint32_t sample;	      /* --sample N: layer calls/s and shares scaled by it */
+	const struct nnp_agg *agg;    /* during an update: each probe's scale (--overhead-budget) */
 };
 
 void tui_model_init(struct tui_model *m, const struct nnp_rec_kernel *ki, uint64_t now_ns);
