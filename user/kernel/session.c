@@ -400,24 +400,7 @@ int nnp_session_drain(struct nnp_session *s)
 
 int nnp_session_stats(const struct nnp_session *s, uint64_t out[NNP_STAT_NR])
 {
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *vals;
-	int err = 0;
-
-	if (ncpu < 0)
-		return ncpu;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	for (uint32_t k = 0; k < NNP_STAT_NR && !err; k++) {
-		out[k] = 0;
-		err = bpf_map__lookup_elem(s->skel->maps.stats, &k, sizeof(k), vals,
-					   ncpu * sizeof(*vals), 0);
-		for (int c = 0; c < ncpu && !err; c++)
-			out[k] += vals[c];
-	}
-	free(vals);
-	return err;
+	return nnp_percpu_sums(s->skel->maps.stats, out, NNP_STAT_NR);
 }
 
 uint32_t nnp_session_ringbuf_bytes(const struct nnp_session *s)

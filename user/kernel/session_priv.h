@@ -42,6 +42,9 @@ struct nnp_link_recipe {
 	uint32_t idx;	       /* usdt: its spec */
 };
 
+struct bpf_map;
+/* per-CPU array MAP's values of keys 0..N-1, summed over CPUs; 0 or -errno */
+int nnp_percpu_sums(const struct bpf_map *map, uint64_t *out, uint32_t n);
 /* makes the link R describes (waiting for background releases first); 0 or -errno */
 int nnp_recipe_attach(struct nnp_session *s, const struct nnp_link_recipe *r, struct nnp_link *out);
 /* a copy of R (with strings and arrays), or NULL */

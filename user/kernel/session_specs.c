@@ -43,7 +43,7 @@ const struct nnp_spec *nnp_session_spec(const struct nnp_session *s, uint32_t id
 	return idx < s->nspecs ? &s->spec_copy[idx] : NULL;
 }
 
-int nnp_session_spec_hits(const struct nnp_session *s, uint64_t *out, uint32_t n)
+int nnp_percpu_sums(const struct bpf_map *map, uint64_t *out, uint32_t n)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t *v;
@@ -55,12 +55,16 @@ int nnp_session_spec_hits(const struct nnp_session *s, uint64_t *out, uint32_t n
 	if (!v)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n && !err; i++) {
-		err = bpf_map__lookup_elem(s->skel->maps.spec_hits, &i, sizeof(i), v,
-					   ncpu * sizeof(*v), 0);
+		err = bpf_map__lookup_elem(map, &i, sizeof(i), v, ncpu * sizeof(*v), 0);
 		out[i] = 0;
 		for (int c = 0; c < ncpu && !err; c++)
 			out[i] += v[c];
 	}
 	free(v);
 	return err;
+}
+
+int nnp_session_spec_hits(const struct nnp_session *s, uint64_t *out, uint32_t n)
+{
+	return nnp_percpu_sums(s->skel->maps.spec_hits, out, n);
 }
