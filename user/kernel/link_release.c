@@ -64,12 +64,17 @@ static void *close_some(void *arg)
 
 /* each release waits for a grace period of its own: waiting for them side by
  * side ends them all in about one (a budget's detach, shared/KERNEL.md) */
-static void close_parallel(const int *fds, size_t n)
+static void close_parallel(const int *fds, size_t n, bool parallel)
 {
 	pthread_t t[RELEASE_THREADS];
 	struct closer c[RELEASE_THREADS];
 	size_t nt = n < RELEASE_THREADS ? n : RELEASE_THREADS, started = 0;
 
+	if (!parallel) {
+		for (size_t i = 0; i < n; i++)
+			close(fds[i]);
+		return;
+	}
 	for (size_t i = 0; i < nt; i++) {
 		c[i] = (struct closer){ .fds = fds + i, .n = n - i, .step = nt };
 		if (!pthread_create(&t[started], NULL, close_some, &c[i]))
@@ -82,7 +87,7 @@ static void close_parallel(const int *fds, size_t n)
 }
 
 /* in the grandchild: every descriptor but the lock, then exit (drops the lock) */
-static void release_all_but(int keep)
+static void release_all_but(int keep, bool parallel)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
@@ -106,11 +111,11 @@ static void release_all_but(int keep)
 	}
 	if (d)
 		closedir(d);
-	close_parallel(fds, n);
+	close_parallel(fds, n, parallel);
 	_exit(0);
 }
 
-static void release_in_background(void)
+static void release_in_background(bool parallel)
 {
 	int lock = release_lock(LOCK_SH), null;
 	pid_t child = fork(), grandchild;
@@ -138,17 +143,17 @@ static void release_in_background(void)
 		dup2(null, STDERR_FILENO);
 	}
 	setsid();
-	release_all_but(lock);
+	release_all_but(lock, parallel);
 }
 
-void nnp_links_release(struct nnp_link *links, size_t n)
+void nnp_links_release(struct nnp_link *links, size_t n, bool parallel)
 {
 	bool any = false;
 
 	for (size_t i = 0; i < n; i++)
 		any |= links[i].link || links[i].fd >= 0;
 	if (any)
-		release_in_background();
+		release_in_background(parallel);
 	for (size_t i = 0; i < n; i++) {
 		if (links[i].link)
 			bpf_link__destroy(links[i].link);

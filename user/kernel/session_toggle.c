@@ -124,7 +124,7 @@ static int detach(struct nnp_link *links, size_t nlinks, const uint32_t *ids, si
 		l->link = NULL;
 		l->fd = -1;
 	}
-	nnp_links_release(v, nv);
+	nnp_links_release(v, nv, true);
 	free(v);
 	return 0;
 }
@@ -167,7 +167,7 @@ int nnp_session_toggle(struct nnp_session *s, const uint32_t *ids, size_t n,
 
 void nnp_links_destroy(struct nnp_link *links, size_t n)
 {
-	nnp_links_release(links, n);
+	nnp_links_release(links, n, false);
 	for (size_t i = 0; i < n; i++) {
 		nnp_recipe_free(links[i].recipe);
 		links[i].recipe = NULL;

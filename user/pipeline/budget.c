@@ -68,6 +68,31 @@ static size_t nhit(const struct nnp_budget *b)
 	return n;
 }
 
+/* -v: the plan; out of reach: a warning, once */
+static void say_plan(struct nnp_budget *b)
+{
+	if (!b->rep.reachable) {
+		if (!b->warned++)
+			nnp_warn("overhead budget %.2f%% out of reach: what is never sampled "
+				 "(inference probes, scheduler and fault hooks) adds %.2f%% by "
+				 "itself; layer probes measured 1/%d of the time",
+				 b->pct, 100 * b->fixed / b->base, 1 << NNP_BUDGET_MAX_SHIFT);
+	} else if (!b->shift) {
+		nnp_info("overhead budget %.2f%%: estimated %.2f%% (%.1f us per inference): "
+			 "every probe stays",
+			 b->pct, b->rep.full_pct, b->full / 1e3);
+	} else if (b->shift > 0) {
+		nnp_info("overhead budget %.2f%%: estimated %.2f%% with every probe; %zu of %zu "
+			 "layer probes hit measured 1/%.0f of the time: about %.2f%%",
+			 b->pct, b->rep.full_pct, b->nids, nhit(b), 1 / b->rep.duty,
+			 b->rep.planned_pct);
+	} else {
+		nnp_info("overhead budget %.2f%%: estimated %.2f%% with every probe; %zu of %zu "
+			 "layer probes hit detached: about %.2f%%",
+			 b->pct, b->rep.full_pct, b->nids, nhit(b), b->rep.planned_pct);
+	}
+}
+
 /* which groups to sample, at which rate, from the last window's prices; a
  * group whose probes were not hit costs nothing and is left alone */
 static int plan(struct nnp_budget *b)
@@ -112,24 +137,7 @@ static int plan(struct nnp_budget *b)
 	b->rep.base_ns = b->base;
 	b->rep.planned_pct = 100 * est / b->base;
 	b->rep.reachable = b->fixed <= b->pct / 100 * b->base;
-	if (!b->rep.reachable)
-		nnp_warn("overhead budget %.2f%% out of reach: what is never sampled (inference "
-			 "probes, scheduler and fault hooks) adds %.2f%% by itself; layer probes "
-			 "measured 1/%d of the time",
-			 b->pct, 100 * b->fixed / b->base, 1 << NNP_BUDGET_MAX_SHIFT);
-	else if (!b->shift)
-		nnp_info("overhead budget %.2f%%: estimated %.2f%% (%.1f us per inference): "
-			 "every probe stays",
-			 b->pct, b->rep.full_pct, b->full / 1e3);
-	else if (b->shift > 0)
-		nnp_info("overhead budget %.2f%%: estimated %.2f%% with every probe; %zu of %zu "
-			 "layer probes hit measured 1/%.0f of the time: about %.2f%%",
-			 b->pct, b->rep.full_pct, b->nids, nhit(b), 1 / b->rep.duty,
-			 b->rep.planned_pct);
-	else
-		nnp_info("overhead budget %.2f%%: estimated %.2f%% with every probe; %zu of %zu "
-			 "layer probes hit detached: about %.2f%%",
-			 b->pct, b->rep.full_pct, b->nids, nhit(b), b->rep.planned_pct);
+	say_plan(b);
 	return 0;
 }
 
@@ -206,6 +214,9 @@ static bool off_band(const struct nnp_budget *b)
 {
 	double pct = budget_acc_pct(b);
 
+	/* out of reach, every layer probe at the lowest rate: a new plan would be the same */
+	if (!b->rep.reachable && b->shift == NNP_BUDGET_MAX_SHIFT)
+		return pct < b->pct * 0.5;
 	return pct > b->pct * 1.25 || (b->shift && pct < b->pct * 0.5);
 }
 
@@ -301,6 +312,7 @@ static int set_scale(struct nnp_agg *a, uint32_t probe_id, double scale)
 /* each probe's scale in the aggregator, and the report */
 static void report(struct nnp_budget *b, uint64_t now, struct nnp_rec_overhead *out)
 {
+	budget_layer_sums(b);
 	free(b->rs);
 	b->rs = calloc(b->ng ? b->ng : 1, sizeof(*b->rs));
 	b->rep.nsampled = 0;
@@ -317,7 +329,7 @@ static void report(struct nnp_budget *b, uint64_t now, struct nnp_rec_overhead *
 		else
 			frac =
 			    now > g->first_ns ? (double)g->on_ns / (double)(now - g->first_ns) : 1;
-		if (frac >= 0.999 || frac <= 0 || !budget_layer_ns(b->a, g->probe_id)) {
+		if (frac >= 0.999 || frac <= 0 || !g->layer_now) {
 			set_scale(b->a, g->probe_id, 1);
 			continue; /* measured all through, or no layer of it ran */
 		}
@@ -367,6 +379,7 @@ void nnp_budget_free(struct nnp_budget *b)
 	free(b->hits);
 	free(b->prev_hits);
 	free(b->g);
+	free(b->gidx);
 	free(b->ids);
 	free(b->rs);
 	free(b);

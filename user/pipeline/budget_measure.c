@@ -12,10 +12,35 @@
 
 struct group *budget_group_of(struct nnp_budget *b, uint32_t probe_id)
 {
-	for (size_t i = 0; i < b->ng; i++)
-		if (b->g[i].probe_id == probe_id)
-			return &b->g[i];
-	return NULL;
+	if (probe_id >= b->ngidx || !b->gidx[probe_id])
+		return NULL;
+	return &b->g[b->gidx[probe_id] - 1];
+}
+
+/* a new group, for PROBE_ID; NULL on allocation failure */
+static struct group *add_group(struct nnp_budget *b, uint32_t probe_id, uint64_t now)
+{
+	struct group *v = realloc(b->g, (b->ng + 1) * sizeof(*v));
+	size_t *x;
+
+	if (!v)
+		return NULL;
+	b->g = v;
+	if (probe_id >= b->ngidx) {
+		x = realloc(b->gidx, (probe_id + 64) * sizeof(*x));
+		if (!x)
+			return NULL;
+		memset(x + b->ngidx, 0, (probe_id + 64 - b->ngidx) * sizeof(*x));
+		b->gidx = x;
+		b->ngidx = probe_id + 64;
+	}
+	b->gidx[probe_id] = ++b->ng;
+	v[b->ng - 1] = (struct group){ .probe_id = probe_id,
+				       .first_ns = now,
+				       .on_since = now,
+				       .arm_start = now,
+				       .armed = true };
+	return &v[b->ng - 1];
 }
 
 /* specs added since the last look: their layer probes become groups,
@@ -40,23 +65,12 @@ int budget_grow(struct nnp_budget *b, uint64_t now)
 		memset(b->hits, 0, n * sizeof(*b->hits));
 	for (uint32_t i = b->nspecs; i < n; i++) {
 		const struct nnp_spec *sp = nnp_session_spec(b->s, i);
-		struct group *g, *v;
 
 		b->prev_hits[i] = b->hits[i];
 		if (sp->role != NNP_ROLE_LAYER_BEGIN && sp->role != NNP_ROLE_LAYER_END)
 			continue;
-		if (budget_group_of(b, sp->probe_id))
-			continue;
-		v = realloc(b->g, (b->ng + 1) * sizeof(*v));
-		if (!v)
+		if (!budget_group_of(b, sp->probe_id) && !add_group(b, sp->probe_id, now))
 			return -ENOMEM;
-		b->g = v;
-		g = &b->g[b->ng++];
-		*g = (struct group){ .probe_id = sp->probe_id,
-				     .first_ns = now,
-				     .on_since = now,
-				     .arm_start = now,
-				     .armed = true };
 	}
 	b->nspecs = n;
 	return 1;
@@ -117,15 +131,18 @@ struct totals budget_infer_totals(const struct nnp_agg *a)
 	return t;
 }
 
-uint64_t budget_layer_ns(const struct nnp_agg *a, uint32_t probe_id)
+void budget_layer_sums(struct nnp_budget *b)
 {
-	uint64_t ns = 0;
+	for (size_t i = 0; i < b->ng; i++)
+		b->g[i].layer_now = 0;
+	for (const struct nnp_proc_stats *p = b->a->procs; p; p = p->hh.next) {
+		for (const struct nnp_layer_stats *l = p->layers; l; l = l->hh.next) {
+			struct group *g = budget_group_of(b, l->id.probe_id);
 
-	for (const struct nnp_proc_stats *p = a->procs; p; p = p->hh.next)
-		for (const struct nnp_layer_stats *l = p->layers; l; l = l->hh.next)
-			if (l->id.probe_id == probe_id)
-				ns += l->hist.sum;
-	return ns;
+			if (g)
+				g->layer_now += l->hist.sum;
+		}
+	}
 }
 
 /* measured time up to NOW is counted */
@@ -178,7 +195,7 @@ static double price_groups(struct nnp_budget *b, uint64_t now, uint64_t infers, 
 	for (size_t i = 0; i < b->ng; i++) {
 		struct group *g = &b->g[i];
 		uint64_t start = g->first_ns > b->win_start ? g->first_ns : b->win_start;
-		uint64_t lns = budget_layer_ns(b->a, g->probe_id);
+		uint64_t lns = g->layer_now;
 		double frac = now > start ? (double)g->win_on_ns / (double)(now - start) : 0;
 
 		if (!(g->sampled && b->shift) && g->first_ns <= b->win_start)
@@ -221,6 +238,7 @@ int budget_measure(struct nnp_budget *b, uint64_t now, bool *ok)
 	fixed = price_hits(b, &hits) / di +
 		(double)(t.switches - b->prev.switches) / di * 2 * b->switch_ns +
 		(double)(t.faults - b->prev.faults) / di * 2 * b->fault_ns;
+	budget_layer_sums(b);
 	cur = price_groups(b, now, t.n - b->prev.n, &full) + fixed;
 	full += fixed;
 	own = (double)(t.ns - b->prev.ns) / di;
@@ -286,10 +304,11 @@ void budget_restart_first(struct nnp_budget *b, uint64_t now)
 	if (!nnp_session_prog_stats(b->s, add_prog, &r))
 		b->prev_run = r;
 	b->prev = budget_infer_totals(b->a);
+	budget_layer_sums(b);
 	for (size_t i = 0; i < b->ng; i++) {
 		b->g[i].win_cost = 0;
 		b->g[i].win_on_ns = 0;
-		b->g[i].prev_layer_ns = budget_layer_ns(b->a, b->g[i].probe_id);
+		b->g[i].prev_layer_ns = b->g[i].layer_now;
 	}
 	b->win_start = now;
 }

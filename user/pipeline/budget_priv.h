@@ -47,7 +47,7 @@ struct group {
 	/* inferences since first_ns, and the sum of the part of each it was measured in */
 	double infers, infers_on;
 	double win_cost; /* ns its hits added in this window */
-	uint64_t prev_layer_ns;
+	uint64_t prev_layer_ns, layer_now;
 	double cost, layer; /* per inference, as if every call were measured */
 	bool sampled;
 };
@@ -63,6 +63,8 @@ struct nnp_budget {
 	uint32_t nspecs;
 	struct group *g;
 	size_t ng;
+	size_t *gidx; /* by probe_id: its group's index + 1, 0 for none */
+	size_t ngidx;
 	uint32_t *ids; /* of the sampled groups */
 	size_t nids;
 	enum phase phase;
@@ -81,7 +83,8 @@ struct nnp_budget {
 	double acc_cost, acc_time, acc_n;
 	nnp_budget_toggle_fn toggle;
 	void *toggle_ctx;
-	bool fresh; /* a window was measured since the last publish */
+	bool fresh;	 /* a window was measured since the last publish */
+	unsigned warned; /* "out of reach" said */
 	struct nnp_rec_overhead rep;
 	struct nnp_rec_sampled *rs;
 };
@@ -93,8 +96,8 @@ int budget_grow(struct nnp_budget *b, uint64_t now);
 /* measured time up to NOW is counted */
 void budget_settle(struct group *g, uint64_t now);
 struct totals budget_infer_totals(const struct nnp_agg *a);
-/* the time of PROBE_ID's layers' measured calls */
-uint64_t budget_layer_ns(const struct nnp_agg *a, uint32_t probe_id);
+/* each group's layer_now: the time of its layers' measured calls, in one pass */
+void budget_layer_sums(struct nnp_budget *b);
 /*
  * The window since win_start ends: *ok false (and the window goes on) while
  * no inference finished in it. Prices it (b->full, cur, fixed, base) and adds
