@@ -10,7 +10,7 @@ N=1500 N_ROOMY=300 N_EXPORT=4000 N_JSON=3000 N_TOP=2000 TOL=0.10 TOL_SPEC=0.15
 # in a TCG guest (tests/vm) an inference takes ~30x longer: fewer, with room for the
 # fewer calls measured
 if [ "${NNPERF_VM:-}" = 1 ]; then
-	N=200 N_ROOMY=60 N_EXPORT=300 N_JSON=200 N_TOP=150 TOL=0.25 TOL_SPEC=0.30
+	N=200 N_ROOMY=60 N_EXPORT=300 N_JSON=200 N_TOP=150 TOL=0.35 TOL_SPEC=0.35
 fi
 SPEC=$NNP_SRC/tests/workloads/tinynet/tinynet.spec
 BC="/usr/bin/python3 $NNP_SRC/tests/integration/budget_check.py"
@@ -73,10 +73,10 @@ grep -q "^nnperf top - .*, overhead ~[0-9.]*% (budget $(printf %.2f "$BU")%" "$T
 	fail "top's header has no overhead: $(grep -m1 '^nnperf top' "$TMP/top.txt")"
 echo "ok: $(grep '^nnperf top' "$TMP/top.txt" | tail -1)"
 
-echo "== uprobes from the spec, a budget of 60% of their cost: the shortest calls sampled"
+echo "== uprobes from the spec, a budget of half their cost: the shortest calls sampled"
 "$NNPERF" record --usdt off --spec "$SPEC" --overhead-budget 50 -o "$TMP/spec-all.json" \
 	-- "$TINYNET" --model dense --iterations $N_ROOMY >/dev/null
-B=$($BC budget-for "$TMP/spec-all.json" 0.6)
+B=$($BC budget-for "$TMP/spec-all.json" 0.5)
 "$NNPERF" record --usdt off --spec "$SPEC" --overhead-budget "$B" -o "$TMP/spec.json" \
 	-- "$TINYNET" --model dense --iterations $N >/dev/null
 # the 3 probes of the shortest calls take 4 of every 7 hits: a bit over half of them saved

@@ -185,12 +185,25 @@ static int toggle(struct nnp_budget *b, enum nnp_link_part part, bool on)
 	return err;
 }
 
+/*
+ * The periods' lengths vary (2 s to 2.5 s, by the golden ratio's low-discrepancy
+ * sequence): with a fixed period the measured part would begin at the same point
+ * of the inferences period after period when an inference divides it, and measure
+ * some layers more often than others. Deterministic: one run plans as the next.
+ */
+static uint64_t period_ns(unsigned int k)
+{
+	double x = (double)k * 0.6180339887498949;
+
+	return PERIOD_NS + (uint64_t)((double)(PERIOD_NS / 4) * (x - floor(x)));
+}
+
 /* a period begins: the sampled groups attached (ends first), unless detached for good */
 static int start_period(struct nnp_budget *b, uint64_t now)
 {
 	int err = 0;
 
-	b->period_end = now + PERIOD_NS;
+	b->period_end = now + period_ns(b->nperiods++);
 	b->phase_end = b->period_end;
 	b->phase = PH_OFF;
 	if (!b->shift)

@@ -83,8 +83,9 @@ struct nnp_budget {
 	double acc_cost, acc_time, acc_n;
 	nnp_budget_toggle_fn toggle;
 	void *toggle_ctx;
-	bool fresh;	 /* a window was measured since the last publish */
-	unsigned warned; /* "out of reach" said */
+	bool fresh;	       /* a window was measured since the last publish */
+	unsigned warned;       /* "out of reach" said */
+	unsigned int nperiods; /* begun so far */
 	struct nnp_rec_overhead rep;
 	struct nnp_rec_sampled *rs;
 };
