@@ -2,14 +2,15 @@
 /*
  * --overhead-budget PCT. nnperf prices its own probe hits: hits per spec,
  * counted in BPF, times what a hit at that kind of site costs the target
- * (budget_cost.c), plus the BPF run time per hit from the kernel's BPF
- * statistics. Over a window it compares that added time with the target's own
+ * (budget_plan.c), plus the BPF run time per hit from the kernel's BPF
+ * statistics and the kernel hooks' runs in the inferences' own switches and
+ * faults. Over a window it compares that added time with the target's own
  * inference time. When over the budget, the layer probes that cost most for
- * their layers' time are measured part of the time: attached for 1/2 .. 1/64
- * of every period and detached for the rest, or detached for good when even
- * 1/64 does not fit. Inference probes always stay, so every inference is
- * measured; estimates of all calls of a sampled probe scale by the part of
- * the time it was attached (nnp_probe_info.scale).
+ * their layers' time are measured part of the time: attached and ungated for
+ * 1/2 .. 1/64 of every period and detached for the rest, or detached for good
+ * when even 1/64 does not fit. Inference probes always stay, so every
+ * inference is measured; estimates of all calls of a sampled probe scale by
+ * the mean part of an inference it was measured in (nnp_probe_info.scale).
  */
 #ifndef NNP_BUDGET_H
 #define NNP_BUDGET_H
