@@ -141,6 +141,11 @@ def jsonl(path, layers):
     print(f"ok: JSON lines: {len(own)} reports with the overhead, {layers} layers sampled")
 
 
+def over(path, budget):
+    """exit 0 when the recording's estimate with every probe is over BUDGET"""
+    sys.exit(0 if overhead(load(path))["full_pct"] > budget * 1.1 else 1)
+
+
 def budget_for(path, part):
     """PART of what every probe was estimated to add in a recording, as a budget"""
     print(f"{overhead(load(path))['full_pct'] * part:.4f}")
@@ -163,6 +168,8 @@ if __name__ == "__main__":
         metrics(args[0], float(args[1]), int(args[2]))
     elif cmd == "jsonl":
         jsonl(args[0], int(args[1]))
+    elif cmd == "over":
+        over(args[0], float(args[1]))
     elif cmd == "budget-for":
         budget_for(args[0], float(args[1]))
     else:

@@ -16,6 +16,19 @@ SPEC=$NNP_SRC/tests/workloads/tinynet/tinynet.spec
 BC="/usr/bin/python3 $NNP_SRC/tests/integration/budget_check.py"
 X="/usr/bin/python3 $NNP_SRC/tests/integration/export_check.py"
 
+# tight OUT PART RECORD-ARGS...: a recording with a budget of PART of the last estimate
+# (B): the estimate moves between runs (the BPF time a hit is measured in one window on
+# a loaded VM), so when this run's was not over B, once more with PART of this run's
+tight_record() {
+	local out=$1 part=$2
+	shift 2
+	"$NNPERF" record --overhead-budget "$B" -o "$out" "$@" >"$out.txt"
+	$BC over "$out" "$B" && return 0
+	B=$($BC budget-for "$out" "$part")
+	echo "(the estimate moved: once more with a budget of $B%)"
+	"$NNPERF" record --overhead-budget "$B" -o "$out" "$@" >"$out.txt"
+}
+
 echo "== bad values: one line, exit 1"
 expect_error "--overhead-budget: '0' is not a percentage in (0, 1000]" \
 	"$NNPERF" record --overhead-budget 0 -- "$TINYNET"
@@ -31,9 +44,9 @@ $BC roomy "$TMP/roomy.json" $N_ROOMY 50
 
 echo "== USDT markers, a budget of 30% of their cost: the markers' layers sampled"
 B=$($BC budget-for "$TMP/roomy.json" 0.3)
-"$NNPERF" record --overhead-budget "$B" -o "$TMP/usdt.json" -- "$TINYNET" --model dense --iterations $N >"$TMP/usdt.txt"
-grep -q "^sampled to fit: 1 layer probes measured part of the time" "$TMP/usdt.txt" ||
-	fail "the table does not say what was sampled: $(head -3 "$TMP/usdt.txt")"
+tight_record "$TMP/usdt.json" 0.3 -- "$TINYNET" --model dense --iterations $N
+grep -q "^sampled to fit: 1 layer probes measured part of the time" "$TMP/usdt.json.txt" ||
+	fail "the table does not say what was sampled: $(head -3 "$TMP/usdt.json.txt")"
 $BC tight "$TMP/usdt.json" $N "$B" 1 $TOL 0.5
 BU=$B
 
@@ -77,8 +90,7 @@ echo "== uprobes from the spec, a budget of half their cost: the shortest calls 
 "$NNPERF" record --usdt off --spec "$SPEC" --overhead-budget 50 -o "$TMP/spec-all.json" \
 	-- "$TINYNET" --model dense --iterations $N_ROOMY >/dev/null
 B=$($BC budget-for "$TMP/spec-all.json" 0.5)
-"$NNPERF" record --usdt off --spec "$SPEC" --overhead-budget "$B" -o "$TMP/spec.json" \
-	-- "$TINYNET" --model dense --iterations $N >/dev/null
+tight_record "$TMP/spec.json" 0.5 --usdt off --spec "$SPEC" -- "$TINYNET" --model dense --iterations $N
 # the 3 probes of the shortest calls take 4 of every 7 hits: a bit over half of them saved
 $BC tight "$TMP/spec.json" $N "$B" 1 $TOL_SPEC 0.8
 $BC shortest-first "$TMP/spec.json"
@@ -91,7 +103,8 @@ expect_error 'invalid recording: layer 0: "sampled_fraction" is not in (0, 1]' \
 	"$NNPERF" diff "$TMP/bad.json" "$TMP/spec-all.json"
 
 echo "== the same with one link per uprobe (kernels before 6.6): links made again from recipes"
-NNPERF_FORCE=no-uprobe-multi "$NNPERF" record --usdt off --spec "$SPEC" --overhead-budget "$B" \
-	-o "$TMP/single.json" -- "$TINYNET" --model dense --iterations $N >/dev/null
+export NNPERF_FORCE=no-uprobe-multi
+tight_record "$TMP/single.json" 0.5 --usdt off --spec "$SPEC" -- "$TINYNET" --model dense --iterations $N
+unset NNPERF_FORCE
 $BC tight "$TMP/single.json" $N "$B" 1 $TOL_SPEC 0.8
 pass
