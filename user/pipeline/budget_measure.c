@@ -10,6 +10,12 @@
 #include "budget_plan.h"
 #include "budget_priv.h"
 
+/* a layer's begin or end: its probe is a group the budget may sample */
+static bool layer_role(const struct nnp_spec *sp)
+{
+	return sp->role == NNP_ROLE_LAYER_BEGIN || sp->role == NNP_ROLE_LAYER_END;
+}
+
 struct group *budget_group_of(struct nnp_budget *b, uint32_t probe_id)
 {
 	if (probe_id >= b->ngidx || !b->gidx[probe_id])
@@ -67,7 +73,7 @@ int budget_grow(struct nnp_budget *b, uint64_t now)
 		const struct nnp_spec *sp = nnp_session_spec(b->s, i);
 
 		b->prev_hits[i] = b->hits[i];
-		if (sp->role != NNP_ROLE_LAYER_BEGIN && sp->role != NNP_ROLE_LAYER_END)
+		if (!layer_role(sp))
 			continue;
 		if (!budget_group_of(b, sp->probe_id) && !add_group(b, sp->probe_id, now))
 			return -ENOMEM;
@@ -170,7 +176,7 @@ static double price_hits(struct nnp_budget *b, double *hits)
 
 		b->prev_hits[i] = b->hits[i];
 		*hits += (double)dh;
-		if (sp->role == NNP_ROLE_LAYER_BEGIN || sp->role == NNP_ROLE_LAYER_END)
+		if (layer_role(sp))
 			g = budget_group_of(b, sp->probe_id);
 		if (g)
 			g->win_cost += c;
@@ -246,7 +252,6 @@ int budget_measure(struct nnp_budget *b, uint64_t now, bool *ok)
 	b->prev = t;
 	b->win_start = now;
 	b->full = full;
-	b->cur = cur;
 	b->fixed = fixed;
 	b->base = base;
 	b->acc_cost += cur * di;

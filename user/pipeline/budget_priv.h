@@ -76,8 +76,8 @@ struct nnp_budget {
 	/* BPF run time of one uprobe hit, sched_switch and fault hook run */
 	double bpf_ns_per_hit, switch_ns, fault_ns;
 	bool bpf_measured;
-	/* the last window, per inference: with every probe, now, never sampled, own */
-	double full, cur, fixed, base;
+	/* the last window, per inference: with every probe, never sampled, own */
+	double full, fixed, base;
 	bool planned;
 	/* since the last plan: what the probes added, the target's time, inferences */
 	double acc_cost, acc_time, acc_n;
@@ -101,7 +101,7 @@ struct totals budget_infer_totals(const struct nnp_agg *a);
 void budget_layer_sums(struct nnp_budget *b);
 /*
  * The window since win_start ends: *ok false (and the window goes on) while
- * no inference finished in it. Prices it (b->full, cur, fixed, base) and adds
+ * no inference finished in it. Prices it (b->full, fixed, base) and adds
  * it to what was measured since the plan. 0 or -errno.
  */
 int budget_measure(struct nnp_budget *b, uint64_t now, bool *ok);

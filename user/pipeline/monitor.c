@@ -60,7 +60,9 @@ static int on_event(void *ctx, void *data, size_t size)
 {
 	struct nnp_monitor *m = ctx;
 	const struct nnp_event_hdr *h = data;
+	union nnp_event ev;
 	struct target *t;
+	bool bad;
 	pid_t pid;
 
 	if (size >= sizeof(*h) && h->type == NNP_EV_LIBLOAD) {
@@ -70,14 +72,10 @@ static int on_event(void *ctx, void *data, size_t size)
 			t->rescan = true; /* after the drain: attaching here would nest */
 		return 0;
 	}
-	if (m->budget && size >= sizeof(struct nnp_infer_event) && h->type == NNP_EV_INFER) {
-		struct nnp_infer_event e;
-
-		memcpy(&e, data, sizeof(e));
-		if (e.end_ns >= e.start_ns)
-			nnp_budget_infer(m->budget, e.start_ns, e.end_ns);
-	}
-	nnp_agg_event(&m->agg, data, size);
+	bad = nnp_event_decode(data, size, &ev) != 0;
+	nnp_agg_apply(&m->agg, bad ? NULL : &ev);
+	if (m->budget && !bad && ev.hdr.type == NNP_EV_INFER)
+		nnp_budget_infer(m->budget, ev.infer.start_ns, ev.infer.end_ns);
 	return 0;
 }
 
