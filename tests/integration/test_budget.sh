@@ -80,8 +80,9 @@ wait $EXP || fail "export exited $? after SIGTERM"
 $BC jsonl "$TMP/lines.json" 13
 
 echo "== top -b: the header says the estimate and the budget"
-"$NNPERF" top -b -n 5 -d 1 --overhead-budget "$BU" -- "$TINYNET" --model dense --iterations $N_TOP >"$TMP/top.txt" 2>&1
-# (the line is cut at 100 columns in batch mode: the end may be cut)
+# (batch mode cuts lines at $COLUMNS: wide enough for the whole header, whatever the paths)
+COLUMNS=300 "$NNPERF" top -b -n 5 -d 1 --overhead-budget "$BU" -- "$TINYNET" --model dense \
+	--iterations $N_TOP >"$TMP/top.txt" 2>&1
 grep -q "^nnperf top - .*, overhead ~[0-9.]*% (budget $(printf %.2f "$BU")%" "$TMP/top.txt" ||
 	fail "top's header has no overhead: $(grep -m1 '^nnperf top' "$TMP/top.txt")"
 echo "ok: $(grep '^nnperf top' "$TMP/top.txt" | tail -1)"

@@ -168,7 +168,22 @@ grep -q "Cache misses:" "$TMP/batch" || fail "no kernel feature line"
 if grep -q "Cache misses: n/a" "$TMP/batch"; then
 	awk '$1 == "conv1" && $NF != "n/a" {exit 1}' "$TMP/batch" || fail "CMISS not n/a without counter"
 fi
-echo "ok: batch mode"
+# widest line in characters ('…' is one): the lines are UTF-8
+# (of the first N lines, default all)
+widest() {
+	python3 -c 'import sys, itertools
+lines = open(sys.argv[1], encoding="utf-8")
+n = int(sys.argv[2]) if len(sys.argv) > 2 else None
+print(max(len(l.rstrip("\n")) for l in itertools.islice(lines, n)))' "$@"
+}
+[ "$(widest "$TMP/batch")" -le 100 ] || fail "batch lines over 100 columns without a terminal"
+# $COLUMNS sets the width when standard output is no terminal (the header's 4 lines are cut
+# at it; a table keeps its columns' minimum widths)
+COLUMNS=60 "$NNPERF" top -b -n 1 -d 0.3 -p "$TN_PID" </dev/null >"$TMP/b60" 2>&1 ||
+	fail "COLUMNS=60 batch mode failed: $(cat "$TMP/b60")"
+[ "$(widest "$TMP/b60" 4)" = 60 ] ||
+	fail "COLUMNS=60: lines not cut at 60 columns: $(cat "$TMP/b60")"
+echo "ok: batch mode (100 columns, or \$COLUMNS)"
 
 # --- batch mode, attached mid-inference: layers in execution order, then groups by op
 for try in 1 2 3; do # see start_layers

@@ -185,12 +185,22 @@ static int update(struct top *t)
 	return tui_screen_update(&t->screen, &t->model);
 }
 
+/* the terminal's width, else $COLUMNS (as procps top and ls take it), else 100 */
 static int batch_width(void)
 {
+	const char *env = getenv("COLUMNS");
 	struct winsize ws;
+	char *end;
+	long cols;
 
 	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col >= 40)
 		return ws.ws_col;
+	if (env && *env) {
+		errno = 0;
+		cols = strtol(env, &end, 10);
+		if (!errno && !*end && cols >= 40)
+			return cols < TUI_LINE_LEN - 1 ? (int)cols : TUI_LINE_LEN - 1;
+	}
 	return BATCH_WIDTH;
 }
 
