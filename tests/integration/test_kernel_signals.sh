@@ -88,17 +88,10 @@ want=none
 [ "$fentry" = yes ] && want=fentry
 $CHECK field "$TMP/faults.json" kernel_signals.fault_timing $want
 if [ "$kprobes" = yes ] && [ "$fentry" = yes ]; then
-	if [ "${NNPERF_VM:-}" = 1 ] && [ "$(uname -m)" = x86_64 ]; then
-		# the x86-64 Debian 6.1 guest (TCG) wedged in this run in stop 23's and stop 24's CI
-		# (docs/kernel-compat.md, known problem); nnperf uses fentry there, and the kprobe
-		# pair runs for real in the arm64 6.1 guest
-		skip_check "forced kprobe/kretprobe fault timing in the x86-64 guest: its kernel wedges (known problem)"
-	else
-		NNPERF_FORCE=no-fentry "$NNPERF" record --counters minor-faults -o "$TMP/faults-kprobe.json" \
-			-- "$TINYNET" --iterations $N --touch-layer conv2 --touch-pages 200 >/dev/null
-		$CHECK field "$TMP/faults-kprobe.json" kernel_signals.fault_timing kprobe
-		$CHECK fault-time "$TMP/faults-kprobe.json" conv2 200
-	fi
+	NNPERF_FORCE=no-fentry "$NNPERF" record --counters minor-faults -o "$TMP/faults-kprobe.json" \
+		-- "$TINYNET" --iterations $N --touch-layer conv2 --touch-pages 200 >/dev/null
+	$CHECK field "$TMP/faults-kprobe.json" kernel_signals.fault_timing kprobe
+	$CHECK fault-time "$TMP/faults-kprobe.json" conv2 200
 fi
 [ "$fentry" = yes ] || skip_check "fentry $fentry here: fault timing through fentry/fexit"
 [ "$kprobes" = yes ] || skip_check "kprobes $kprobes here: fault timing through kprobe/kretprobe"

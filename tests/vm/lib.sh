@@ -1,6 +1,14 @@
 # What tests/vm/run.sh and tests/vm/systemd.sh share on the host (sourced; bash). Each
 # defines die() first.
 
+# qemu's options for an x86-64 guest under TCG: one host thread runs both vCPUs
+# (thread=single; NNPERF_VM_TCG_THREAD=multi for one thread each). With a thread per vCPU,
+# qemu 7.2 let a vCPU loop for ever on a kernel int3 that x86's live text patching (kprobes,
+# static keys, BPF trampolines: text_poke_bp) had already taken out again: both vCPUs were
+# seen in asm_exc_int3 -> exc_int3 -> iret (docs/kernel-compat.md, known problem). The arm64
+# guest runs with -icount, which is single-threaded already.
+VM_X86_TCG=(-accel "tcg,thread=${NNPERF_VM_TCG_THREAD:-single}" -cpu max)
+
 # vm_kernel DIR PKG WANT: Debian's kernel package WANT (PKG[:ARCH][=VERSION]) fetched with
 # apt-get download and extracted into DIR once; sets vmlinuz, kver and moddir
 vm_kernel() {

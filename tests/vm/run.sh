@@ -188,9 +188,15 @@ mono() { local up; read -r up _ </proc/uptime; echo "${up%.*}"; }
 boot() { # KVM(0|1) EXTRA_APPEND TIMEOUT: runs the guest; sets QPID while it runs
 	local args=("${qemu_args[@]}")
 	if [ "$ARCH" = x86_64 ]; then
-		if [ "$1" = 1 ]; then args+=(-enable-kvm -cpu host); else args+=(-accel tcg -cpu max); fi
+		if [ "$1" = 1 ]; then
+			args+=(-enable-kvm -cpu host)
+		else
+			args+=("${VM_X86_TCG[@]}") # (lib.sh)
+		fi
 	fi
-	"$QEMU" "${args[@]}" -append "$append $2" </dev/null >"$RES/qemu.log" 2>&1 &
+	# (NNPERF_VM_QEMU_ARGS: more qemu options, split at spaces, e.g. a monitor socket)
+	"$QEMU" "${args[@]}" ${NNPERF_VM_QEMU_ARGS:-} -append "$append $2" </dev/null \
+		>"$RES/qemu.log" 2>&1 &
 	QPID=$!
 	local deadline=$(($(mono) + $3)) rc=0
 	while kill -0 "$QPID" 2>/dev/null; do

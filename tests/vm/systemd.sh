@@ -184,7 +184,7 @@ append="console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init systemd.firstboot=o
 
 boot() { # KVM(0|1) EXTRA_APPEND TIMEOUT WATCH(0|1): runs the guest until it powers off
 	local args=("${qemu_args[@]}") deadline=$((SECONDS + $3)) rc=0
-	if [ "$1" = 1 ]; then args+=(-enable-kvm -cpu host); else args+=(-accel tcg -cpu max); fi
+	if [ "$1" = 1 ]; then args+=(-enable-kvm -cpu host); else args+=("${VM_X86_TCG[@]}"); fi
 	qemu-system-x86_64 "${args[@]}" -append "$append $2" </dev/null >"$work/qemu.log" 2>&1 &
 	QPID=$!
 	while kill -0 "$QPID" 2>/dev/null; do
