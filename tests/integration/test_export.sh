@@ -26,6 +26,10 @@ expect_error "no such process: 4194304" "$NNPERF" export -p 4194304 --listen 127
 sleep 30 &
 PIDS+=($!)
 expect_error "process $! uses no runtime nnperf knows" "$NNPERF" export -p $! --listen 127.0.0.1:0
+SPEC=$NNP_SRC/tests/workloads/tinynet/tinynet.spec
+expect_error "--probe and --spec need -p PID" "$NNPERF" export --spec "$SPEC" --listen 127.0.0.1:0
+expect_error "--runtime: unknown runtime 'tflite' (known: usdt," "$NNPERF" export --runtime tflite
+expect_error "--spec /nonexistent.spec: " "$NNPERF" export -p $! --spec /nonexistent.spec
 
 echo "== port in use: one line, exit 1"
 PORT=$($X free-port)
@@ -119,4 +123,34 @@ done
 kill -INT $EXP
 wait $EXP || fail "export --format json exited $? after SIGINT"
 $X jsonl "$TMP/lines.jsonl" $TN || { cut -c1-400 "$TMP/lines.jsonl"; exit 1; }
+
+echo "== --spec: a runtime nnperf has no adapter for, through uprobes alone"
+# tinynet's functions through the spec file's uprobes (its USDT markers are not looked
+# for: with --spec and no --runtime, no runtime is scanned), labelled runtime="spec"
+LISTEN=127.0.0.1:$($X free-port)
+URL=http://$LISTEN/metrics
+mark=$(($(wc -l <"$TMP/export.err") + 1)) # this export's lines start here
+start_export -p $TN --spec "$SPEC" --listen $LISTEN
+$X wait-count $URL "^nnperf_layer_duration_seconds_count\{pid=\"$TN\",comm=\"nnperf-tinynet\",runtime=\"spec\"" 13 20
+$X http $URL GET "" "$TMP/spec.prom" >/dev/null
+tail -n +$mark "$TMP/export.err" >"$TMP/spec.err"
+grep -q "attached layer-begin uprobe .*nnperf-tinynet:tinynet_conv2d_f32 " "$TMP/spec.err" ||
+	fail "the spec's layers were not attached as uprobes: $(grep -i uprobe "$TMP/spec.err" | tail -3)"
+grep -q "attached to process $TN (spec)" "$TMP/spec.err" || fail "no attach line for $TN (spec)"
+grep -q "^nnperf: attached [a-z-]* usdt " "$TMP/spec.err" && fail "USDT markers attached beside --spec"
+# layer calls are counted: conv1 as many times as inferences, within what one scrape
+# apart can differ
+/usr/bin/python3 - "$TMP/spec.prom" "$TN" <<'PY' || fail "spec counts: $(grep -E 'inferences_total|conv1' "$TMP/spec.prom" | head -4)"
+import re, sys
+page, pid = open(sys.argv[1]).read(), sys.argv[2]
+def count(pat):
+    m = re.search(pat, page, re.M)
+    return float(m.group(1)) if m else -1
+inf = count(r'^nnperf_inference_duration_seconds_count\{pid="%s"[^}]*\} (\S+)' % pid)
+conv = count(r'^nnperf_layer_duration_seconds_count\{pid="%s"[^}]*layer="conv1"[^}]*\} (\S+)' % pid)
+print("spec: %d inferences, conv1 %d calls" % (inf, conv))
+sys.exit(not (inf > 0 and abs(conv - inf) <= 2))
+PY
+stop_export
+echo "ok: export --spec -p: 13 layers from uprobes, runtime=\"spec\""
 pass

@@ -216,6 +216,28 @@ timeout 120 "$NNPERF" top -b -d 0.5 -- "$TINYNET" --iterations 150 >"$TMP/bcmd" 
 grep -qE '^conv1 ' "$TMP/bcmd" || fail "batch -- CMD shows no layers: $(cat "$TMP/bcmd")"
 echo "ok: batch -- CMD"
 
+# --- --spec and --probe: a runtime nnperf has no adapter for, through uprobes alone
+SPEC=$NNP_SRC/tests/workloads/tinynet/tinynet.spec
+expect_error "--probe and --spec need -p PID or -- CMD" "$NNPERF" top -b --spec "$SPEC"
+expect_error "--runtime: unknown runtime 'tflite'" "$NNPERF" top -b --runtime tflite -p "$TN_PID"
+expect_error "--probe 'layer=nnperf-tinynet': column" "$NNPERF" top -b --probe layer=nnperf-tinynet
+timeout 120 "$NNPERF" top -b -v -d 0.5 --spec "$SPEC" -- "$TINYNET" --iterations 150 \
+	>"$TMP/bspec" 2>"$TMP/bspec.err" || fail "top --spec -- CMD failed: $(tail -5 "$TMP/bspec.err")"
+for l in $LAYERS; do
+	grep -qE "^$l +[a-z]" "$TMP/bspec" || fail "top --spec: no layer $l: $(cat "$TMP/bspec")"
+done
+grep -q "attached layer-begin uprobe .*nnperf-tinynet:tinynet_conv2d_f32 " "$TMP/bspec.err" ||
+	fail "top --spec: the layers were not uprobes: $(grep -i attached "$TMP/bspec.err" | tail -3)"
+grep -q "^nnperf: attached [a-z-]* usdt " "$TMP/bspec.err" && fail "top --spec attached USDT markers"
+# one probe by hand on a running process: its one function, named from its argument
+"$NNPERF" top -b -n 2 -d 0.5 -p "$TN2_PID" \
+	--probe 'layer=nnperf-tinynet:tinynet_fc_f32,key=arg0,name=str(*arg0),op=str(*(arg0+16))' \
+	</dev/null >"$TMP/bprobe" 2>&1 || fail "top --probe -p failed: $(cat "$TMP/bprobe")"
+grep -qE '^fc1 +fc ' "$TMP/bprobe" && grep -qE '^fc2 +fc ' "$TMP/bprobe" ||
+	fail "top --probe: no fc1 and fc2 rows: $(cat "$TMP/bprobe")"
+grep -qE '^conv1 ' "$TMP/bprobe" && fail "top --probe shows layers it has no probe for"
+echo "ok: top --spec -- CMD and --probe -p: layers from uprobes only"
+
 # --- interactive, all processes, 80x24
 start_layers 80 24 -d 0.5
 grep -q "Off-CPU, run queue:" "$TMP/screen" || fail "no kernel feature line"

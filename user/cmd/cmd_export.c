@@ -40,7 +40,8 @@
 enum export_format { FMT_PROMETHEUS, FMT_JSON };
 
 struct export_opts {
-	/* -p (repeatable), --counters, --btf, --sample, --ringbuf-size, -v */
+	/* -p (repeatable), --counters, --btf, --sample, --ringbuf-size, --probe, --spec,
+	 * --runtime, -v */
 	struct nnp_common_opts common;
 	bool all;
 	const char *listen;
@@ -69,7 +70,8 @@ static const char usage_text[] =
     "usage: nnperf export [-p PID ... | --all] [--listen ADDR:PORT]\n"
     "                     [--format prometheus|json] [--interval S] [--max-series N]\n"
     "                     [--model-arg FLAG] [--ringbuf-size SIZE] [--sample N]\n"
-    "                     [--no-bpf-stats] [--group-by G] [--overhead-budget PCT] [-v]\n"
+    "                     [--no-bpf-stats] [--group-by G] [--overhead-budget PCT]\n"
+    "                     [--probe ROLE=SITE[,OPT...]] [--spec FILE] [--runtime NAME] [-v]\n"
     "\n"
     "  -p, --pid PID        export this process (repeatable)\n"
     "  -a, --all            every process that uses a known runtime, as it starts\n"
@@ -92,6 +94,10 @@ static const char usage_text[] =
     "      --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
     "      --web-config F   TLS and basic auth, exporter-toolkit format (see nnperf(8))\n"
     "      --group-by G     a group label on layer series: block, part, op, none\n"
+    "      --probe DEF      add a probe to each -p process (see nnperf record --help)\n"
+    "      --spec FILE      add the probes of a spec file (docs/spec-format.md); with\n"
+    "                       --probe or --spec, runtimes only with --runtime\n"
+    "      --runtime NAME   use only this runtime adapter (usdt, pytorch, ...)\n"
     "  -v, --verbose        say what is attached and detached\n";
 
 static int parse_value(struct export_opts *o, int c, const char *arg)
@@ -178,6 +184,9 @@ static enum nnp_parse export_opts_parse(int argc, char **argv, struct export_opt
 		{ "group-by", required_argument, NULL, 'G' },
 		NNP_LONG_SAMPLE,
 		NNP_LONG_BUDGET,
+		NNP_LONG_PROBE,
+		NNP_LONG_SPEC,
+		NNP_LONG_RUNTIME,
 		NNP_LONG_VERBOSE,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -203,6 +212,11 @@ static enum nnp_parse export_opts_parse(int argc, char **argv, struct export_opt
 	}
 	if (!o->common.npids)
 		o->all = true;
+	if (r == NNP_PARSE_OK && o->common.ndefs && o->all) {
+		nnp_err("--probe and --spec need -p PID: --all finds processes by the libraries of "
+			"the built-in runtimes");
+		r = NNP_PARSE_BAD_VALUE;
+	}
 	return r;
 }
 
@@ -388,7 +402,11 @@ static int setup(struct exporter *x)
 						    .budget = x->o.common.overhead_budget > 0 },
 				       .agg = { .sample = x->o.common.sample },
 				       .model_flag = x->o.model_flag,
-				       .overhead_budget = x->o.common.overhead_budget };
+				       .overhead_budget = x->o.common.overhead_budget,
+				       .defs = x->o.common.defs,
+				       .ndefs = x->o.common.ndefs,
+				       .def_runtimes = x->o.common.def_runtimes,
+				       .runtime = x->o.common.runtime };
 	int err;
 
 	err = nnp_kernel_cfg_init(&x->kcfg, x->o.common.counters);

@@ -146,7 +146,8 @@ static int launch(struct top *t)
 		return err;
 	}
 	t->launched = true;
-	err = nnp_monitor_add_launched(t->m, t->child.pid, nnp_runtimes[0], t->exe);
+	err = nnp_monitor_add_launched(
+	    t->m, t->child.pid, nnp_monitor_probes_only(t->m) ? NULL : nnp_runtimes[0], t->exe);
 	if (err)
 		nnp_err("failed to attach to %s: %s", t->exe, strerror(-err));
 	if (!err) {
@@ -324,6 +325,10 @@ static int setup(struct top *t)
 			     .budget = t->o.common.overhead_budget > 0 },
 		.agg = { .sample = t->o.common.sample },
 		.overhead_budget = t->o.common.overhead_budget,
+		.defs = t->o.common.defs,
+		.ndefs = t->o.common.ndefs,
+		.def_runtimes = t->o.common.def_runtimes,
+		.runtime = t->o.common.runtime,
 	};
 	int err = nnp_kernel_cfg_init(&t->kcfg, t->o.common.counters);
 

@@ -24,6 +24,7 @@ void nnp_common_opts_free(struct nnp_common_opts *c)
 	free(c->pids);
 	c->pids = NULL;
 	c->npids = 0;
+	nnp_probe_opts_free(c);
 }
 
 int parse_size(const char *s, uint32_t *out)
@@ -104,6 +105,10 @@ static int take(struct nnp_common_opts *c, int opt, const char *arg)
 		return -EINVAL;
 	case NNP_OPT_BUDGET:
 		return parse_budget(arg, &c->overhead_budget);
+	case NNP_OPT_PROBE:
+	case NNP_OPT_SPEC:
+	case NNP_OPT_RUNTIME:
+		return nnp_probe_opt(c, opt, arg);
 	}
 	return 0;
 }
@@ -122,6 +127,9 @@ int nnp_common_opt(struct nnp_common_opts *c, int opt, const char *arg)
 	case NNP_OPT_SAMPLE:
 	case NNP_OPT_RINGBUF:
 	case NNP_OPT_BUDGET:
+	case NNP_OPT_PROBE:
+	case NNP_OPT_SPEC:
+	case NNP_OPT_RUNTIME:
 		return take(c, opt, arg) ? -EINVAL : 1;
 	}
 	return 0;

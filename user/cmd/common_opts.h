@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * What record, export and top share on their command lines: -p, --counters,
- * --btf, --sample, --ringbuf-size, --overhead-budget and -v, parsed alike with the same errors,
+ * --btf, --sample, --ringbuf-size, --overhead-budget, --probe, --spec, --runtime
+ * (probe_opts.c) and -v, parsed alike with the same errors,
  * and what a parse comes to. Each command lists the ones it takes in its
  * getopt table with the NNP_LONG_* entries below.
  */
@@ -31,6 +32,9 @@ enum {
 	NNP_OPT_SAMPLE,
 	NNP_OPT_RINGBUF,
 	NNP_OPT_BUDGET,
+	NNP_OPT_PROBE,
+	NNP_OPT_SPEC,
+	NNP_OPT_RUNTIME,
 	NNP_OPT_OWN
 };
 
@@ -58,6 +62,18 @@ enum {
 	{                                                                                          \
 		"overhead-budget", required_argument, NULL, NNP_OPT_BUDGET                         \
 	}
+#define NNP_LONG_PROBE                                                                             \
+	{                                                                                          \
+		"probe", required_argument, NULL, NNP_OPT_PROBE                                    \
+	}
+#define NNP_LONG_SPEC                                                                              \
+	{                                                                                          \
+		"spec", required_argument, NULL, NNP_OPT_SPEC                                      \
+	}
+#define NNP_LONG_RUNTIME                                                                           \
+	{                                                                                          \
+		"runtime", required_argument, NULL, NNP_OPT_RUNTIME                                \
+	}
 #define NNP_LONG_VERBOSE                                                                           \
 	{                                                                                          \
 		"verbose", no_argument, NULL, 'v'                                                  \
@@ -68,6 +84,11 @@ void nnp_common_opts_free(struct nnp_common_opts *c);
 /* OPT from getopt: 1 if it is a shared option and was taken, 0 if it is not one,
  * -EINVAL after one error line naming the option and the value */
 int nnp_common_opt(struct nnp_common_opts *c, int opt, const char *arg);
+
+/* probe_opts.c: --probe, --spec, --runtime into c (0 or -errno after one error line),
+ * and freeing what they added */
+int nnp_probe_opt(struct nnp_common_opts *c, int opt, const char *arg);
+void nnp_probe_opts_free(struct nnp_common_opts *c);
 
 /* --group-by G: 0, or -EINVAL after one error line naming the values it takes */
 int nnp_parse_group_by(const char *arg, enum nnp_group_by *out);

@@ -13,13 +13,10 @@
 #include "session.h"
 
 enum {
-	OPT_PROBE = NNP_OPT_OWN,
-	OPT_SPEC,
-	OPT_FORMAT,
+	OPT_FORMAT = NNP_OPT_OWN,
 	OPT_USDT,
 	OPT_MAX_SITES,
 	OPT_TRACE,
-	OPT_RUNTIME,
 	OPT_FOLLOW,
 	OPT_NODE_NAMES,
 	OPT_GROUP_BY,
@@ -30,14 +27,14 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, 'd' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "probe", required_argument, NULL, OPT_PROBE },
-	{ "spec", required_argument, NULL, OPT_SPEC },
+	NNP_LONG_PROBE,
+	NNP_LONG_SPEC,
 	{ "usdt", required_argument, NULL, OPT_USDT },
 	NNP_LONG_RINGBUF,
 	{ "max-sites", required_argument, NULL, OPT_MAX_SITES },
 	NNP_LONG_COUNTERS,
 	{ "trace", required_argument, NULL, OPT_TRACE },
-	{ "runtime", required_argument, NULL, OPT_RUNTIME },
+	NNP_LONG_RUNTIME,
 	NNP_LONG_BTF,
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	NNP_LONG_SAMPLE,
@@ -89,58 +86,6 @@ static void usage(void)
 	       "      --btf FILE         kernel BTF (kernels without /sys/kernel/btf/vmlinux)\n"
 	       "  -v, --verbose          show attached sites (-vv: libbpf messages)\n",
 	       NNP_DEFAULT_SPECS);
-}
-
-static int add_def(struct record_opts *o, const struct nnp_probe_def *d, const char *runtime)
-{
-	struct nnp_probe_def *defs = realloc(o->defs, (o->ndefs + 1) * sizeof(*defs));
-	const char **rt;
-
-	if (!defs)
-		return -ENOMEM;
-	o->defs = defs;
-	rt = realloc(o->runtimes, (o->ndefs + 1) * sizeof(*rt));
-	if (!rt)
-		return -ENOMEM;
-	o->runtimes = rt;
-	o->defs[o->ndefs] = *d;
-	o->runtimes[o->ndefs++] = runtime;
-	return 0;
-}
-
-static int opt_probe(struct record_opts *o, const char *arg)
-{
-	struct nnp_probe_def *d = calloc(1, sizeof(*d));
-	char err[256];
-	int col = 0, ret;
-
-	if (!d)
-		return -ENOMEM;
-	ret = nnp_probe_parse(arg, d, err, sizeof(err), &col);
-	if (ret) {
-		nnp_err("--probe '%s': column %d: %s", arg, col, err);
-	} else {
-		snprintf(d->origin, sizeof(d->origin), "--probe %.*s", (int)sizeof(d->origin) - 9,
-			 arg);
-		ret = add_def(o, d, "probe");
-	}
-	free(d);
-	return ret;
-}
-
-static int opt_spec(struct record_opts *o, const char *path)
-{
-	struct nnp_probe_def *defs = NULL;
-	size_t n = 0;
-	char err[PATH_MAX + 256];
-	int ret = nnp_spec_load(path, &defs, &n, err, sizeof(err));
-
-	if (ret)
-		nnp_err("--spec %s", err);
-	for (size_t i = 0; !ret && i < n; i++)
-		ret = add_def(o, &defs[i], "spec");
-	free(defs);
-	return ret;
 }
 
 static int opt_duration(struct record_opts *o, const char *arg)
@@ -216,17 +161,10 @@ static int parse_one(struct record_opts *o, int c, const char *arg)
 	case OPT_FOLLOW:
 		o->follow = true;
 		return 0;
-	case OPT_PROBE:
-		return opt_probe(o, arg);
-	case OPT_SPEC:
-		return opt_spec(o, arg);
 	case OPT_MAX_SITES:
 		return opt_u32("--max-sites", arg, &o->max_sites);
 	case OPT_NODE_NAMES:
 		return opt_node_names(o, arg);
-	case OPT_RUNTIME:
-		o->runtime = arg;
-		return 0;
 	case OPT_GROUP_BY:
 		return nnp_parse_group_by(arg, &o->group_by);
 	case OPT_FORMAT:
@@ -293,8 +231,4 @@ void record_opts_free(struct record_opts *o)
 		nnp_node_names_free(o->node_names);
 	free(o->node_names);
 	o->node_names = NULL;
-	free(o->defs);
-	free(o->runtimes);
-	o->defs = NULL;
-	o->runtimes = NULL;
 }

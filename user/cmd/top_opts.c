@@ -13,7 +13,8 @@
 
 static const char usage_text[] =
     "usage: nnperf top [-d SECONDS] [-b] [-n N] [-p PID ...] [--group-by G] [--counters LIST]\n"
-    "                  [--sample N] [--overhead-budget PCT] [-- CMD ARGS]\n"
+    "                  [--sample N] [--overhead-budget PCT] [--probe DEF] [--spec FILE]\n"
+    "                  [--runtime NAME] [-- CMD ARGS]\n"
     "\n"
     "Live per-layer view of inference processes: all of them that use a known runtime\n"
     "(the default), the -p processes, or a command launched with its first instruction\n"
@@ -28,6 +29,11 @@ static const char usage_text[] =
     "      --sample N       measure one layer call in N (default 1: every call)\n"
     "      --overhead-budget PCT  keep nnperf's estimated added time under PCT%:\n"
     "                       the shortest layers' probes measured part of the time\n"
+    "      --probe DEF      add a probe to the -p processes or the command (see\n"
+    "                       nnperf record --help)\n"
+    "      --spec FILE      add the probes of a spec file (docs/spec-format.md); with\n"
+    "                       --probe or --spec, runtimes only with --runtime\n"
+    "      --runtime NAME   use only this runtime adapter (usdt, pytorch, ...)\n"
     "  -v, --verbose        say what is attached and detached\n"
     "\n"
     "Keys: arrows PgUp PgDn Home End move, Enter layers, Esc back, s/F6 sort,\n"
@@ -81,6 +87,11 @@ static enum nnp_parse check(int argc, char **argv, struct top_opts *o)
 		}
 	}
 	o->all = !o->cmd && !o->common.npids;
+	if (o->all && o->common.ndefs) {
+		nnp_err("--probe and --spec need -p PID or -- CMD: without them, top finds "
+			"processes by the libraries of the built-in runtimes");
+		return NNP_PARSE_BAD_VALUE;
+	}
 	return NNP_PARSE_OK;
 }
 
@@ -95,6 +106,9 @@ enum nnp_parse top_opts_parse(int argc, char **argv, struct top_opts *o)
 		NNP_LONG_COUNTERS,
 		NNP_LONG_SAMPLE,
 		NNP_LONG_BUDGET,
+		NNP_LONG_PROBE,
+		NNP_LONG_SPEC,
+		NNP_LONG_RUNTIME,
 		NNP_LONG_VERBOSE,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },

@@ -51,7 +51,8 @@ struct nnp_monitor {
 	struct pollfd *pfds;
 	struct target **pfd_target; /* target of pfds[i], NULL for the ring buffer */
 	size_t cap;
-	struct nnp_budget *budget; /* --overhead-budget */
+	const struct nnp_runtime *only; /* --runtime */
+	struct nnp_budget *budget;	/* --overhead-budget */
 	struct nnp_rec_overhead ov;
 	bool have_ov;
 };
@@ -101,6 +102,7 @@ int nnp_monitor_open(const struct nnp_monitor_opts *o, struct nnp_monitor **out)
 	if (!m)
 		return -ENOMEM;
 	m->o = *o;
+	m->only = o->runtime ? nnp_runtime_by_name(o->runtime) : NULL;
 	if (!m->o.forget_ns)
 		m->o.forget_ns = DEFAULT_FORGET_NS;
 	pthread_mutex_init(&m->mu, NULL);
@@ -118,6 +120,19 @@ int nnp_monitor_open(const struct nnp_monitor_opts *o, struct nnp_monitor **out)
 	}
 	*out = m;
 	return 0;
+}
+
+bool nnp_monitor_probes_only(const struct nnp_monitor *m)
+{
+	return m->o.ndefs && !m->o.runtime;
+}
+
+/* the runtime label of target t: what its scan found, its adapter's, or "probe"/"spec" */
+static const char *target_runtime(const struct nnp_monitor *m, const struct target *t)
+{
+	if (t->scan && nnp_scanner_runtime(t->scan))
+		return nnp_scanner_runtime(t->scan);
+	return t->rt ? t->rt->name : m->o.ndefs ? m->o.def_runtimes[0] : "none";
 }
 
 static void detach(struct target *t)
@@ -194,8 +209,7 @@ bool nnp_monitor_labels(void *ctx, uint32_t tgid, struct nnp_proc_labels *out)
 	HASH_FIND(hh, m->targets, &pid, sizeof(pid), t);
 	if (!t)
 		return false;
-	out->runtime =
-	    t->scan && nnp_scanner_runtime(t->scan) ? nnp_scanner_runtime(t->scan) : t->rt->name;
+	out->runtime = target_runtime(m, t);
 	out->model = t->model;
 	return true;
 }
@@ -233,17 +247,23 @@ static int attach(struct nnp_monitor *m, struct target *t, const char *exe)
 	err = nnp_planner_new(m->s, &m->agg, &nt, &t->plan);
 	if (!err)
 		err = nnp_scanner_new(t->plan, &t->scan);
+	if (!err) /* --probe and --spec, one deferred set */
+		err = nnp_planner_attach_set(t->plan, m->o.defs, m->o.def_runtimes, m->o.ndefs);
 	if (err)
-		return err;
-	n = nnp_scanner_scan(t->scan, NULL, true);
+		return keep_links(m, t, first) ? -ENOMEM : err;
+	n = nnp_monitor_probes_only(m) ? 0 : nnp_scanner_scan(t->scan, m->only, true);
 	m->agg.infer_by_period |= nnp_scanner_infer_by_period(t->scan);
 	t->launched = exe != NULL;
-	err = n > 0 || exe ? nnp_scanner_watch_loader(t->scan, t->launched) : 0;
+	err = !nnp_monitor_probes_only(m) && (n > 0 || exe)
+		  ? nnp_scanner_watch_loader(t->scan, t->launched)
+		  : 0;
 	err = keep_links(m, t, first) ? -ENOMEM : err;
 	if (err)
 		return err;
 	/* a launched command may load its runtime later: the loader watch is on */
-	return n < 0 ? n : n == 0 && !exe ? -ENOENT : 0;
+	if (n < 0)
+		return n;
+	return !nnp_planner_sites(t->plan) && !exe ? -ENOENT : 0;
 }
 
 /* libraries the loader mapped since the last look */
@@ -313,7 +333,8 @@ static int add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt, c
 	if (!err) {
 		m->c.attaches++;
 		m->c.targets++;
-		nnp_info("attached to process %d (%s)", (int)pid, rt->name);
+		nnp_info("attached to process %d (%s)", (int)pid,
+			 rt ? rt->name : m->o.def_runtimes[0]);
 	} else if (err != -EEXIST && err != -ENOENT) {
 		m->c.attach_failures++;
 	}

@@ -30,6 +30,12 @@ struct nnp_monitor_opts {
 	const char *model_flag; /* nnp_proc_model's flag, may be NULL */
 	uint64_t forget_ns;	/* 0 = 30 s */
 	double overhead_budget; /* --overhead-budget PCT (session.budget set), 0: none */
+	/* --probe and --spec: attached to every target; then its runtimes are scanned
+	 * only with --runtime (runtime: that adapter alone; NULL: every one) */
+	const struct nnp_probe_def *defs;
+	size_t ndefs;
+	const char **def_runtimes; /* per def: "probe" or "spec" */
+	const char *runtime;
 };
 
 struct nnp_monitor_counts {
@@ -42,13 +48,17 @@ struct nnp_monitor;
 
 int nnp_monitor_open(const struct nnp_monitor_opts *o, struct nnp_monitor **out);
 void nnp_monitor_close(struct nnp_monitor *m);
+/* true when targets get the --probe and --spec definitions and no runtime's */
+bool nnp_monitor_probes_only(const struct nnp_monitor *m);
 /*
- * Attaches runtime rt's probes to pid. 0; -EEXIST if already a target;
- * -ENOENT when rt found nothing to attach; -errno (counted as a failure).
+ * Attaches runtime rt's probes to pid (with --probe or --spec, those; rt may
+ * then be NULL). 0; -EEXIST if already a target; -ENOENT when nothing was
+ * found to attach; -errno (counted as a failure).
  */
 int nnp_monitor_add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt);
-/* -p PID...: each with the runtime discovery finds in it; one error line and -errno
- * for a process that is gone, uses no known runtime or cannot be attached */
+/* -p PID...: each with the runtime discovery finds in it (with --probe or --spec and
+ * no --runtime, with those alone); one error line and -errno for a process that is
+ * gone, uses no known runtime or cannot be attached */
 int nnp_monitor_add_pids(struct nnp_monitor *m, struct nnp_discover *d, const pid_t *pids,
 			 size_t n);
 /*

@@ -19,7 +19,8 @@ int nnp_monitor_add_pids(struct nnp_monitor *m, struct nnp_discover *d, const pi
 			nnp_err("no such process: %d", (int)pids[i]);
 			return -ESRCH;
 		}
-		err = nnp_discover_runtime(d, pids[i], &rt);
+		rt = NULL; /* with --probe or --spec alone, no runtime is looked for */
+		err = nnp_monitor_probes_only(m) ? 0 : nnp_discover_runtime(d, pids[i], &rt);
 		if (err == -ENOENT)
 			nnp_err("process %d uses no runtime nnperf knows (looked for %s)",
 				(int)pids[i], nnp_runtime_lookfor());

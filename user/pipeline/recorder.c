@@ -109,12 +109,13 @@ static int target_prepare(struct recorder *r)
 
 static int resolve_runtime(struct recorder *r)
 {
-	if (!r->o.runtime)
+	if (!r->o.common.runtime)
 		return 0;
-	r->runtime = nnp_runtime_by_name(r->o.runtime);
+	r->runtime = nnp_runtime_by_name(r->o.common.runtime);
 	if (r->runtime)
 		return 0;
-	nnp_err("--runtime: unknown runtime '%s' (known: %s)", r->o.runtime, nnp_runtime_names());
+	nnp_err("--runtime: unknown runtime '%s' (known: %s)", r->o.common.runtime,
+		nnp_runtime_names());
 	return -EINVAL;
 }
 
@@ -150,11 +151,6 @@ static int nothing_found(struct recorder *r)
 	return -ENOENT;
 }
 
-static bool is_end(const struct nnp_probe_def *d)
-{
-	return d->kind == NNP_PROBE_LAYER_END || d->kind == NNP_PROBE_INFER_END;
-}
-
 static int attach_target(struct recorder *r)
 {
 	struct nnp_target t = { .pid = r->launched ? r->child.pid : r->o.pid,
@@ -165,19 +161,11 @@ static int attach_target(struct recorder *r)
 	if (!err)
 		err = nnp_scanner_new(r->plan, &r->scan);
 	if (!err) /* the set's uprobes as few links as possible */
-		nnp_planner_defer(r->plan);
-	/* end sites before begin sites (see planner.c) */
-	for (size_t i = 0; !err && i < r->o.ndefs; i++)
-		if (is_end(&r->o.defs[i]))
-			err = nnp_planner_attach(r->plan, &r->o.defs[i], r->o.runtimes[i]);
-	for (size_t i = 0; !err && i < r->o.ndefs; i++)
-		if (!is_end(&r->o.defs[i]))
-			err = nnp_planner_attach(r->plan, &r->o.defs[i], r->o.runtimes[i]);
-	if (!err)
-		err = nnp_planner_flush(r->plan);
-	if (!err && (r->runtime || !r->o.ndefs))
+		err = nnp_planner_attach_set(r->plan, r->o.common.defs, r->o.common.def_runtimes,
+					     r->o.common.ndefs);
+	if (!err && (r->runtime || !r->o.common.ndefs))
 		err = scan(r);
-	if (!err && (r->runtime || !r->o.ndefs))
+	if (!err && (r->runtime || !r->o.common.ndefs))
 		err = nnp_scanner_watch_loader(r->scan, r->launched);
 	if (err)
 		return err;

@@ -18,10 +18,14 @@
 struct nnp_common_opts {
 	pid_t *pids; /* -p, in order */
 	size_t npids;
-	const char *counters;	/* --counters LIST, NULL = the default */
-	uint32_t sample;	/* --sample N: one layer call in N measured (1: all) */
-	uint32_t ringbuf_bytes; /* --ringbuf-size, 0 = the default */
-	double overhead_budget; /* --overhead-budget PCT, 0: none */
+	const char *counters;	    /* --counters LIST, NULL = the default */
+	uint32_t sample;	    /* --sample N: one layer call in N measured (1: all) */
+	uint32_t ringbuf_bytes;	    /* --ringbuf-size, 0 = the default */
+	double overhead_budget;	    /* --overhead-budget PCT, 0: none */
+	struct nnp_probe_def *defs; /* --probe and --spec, in order */
+	size_t ndefs;
+	const char **def_runtimes; /* per def: "probe" or "spec" */
+	const char *runtime;	   /* --runtime NAME, NULL = every adapter */
 };
 
 enum nnp_out_format { NNP_OUT_TABLE, NNP_OUT_JSON };
@@ -29,7 +33,8 @@ enum nnp_out_format { NNP_OUT_TABLE, NNP_OUT_JSON };
 struct nnp_node_names;
 
 struct record_opts {
-	struct nnp_common_opts common; /* -p, --counters, --btf, --sample, --ringbuf-size, -v */
+	struct nnp_common_opts common; /* -p, --counters, --btf, --sample, --ringbuf-size,
+					  --probe, --spec, --runtime, -v */
 	pid_t pid;		       /* -p: the one process (record attaches to one) */
 	char **cmd;		       /* after --, NULL-terminated */
 	double duration_s;	       /* -d, 0 = until the target exits or SIGINT */
@@ -37,13 +42,9 @@ struct record_opts {
 	enum nnp_out_format format;
 	bool usdt_auto;
 	uint32_t max_sites;
-	const char *runtime;	    /* --runtime NAME, NULL = every adapter */
-	struct nnp_probe_def *defs; /* --probe and --spec, in order */
-	size_t ndefs;
-	const char **runtimes; /* per def: "probe" or "spec" */
-	const char *trace;     /* --trace FILE: Chrome/Perfetto trace events */
-	bool quiet;	       /* print nothing on stdout (nnperf compare) */
-	bool follow;	       /* --follow: re-attach to the next process of the same exe */
+	const char *trace; /* --trace FILE: Chrome/Perfetto trace events */
+	bool quiet;	   /* print nothing on stdout (nnperf compare) */
+	bool follow;	   /* --follow: re-attach to the next process of the same exe */
 	struct nnp_node_names *node_names; /* --node-names FILE, read at parse time */
 	enum nnp_group_by group_by;	   /* --group-by: groups in the table and JSON */
 };

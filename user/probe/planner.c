@@ -497,6 +497,27 @@ int nnp_planner_attach_optional(struct nnp_planner *p, const struct nnp_probe_de
 	return err;
 }
 
+static bool def_is_end(const struct nnp_probe_def *d)
+{
+	return d->kind == NNP_PROBE_LAYER_END || d->kind == NNP_PROBE_INFER_END;
+}
+
+int nnp_planner_attach_set(struct nnp_planner *p, const struct nnp_probe_def *defs,
+			   const char **runtimes, size_t n)
+{
+	int err = 0;
+
+	nnp_planner_defer(p);
+	/* end sites before begin sites (a begin must never miss its end) */
+	for (size_t i = 0; !err && i < n; i++)
+		if (def_is_end(&defs[i]))
+			err = nnp_planner_attach(p, &defs[i], runtimes[i]);
+	for (size_t i = 0; !err && i < n; i++)
+		if (!def_is_end(&defs[i]))
+			err = nnp_planner_attach(p, &defs[i], runtimes[i]);
+	return err ? err : nnp_planner_flush(p);
+}
+
 void nnp_planner_drop(struct nnp_planner *p)
 {
 	nnp_ubatch_drop(&p->batch, 0);

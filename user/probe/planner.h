@@ -70,6 +70,10 @@ int nnp_planner_attach_optional(struct nnp_planner *p, const struct nnp_probe_de
  */
 void nnp_planner_defer(struct nnp_planner *p);
 int nnp_planner_flush(struct nnp_planner *p);
+/* --probe and --spec: the n definitions (runtimes[i]: def i's runtime label) as one
+ * deferred set, end sites first; 0 or -errno after one error line */
+int nnp_planner_attach_set(struct nnp_planner *p, const struct nnp_probe_def *defs,
+			   const char **runtimes, size_t n);
 /* forgets the sites planned since the last flush */
 void nnp_planner_drop(struct nnp_planner *p);
 /* a spec of nnperf's own (the dynamic loader watch) on FILE_OFF of PATH, attached now;
