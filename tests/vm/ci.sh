@@ -26,8 +26,9 @@ tests_for() { # the CI subset of guest $1
 KERNEL=${NNPERF_VM_CI_KERNEL:-6.1}
 export NNPERF_VM_ENV="NNPERF_VM_QUICK=1${NNPERF_VM_ENV:+ $NNPERF_VM_ENV}"
 export NNPERF_VM_TEST_TIMEOUT=${NNPERF_VM_TEST_TIMEOUT:-300}
-# a guest kernel that soft-locks (seen once in the x86-64 guest, docs/kernel-compat.md)
-# panics at once with its backtrace in console.log instead of idling to the timeout
+# a guest kernel that soft-locks panics at once with its backtrace in console.log instead
+# of idling to the timeout (the x86-64 guest's wedges came from multi-threaded TCG, now
+# off: docs/kernel-compat.md)
 export NNPERF_VM_APPEND=${NNPERF_VM_APPEND:-loglevel=7 softlockup_panic=1 softlockup_all_cpu_backtrace=1}
 
 tests/vm/setup.sh

@@ -25,7 +25,9 @@
 # NNPERF_VM_KVM (auto, 0, 1), NNPERF_VM_MEM (MiB, 2048), NNPERF_VM_SMP (2), NNPERF_VM_ICOUNT
 # (arm64: qemu -icount, shift=1, or off), NNPERF_VM_STAMPS=1 (uptime before each output line), NNPERF_VM_ENV
 # (extra VAR=VALUE words for the tests), NNPERF_VM_VERBOSE=1 (print the guest console),
-# NNPERF_VM_APPEND (more kernel command line, e.g. loglevel=7 for soft-lockup backtraces).
+# NNPERF_VM_APPEND (more kernel command line, e.g. loglevel=7 for soft-lockup backtraces),
+# NNPERF_VM_QEMU_ARGS (more qemu options, e.g. a monitor socket), NNPERF_VM_TCG_THREAD
+# (x86_64 TCG: single, the default, or multi; tests/vm/lib.sh says why).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 die() { echo "vm: $*" >&2; exit 2; }
