@@ -178,6 +178,9 @@ static const struct good_case good[] = {
 	  .key = VAL(0, 8, 0, 0, 0) },
 	{ "layer=libx.so:ns::T::operator<(ns::T const&, int),key=arg0", .kind = LAYER,
 	  SYMBOL_AT("libx.so", "ns::T::operator<(ns::T const&, int)"), .key = VAL(0, 8, 0, 0, 0) },
+	/* a glob with its '<' left open: a pattern, the ',' ends the site */
+	{ "layer=libtf.so:tflite::ops::builtin::conv::Eval<*,key=arg0", .kind = LAYER,
+	  SYMBOL_AT("libtf.so", "tflite::ops::builtin::conv::Eval<*"), .key = VAL(0, 8, 0, 0, 0) },
 	{ "layer=libx.so:operator<<,key=arg0", .kind = LAYER, SYMBOL_AT("libx.so", "operator<<"),
 	  .key = VAL(0, 8, 0, 0, 0) },
 	{ "layer=libx.so:ns::X::operator->() const,key=arg0", .kind = LAYER,
@@ -237,6 +240,8 @@ static const struct bad_case bad[] = {
 	  "unclosed '<' in site (a ',' inside (), <> or "
 	  "[] belongs to the symbol)" },
 	{ "layer=lib.so:f(int, key=arg0", 15, "unclosed '('" },
+	/* a glob's open '<' is plain, but not inside an unclosed '(' */
+	{ "layer=lib.so:f(Eval<*, key=arg0", 15, "unclosed '('" },
 	{ "layer=lib.so:f),key=arg0", 15, "unmatched ')' in site" },
 	{ "layer=lib.so:f[a),key=arg0", 17, "unmatched ')' in site" },
 	{ "layer=usdt:app:prov", 20,

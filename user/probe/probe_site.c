@@ -46,8 +46,21 @@ static bool close_bracket(char *stack, int *depth, char c)
 	return true;
 }
 
-/* Finds the first ',' outside (), [] and <> at or after start, or the end of input. */
-static int site_end(struct nnp_lex *lx, const char *start, const char **end)
+/* a glob's '*' or '?' in [from, to) */
+static bool has_glob(const char *from, const char *to)
+{
+	for (; from < to; from++)
+		if (*from == '*' || *from == '?')
+			return true;
+	return false;
+}
+
+/*
+ * Finds the first ',' outside (), [] and <> (with angle; without, '<' and '>'
+ * are plain characters) at or after start, or the end of input. -EAGAIN when
+ * only '<'s are left open and the site has a glob: "Eval<*" is a pattern.
+ */
+static int site_end_at(struct nnp_lex *lx, const char *start, const char **end, bool angle)
 {
 	const char *open[MAX_NESTING], *p = start, *q;
 	char stack[MAX_NESTING];
@@ -59,7 +72,7 @@ static int site_end(struct nnp_lex *lx, const char *start, const char **end)
 			p = q;
 			continue;
 		}
-		if (*p == '(' || *p == '[' || *p == '<') {
+		if (*p == '(' || *p == '[' || (*p == '<' && angle)) {
 			if (depth == MAX_NESTING)
 				return nnp_lex_fail(lx, p,
 						    "site nested too deeply (at most %d levels)",
@@ -68,11 +81,14 @@ static int site_end(struct nnp_lex *lx, const char *start, const char **end)
 			stack[depth++] = *p;
 		} else if ((*p == ')' || *p == ']') && !close_bracket(stack, &depth, *p)) {
 			return nnp_lex_fail(lx, p, "unmatched '%c' in site", *p);
-		} else if (*p == '>') {
+		} else if (*p == '>' && angle) {
 			close_bracket(stack, &depth, *p); /* operator> without the keyword */
 		}
 		p++;
 	}
+	if (depth > 0 && !memchr(stack, '(', (size_t)depth) && !memchr(stack, '[', (size_t)depth) &&
+	    has_glob(start, p))
+		return -EAGAIN;
 	if (depth > 0)
 		return nnp_lex_fail(lx, open[0],
 				    "unclosed '%c' in site (a ',' inside (), <> or [] belongs to "
@@ -80,6 +96,15 @@ static int site_end(struct nnp_lex *lx, const char *start, const char **end)
 				    stack[0]);
 	*end = p;
 	return 0;
+}
+
+/* a pattern's unclosed '<' ("Eval<*") is a plain character: the site ends at the
+ * first ',' outside () and [] */
+static int site_end(struct nnp_lex *lx, const char *start, const char **end)
+{
+	int err = site_end_at(lx, start, end, true);
+
+	return err == -EAGAIN ? site_end_at(lx, start, end, false) : err;
 }
 
 struct site_text {
