@@ -35,4 +35,31 @@ keys = sorted((l["key"], l["count"]) for l in p["layers"])
 assert keys == [("0x0", 10), ("0x1", 10), ("0x2", 10)], keys
 print("ok: 3 layers keyed by arg0, 10 calls each, through the moved probe")
 PY
+
+# the same function by its file offset, as a stripped library's would be given: placed as the
+# symbol is (past endbr64), with the same -v cost line and the same counts
+sym=$(readelf -sW "$TMP/cet" | awk '$8 == "work" {print $2; exit}')
+read -r taddr toff < <(readelf -SW "$TMP/cet" | sed 's/^ *\[ *[0-9]*\] *//' |
+	awk '$1 == ".text" {print $3, $4; exit}')
+[ -n "$sym" ] && [ -n "$taddr" ] || fail "no work symbol or .text section in readelf's output"
+off=$(printf '0x%x' $((0x$sym - 0x$taddr + 0x$toff)))
+"$NNPERF" record -v --probe "layer=$TMP/cet:$off,key=arg0" -o "$TMP/off.json" -- "$TMP/cet" \
+	>/dev/null 2>"$TMP/off.err"
+grep "site $off" "$TMP/off.err"
+grep -q "site $off+4: push (emulated" "$TMP/off.err" || fail "raw offset $off not moved past endbr64"
+/usr/bin/python3 - "$TMP/off.json" <<'PY'
+import json, sys
+p = next(p for p in json.load(open(sys.argv[1]))["processes"] if p["layer_events"])
+keys = sorted((l["key"], l["count"]) for l in p["layers"])
+assert keys == [("0x0", 10), ("0x1", 10), ("0x2", 10)], keys
+print("ok: the raw offset placed as its symbol: 3 layers, 10 calls each")
+PY
+
+# an explicit +0 stays on endbr64, and -v says what that costs
+"$NNPERF" record -v --probe "layer=$TMP/cet:work+0,key=arg0" -o "$TMP/kept.json" -- "$TMP/cet" \
+	>/dev/null 2>"$TMP/kept.err"
+grep "site work" "$TMP/kept.err"
+grep -q "site work+0 (kept as given): not emulated (single-stepped out of line, ~12 us a hit); +4 would be push" \
+	"$TMP/kept.err" || fail "no cost line for a site kept as given"
+echo "ok: work+0 kept on endbr64, its cost said"
 pass

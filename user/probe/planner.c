@@ -371,6 +371,22 @@ static void place(struct site *st, const char *label)
 			 nnp_insn_class_str(pl.cls));
 }
 
+/* -v's cost line for a site an explicit +OFF keeps where it is */
+static void describe_kept(const struct site *st, const char *label, uint64_t at)
+{
+	struct nnp_placement pl;
+
+	if (nnp_place_probe(st->path, st->off, &pl))
+		return;
+	if (!pl.skip)
+		nnp_info("site %s+%llu (kept as given): %s (%s)", label, (unsigned long long)at,
+			 pl.mnemonic, nnp_insn_class_str(pl.cls));
+	else
+		nnp_info("site %s+%llu (kept as given): not emulated (%s); +%llu would be %s",
+			 label, (unsigned long long)at, nnp_insn_class_str(NNP_INSN_STEPPED),
+			 (unsigned long long)(at + pl.skip), pl.mnemonic);
+}
+
 static int on_symbol(const struct nnp_sym *sym, void *arg)
 {
 	struct match_ctx *m = arg;
@@ -383,6 +399,8 @@ static int on_symbol(const struct nnp_sym *sym, void *arg)
 	snprintf(label, sizeof(label), "%.*s", (int)strcspn(name, "("), name);
 	if (!m->d->has_offset)
 		place(&st, label);
+	else
+		describe_kept(&st, label, m->d->offset);
 	m->err = attach_site(m->p, m->d, &st, m->runtime);
 	return m->err;
 }
@@ -429,8 +447,10 @@ static int attach_offset(struct nnp_planner *p, const struct nnp_probe_def *d, c
 	struct site st = { .path = path, .off = d->offset, .label = label, .cls = -1 };
 
 	snprintf(label, sizeof(label), "0x%llx", (unsigned long long)d->offset);
-	if (d->pair[0]) /* an adapter's pair: named after what it measures */
+	if (d->pair[0]) /* an adapter's pair: named after what it measures, kept as it chose */
 		snprintf(label, sizeof(label), "%s", d->pair);
+	else /* a function's start given by hand: placed as a symbol's is */
+		place(&st, label);
 	return attach_site(p, d, &st, runtime);
 }
 
