@@ -13,6 +13,7 @@
 
 #include "budget.h"
 #include "clock.h"
+#include "late_defs.h"
 #include "launch.h"
 #include "log.h"
 #include "monitor.h"
@@ -32,8 +33,9 @@ struct target {
 	struct nnp_scanner *scan;
 	struct nnp_link *links;
 	size_t nlinks;
-	bool rescan;   /* its dynamic loader mapped more */
-	bool launched; /* ours: stopped at each dlopen until rescanned */
+	struct nnp_late_defs late; /* --probe/--spec on libraries a command loads later */
+	bool rescan;		   /* its dynamic loader mapped more */
+	bool launched;		   /* ours: stopped at each dlopen until rescanned */
 	bool exited;
 	uint64_t exit_ns;     /* CLOCK_MONOTONIC */
 	uint64_t exit_report; /* reports made before it exited */
@@ -52,6 +54,7 @@ struct nnp_monitor {
 	struct target **pfd_target; /* target of pfds[i], NULL for the ring buffer */
 	size_t cap;
 	const struct nnp_runtime *only; /* --runtime */
+	struct nnp_common_opts defs;	/* --probe and --spec (defs, ndefs, def_runtimes) */
 	struct nnp_budget *budget;	/* --overhead-budget */
 	struct nnp_rec_overhead ov;
 	bool have_ov;
@@ -103,6 +106,9 @@ int nnp_monitor_open(const struct nnp_monitor_opts *o, struct nnp_monitor **out)
 		return -ENOMEM;
 	m->o = *o;
 	m->only = o->runtime ? nnp_runtime_by_name(o->runtime) : NULL;
+	m->defs = (struct nnp_common_opts){ .defs = o->defs,
+					    .ndefs = o->ndefs,
+					    .def_runtimes = o->def_runtimes };
 	if (!m->o.forget_ns)
 		m->o.forget_ns = DEFAULT_FORGET_NS;
 	pthread_mutex_init(&m->mu, NULL);
@@ -137,6 +143,7 @@ static const char *target_runtime(const struct nnp_monitor *m, const struct targ
 
 static void detach(struct target *t)
 {
+	nnp_late_defs_free(&t->late);
 	nnp_links_destroy(t->links, t->nlinks);
 	nnp_scanner_free(t->scan);
 	t->scan = NULL;
@@ -247,14 +254,14 @@ static int attach(struct nnp_monitor *m, struct target *t, const char *exe)
 	err = nnp_planner_new(m->s, &m->agg, &nt, &t->plan);
 	if (!err)
 		err = nnp_scanner_new(t->plan, &t->scan);
-	if (!err) /* --probe and --spec, one deferred set */
-		err = nnp_planner_attach_set(t->plan, m->o.defs, m->o.def_runtimes, m->o.ndefs);
+	if (!err) /* --probe and --spec, one deferred set; a command's may wait for dlopen */
+		err = nnp_late_defs_attach(&t->late, t->plan, &m->defs, exe != NULL);
 	if (err)
 		return keep_links(m, t, first) ? -ENOMEM : err;
 	n = nnp_monitor_probes_only(m) ? 0 : nnp_scanner_scan(t->scan, m->only, true);
 	m->agg.infer_by_period |= nnp_scanner_infer_by_period(t->scan);
 	t->launched = exe != NULL;
-	err = !nnp_monitor_probes_only(m) && (n > 0 || exe)
+	err = (!nnp_monitor_probes_only(m) && (n > 0 || exe)) || t->late.npending
 		  ? nnp_scanner_watch_loader(t->scan, t->launched)
 		  : 0;
 	err = keep_links(m, t, first) ? -ENOMEM : err;
@@ -278,7 +285,9 @@ static void rescan(struct nnp_monitor *m)
 			continue;
 		t->rescan = false;
 		nnp_scanner_execd(t->scan); /* its loader runs: it has exec'd */
-		if (nnp_scanner_scan(t->scan, NULL, true) < 0)
+		if (!nnp_monitor_probes_only(m) && nnp_scanner_scan(t->scan, m->only, true) < 0)
+			m->c.attach_failures++;
+		if (t->late.npending && nnp_late_defs_retry(&t->late, t->plan, &m->defs))
 			m->c.attach_failures++;
 		m->agg.infer_by_period |= nnp_scanner_infer_by_period(t->scan);
 		if (keep_links(m, t, first))

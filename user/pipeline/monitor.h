@@ -32,7 +32,7 @@ struct nnp_monitor_opts {
 	double overhead_budget; /* --overhead-budget PCT (session.budget set), 0: none */
 	/* --probe and --spec: attached to every target; then its runtimes are scanned
 	 * only with --runtime (runtime: that adapter alone; NULL: every one) */
-	const struct nnp_probe_def *defs;
+	struct nnp_probe_def *defs; /* not written to */
 	size_t ndefs;
 	const char **def_runtimes; /* per def: "probe" or "spec" */
 	const char *runtime;

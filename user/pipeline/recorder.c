@@ -27,6 +27,7 @@
 #include "planner.h"
 #include "proc_follow.h"
 #include "procmaps.h"
+#include "late_defs.h"
 #include "recorder.h"
 #include "recording.h"
 #include "runtimes.h"
@@ -53,7 +54,8 @@ struct recorder {
 	struct nnp_trace *trace;   /* --trace FILE */
 	struct nnp_budget *budget; /* --overhead-budget */
 	struct nnp_rec_overhead overhead;
-	struct nnp_exe_id exe_id; /* --follow: the executable of -p */
+	struct nnp_exe_id exe_id;  /* --follow: the executable of -p */
+	struct nnp_late_defs late; /* --probe/--spec on libraries a command loads later */
 };
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -137,7 +139,11 @@ static int nothing_found(struct recorder *r)
 {
 	size_t bad = r->scan ? nnp_scanner_bad_files(r->scan) : 0;
 
-	if (bad)
+	if (r->late.npending)
+		nnp_err("nothing to measure in %s: it never loaded the libraries of its --probe "
+			"or --spec (warned about above)",
+			r->o.cmd[0]);
+	else if (bad)
 		nnp_err("nothing to measure in %s: %zu runtime file%s it maps could not be read "
 			"(warned about above) and no --probe or --spec",
 			r->launched ? r->o.cmd[0] : "the process", bad, bad == 1 ? "" : "s");
@@ -151,6 +157,23 @@ static int nothing_found(struct recorder *r)
 	return -ENOENT;
 }
 
+/* the runtimes are looked for unless --probe or --spec is given without --runtime */
+static bool scan_runtimes(const struct recorder *r)
+{
+	return r->runtime || !r->o.common.ndefs;
+}
+
+/* the loader mapped more: the runtimes and the waiting --probe/--spec again */
+static int rescan(struct recorder *r)
+{
+	int err = scan_runtimes(r) ? scan(r) : 0;
+
+	r->rescan = false;
+	if (!err && r->late.npending)
+		err = nnp_late_defs_retry(&r->late, r->plan, &r->o.common);
+	return err;
+}
+
 static int attach_target(struct recorder *r)
 {
 	struct nnp_target t = { .pid = r->launched ? r->child.pid : r->o.pid,
@@ -161,11 +184,10 @@ static int attach_target(struct recorder *r)
 	if (!err)
 		err = nnp_scanner_new(r->plan, &r->scan);
 	if (!err) /* the set's uprobes as few links as possible */
-		err = nnp_planner_attach_set(r->plan, r->o.common.defs, r->o.common.def_runtimes,
-					     r->o.common.ndefs);
-	if (!err && (r->runtime || !r->o.common.ndefs))
+		err = nnp_late_defs_attach(&r->late, r->plan, &r->o.common, r->launched);
+	if (!err && scan_runtimes(r))
 		err = scan(r);
-	if (!err && (r->runtime || !r->o.common.ndefs))
+	if (!err && (scan_runtimes(r) || r->late.npending))
 		err = nnp_scanner_watch_loader(r->scan, r->launched);
 	if (err)
 		return err;
@@ -269,7 +291,7 @@ static int collect(struct recorder *r)
 			nnp_err("failed to read events: %s", strerror(-n));
 			return n;
 		}
-		if (r->rescan && scan(r))
+		if (r->rescan && rescan(r))
 			return -EIO;
 		if (r->resume) {
 			/* stopped by the loader watch (launched targets only) */
@@ -413,6 +435,8 @@ static int run(struct recorder *r)
 				  NULL, NULL, &r->budget)))
 		return err;
 	err = collect(r);
+	if (r->launched)
+		nnp_late_defs_warn(&r->late, &r->o.common, r->o.cmd[0]);
 	if (!err && !nnp_planner_sites(r->plan))
 		err = nothing_found(r);
 	if (r->launched && nnp_stop_signal)
@@ -430,6 +454,7 @@ static void cleanup(struct recorder *r)
 	nnp_budget_free(r->budget);
 	nnp_scanner_free(r->scan);
 	nnp_planner_free(r->plan);
+	nnp_late_defs_free(&r->late);
 	nnp_session_close(r->sess);
 	if (r->launched) {
 		nnp_launch_stop(&r->child, 0);

@@ -95,6 +95,14 @@ static int resolve_lib(struct nnp_planner *p, const char *lib, char *out, size_t
 	err = p->ops->resolve(p->ctx, &p->t, lib, out, len);
 	if (!err)
 		return 0;
+	if (p->late_libs && err == -ENOENT) {
+		p->lib_missing = true;
+		if (p->t.exe) /* once: not at each look after the exec */
+			nnp_info("library '%s' is not among %s's dependencies: its probes wait "
+				 "for it to be loaded (dlopen)",
+				 lib, p->t.exe);
+		return err;
+	}
 	if (p->t.exe)
 		nnp_err("library '%s' not found for %s (searched its dependencies)", lib, p->t.exe);
 	else
@@ -522,20 +530,39 @@ static bool def_is_end(const struct nnp_probe_def *d)
 	return d->kind == NNP_PROBE_LAYER_END || d->kind == NNP_PROBE_INFER_END;
 }
 
+/* definition i of a set; with pending, a library not loaded yet makes it wait */
+static int attach_member(struct nnp_planner *p, const struct nnp_probe_def *d, const char *runtime,
+			 bool *pending)
+{
+	int err;
+
+	p->lib_missing = false;
+	err = nnp_planner_attach(p, d, runtime);
+	if (pending)
+		*pending = err == -ENOENT && p->lib_missing;
+	return pending && *pending ? 0 : err;
+}
+
 int nnp_planner_attach_set(struct nnp_planner *p, const struct nnp_probe_def *defs,
-			   const char **runtimes, size_t n)
+			   const char **runtimes, size_t n, bool *pending)
 {
 	int err = 0;
 
 	nnp_planner_defer(p);
+	p->late_libs = pending != NULL;
 	/* end sites before begin sites (a begin must never miss its end) */
-	for (size_t i = 0; !err && i < n; i++)
-		if (def_is_end(&defs[i]))
-			err = nnp_planner_attach(p, &defs[i], runtimes[i]);
-	for (size_t i = 0; !err && i < n; i++)
-		if (!def_is_end(&defs[i]))
-			err = nnp_planner_attach(p, &defs[i], runtimes[i]);
+	for (int ends = 1; ends >= 0; ends--)
+		for (size_t i = 0; !err && i < n; i++)
+			if (def_is_end(&defs[i]) == ends)
+				err = attach_member(p, &defs[i], runtimes[i],
+						    pending ? &pending[i] : NULL);
+	p->late_libs = false;
 	return err ? err : nnp_planner_flush(p);
+}
+
+void nnp_planner_execd(struct nnp_planner *p)
+{
+	p->t.exe = NULL;
 }
 
 void nnp_planner_drop(struct nnp_planner *p)

@@ -70,10 +70,17 @@ int nnp_planner_attach_optional(struct nnp_planner *p, const struct nnp_probe_de
  */
 void nnp_planner_defer(struct nnp_planner *p);
 int nnp_planner_flush(struct nnp_planner *p);
-/* --probe and --spec: the n definitions (runtimes[i]: def i's runtime label) as one
- * deferred set, end sites first; 0 or -errno after one error line */
+/*
+ * --probe and --spec: the n definitions (runtimes[i]: def i's runtime label) as one
+ * deferred set, end sites first; 0 or -errno after one error line. With pending
+ * (n flags), a definition whose library the target has not loaded yet is no error:
+ * pending[i] says it waits (an info line), to be attached again when the loader
+ * maps more (nnp_planner_execd first, so that its maps are read).
+ */
 int nnp_planner_attach_set(struct nnp_planner *p, const struct nnp_probe_def *defs,
-			   const char **runtimes, size_t n);
+			   const char **runtimes, size_t n, bool *pending);
+/* a launched target has exec'd: libraries are looked for in its maps from now on */
+void nnp_planner_execd(struct nnp_planner *p);
 /* forgets the sites planned since the last flush */
 void nnp_planner_drop(struct nnp_planner *p);
 /* a spec of nnperf's own (the dynamic loader watch) on FILE_OFF of PATH, attached now;

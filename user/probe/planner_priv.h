@@ -33,6 +33,8 @@ struct nnp_planner {
 	bool optional; /* an adapter's probe: a symbol missing from this build is no error */
 	struct nnp_ubatch batch; /* uprobe sites planned, attached at the next flush */
 	bool defer;		 /* a scan flushes once per file, not per definition */
+	bool late_libs;		 /* a library not loaded yet waits for it (launch mode) */
+	bool lib_missing;	 /* set by a definition whose library waits */
 };
 
 #endif
