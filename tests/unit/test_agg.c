@@ -190,6 +190,23 @@ static void test_label_numbering(void **state)
 	assert_string_equal(find_layer(a, T1, 77, 0)->name, "probe77");
 }
 
+/* a probe that reads its key (--probe ...,key=arg0): key 0 is a layer like the others */
+static void test_keyed_numbering(void **state)
+{
+	struct nnp_agg *a = *state;
+
+	assert_int_equal(nnp_agg_add_probe(a, 5, "late_layer", "", "probe"), 0);
+	assert_int_equal(nnp_agg_probe_keyed(a, 5), 0);
+	assert_int_equal(nnp_agg_probe_keyed(a, 55), -ENOENT);
+	layer(a, T1, 5, 0, 0, 10, 0, 0);
+	assert_string_equal(find_layer(a, T1, 5, 0)->name, "late_layer");
+	layer(a, T1, 5, 1, 0, 10, 0, 0);
+	layer(a, T1, 5, 2, 0, 10, 0, 0);
+	assert_string_equal(find_layer(a, T1, 5, 0)->name, "late_layer#1");
+	assert_string_equal(find_layer(a, T1, 5, 1)->name, "late_layer#2");
+	assert_string_equal(find_layer(a, T1, 5, 2)->name, "late_layer#3");
+}
+
 static void test_named_layer_not_renumbered(void **state)
 {
 	struct nnp_agg *a = *state;
@@ -590,6 +607,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_from_name_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_label_numbering, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keyed_numbering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_named_layer_not_renumbered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ggml_same_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_events, setup, teardown),

@@ -58,6 +58,17 @@ void nnp_agg_free(struct nnp_agg *a)
 	}
 }
 
+int nnp_agg_probe_keyed(struct nnp_agg *a, uint32_t probe_id)
+{
+	struct nnp_probe_info *pi;
+
+	HASH_FIND(hh, a->probes, &probe_id, sizeof(probe_id), pi);
+	if (!pi)
+		return -ENOENT;
+	pi->keyed = true;
+	return 0;
+}
+
 int nnp_agg_add_probe(struct nnp_agg *a, uint32_t probe_id, const char *label, const char *op,
 		      const char *runtime)
 {

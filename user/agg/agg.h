@@ -22,6 +22,9 @@ struct nnp_probe_info {
 	char label[128];     /* e.g. "tinynet_conv2d" or "nnperf:layer_begin" */
 	char op[NNP_OP_LEN]; /* default op for layers of this probe ("" = label) */
 	char runtime[32];    /* adapter that made it: "usdt", "probe", "spec", ... */
+	/* its layers are told apart by a key the probe reads (key=...): key 0 is one of
+	 * them, numbered like the rest; without, key 0 is the probe's one layer */
+	bool keyed;
 	/* --overhead-budget: its calls were measured in 1/scale of the time (1: all);
 	 * estimates of all calls multiply by it (nnp_agg_scale) */
 	double scale;
@@ -154,6 +157,8 @@ void nnp_agg_free(struct nnp_agg *a);
 int nnp_agg_add_probe(struct nnp_agg *a, uint32_t probe_id, const char *label, const char *op,
 		      const char *runtime);
 const struct nnp_probe_info *nnp_agg_probe(const struct nnp_agg *a, uint32_t probe_id);
+/* a registered probe reads a key (nnp_probe_info.keyed); 0 or -ENOENT */
+int nnp_agg_probe_keyed(struct nnp_agg *a, uint32_t probe_id);
 /* one ring-buffer record; 0, -EINVAL (counted in bad_events) or -ENOMEM */
 int nnp_agg_event(struct nnp_agg *a, const void *data, size_t size);
 /* the same for a record nnp_event_decode() already read; NULL: one it refused */

@@ -52,8 +52,9 @@ static struct nnp_probe_keys *probe_keys(struct nnp_proc_stats *p, uint32_t prob
 
 /*
  * A probe with one key names its layer after the probe; once a second key
- * shows up, every non-zero key is numbered in first-seen order, the first
- * renamed to label#1 unless a name event named it. Key 0 keeps the label.
+ * shows up, every key is numbered in first-seen order, the first renamed to
+ * label#1 unless a name event named it. Key 0 of a probe that reads no key
+ * (or could not read it) keeps the label; a keyed probe's key 0 is numbered.
  */
 static int name_by_label(const struct nnp_name_ctx *c, struct nnp_proc_stats *p,
 			 struct nnp_layer_stats *l)
@@ -64,7 +65,7 @@ static int name_by_label(const struct nnp_name_ctx *c, struct nnp_proc_stats *p,
 	set_default_name(c, l, 0);
 	if (!pk)
 		return -ENOMEM;
-	if (l->id.key == 0) {
+	if (l->id.key == 0 && !(c->probe && c->probe->keyed)) {
 		pk->has_zero = true;
 		if (pk->nkeys == 1 && !pk->first->named)
 			set_default_name(c, pk->first, 1);

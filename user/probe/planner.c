@@ -194,9 +194,16 @@ static int register_probe(struct nnp_planner *p, const struct nnp_probe_def *d, 
 {
 	const char *name = d->name_literal[0] ? d->name_literal : label;
 
+	int err;
+
 	if (nnp_agg_probe(p->a, id))
 		return 0;
-	return nnp_agg_add_probe(p->a, id, name, d->op_literal, runtime);
+	err = nnp_agg_add_probe(p->a, id, name, d->op_literal, runtime);
+	/* user probes' keys are values like any other: 0 included (#15) */
+	if (!err && d->key.kind != NNP_FETCH_NONE &&
+	    (!strcmp(runtime, "probe") || !strcmp(runtime, "spec")))
+		err = nnp_agg_probe_keyed(p->a, id);
+	return err;
 }
 
 static const char *role_name(uint8_t role)
