@@ -124,33 +124,42 @@ kill -INT $EXP
 wait $EXP || fail "export --format json exited $? after SIGINT"
 $X jsonl "$TMP/lines.jsonl" $TN || { cut -c1-400 "$TMP/lines.jsonl"; exit 1; }
 
-echo "== --spec: a runtime nnperf has no adapter for, through uprobes alone"
-# tinynet's functions through the spec file's uprobes (its USDT markers are not looked
-# for: with --spec and no --runtime, no runtime is scanned), labelled runtime="spec"
-LISTEN=127.0.0.1:$($X free-port)
-URL=http://$LISTEN/metrics
-mark=$(($(wc -l <"$TMP/export.err") + 1)) # this export's lines start here
-start_export -p $TN --spec "$SPEC" --listen $LISTEN
-$X wait-count $URL "^nnperf_layer_duration_seconds_count\{pid=\"$TN\",comm=\"nnperf-tinynet\",runtime=\"spec\"" 13 20
-$X http $URL GET "" "$TMP/spec.prom" >/dev/null
-tail -n +$mark "$TMP/export.err" >"$TMP/spec.err"
-grep -q "attached layer-begin uprobe .*nnperf-tinynet:tinynet_conv2d_f32 " "$TMP/spec.err" ||
-	fail "the spec's layers were not attached as uprobes: $(grep -i uprobe "$TMP/spec.err" | tail -3)"
-grep -q "attached to process $TN (spec)" "$TMP/spec.err" || fail "no attach line for $TN (spec)"
-grep -q "^nnperf: attached [a-z-]* usdt " "$TMP/spec.err" && fail "USDT markers attached beside --spec"
-# layer calls are counted: conv1 as many times as inferences, within what one scrape
-# apart can differ
-/usr/bin/python3 - "$TMP/spec.prom" "$TN" <<'PY' || fail "spec counts: $(grep -E 'inferences_total|conv1' "$TMP/spec.prom" | head -4)"
-import re, sys
-page, pid = open(sys.argv[1]).read(), sys.argv[2]
-def count(pat):
-    m = re.search(pat, page, re.M)
-    return float(m.group(1)) if m else -1
-inf = count(r'^nnperf_inference_duration_seconds_count\{pid="%s"[^}]*\} (\S+)' % pid)
-conv = count(r'^nnperf_layer_duration_seconds_count\{pid="%s"[^}]*layer="conv1"[^}]*\} (\S+)' % pid)
-print("spec: %d inferences, conv1 %d calls" % (inf, conv))
-sys.exit(not (inf > 0 and abs(conv - inf) <= 2))
-PY
-stop_export
-echo "ok: export --spec -p: 13 layers from uprobes, runtime=\"spec\""
+# --spec: a runtime nnperf has no adapter for, through uprobes alone. The arm64 guest's
+# quick run leaves it out (76 s more under its TCG; the full suite and the x86-64 guest run it)
+spec_export() {
+	echo "== --spec: a runtime nnperf has no adapter for, through uprobes alone"
+	# tinynet's functions through the spec file's uprobes (its USDT markers are not looked
+	# for: with --spec and no --runtime, no runtime is scanned), labelled runtime="spec"
+	LISTEN=127.0.0.1:$($X free-port)
+	URL=http://$LISTEN/metrics
+	mark=$(($(wc -l <"$TMP/export.err") + 1)) # this export's lines start here
+	start_export -p $TN --spec "$SPEC" --listen $LISTEN
+	$X wait-count $URL "^nnperf_layer_duration_seconds_count\{pid=\"$TN\",comm=\"nnperf-tinynet\",runtime=\"spec\"" 13 20
+	$X http $URL GET "" "$TMP/spec.prom" >/dev/null
+	tail -n +$mark "$TMP/export.err" >"$TMP/spec.err"
+	grep -q "attached layer-begin uprobe .*nnperf-tinynet:tinynet_conv2d_f32 " "$TMP/spec.err" ||
+		fail "the spec's layers were not attached as uprobes: $(grep -i uprobe "$TMP/spec.err" | tail -3)"
+	grep -q "attached to process $TN (spec)" "$TMP/spec.err" || fail "no attach line for $TN (spec)"
+	grep -q "^nnperf: attached [a-z-]* usdt " "$TMP/spec.err" && fail "USDT markers attached beside --spec"
+	# layer calls are counted: conv1 as many times as inferences, within what one scrape
+	# apart can differ
+	/usr/bin/python3 - "$TMP/spec.prom" "$TN" <<-'PY' || fail "spec counts: $(grep -E 'inferences_total|conv1' "$TMP/spec.prom" | head -4)"
+	import re, sys
+	page, pid = open(sys.argv[1]).read(), sys.argv[2]
+	def count(pat):
+	    m = re.search(pat, page, re.M)
+	    return float(m.group(1)) if m else -1
+	inf = count(r'^nnperf_inference_duration_seconds_count\{pid="%s"[^}]*\} (\S+)' % pid)
+	conv = count(r'^nnperf_layer_duration_seconds_count\{pid="%s"[^}]*layer="conv1"[^}]*\} (\S+)' % pid)
+	print("spec: %d inferences, conv1 %d calls" % (inf, conv))
+	sys.exit(not (inf > 0 and abs(conv - inf) <= 2))
+	PY
+	stop_export
+	echo "ok: export --spec -p: 13 layers from uprobes, runtime=\"spec\""
+}
+if [ -n "${NNPERF_VM_QUICK:-}" ] && [ "$(uname -m)" = aarch64 ]; then
+	skip_check "NNPERF_VM_QUICK on arm64: export --spec (run on x86-64 and in the full suite)"
+else
+	spec_export
+fi
 pass
