@@ -24,17 +24,21 @@ int main(void)
 C
 gcc -O2 -fcf-protection=full -fno-omit-frame-pointer -o "$TMP/cet" "$TMP/cet.c"
 objdump -d --disassemble=work "$TMP/cet" | grep -q endbr64 || { echo "SKIP: no endbr64 from this gcc"; exit 77; }
-"$NNPERF" record -v --probe "layer=$TMP/cet:work,key=arg0" -o "$TMP/cet.json" -- "$TMP/cet" \
-	>/dev/null 2>"$TMP/err"
-grep "site work" "$TMP/err"
-grep -q "site work+4: push (emulated" "$TMP/err" || fail "probe not moved past endbr64"
-/usr/bin/python3 - "$TMP/cet.json" <<'PY'
+# check_keys REC.json WHAT: 3 layers keyed by arg0 (0, 1, 2), 10 calls each
+check_keys() {
+	/usr/bin/python3 - "$1" "$2" <<'PY' || fail "layer keys and counts in $1"
 import json, sys
 p = next(p for p in json.load(open(sys.argv[1]))["processes"] if p["layer_events"])
 keys = sorted((l["key"], l["count"]) for l in p["layers"])
 assert keys == [("0x0", 10), ("0x1", 10), ("0x2", 10)], keys
-print("ok: 3 layers keyed by arg0, 10 calls each, through the moved probe")
+print("ok: 3 layers keyed by arg0, 10 calls each, %s" % sys.argv[2])
 PY
+}
+"$NNPERF" record -v --probe "layer=$TMP/cet:work,key=arg0" -o "$TMP/cet.json" -- "$TMP/cet" \
+	>/dev/null 2>"$TMP/err"
+grep "site work" "$TMP/err"
+grep -q "site work+4: push (emulated" "$TMP/err" || fail "probe not moved past endbr64"
+check_keys "$TMP/cet.json" "through the moved probe"
 
 # the same function by its file offset, as a stripped library's would be given: placed as the
 # symbol is (past endbr64), with the same -v cost line and the same counts
@@ -47,13 +51,7 @@ off=$(printf '0x%x' $((0x$sym - 0x$taddr + 0x$toff)))
 	>/dev/null 2>"$TMP/off.err"
 grep "site $off" "$TMP/off.err"
 grep -q "site $off+4: push (emulated" "$TMP/off.err" || fail "raw offset $off not moved past endbr64"
-/usr/bin/python3 - "$TMP/off.json" <<'PY'
-import json, sys
-p = next(p for p in json.load(open(sys.argv[1]))["processes"] if p["layer_events"])
-keys = sorted((l["key"], l["count"]) for l in p["layers"])
-assert keys == [("0x0", 10), ("0x1", 10), ("0x2", 10)], keys
-print("ok: the raw offset placed as its symbol: 3 layers, 10 calls each")
-PY
+check_keys "$TMP/off.json" "the raw offset placed as its symbol"
 
 # an explicit +0 stays on endbr64, and -v says what that costs
 "$NNPERF" record -v --probe "layer=$TMP/cet:work+0,key=arg0" -o "$TMP/kept.json" -- "$TMP/cet" \
