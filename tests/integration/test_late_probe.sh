@@ -2,7 +2,9 @@
 # --probe and --spec on a library a launched command loads later (dlopen, as a plugin or a
 # Python extension is): the probes wait for it and are attached when the loader maps it, in
 # record and in top; one never loaded is a warning, and an error only when nothing else was
-# measured; with -p, a library the process does not map is still an error at once.
+# measured; with -p, a library the process does not map is still an error at once. And a
+# process whose executable was deleted since it started (an upgrade under a running server)
+# is still found and attached, through /proc/PID/map_files.
 source "$(dirname "$0")/lib.sh"
 require_root
 cat >"$TMP/late.c" <<'C'
@@ -83,7 +85,8 @@ rc=0
 "$NNPERF" record --probe 'layer=libnever.so:late_layer' -- "$TMP/main" "$TMP/liblate.so" 3 0 \
 	>/dev/null 2>"$TMP/none.err" || rc=$?
 [ $rc = 1 ] || fail "nothing measured: exit $rc, want 1: $(cat "$TMP/none.err")"
-grep -q "error: nothing to measure in $TMP/main: it never loaded the libraries of its --probe or --spec" \
+[ "$(wc -l <"$TMP/none.err")" = 1 ] || fail "nothing measured: want one line: $(cat "$TMP/none.err")"
+grep -q "error: nothing to measure in $TMP/main: library 'libnever.so' not found: not among its dependencies, and never loaded (--probe layer=libnever.so:late_layer)" \
 	"$TMP/none.err" || fail "no nothing-to-measure error: $(cat "$TMP/none.err")"
 echo "ok: $(tail -1 "$TMP/none.err")"
 
@@ -93,6 +96,22 @@ PIDS+=($!)
 sleep 0.5
 expect_error "library 'libnever.so' is not mapped by process $!" \
 	"$NNPERF" record --probe 'layer=libnever.so:late_layer' -p $!
+
+echo "== -p on a process whose executable was deleted: its USDT markers through map_files"
+cp "$TINYNET" "$TMP/tn-gone"
+"$TMP/tn-gone" --iterations 100000000 >/dev/null &
+PIDS+=($!)
+sleep 0.5
+rm "$TMP/tn-gone"
+"$NNPERF" record -d 1.5 -p $! -o "$TMP/gone.json" >/dev/null 2>"$TMP/gone.err" ||
+	fail "record -p of a deleted executable exited $?: $(cat "$TMP/gone.err")"
+/usr/bin/python3 - "$TMP/gone.json" <<'PY' || fail "no inferences from the deleted executable"
+import json, sys
+p = json.load(open(sys.argv[1]))["processes"][0]
+n = p["inferences"]["count"]
+assert n > 10 and len(p["layers"]) == 13, (n, len(p["layers"]))
+print("ok: deleted executable: %d inferences, 13 layers" % n)
+PY
 
 echo "== top -b --probe -- CMD: the layers appear once the library is loaded"
 COLUMNS=150 timeout 60 "$NNPERF" top -b -n 3 -d 1 --probe "$PROBE" \

@@ -8,6 +8,8 @@ source "$(dirname "$0")/lib.sh"
 require_root
 command -v bpftool >/dev/null || { echo "SKIP: bpftool missing"; exit 77; }
 PIDS_SIGNAL=KILL
+# a command whose record failed is no child of the test: its copies go too
+trap 'pkill -KILL -f "^$TMP/tn-life-" 2>/dev/null; nnp_cleanup' EXIT
 # private copies: their paths name only this test's probes in uprobe_events,
 # and each step gets a file no earlier step attached to (docs/reliability.md,
 # "Known problems": re-attaching to one file is unreliable on this kernel)
@@ -27,10 +29,11 @@ start_target() { # sets T (the previous target is ended)
 }
 # BPF programs of process $1: those `bpftool perf list` shows, and those of its program and
 # link descriptors (uprobe_multi links are no perf events)
+# (an fd closed between the glob and cat fails cat: not the test, under pipefail)
 progs_of() {
 	{
-		bpftool perf list | awk -v p="$1" '$1 == "pid" && $2 == p { print $6 }'
-		cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }'
+		bpftool perf list | awk -v p="$1" '$1 == "pid" && $2 == p { print $6 }' || true
+		cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }' || true
 	} | sort -u
 }
 # waits until process $1 holds uprobe perf events (its probes are attached)

@@ -240,7 +240,7 @@ echo "ok: top --spec -- CMD and --probe -p: layers from uprobes only"
 
 # --- interactive, all processes, 80x24
 start_layers 80 24 -d 0.5
-grep -q "Off-CPU, run queue:" "$TMP/screen" || fail "no kernel feature line"
+grep -q "Off-CPU, run queue:" "$TMP/screen" || fail "no kernel feature line: $(cat "$TMP/screen")"
 assert_layers
 wait_order
 check_widths 80

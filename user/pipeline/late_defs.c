@@ -76,6 +76,15 @@ void nnp_late_defs_warn(const struct nnp_late_defs *l, const struct nnp_common_o
 				 c->defs[i].origin, c->defs[i].lib, cmd);
 }
 
+const struct nnp_probe_def *nnp_late_defs_first(const struct nnp_late_defs *l,
+						const struct nnp_common_opts *c)
+{
+	for (size_t i = 0; l->npending && i < c->ndefs; i++)
+		if (l->pending[i])
+			return &c->defs[i];
+	return NULL;
+}
+
 void nnp_late_defs_free(struct nnp_late_defs *l)
 {
 	free(l->pending);

@@ -28,6 +28,9 @@ int nnp_late_defs_retry(struct nnp_late_defs *l, struct nnp_planner *p,
 /* a warning for each definition still waiting: its library was never loaded by cmd */
 void nnp_late_defs_warn(const struct nnp_late_defs *l, const struct nnp_common_opts *c,
 			const char *cmd);
+/* the first definition still waiting, or NULL */
+const struct nnp_probe_def *nnp_late_defs_first(const struct nnp_late_defs *l,
+						const struct nnp_common_opts *c);
 void nnp_late_defs_free(struct nnp_late_defs *l);
 
 #endif

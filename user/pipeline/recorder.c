@@ -137,12 +137,14 @@ static int scan(struct recorder *r)
 
 static int nothing_found(struct recorder *r)
 {
+	const struct nnp_probe_def *late = nnp_late_defs_first(&r->late, &r->o.common);
 	size_t bad = r->scan ? nnp_scanner_bad_files(r->scan) : 0;
 
-	if (r->late.npending)
-		nnp_err("nothing to measure in %s: it never loaded the libraries of its --probe "
-			"or --spec (warned about above)",
-			r->o.cmd[0]);
+	if (late)
+		nnp_err("nothing to measure in %s: library '%s' not found: not among its "
+			"dependencies, and never loaded (%s%s)",
+			r->o.cmd[0], late->lib, late->origin,
+			r->late.npending > 1 ? ", and other probes' libraries" : "");
 	else if (bad)
 		nnp_err("nothing to measure in %s: %zu runtime file%s it maps could not be read "
 			"(warned about above) and no --probe or --spec",
@@ -435,7 +437,7 @@ static int run(struct recorder *r)
 				  NULL, NULL, &r->budget)))
 		return err;
 	err = collect(r);
-	if (r->launched)
+	if (r->launched && nnp_planner_sites(r->plan)) /* else nothing_found says it */
 		nnp_late_defs_warn(&r->late, &r->o.common, r->o.cmd[0]);
 	if (!err && !nnp_planner_sites(r->plan))
 		err = nothing_found(r);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capstone_dl.h"
 #include "elf_check.h"
@@ -85,6 +86,12 @@ static int resolve_lib(struct nnp_planner *p, const char *lib, char *out, size_t
 	int err;
 
 	if (strchr(lib, '/')) {
+		/* a scan's /proc/PID/root/... or /proc/PID/map_files/... path (procmaps.c):
+		 * kept, as realpath would follow map_files to a deleted file's old name */
+		if (!strncmp(lib, "/proc/", 6) && strlen(lib) < len && !access(lib, R_OK)) {
+			strcpy(out, lib);
+			return 0;
+		}
 		if (!realpath(lib, out) || strlen(out) >= len) {
 			err = -errno;
 			nnp_err("cannot open library '%s': %s", lib, strerror(-err));
