@@ -86,9 +86,10 @@ static int resolve_lib(struct nnp_planner *p, const char *lib, char *out, size_t
 	int err;
 
 	if (strchr(lib, '/')) {
-		/* a scan's /proc/PID/root/... or /proc/PID/map_files/... path (procmaps.c):
-		 * kept, as realpath would follow map_files to a deleted file's old name */
-		if (!strncmp(lib, "/proc/", 6) && strlen(lib) < len && !access(lib, R_OK)) {
+		/* a scan's /proc/PID/map_files/... path (a deleted file, procmaps.c): kept,
+		 * as realpath would follow it to the file's old name */
+		if (!strncmp(lib, "/proc/", 6) && strstr(lib, "/map_files/") && strlen(lib) < len &&
+		    !access(lib, R_OK)) {
 			strcpy(out, lib);
 			return 0;
 		}
