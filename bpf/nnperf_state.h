@@ -35,7 +35,11 @@ struct frame {
 struct thread_sched {
 	__u64 offcpu_ns;     /* cumulative */
 	__u64 switch_out_ns; /* when it last left the CPU, 0 while running */
-	__u64 fault_ns;	     /* cumulative time in the fault handler */
+	/* the same moment on the runqueue's clock (sched_clock: what sched_info's
+	 * last_arrival is in, hundreds of ms away from bpf_ktime_get_ns on some
+	 * machines), 0 where nnperf cannot read it */
+	__u64 switch_out_clk;
+	__u64 fault_ns; /* cumulative time in the fault handler */
 	__u64 fault_start;
 	__u32 preempted; /* last switch-out left it runnable */
 	__u32 by_pid, by_tgid;
@@ -155,8 +159,10 @@ static __always_inline void offcpu_to_arrival(struct thread_sched *s, struct tas
 {
 	__u64 back = BPF_CORE_READ(t, sched_info.last_arrival);
 
-	if (back > s->switch_out_ns)
-		s->offcpu_ns += back - s->switch_out_ns;
+	/* both on the runqueue clock: last_arrival minus bpf_ktime_get_ns once added
+	 * the two clocks' distance (174 ms on a test VM) to a layer's off-CPU time */
+	if (s->switch_out_clk && back > s->switch_out_clk)
+		s->offcpu_ns += back - s->switch_out_clk;
 	stat_inc(stats_map, NNP_STAT_MISSED_SWITCH);
 }
 

@@ -16,6 +16,24 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 NNP_SHARED_MAPS;
 
+/*
+ * rq->clock of the runqueue PREV leaves, just updated by __schedule before the
+ * tracepoint: the clock sched_info.last_arrival is taken on. Reached through
+ * the task's cfs_rq (CONFIG_FAIR_GROUP_SCHED; the runqueue's own address is
+ * not in a kallsyms without data symbols); 0 where that is missing.
+ */
+static __always_inline __u64 rq_clock_of(struct task_struct *prev)
+{
+	struct cfs_rq *cfs;
+	struct rq *rq;
+
+	if (!bpf_core_field_exists(prev->se.cfs_rq) || !bpf_core_field_exists(struct cfs_rq, rq))
+		return 0;
+	cfs = BPF_CORE_READ(prev, se.cfs_rq);
+	rq = cfs ? BPF_CORE_READ(cfs, rq) : NULL;
+	return rq ? BPF_CORE_READ(rq, clock) : 0;
+}
+
 struct task_struct___old {
 	long state;
 } __attribute__((preserve_access_index));
@@ -42,6 +60,7 @@ static __always_inline void switch_out(struct thread_state *ts, bool preempt,
 		offcpu_to_arrival(s, prev, &stats); /* out again: no switch-in was shown */
 	s->switches++;
 	s->switch_out_ns = now;
+	s->switch_out_clk = rq_clock_of(prev);
 	s->preempted = left_runnable(preempt, prev);
 	if (s->preempted) {
 		s->by_pid = BPF_CORE_READ(next, pid);

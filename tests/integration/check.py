@@ -11,7 +11,20 @@ def load(path):
     with open(path) as f:
         doc = json.load(f)
     assert doc["schema"] == "nnperf.recording", doc.get("schema")
+    offcpu_within_calls(doc)
     return doc
+
+
+def offcpu_within_calls(doc):
+    """every recording: no layer was off the CPU longer than it ran (a missed switch-in
+    once added the distance between the runqueue clock and bpf_ktime_get_ns, 174 ms
+    on this VM, to a layer's off-CPU time)"""
+    for p in doc["processes"]:
+        for l in p["layers"]:
+            off = (l.get("kernel") or {}).get("offcpu_ns_mean")
+            if off is not None and l["count"]:
+                assert off <= l["mean_ns"] * 1.01 + 20000, \
+                    f"{l['name']}: off-CPU {off:.0f} ns per call > its {l['mean_ns']} ns mean"
 
 
 def proc(doc):
