@@ -30,6 +30,7 @@ SPEC=$NNP_SRC/tests/workloads/tinynet/tinynet.spec
 expect_error "--probe and --spec need -p PID" "$NNPERF" export --spec "$SPEC" --listen 127.0.0.1:0
 expect_error "--runtime: unknown runtime 'tflite' (known: usdt," "$NNPERF" export --runtime tflite
 expect_error "--spec /nonexistent.spec: " "$NNPERF" export -p $! --spec /nonexistent.spec
+expect_error "--probes-dir /nonexistent: No such file or directory" "$NNPERF" export --probes-dir /nonexistent
 
 echo "== port in use: one line, exit 1"
 PORT=$($X free-port)
@@ -157,9 +158,30 @@ spec_export() {
 	stop_export
 	echo "ok: export --spec -p: 13 layers from uprobes, runtime=\"spec\""
 }
+# a probes directory: a spec file with runtime= and library= lines is a runtime export finds
+# in every process by itself, as it finds a built-in one; a file it cannot use is one warning
+probes_dir_export() {
+	echo "== --probes-dir: a spec file's runtime, found with no -p"
+	mkdir -p "$TMP/probes.d"
+	{ echo "runtime=tinyspec"; echo "library=nnperf-tinynet"; cat "$SPEC"; } >"$TMP/probes.d/tiny.spec"
+	printf 'library=libnothing.so\n' >"$TMP/probes.d/empty.spec"
+	LISTEN=127.0.0.1:$($X free-port)
+	URL=http://$LISTEN/metrics
+	mark=$(($(wc -l <"$TMP/export.err") + 1))
+	start_export --runtime tinyspec --probes-dir "$TMP/probes.d" --listen $LISTEN
+	$X wait-count $URL "^nnperf_layer_duration_seconds_count\{pid=\"$TN\",comm=\"nnperf-tinynet\",runtime=\"tinyspec\"" 13 20
+	stop_export
+	tail -n +$mark "$TMP/export.err" >"$TMP/pd.err"
+	grep -q "attached to process $TN (tinyspec)" "$TMP/pd.err" || fail "no attach line for $TN (tinyspec)"
+	[ "$(grep -c "warning: .*empty.spec: no probe in it; file skipped" "$TMP/pd.err")" = 1 ] ||
+		fail "no one warning line for empty.spec: $(grep warning "$TMP/pd.err" | head -3)"
+	grep -q "^nnperf: attached [a-z-]* usdt " "$TMP/pd.err" && fail "USDT markers attached with --runtime tinyspec"
+	echo "ok: export --probes-dir --runtime tinyspec: 13 layers of $TN, runtime=\"tinyspec\""
+}
 if [ -n "${NNPERF_VM_QUICK:-}" ] && [ "$(uname -m)" = aarch64 ]; then
-	skip_check "NNPERF_VM_QUICK on arm64: export --spec (run on x86-64 and in the full suite)"
+	skip_check "NNPERF_VM_QUICK on arm64: export --spec and --probes-dir (run on x86-64 and in the full suite)"
 else
 	spec_export
+	probes_dir_export
 fi
 pass

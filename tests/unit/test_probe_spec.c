@@ -809,6 +809,78 @@ static void test_spec_lines(void **state)
 	free(big);
 }
 
+/* runtime= and library= lines: what a probes directory's file says of itself */
+static void meta_expect(const char *text, int ret, const char *where, const char *msg,
+			size_t want_n, struct nnp_spec_meta *meta)
+{
+	struct nnp_probe_def *defs = NULL;
+	char path[64], err[512], want[256];
+	size_t n = 0;
+
+	write_temp(path, sizeof(path), text, strlen(text));
+	assert_int_equal(nnp_spec_load_meta(path, &defs, &n, meta, err, sizeof(err)), ret);
+	if (ret) {
+		snprintf(want, sizeof(want), "%s:%s: %s", path, where, msg);
+		assert_string_equal(err, want);
+	}
+	assert_int_equal(n, want_n);
+	free(defs);
+	unlink(path);
+}
+
+static void test_spec_meta(void **state)
+{
+	struct nnp_spec_meta m;
+	char *many = malloc(20 * 32);
+
+	(void)state;
+	assert_non_null(many);
+	meta_expect("# tiny\n runtime = tiny-1.0\nlibrary=libtiny.so*\nlibrary = tinyapp \n"
+		    "layer=libtiny.so:f,key=arg0\n",
+		    0, NULL, NULL, 1, &m);
+	assert_string_equal(m.runtime, "tiny-1.0");
+	assert_int_equal(m.nlibs, 2);
+	assert_string_equal(m.libs[0], "libtiny.so*");
+	assert_string_equal(m.libs[1], "tinyapp");
+	meta_expect("layer=a.so:f\n", 0, NULL, NULL, 1, &m);
+	assert_string_equal(m.runtime, "");
+	assert_int_equal(m.nlibs, 0);
+	/* a plain spec file may say them too (--spec); nnp_spec_load passes them by */
+	meta_expect("runtime=x\nlibrary=a.so\nlayer=a.so:f\n", 0, NULL, NULL, 1, NULL);
+	/* "runtimes" and "libraryX" are not the words: probes, and bad ones */
+	meta_expect("runtimes=x\n", -EINVAL, "1:1",
+		    "unknown role 'runtimes' (expected layer, inference, layer-begin, layer-end, "
+		    "inference-begin, inference-end)",
+		    0, &m);
+
+	meta_expect("runtime=a\nruntime=b\n", -EINVAL, "2:1",
+		    "a second runtime= line (one runtime a file)", 0, &m);
+	meta_expect("runtime=\n", -EINVAL, "1:9", "expected a value after '='", 0, &m);
+	meta_expect("library=   # x\n", -EINVAL, "1:12", "expected a value after '='", 0, &m);
+	meta_expect("runtime=a b\n", -EINVAL, "1:11",
+		    "one value a line: a comment goes on a line of its own", 0, &m);
+	meta_expect("library=a.so # the lib\n", -EINVAL, "1:14",
+		    "one value a line: a comment goes on a line of its own", 0, &m);
+	meta_expect("runtime=a/b\n", -EINVAL, "1:9",
+		    "a runtime's name is 1-31 letters, digits, '_', '.' or '-'", 0, &m);
+	meta_expect("runtime=abcdefghijklmnopqrstuvwxyz0123456\n", -EINVAL, "1:40",
+		    "value too long", 0, &m);
+	meta_expect("library=/usr/lib/a.so\n", -EINVAL, "1:9",
+		    "library= matches a file's basename: no '/'", 0, &m);
+	many[0] = '\0';
+	for (int i = 0; i < 17; i++)
+		snprintf(many + strlen(many), 32, "library=lib%d.so\n", i);
+	meta_expect(many, -EINVAL, "17:1", "too many library= lines (at most 16)", 0, &m);
+	free(many);
+	assert_true(nnp_spec_runtime_name_ok("a"));
+	assert_true(nnp_spec_runtime_name_ok("A_b.c-9"));
+	assert_true(nnp_spec_runtime_name_ok("abcdefghijklmnopqrstuvwxyz01234"));
+	assert_false(nnp_spec_runtime_name_ok("abcdefghijklmnopqrstuvwxyz012345"));
+	assert_false(nnp_spec_runtime_name_ok(""));
+	assert_false(nnp_spec_runtime_name_ok("a b"));
+	assert_false(nnp_spec_runtime_name_ok("a\"b"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -817,7 +889,7 @@ int main(void)
 		cmocka_unit_test(test_long_fields), cmocka_unit_test(test_null_err),
 		cmocka_unit_test(test_mutations),   cmocka_unit_test(test_spec_good),
 		cmocka_unit_test(test_spec_bad),    cmocka_unit_test(test_spec_unreadable),
-		cmocka_unit_test(test_spec_lines),
+		cmocka_unit_test(test_spec_lines),  cmocka_unit_test(test_spec_meta),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

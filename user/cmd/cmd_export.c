@@ -34,6 +34,7 @@
 #include "prom_metrics.h"
 #include "record_opts.h"
 #include "runtimes.h"
+#include "spec_runtimes.h"
 #include "stop_signal.h"
 #include "web_config.h"
 
@@ -71,7 +72,8 @@ static const char usage_text[] =
     "                     [--format prometheus|json] [--interval S] [--max-series N]\n"
     "                     [--model-arg FLAG] [--ringbuf-size SIZE] [--sample N]\n"
     "                     [--no-bpf-stats] [--group-by G] [--overhead-budget PCT]\n"
-    "                     [--probe ROLE=SITE[,OPT...]] [--spec FILE] [--runtime NAME] [-v]\n"
+    "                     [--probe ROLE=SITE[,OPT...]] [--spec FILE] [--probes-dir DIR]\n"
+    "                     [--runtime NAME] [-v]\n"
     "\n"
     "  -p, --pid PID        export this process (repeatable)\n"
     "  -a, --all            every process that uses a known runtime, as it starts\n"
@@ -97,6 +99,8 @@ static const char usage_text[] =
     "      --probe DEF      add a probe to each -p process (see nnperf record --help)\n"
     "      --spec FILE      add the probes of a spec file (docs/spec-format.md); with\n"
     "                       --probe or --spec, runtimes only with --runtime\n"
+    "      --probes-dir DIR runtimes from DIR's *.spec files (default\n"
+    "                       " NNP_PROBES_DIR_DEFAULT "; \"\": none)\n"
     "      --runtime NAME   use only this runtime adapter (usdt, pytorch, ...)\n"
     "  -v, --verbose        say what is attached and detached\n";
 
@@ -187,6 +191,7 @@ static enum nnp_parse export_opts_parse(int argc, char **argv, struct export_opt
 		NNP_LONG_PROBE,
 		NNP_LONG_SPEC,
 		NNP_LONG_RUNTIME,
+		NNP_LONG_PROBES_DIR,
 		NNP_LONG_VERBOSE,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -210,11 +215,14 @@ static enum nnp_parse export_opts_parse(int argc, char **argv, struct export_opt
 		nnp_err("unexpected argument '%s' (try 'nnperf export --help')", argv[optind]);
 		r = NNP_PARSE_USAGE;
 	}
+	if (r == NNP_PARSE_OK && nnp_common_opts_done(&o->common))
+		r = NNP_PARSE_BAD_VALUE;
 	if (!o->common.npids)
 		o->all = true;
 	if (r == NNP_PARSE_OK && o->common.ndefs && o->all) {
 		nnp_err("--probe and --spec need -p PID: --all finds processes by the libraries of "
-			"the built-in runtimes");
+			"runtimes (for your own, a spec file with a library= line in the probes "
+			"directory, --probes-dir)");
 		r = NNP_PARSE_BAD_VALUE;
 	}
 	return r;

@@ -108,6 +108,7 @@ static int take(struct nnp_common_opts *c, int opt, const char *arg)
 	case NNP_OPT_PROBE:
 	case NNP_OPT_SPEC:
 	case NNP_OPT_RUNTIME:
+	case NNP_OPT_PROBES_DIR:
 		return nnp_probe_opt(c, opt, arg);
 	}
 	return 0;
@@ -130,6 +131,7 @@ int nnp_common_opt(struct nnp_common_opts *c, int opt, const char *arg)
 	case NNP_OPT_PROBE:
 	case NNP_OPT_SPEC:
 	case NNP_OPT_RUNTIME:
+	case NNP_OPT_PROBES_DIR:
 		return take(c, opt, arg) ? -EINVAL : 1;
 	}
 	return 0;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * What record, export and top share on their command lines: -p, --counters,
- * --btf, --sample, --ringbuf-size, --overhead-budget, --probe, --spec, --runtime
- * (probe_opts.c) and -v, parsed alike with the same errors,
+ * --btf, --sample, --ringbuf-size, --overhead-budget, --probe, --spec, --runtime,
+ * --probes-dir (probe_opts.c) and -v, parsed alike with the same errors,
  * and what a parse comes to. Each command lists the ones it takes in its
  * getopt table with the NNP_LONG_* entries below.
  */
@@ -35,6 +35,7 @@ enum {
 	NNP_OPT_PROBE,
 	NNP_OPT_SPEC,
 	NNP_OPT_RUNTIME,
+	NNP_OPT_PROBES_DIR,
 	NNP_OPT_OWN
 };
 
@@ -74,6 +75,10 @@ enum {
 	{                                                                                          \
 		"runtime", required_argument, NULL, NNP_OPT_RUNTIME                                \
 	}
+#define NNP_LONG_PROBES_DIR                                                                        \
+	{                                                                                          \
+		"probes-dir", required_argument, NULL, NNP_OPT_PROBES_DIR                          \
+	}
 #define NNP_LONG_VERBOSE                                                                           \
 	{                                                                                          \
 		"verbose", no_argument, NULL, 'v'                                                  \
@@ -84,6 +89,12 @@ void nnp_common_opts_free(struct nnp_common_opts *c);
 /* OPT from getopt: 1 if it is a shared option and was taken, 0 if it is not one,
  * -EINVAL after one error line naming the option and the value */
 int nnp_common_opt(struct nnp_common_opts *c, int opt, const char *arg);
+/*
+ * After the last option: the runtimes of the probes directory (--probes-dir, or
+ * NNP_PROBES_DIR_DEFAULT) are added, then --runtime is checked against every
+ * runtime. 0, or -errno after one error line.
+ */
+int nnp_common_opts_done(struct nnp_common_opts *c);
 
 /* probe_opts.c: --probe, --spec, --runtime into c (0 or -errno after one error line),
  * and freeing what they added */

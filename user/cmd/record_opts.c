@@ -11,6 +11,7 @@
 #include "node_names.h"
 #include "record_opts.h"
 #include "session.h"
+#include "spec_runtimes.h"
 
 enum {
 	OPT_FORMAT = NNP_OPT_OWN,
@@ -35,6 +36,7 @@ static const struct option long_opts[] = {
 	NNP_LONG_COUNTERS,
 	{ "trace", required_argument, NULL, OPT_TRACE },
 	NNP_LONG_RUNTIME,
+	NNP_LONG_PROBES_DIR,
 	NNP_LONG_BTF,
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	NNP_LONG_SAMPLE,
@@ -61,6 +63,8 @@ static void usage(void)
 	       "      --probe ROLE=SITE[,OPT...]  add a probe, e.g. "
 	       "layer=libfoo.so:run_layer,key=arg0\n"
 	       "      --spec FILE        add the probes of a spec file (docs/spec-format.md)\n"
+	       "      --probes-dir DIR   runtimes from DIR's *.spec files (default\n"
+	       "                         " NNP_PROBES_DIR_DEFAULT "; \"\": none)\n"
 	       "      --usdt auto|off    attach nnperf USDT markers found in the target (default "
 	       "auto)\n"
 	       "      --runtime NAME     use only this runtime adapter (usdt, pytorch, ...); by\n"
@@ -221,6 +225,8 @@ enum nnp_parse record_opts_parse(int argc, char **argv, struct record_opts *o)
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;
+	if (nnp_common_opts_done(&o->common))
+		return NNP_PARSE_BAD_VALUE;
 	return check(o);
 }
 

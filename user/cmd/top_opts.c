@@ -9,12 +9,13 @@
 
 #include "log.h"
 #include "procmaps.h"
+#include "spec_runtimes.h"
 #include "top_opts.h"
 
 static const char usage_text[] =
     "usage: nnperf top [-d SECONDS] [-b] [-n N] [-p PID ...] [--group-by G] [--counters LIST]\n"
     "                  [--sample N] [--overhead-budget PCT] [--probe DEF] [--spec FILE]\n"
-    "                  [--runtime NAME] [-- CMD ARGS]\n"
+    "                  [--probes-dir DIR] [--runtime NAME] [-- CMD ARGS]\n"
     "\n"
     "Live per-layer view of inference processes: all of them that use a known runtime\n"
     "(the default), the -p processes, or a command launched with its first instruction\n"
@@ -33,6 +34,8 @@ static const char usage_text[] =
     "                       nnperf record --help)\n"
     "      --spec FILE      add the probes of a spec file (docs/spec-format.md); with\n"
     "                       --probe or --spec, runtimes only with --runtime\n"
+    "      --probes-dir DIR runtimes from DIR's *.spec files (default\n"
+    "                       " NNP_PROBES_DIR_DEFAULT "; \"\": none)\n"
     "      --runtime NAME   use only this runtime adapter (usdt, pytorch, ...)\n"
     "  -v, --verbose        say what is attached and detached\n"
     "\n"
@@ -89,7 +92,8 @@ static enum nnp_parse check(int argc, char **argv, struct top_opts *o)
 	o->all = !o->cmd && !o->common.npids;
 	if (o->all && o->common.ndefs) {
 		nnp_err("--probe and --spec need -p PID or -- CMD: without them, top finds "
-			"processes by the libraries of the built-in runtimes");
+			"processes by the libraries of runtimes (for your own, a spec file with a "
+			"library= line in the probes directory, --probes-dir)");
 		return NNP_PARSE_BAD_VALUE;
 	}
 	return NNP_PARSE_OK;
@@ -109,6 +113,7 @@ enum nnp_parse top_opts_parse(int argc, char **argv, struct top_opts *o)
 		NNP_LONG_PROBE,
 		NNP_LONG_SPEC,
 		NNP_LONG_RUNTIME,
+		NNP_LONG_PROBES_DIR,
 		NNP_LONG_VERBOSE,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -133,6 +138,8 @@ enum nnp_parse top_opts_parse(int argc, char **argv, struct top_opts *o)
 				return NNP_PARSE_BAD_VALUE;
 		}
 	}
+	if (nnp_common_opts_done(&o->common))
+		return NNP_PARSE_BAD_VALUE;
 	return check(argc, argv, o);
 }
 

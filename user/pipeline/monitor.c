@@ -335,6 +335,7 @@ static int add_locked(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime
 
 static int add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt, const char *exe)
 {
+	struct target *t;
 	int err;
 
 	nnp_monitor_lock(m);
@@ -342,8 +343,9 @@ static int add(struct nnp_monitor *m, pid_t pid, const struct nnp_runtime *rt, c
 	if (!err) {
 		m->c.attaches++;
 		m->c.targets++;
-		nnp_info("attached to process %d (%s)", (int)pid,
-			 rt ? rt->name : m->o.def_runtimes[0]);
+		/* the runtime attached, which --runtime may make other than the one found */
+		HASH_FIND(hh, m->targets, &pid, sizeof(pid), t);
+		nnp_info("attached to process %d (%s)", (int)pid, target_runtime(m, t));
 	} else if (err != -EEXIST && err != -ENOENT) {
 		m->c.attach_failures++;
 	}

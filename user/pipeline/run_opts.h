@@ -24,8 +24,11 @@ struct nnp_common_opts {
 	double overhead_budget;	    /* --overhead-budget PCT, 0: none */
 	struct nnp_probe_def *defs; /* --probe and --spec, in order */
 	size_t ndefs;
-	const char **def_runtimes; /* per def: "probe" or "spec" */
-	const char *runtime;	   /* --runtime NAME, NULL = every adapter */
+	const char **def_runtimes; /* per def: "probe", "spec" or its file's runtime= */
+	char **spec_names;	   /* the runtime= names def_runtimes point to */
+	size_t nspec_names;
+	const char *runtime;	/* --runtime NAME, NULL = every adapter */
+	const char *probes_dir; /* --probes-dir DIR, NULL = the default */
 };
 
 enum nnp_out_format { NNP_OUT_TABLE, NNP_OUT_JSON };

@@ -208,8 +208,7 @@ static int register_probe(struct nnp_planner *p, const struct nnp_probe_def *d, 
 		return 0;
 	err = nnp_agg_add_probe(p->a, id, name, d->op_literal, runtime);
 	/* user probes' keys are values like any other: 0 included (#15) */
-	if (!err && d->key.kind != NNP_FETCH_NONE &&
-	    (!strcmp(runtime, "probe") || !strcmp(runtime, "spec")))
+	if (!err && d->key.kind != NNP_FETCH_NONE && p->numbered)
 		err = nnp_agg_probe_keyed(p->a, id);
 	return err;
 }
@@ -540,6 +539,17 @@ int nnp_planner_attach_optional(struct nnp_planner *p, const struct nnp_probe_de
 	return err;
 }
 
+int nnp_planner_attach_user(struct nnp_planner *p, const struct nnp_probe_def *d,
+			    const char *runtime)
+{
+	int err;
+
+	p->numbered = true;
+	err = nnp_planner_attach_optional(p, d, runtime);
+	p->numbered = false;
+	return err;
+}
+
 static bool def_is_end(const struct nnp_probe_def *d)
 {
 	return d->kind == NNP_PROBE_LAYER_END || d->kind == NNP_PROBE_INFER_END;
@@ -565,6 +575,7 @@ int nnp_planner_attach_set(struct nnp_planner *p, const struct nnp_probe_def *de
 
 	nnp_planner_defer(p);
 	p->late_libs = pending != NULL;
+	p->numbered = true;
 	/* end sites before begin sites (a begin must never miss its end) */
 	for (int ends = 1; ends >= 0; ends--)
 		for (size_t i = 0; !err && i < n; i++)
@@ -572,6 +583,7 @@ int nnp_planner_attach_set(struct nnp_planner *p, const struct nnp_probe_def *de
 				err = attach_member(p, &defs[i], runtimes[i],
 						    pending ? &pending[i] : NULL);
 	p->late_libs = false;
+	p->numbered = false;
 	return err ? err : nnp_planner_flush(p);
 }
 

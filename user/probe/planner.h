@@ -62,6 +62,10 @@ int nnp_planner_attach(struct nnp_planner *p, const struct nnp_probe_def *d, con
  * the library is -ENOENT after an info line, not an error line */
 int nnp_planner_attach_optional(struct nnp_planner *p, const struct nnp_probe_def *d,
 				const char *runtime);
+/* the same for a spec file's definition in a runtime of its own: its keys are
+ * numbered like those of --probe and --spec (key 0 too) */
+int nnp_planner_attach_user(struct nnp_planner *p, const struct nnp_probe_def *d,
+			    const char *runtime);
 /*
  * A set of definitions: after nnp_planner_defer, nnp_planner_attach only plans
  * uprobe sites, and nnp_planner_flush attaches all of them (every return before

@@ -31,6 +31,7 @@ struct nnp_planner {
 	struct lib_pair *pairs; /* explicit begin/end roles pair up per library */
 	size_t npairs;
 	bool optional; /* an adapter's probe: a symbol missing from this build is no error */
+	bool numbered; /* a user's probe (--probe, --spec, a spec file): key 0 numbered too */
 	struct nnp_ubatch batch; /* uprobe sites planned, attached at the next flush */
 	bool defer;		 /* a scan flushes once per file, not per definition */
 	bool late_libs;		 /* a library not loaded yet waits for it (launch mode) */

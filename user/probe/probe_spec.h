@@ -20,9 +20,10 @@
  *
  * LIB is a path, an executable's name, or a library name ("libtorch_cpu.so").
  * '*' dereferences 8 bytes. Whitespace is allowed around tokens. In a spec file
- * each non-empty line not starting with '#' is one probe.
+ * each non-empty line not starting with '#' is one probe, or a runtime= or
+ * library= line (below).
  * Examples:
- *   layer=nnperf-tinynet:tinynet_conv2d,key=arg0,name=str(*arg0)
+ *   layer=nnperf-tinynet:tinynet_conv2d_f32,key=arg0,name=str(*arg0)
  *   layer=libtorch_cpu.so:at::_ops::conv2d::call,key=*arg2
  *   layer=libopencv_dnn.so:*forwardLayer*,key=u32(*arg1),name=str(*(arg1+8)),op=str(*(arg1+40))
  *   layer-begin=usdt:./app:myprov:start,key=arg0,name=str(arg1)
@@ -95,6 +96,28 @@ int nnp_probe_parse(const char *text, struct nnp_probe_def *out, char *err, size
  */
 int nnp_spec_load(const char *path, struct nnp_probe_def **defs, size_t *n, char *err,
 		  size_t errlen);
+
+/*
+ * A spec file may also say, on lines of their own, which runtime it describes
+ * and which mapped files are that runtime's (for a probes directory:
+ * runtime/spec_runtimes.h):
+ *   runtime=NAME     at most once; NAME is 1-31 of [A-Za-z0-9_.-]
+ *   library=GLOB     repeatable; an fnmatch pattern on a mapped file's basename
+ */
+#define NNP_SPEC_RUNTIME_LEN 32
+#define NNP_SPEC_LIB_LEN 256
+#define NNP_SPEC_MAX_LIBS 16
+struct nnp_spec_meta {
+	char runtime[NNP_SPEC_RUNTIME_LEN]; /* "" when the file has no runtime= */
+	char libs[NNP_SPEC_MAX_LIBS][NNP_SPEC_LIB_LEN];
+	size_t nlibs;
+};
+
+/* nnp_spec_load, and the file's runtime= and library= lines into *meta (may be NULL) */
+int nnp_spec_load_meta(const char *path, struct nnp_probe_def **defs, size_t *n,
+		       struct nnp_spec_meta *meta, char *err, size_t errlen);
+/* 1 if NAME may be a runtime's name (runtime=NAME), else 0 */
+int nnp_spec_runtime_name_ok(const char *name);
 
 /* Writes a probe back in the grammar above (for -v and recordings). */
 int nnp_probe_format(const struct nnp_probe_def *d, char *buf, size_t len);

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Spec files: one probe per line, '#' comment lines and blank lines skipped. */
+/*
+ * Spec files: one probe per line, '#' comment lines and blank lines skipped;
+ * runtime= and library= lines say what the file describes (probe_spec.h).
+ */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,7 @@ struct spec_file {
 	struct nnp_probe_def **defs;
 	size_t n;   /* probes in *defs, those of this file included */
 	size_t cap; /* entries allocated in *defs */
+	struct nnp_spec_meta meta;
 	char *err;
 	size_t errlen;
 };
@@ -46,6 +51,85 @@ static int grow(struct spec_file *sf)
 	return 0;
 }
 
+int nnp_spec_runtime_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || n >= NNP_SPEC_RUNTIME_LEN)
+		return 0;
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("_.-", *c))
+			return 0;
+	return 1;
+}
+
+/* the value of a runtime= or library= line: one word, nothing after it */
+static int directive_value(struct spec_file *sf, const char *line, const char *v, size_t max,
+			   char *out)
+{
+	const char *end = v;
+
+	while (*end && !nnp_lex_is_space(*end) && *end != '#')
+		end++;
+	if (end == v)
+		return line_fail(sf, (size_t)(v - line) + 1, "expected a value after '='");
+	if (*nnp_lex_skip_ws_at(end))
+		return line_fail(sf, (size_t)(nnp_lex_skip_ws_at(end) - line) + 1,
+				 "one value a line: a comment goes on a line of its own");
+	if ((size_t)(end - v) >= max)
+		return line_fail(sf, (size_t)(v - line) + max, "value too long");
+	memcpy(out, v, (size_t)(end - v));
+	out[end - v] = '\0';
+	return 0;
+}
+
+static int runtime_line(struct spec_file *sf, const char *line, const char *v)
+{
+	char name[NNP_SPEC_RUNTIME_LEN];
+	int err;
+
+	if (sf->meta.runtime[0])
+		return line_fail(sf, 1, "a second runtime= line (one runtime a file)");
+	err = directive_value(sf, line, v, sizeof(name), name);
+	if (err)
+		return err;
+	if (!nnp_spec_runtime_name_ok(name))
+		return line_fail(sf, (size_t)(v - line) + 1,
+				 "a runtime's name is 1-31 letters, digits, '_', '.' or '-'");
+	memcpy(sf->meta.runtime, name, sizeof(name));
+	return 0;
+}
+
+static int library_line(struct spec_file *sf, const char *line, const char *v)
+{
+	char *glob = sf->meta.libs[sf->meta.nlibs];
+	int err;
+
+	if (sf->meta.nlibs >= NNP_SPEC_MAX_LIBS)
+		return line_fail(sf, 1, "too many library= lines (at most 16)");
+	err = directive_value(sf, line, v, NNP_SPEC_LIB_LEN, glob);
+	if (err)
+		return err;
+	if (strchr(glob, '/'))
+		return line_fail(sf, (size_t)(strchr(v, '/') - line) + 1,
+				 "library= matches a file's basename: no '/'");
+	sf->meta.nlibs++;
+	return 0;
+}
+
+/* a runtime= or library= line: 1 if it was not one, else 0 or -EINVAL */
+static int directive(struct spec_file *sf, const char *line, const char *p)
+{
+	size_t len = nnp_lex_ident_len(p);
+	const char *eq = nnp_lex_skip_ws_at(p + len);
+	bool rt = nnp_lex_word_is(p, len, "runtime");
+
+	if ((!rt && !nnp_lex_word_is(p, len, "library")) || *eq != '=')
+		return 1;
+	eq = nnp_lex_skip_ws_at(eq + 1);
+	return rt ? runtime_line(sf, line, eq) : library_line(sf, line, eq);
+}
+
 static int load_line(struct spec_file *sf, char *line, size_t len)
 {
 	const char *nul = memchr(line, '\0', len), *p;
@@ -59,6 +143,9 @@ static int load_line(struct spec_file *sf, char *line, size_t len)
 	p = nnp_lex_skip_ws_at(line);
 	if (*p == '\0' || *p == '#')
 		return 0;
+	err = directive(sf, line, p);
+	if (err <= 0)
+		return err;
 	if (sf->n >= MAX_PROBES)
 		return line_fail(sf, 1, "too many probes (at most 4096)");
 	err = grow(sf);
@@ -100,6 +187,12 @@ static int read_lines(struct spec_file *sf, FILE *f)
 int nnp_spec_load(const char *path, struct nnp_probe_def **defs, size_t *n, char *err,
 		  size_t errlen)
 {
+	return nnp_spec_load_meta(path, defs, n, NULL, err, errlen);
+}
+
+int nnp_spec_load_meta(const char *path, struct nnp_probe_def **defs, size_t *n,
+		       struct nnp_spec_meta *meta, char *err, size_t errlen)
+{
 	struct spec_file sf = {
 		.path = path, .defs = defs, .n = *n, .cap = *n, .err = err, .errlen = errlen
 	};
@@ -119,6 +212,8 @@ int nnp_spec_load(const char *path, struct nnp_probe_def **defs, size_t *n, char
 	if (ret)
 		return ret;
 	*n = sf.n;
+	if (meta)
+		*meta = sf.meta;
 	if (err && errlen)
 		err[0] = '\0';
 	return 0;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,9 +30,30 @@ static const struct nnp_runtime rt_usdt = {
 	.claims = has_nnperf_usdt,
 };
 
-const struct nnp_runtime *const nnp_runtimes[] = {
+#define BUILT_IN 5
+const struct nnp_runtime *nnp_runtimes[BUILT_IN + NNP_MAX_ADDED_RUNTIMES + 1] = {
 	&rt_usdt, &nnp_rt_pytorch, &nnp_rt_opencv, &nnp_rt_ort, &nnp_rt_ggml, NULL,
 };
+
+int nnp_runtime_add(const struct nnp_runtime *rt)
+{
+	size_t i;
+
+	if (nnp_runtime_by_name(rt->name))
+		return -EEXIST;
+	for (i = 0; nnp_runtimes[i]; i++)
+		;
+	if (i >= BUILT_IN + NNP_MAX_ADDED_RUNTIMES)
+		return -ENOSPC;
+	nnp_runtimes[i] = rt;
+	nnp_runtimes[i + 1] = NULL;
+	return 0;
+}
+
+void nnp_runtimes_reset(void)
+{
+	nnp_runtimes[BUILT_IN] = NULL;
+}
 
 const struct nnp_runtime *nnp_runtime_by_name(const char *name)
 {
@@ -81,14 +103,14 @@ static const char *join(char *buf, size_t len, bool patterns)
 
 const char *nnp_runtime_names(void)
 {
-	static char buf[256];
+	static char buf[1024];
 
 	return join(buf, sizeof(buf), false);
 }
 
 const char *nnp_runtime_lookfor(void)
 {
-	static char buf[512];
+	static char buf[2048];
 
 	return join(buf, sizeof(buf), true);
 }

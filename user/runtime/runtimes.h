@@ -18,6 +18,7 @@
 
 struct nnp_planner;
 struct nnp_elf;
+struct nnp_probe_def;
 
 struct nnp_runtime {
 	const char *name;	   /* "usdt", "pytorch", "onnxruntime", "ggml", "opencv" */
@@ -30,6 +31,12 @@ struct nnp_runtime {
 	/* inference boundaries come from the period of the layer sequence
 	 * (runtimes with no per-inference function to probe) */
 	bool infer_by_period;
+	/* a runtime from a spec file (spec_runtimes.h): its parsed definitions; one
+	 * whose LIB's basename libs match goes on the file that matched, the others
+	 * on the LIB they name */
+	const struct nnp_probe_def *defs;
+	size_t ndefs;
+	const char *file; /* the spec file's path, NULL for a built-in adapter */
 };
 
 /* the adapters (runtime_<name>.c) */
@@ -38,8 +45,16 @@ extern const struct nnp_runtime nnp_rt_opencv;
 extern const struct nnp_runtime nnp_rt_ort;
 extern const struct nnp_runtime nnp_rt_ggml;
 
-/* NULL-ended table of every built-in adapter */
-extern const struct nnp_runtime *const nnp_runtimes[];
+/* NULL-ended table of every built-in adapter, then the runtimes added */
+extern const struct nnp_runtime *nnp_runtimes[];
+#define NNP_MAX_ADDED_RUNTIMES 64
+/*
+ * Adds a runtime after the built-in ones (before any target is scanned; not
+ * thread-safe). 0; -EEXIST: a runtime of that name exists; -ENOSPC.
+ */
+int nnp_runtime_add(const struct nnp_runtime *rt);
+/* removes the runtimes added (their memory is the caller's) */
+void nnp_runtimes_reset(void);
 
 const struct nnp_runtime *nnp_runtime_by_name(const char *name);
 /* 1 if PATH's basename is one of rt's library names (libs), else 0 */

@@ -155,6 +155,48 @@ static int attach_defs(struct nnp_scanner *sc, const struct nnp_runtime *rt, con
 	return attached;
 }
 
+/* a spec file's definition: one whose LIB's basename the runtime's library=
+ * patterns match goes on PATH, the file that matched; others name their LIB */
+static void spec_def(const struct nnp_runtime *rt, const struct nnp_probe_def *in, const char *path,
+		     struct nnp_probe_def *d)
+{
+	*d = *in;
+	if (nnp_runtime_names_file(rt, in->lib))
+		snprintf(d->lib, sizeof(d->lib), "%s", path);
+}
+
+static int is_end(const struct nnp_probe_def *d)
+{
+	return d->kind == NNP_PROBE_LAYER_END || d->kind == NNP_PROBE_INFER_END;
+}
+
+/* a spec runtime's definitions; one that cannot be attached (the planner said
+ * why) does not stop the others; > 0 attached, 0 none, -ENOMEM */
+static int attach_spec_defs(struct nnp_scanner *sc, const struct nnp_runtime *rt, const char *path)
+{
+	struct nnp_probe_def *d = malloc(sizeof(*d));
+	int attached = 0, err = 0;
+
+	if (!d)
+		return -ENOMEM;
+	/* end sites before begin sites, as for --spec (a begin must never miss its end) */
+	for (int ends = 1; ends >= 0; ends--)
+		for (size_t i = 0; i < rt->ndefs && err != -ENOMEM; i++) {
+			if (is_end(&rt->defs[i]) != ends)
+				continue;
+			spec_def(rt, &rt->defs[i], path, d);
+			err = nnp_planner_attach_user(sc->plan, d, rt->name);
+			attached += !err;
+		}
+	free(d);
+	if (err == -ENOMEM)
+		return err;
+	if (!attached && nnp_warn_once(path))
+		nnp_warn("%s (%s): none of its probes found a site in %s; not measured", rt->name,
+			 rt->file, path);
+	return attached;
+}
+
 static void note_runtime(struct nnp_scanner *sc, const struct nnp_runtime *rt)
 {
 	for (size_t i = 0; i < sc->nruntimes; i++)
@@ -225,6 +267,7 @@ static int scan_file(struct nnp_scanner *sc, const char *path, const struct nnp_
 			continue;
 		nnp_info("%s: %s runtime", path, rt->name);
 		n = !strcmp(rt->name, "usdt") ? attach_usdt(sc, path, e)
+		    : rt->ndefs		      ? attach_spec_defs(sc, rt, path)
 					      : attach_defs(sc, rt, path);
 		if (n >= 0 && rt->attach) {
 			int more = rt->attach(sc->plan, path, e);
