@@ -9,7 +9,7 @@ PACKAGES=(clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcapstone-dev
 	libmicrohttpd-dev libncurses-dev libjson-c-dev libcmocka-dev uthash-dev
 	systemtap-sdt-dev cmake ninja-build pkg-config gcc g++ make binutils
 	python3 util-linux procps chromium prometheus python3-yaml python3-numpy git bpftrace
-	python3-torch python3-torchvision python3-onnx python3-opencv
+	python3-torch python3-torchvision python3-onnx python3-opencv python3-pyarmnn libarmnn-cpuref-backend22
 	libyaml-dev libcrypt-dev libclang-rt-14-dev clang-format-14 openssl curl apache2-utils)
 
 die() { echo "setup: $*" >&2; exit 1; }

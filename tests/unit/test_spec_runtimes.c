@@ -113,13 +113,15 @@ static void test_dir(void **state)
 	put("pytorch.spec", "library=libmytorch.so\nlayer=libmytorch.so:f\n");
 	put("g-again.spec", "runtime=alpha\nlibrary=libg.so\nlayer=libg.so:f\n");
 	put("bad name!.spec", "library=libh.so\nlayer=libh.so:f\n");
+	put("f-otherlib.spec", "library=libf.so*\nlayer=libf.so:f\nlayer=libother.so:g\n");
 	put(".hidden.spec", "this is no spec\n");
 	put("notes.txt", "this is no spec either\n");
 	snprintf(sub, sizeof(sub), "%s/sub.spec", dir);
 	assert_int_equal(mkdir(sub, 0700), 0);
 
 	assert_int_equal(load_captured(dir, true, &c), 2);
-	assert_int_equal(c.lines, 7);
+	assert_int_equal(c.lines, 8);
+	warned(&c, "f-otherlib.spec", "probe 2 is in libother.so, which no library= line matches");
 	warned(&c, "c-nolib.spec", "no library= line");
 	warned(&c, "d-noprobe.spec", "no probe in it");
 	warned(&c, "e-syntax.spec:2:", "");

@@ -5,6 +5,7 @@
  * the link map, tells when to look again.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,14 +156,18 @@ static int attach_defs(struct nnp_scanner *sc, const struct nnp_runtime *rt, con
 	return attached;
 }
 
-/* a spec file's definition: one whose LIB's basename the runtime's library=
- * patterns match goes on PATH, the file that matched; others name their LIB */
-static void spec_def(const struct nnp_runtime *rt, const struct nnp_probe_def *in, const char *path,
-		     struct nnp_probe_def *d)
+/* 1 if one of a spec runtime's library= patterns matches both LIB and PATH
+ * (basenames): that definition is for the file at PATH (spec_runtimes.c
+ * makes sure each definition's LIB matches one) */
+static int spec_def_for(const struct nnp_runtime *rt, const char *lib, const char *path)
 {
-	*d = *in;
-	if (nnp_runtime_names_file(rt, in->lib))
-		snprintf(d->lib, sizeof(d->lib), "%s", path);
+	const char *lb = strrchr(lib, '/') ? strrchr(lib, '/') + 1 : lib;
+	const char *pb = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	for (const char *const *l = rt->libs; *l; l++)
+		if (!fnmatch(*l, lb, 0) && !fnmatch(*l, pb, 0))
+			return 1;
+	return 0;
 }
 
 static int is_end(const struct nnp_probe_def *d)
@@ -182,9 +187,11 @@ static int attach_spec_defs(struct nnp_scanner *sc, const struct nnp_runtime *rt
 	/* end sites before begin sites, as for --spec (a begin must never miss its end) */
 	for (int ends = 1; ends >= 0; ends--)
 		for (size_t i = 0; i < rt->ndefs && err != -ENOMEM; i++) {
-			if (is_end(&rt->defs[i]) != ends)
+			if (is_end(&rt->defs[i]) != ends ||
+			    !spec_def_for(rt, rt->defs[i].lib, path))
 				continue;
-			spec_def(rt, &rt->defs[i], path, d);
+			*d = rt->defs[i];
+			snprintf(d->lib, sizeof(d->lib), "%s", path);
 			err = nnp_planner_attach_user(sc->plan, d, rt->name);
 			attached += !err;
 		}

@@ -2,6 +2,7 @@
 /* Runtimes from a probes directory's spec files (spec_runtimes.h). */
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,17 @@ static bool runtime_name(struct spec_rt *s, const char *fname)
 	return false;
 }
 
+/* 1 if a library= line matches LIB's basename: a probe's file is one of the runtime's */
+static bool lib_listed(const struct spec_rt *s, const char *lib)
+{
+	const char *base = strrchr(lib, '/') ? strrchr(lib, '/') + 1 : lib;
+
+	for (size_t i = 0; i < s->meta.nlibs; i++)
+		if (!fnmatch(s->meta.libs[i], base, 0))
+			return true;
+	return false;
+}
+
 /* what the file's lines make of it; false after one warning line */
 static bool usable(struct spec_rt *s, const char *fname, size_t n)
 {
@@ -71,6 +83,13 @@ static bool usable(struct spec_rt *s, const char *fname, size_t n)
 		nnp_warn("%s: no probe in it; file skipped", s->file);
 		return false;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (!lib_listed(s, s->defs[i].lib)) {
+			nnp_warn("%s: probe %zu is in %s, which no library= line matches; "
+				 "file skipped",
+				 s->file, i + 1, s->defs[i].lib);
+			return false;
+		}
 	return runtime_name(s, fname);
 }
 
