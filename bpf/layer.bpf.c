@@ -31,6 +31,13 @@ NNP_SHARED_MAPS;
 #define NNP_ARG6(x) 0
 #define NNP_ARG7(x) 0
 #endif
+/* where a function's stack arguments start, from sp at its entry (AAPCS64: at sp;
+ * x86-64 SysV: above the return address the call pushed) */
+#if defined(__TARGET_ARCH_arm64)
+#define NNP_STACK_ARGS 0
+#else
+#define NNP_STACK_ARGS 8
+#endif
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -93,8 +100,14 @@ static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
 	__u64 regs[8] = { PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
 			  PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx),
 			  NNP_ARG6(ctx),      NNP_ARG7(ctx) };
+	__u64 sp = PT_REGS_SP(ctx);
 	long v = 0;
 
+	/* sp loaded here, at its fixed offset: clang would otherwise fold it into
+	 * regs[]'s loads as ctx + a computed offset, which the verifier rejects */
+	asm volatile("" : "+r"(sp));
+	if (i == NNP_FETCH_ARG_STACK)
+		return sp + NNP_STACK_ARGS;
 	if (usdt) {
 		bpf_usdt_arg(ctx, i, &v);
 		return v;

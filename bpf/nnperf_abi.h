@@ -50,12 +50,17 @@ enum nnp_fetch_kind {
 };
 
 /*
- * v = arg[arg]; for i < nderef: v = *(u64 *)(v + deref_off[i]); v += final_off;
+ * v = arg[arg] (or the stack address);
+ * for i < nderef: v = *(u64 *)(v + deref_off[i]); v += final_off;
  * then VALUE: key = v & mask (mask 0 = all bits); STRING: read a C string at v.
  */
+/* nnp_fetch.arg: the first stack-passed argument's address at a function's
+ * entry (x86-64: sp + 8, above the return address; arm64: sp), not a register */
+#define NNP_FETCH_ARG_STACK 0x80
+
 struct nnp_fetch {
 	__u8 kind;
-	__u8 arg;
+	__u8 arg; /* argument register index, or NNP_FETCH_ARG_STACK */
 	__u8 nderef;
 	__u8 width; /* VALUE: bytes kept of the result (8, 4, 2, 1) */
 	__s32 final_off;

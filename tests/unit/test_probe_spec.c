@@ -64,7 +64,19 @@ struct good_case {
 	const char *canonical; /* nnp_probe_format's text, NULL: the input itself */
 };
 
+#define STK NNP_FETCH_ARG_STACK
 static const struct good_case good[] = {
+	/* the stack: sargN is the Nth 8-byte stack argument, *(stack+8*N) */
+	{ "layer=a.so:f,key=sarg2", .kind = LAYER, SYMBOL_AT("a.so", "f"),
+	  .key = VAL(STK, 8, 1, 0, 16), .canonical = "layer=a.so:f,key=*(stack+16)" },
+	{ "layer=a.so:f,key=u32(stack + 4)", .kind = LAYER, SYMBOL_AT("a.so", "f"),
+	  .key = VAL(STK, 4, 0, 4, 0), .canonical = "layer=a.so:f,key=u32(stack+4)" },
+	{ "layer=a.so:f,key=sarg0,name=str(*(stack+8)),op=str(*(sarg1+16))", .kind = LAYER,
+	  SYMBOL_AT("a.so", "f"), .key = VAL(STK, 8, 1, 0, 0), .name = STR(STK, 1, 0, 8),
+	  .op = STR(STK, 2, 0, 8, 16),
+	  .canonical = "layer=a.so:f,key=*stack,name=str(*(stack+8)),op=str(*(*(stack+8)+16))" },
+	{ "layer=a.so:f,key=*(*(*sarg63))", .kind = LAYER, SYMBOL_AT("a.so", "f"),
+	  .key = VAL(STK, 8, 4, 0, 504, 0, 0, 0), .canonical = "layer=a.so:f,key=****(stack+504)" },
 	/* the runtimes of docs/spec-format.md */
 	{ "layer=nnperf-tinynet:tinynet_conv2d,key=arg0,name=str(*arg0),op=str(*(arg0+16))",
 	  .kind = LAYER, SYMBOL_AT("nnperf-tinynet", "tinynet_conv2d"), .key = VAL(0, 8, 0, 0, 0),
@@ -282,12 +294,14 @@ static const struct bad_case bad[] = {
 	  "expected ',' or end of input after 'name=\"n\"' "
 	  "but found 'x'" },
 	/* fetch expressions */
-	{ "layer=lib.so:f,key=", 20, "expected argN, '*' or '(' for key but found end of input" },
-	{ "layer=lib.so:f,key=argv", 20, "expected argN, '*' or '(' for key but found 'argv'" },
+	{ "layer=lib.so:f,key=", 20,
+	  "expected argN, sargN, stack, '*' or '(' for key but found end of input" },
+	{ "layer=lib.so:f,key=argv", 20,
+	  "expected argN, sargN, stack, '*' or '(' for key but found 'argv'" },
 	{ "layer=lib.so:f,key=arg", 23,
 	  "expected an argument number after 'arg' but found end "
 	  "of input" },
-	{ "layer=lib.so:f,key=arg0x1", 20, "expected argN, '*' or '('" },
+	{ "layer=lib.so:f,key=arg0x1", 20, "expected argN, sargN, stack, '*' or '('" },
 	{ "layer=lib.so:f,key=arg" ARG_OVER, 23,
 	  "argument index " ARG_OVER " out of range: uprobe sites have "
 	  "arg0..arg" ARG_MAX " (" NNP_UPROBE_ARG_REGS ")" },
@@ -305,8 +319,10 @@ static const struct bad_case bad[] = {
 	{ "layer=lib.so:f,key=arg1+x", 25, "expected a number after 'arg1+' but found 'x'" },
 	{ "layer=lib.so:f,key=arg1+0x", 25, "expected a number after 'arg1+' but found '0x'" },
 	{ "layer=lib.so:f,key=arg1+arg2", 25, "expected a number after 'arg1+'" },
-	{ "layer=lib.so:f,key=8+arg1", 20, "expected argN, '*' or '(' for key but found '8'" },
-	{ "layer=lib.so:f,key=-8", 20, "expected argN, '*' or '(' for key but found '-'" },
+	{ "layer=lib.so:f,key=8+arg1", 20,
+	  "expected argN, sargN, stack, '*' or '(' for key but found '8'" },
+	{ "layer=lib.so:f,key=-8", 20,
+	  "expected argN, sargN, stack, '*' or '(' for key but found '-'" },
 	{ "layer=lib.so:f,key=arg0+0x80000000", 25,
 	  "offset out of range in 'arg0+0x80000000': "
 	  "offsets must fit in 32 signed bits" },
@@ -316,6 +332,14 @@ static const struct bad_case bad[] = {
 	  "'arg0+0x7fffffff+1'" },
 	{ "layer=lib.so:f,key=*(arg0+99999999999999999999999)", 27, "offset out of range" },
 	{ "layer=lib.so:f,key=*****arg0", 20, "too many dereferences: at most 4 '*' in one fetch" },
+	{ "layer=lib.so:f,key=*(*(*(*sarg1)))", 20, "too many dereferences: at most 4" },
+	{ "layer=lib.so:f,key=sarg64", 24, "stack argument 64 out of range: sarg0..sarg63" },
+	{ "layer=lib.so:f,key=sarg", 24, "expected a stack argument number after 'sarg'" },
+	{ "layer=lib.so:f,key=sargx", 20, "expected argN, sargN, stack, '*' or '(' for key" },
+	{ "layer=lib.so:f,key=stacks", 20, "expected argN, sargN, stack, '*' or '(' for key" },
+	{ "layer-begin=usdt:a.so:p:n,key=sarg1", 31,
+	  "sarg1 is a function's stack at a uprobe: a USDT probe's arguments are arg0..arg11" },
+	{ "layer-begin=usdt:a.so:p:n,name=str(stack)", 36, "stack is a function's stack" },
 	{ "layer=lib.so:f,key=*(*(*(*(*(arg1+1)+2)+3)+4)+5)", 20, "too many dereferences" },
 	{ "layer=lib.so:f,key=*(*(*(*(*arg1+1)+2)+3)+4)", 20, "too many dereferences" },
 	{ "layer=lib.so:f,key=str(arg0)", 20,
@@ -328,10 +352,10 @@ static const struct bad_case bad[] = {
 	  "expected ')' after 'u32(arg0' but found end of "
 	  "input" },
 	{ "layer=lib.so:f,key=u24(arg0)", 20,
-	  "expected argN, '*' or '(' for key but found "
+	  "expected argN, sargN, stack, '*' or '(' for key but found "
 	  "'u24'" },
 	{ "layer=lib.so:f,key=u32(u16(arg0))", 24,
-	  "expected argN, '*' or '(' after 'u32(' but "
+	  "expected argN, sargN, stack, '*' or '(' after 'u32(' but "
 	  "found 'u16'" },
 	{ "layer=lib.so:f,name=str(arg1", 29,
 	  "expected ')' after 'str(arg1' but found end of "

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI's bounded subset in virtual machines, with Debian 12's 6.1 kernel: doctor, record,
-# kernel signals, export and lifecycle on x86-64 (build/); doctor, record, kernel signals
-# and export on arm64 (build-arm64/): lifecycle's fallbacks (one perf-event link per
+# kernel signals, export, stack arguments and lifecycle on x86-64 (build/); doctor, record,
+# kernel signals, export and stack arguments (where the stack is an arch's own) on arm64
+# (build-arm64/): lifecycle's fallbacks (one perf-event link per
 # uprobe, the release lock, SIGKILL clean-up) are the same kernel code on both and take
 # 200 s more in the arm64 guest, so they run on x86-64 in CI and on both in the full
 # suite (tests/vm/README.md). NNPERF_VM_QUICK=1: the tests cut their repetitions, not
@@ -18,9 +19,9 @@ tests_for() { # the CI subset of guest $1
 	if [ -n "${NNPERF_VM_CI_TESTS:-}" ]; then
 		echo "$NNPERF_VM_CI_TESTS"
 	elif [ "$1" = x86_64 ]; then
-		echo test_doctor test_record test_kernel_signals test_export test_lifecycle
+		echo test_doctor test_record test_kernel_signals test_export test_stack_args test_lifecycle
 	else
-		echo test_doctor test_record test_kernel_signals test_export
+		echo test_doctor test_record test_kernel_signals test_export test_stack_args
 	fi
 }
 KERNEL=${NNPERF_VM_CI_KERNEL:-6.1}

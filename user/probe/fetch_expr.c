@@ -47,7 +47,7 @@ static int parse_arg(struct fetch_parser *fp, struct nnp_fetch *f)
 	err = nnp_lex_number(digits, &v, &end);
 	if (err == -EINVAL || (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) ||
 	    (err == 0 && end != p + n))
-		return expect_fail(fp, p, "argN, '*' or '('");
+		return expect_fail(fp, p, "argN, sargN, stack, '*' or '('");
 	if (err == -ERANGE || v > max)
 		return nnp_lex_fail(fp->lx, digits,
 				    "argument index %.*s out of range: %s sites have arg0..arg%u%s",
@@ -55,6 +55,46 @@ static int parse_arg(struct fetch_parser *fp, struct nnp_fetch *f)
 				    fp->usdt ? "" : " (" NNP_UPROBE_ARG_REGS ")");
 	f->arg = (__u8)v;
 	fp->lx->p = end;
+	return 0;
+}
+
+/* stack (the first stack argument's address) or sargN (= *(stack+8*N)): uprobes only */
+static int parse_stack(struct fetch_parser *fp, struct nnp_fetch *f)
+{
+	const char *p = fp->lx->p, *digits = p + 4, *end;
+	size_t n = nnp_lex_ident_len(p);
+	bool base = nnp_lex_word_is(p, n, "stack");
+	uint64_t v = 0;
+	int err;
+
+	if (!base) {
+		if (n == 4)
+			return expect_fail(fp, digits, "a stack argument number");
+		err = nnp_lex_number(digits, &v, &end);
+		if (err == -EINVAL ||
+		    (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) ||
+		    (err == 0 && end != p + n))
+			return expect_fail(fp, p, "argN, sargN, stack, '*' or '('");
+		if (err == -ERANGE || v > NNP_MAX_STACK_ARG)
+			return nnp_lex_fail(fp->lx, digits,
+					    "stack argument %.*s out of range: sarg0..sarg%u",
+					    (int)(n - 4), digits, NNP_MAX_STACK_ARG);
+	}
+	if (fp->usdt)
+		return nnp_lex_fail(fp->lx, p,
+				    "%.*s is a function's stack at a uprobe: a USDT probe's "
+				    "arguments are arg0..arg%u",
+				    (int)n, p, NNP_USDT_MAX_ARG);
+	f->arg = NNP_FETCH_ARG_STACK;
+	if (!base) {
+		if (f->nderef == NNP_MAX_DEREF)
+			return nnp_lex_fail(fp->lx, p,
+					    "too many dereferences: at most %d '*' in one fetch "
+					    "(sargN is one)",
+					    NNP_MAX_DEREF);
+		f->deref_off[f->nderef++] = (__s32)(v * 8);
+	}
+	fp->lx->p = p + n;
 	return 0;
 }
 
@@ -90,7 +130,11 @@ static int parse_term(struct fetch_parser *fp, struct nnp_fetch *f, int64_t *off
 		*off = 0;
 		return parse_arg(fp, f);
 	}
-	return expect_fail(fp, p, "argN, '*' or '('");
+	if (strncmp(p, "stack", 5) == 0 || strncmp(p, "sarg", 4) == 0) {
+		*off = 0;
+		return parse_stack(fp, f);
+	}
+	return expect_fail(fp, p, "argN, sargN, stack, '*' or '('");
 }
 
 static int parse_deref(struct fetch_parser *fp, struct nnp_fetch *f, int64_t *off, int depth)
@@ -412,7 +456,10 @@ static int format_addr(const struct nnp_fetch *f, char *buf, size_t len)
 		return -EINVAL;
 	for (i = f->nderef - 1; i >= 0; i--)
 		put(buf, len, &used, "%s", f->deref_off[i] ? "*(" : "*");
-	put(buf, len, &used, "arg%u", f->arg);
+	if (f->arg == NNP_FETCH_ARG_STACK)
+		put(buf, len, &used, "stack");
+	else
+		put(buf, len, &used, "arg%u", f->arg);
 	for (i = 0; i < f->nderef; i++) {
 		if (f->deref_off[i])
 			put(buf, len, &used, "%+d)", f->deref_off[i]);

@@ -22,7 +22,8 @@
 #define NNP_UPROBE_MAX_ARG 5 /* rdi rsi rdx rcx r8 r9 */
 #define NNP_UPROBE_ARG_REGS "x86-64 argument registers"
 #endif
-#define NNP_USDT_MAX_ARG 11 /* sys/sdt.h carries at most 12 arguments */
+#define NNP_USDT_MAX_ARG 11  /* sys/sdt.h carries at most 12 arguments */
+#define NNP_MAX_STACK_ARG 63 /* sargN: the 8-byte stack argument slots a fetch may name */
 
 /* Parses VALUE at lx->p into *f (kind VALUE); usdt picks the argument limit. */
 int nnp_fetch_parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct nnp_fetch *f);

@@ -17,6 +17,8 @@
  *   STRING  := 'str(' ADDR ')' | '"' literal '"'   a C string read at ADDR
  *   ADDR    := TERM { ('+'|'-') NUMBER }
  *   TERM    := 'arg' N | '*' TERM | '(' ADDR ')'   N in 0..5 (uprobe), 0..11 (usdt)
+ *            | 'stack' | 'sarg' N              uprobe only: stack-passed arguments
+ *                                             at entry, sargN = *(stack+8N), N 0..63
  *
  * LIB is a path, an executable's name, or a library name ("libtorch_cpu.so").
  * '*' dereferences 8 bytes. Whitespace is allowed around tokens. In a spec file
