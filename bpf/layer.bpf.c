@@ -115,19 +115,43 @@ static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
 	return regs[i & 7];
 }
 
+/* An index term's value times its scale; 0 or -EFAULT */
+static __always_inline int fetch_index(struct pt_regs *ctx, bool usdt, const struct nnp_index *x,
+				       __s64 *out)
+{
+	__u64 v = get_arg(ctx, usdt, x->arg);
+
+	for (int i = 0; i < NNP_MAX_DEREF; i++) {
+		if (i >= x->nderef)
+			break;
+		if (bpf_probe_read_user(&v, sizeof(v), (void *)(v + (__s64)x->deref_off[i])))
+			return -EFAULT;
+	}
+	v += (__s64)x->final_off;
+	if (x->width && x->width < 8)
+		v &= (1ULL << (x->width * 8)) - 1;
+	*out = (__s64)v * x->scale;
+	return 0;
+}
+
 /* The address or value a fetch describes; 0 or -EFAULT */
 static __always_inline int fetch_addr(struct pt_regs *ctx, bool usdt, const struct nnp_fetch *f,
 				      __u64 *out)
 {
 	__u64 v = get_arg(ctx, usdt, f->arg);
+	__s64 x = 0;
 
+	if (f->idx.at && fetch_index(ctx, usdt, &f->idx, &x))
+		return -EFAULT;
 	for (int i = 0; i < NNP_MAX_DEREF; i++) {
 		if (i >= f->nderef)
 			break;
-		if (bpf_probe_read_user(&v, sizeof(v), (void *)(v + (__s64)f->deref_off[i])))
+		if (bpf_probe_read_user(
+			&v, sizeof(v),
+			(void *)(v + (__s64)f->deref_off[i] + (f->idx.at == i + 1 ? x : 0))))
 			return -EFAULT;
 	}
-	*out = v + (__s64)f->final_off;
+	*out = v + (__s64)f->final_off + (f->idx.at == f->nderef + 1 ? x : 0);
 	return 0;
 }
 

@@ -51,12 +51,26 @@ enum nnp_fetch_kind {
 
 /*
  * v = arg[arg] (or the stack address);
- * for i < nderef: v = *(u64 *)(v + deref_off[i]); v += final_off;
+ * for i < nderef: v = *(u64 *)(v + deref_off[i] + (idx.at == i + 1 ? X : 0));
+ * v += final_off + (idx.at == nderef + 1 ? X : 0);
  * then VALUE: key = v & mask (mask 0 = all bits); STRING: read a C string at v.
+ * X, an index term (ADDR + VALUE * SIZE), is idx's value times idx.scale.
  */
 /* nnp_fetch.arg: the first stack-passed argument's address at a function's
  * entry (x86-64: sp + 8, above the return address; arm64: sp), not a register */
 #define NNP_FETCH_ARG_STACK 0x80
+
+/* A value read at run time, as a fetch of its own (no index in it), times scale;
+ * at = 0: no index term */
+struct nnp_index {
+	__u8 at;
+	__u8 arg;
+	__u8 nderef;
+	__u8 width;
+	__s32 scale;
+	__s32 final_off;
+	__s32 deref_off[NNP_MAX_DEREF];
+};
 
 struct nnp_fetch {
 	__u8 kind;
@@ -65,6 +79,7 @@ struct nnp_fetch {
 	__u8 width; /* VALUE: bytes kept of the result (8, 4, 2, 1) */
 	__s32 final_off;
 	__s32 deref_off[NNP_MAX_DEREF];
+	struct nnp_index idx;
 };
 
 struct nnp_spec {

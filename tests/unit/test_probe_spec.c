@@ -65,7 +65,47 @@ struct good_case {
 };
 
 #define STK NNP_FETCH_ARG_STACK
+/* an index term: its value's arg, width, derefs, final offset; the scale; where it is added */
+#define IDX(at_, a, w, sc, nd, fin, ...)                                                           \
+	.idx = { .at = (at_),                                                                      \
+		 .arg = (a),                                                                       \
+		 .nderef = (nd),                                                                   \
+		 .width = (w),                                                                     \
+		 .scale = (sc),                                                                    \
+		 .final_off = (fin),                                                               \
+		 .deref_off = { __VA_ARGS__ } }
 static const struct good_case good[] = {
+	/* index terms: ADDR + VALUE * SIZE, added where the address is being built */
+	{ "layer=l:f,key=arg0+arg1", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = { .kind = NNP_FETCH_VALUE, .arg = 0, .width = 8, IDX(1, 1, 8, 1, 0, 0, 0) } },
+	/* TFLite's output tensor name: context->tensors[node->outputs->data[0]].name */
+	{ "layer=l:f,key=arg1,name=str(*(*(arg0+16) + u32(*(*(arg1+8)+4)) * 112 + 56))",
+	  .kind = LAYER, SYMBOL_AT("l", "f"), .key = VAL(1, 8, 0, 0, 0),
+	  .name = { .kind = NNP_FETCH_STRING,
+		    .arg = 0,
+		    .nderef = 2,
+		    .deref_off = { 16, 56 },
+		    IDX(2, 1, 4, 112, 2, 0, 8, 4) },
+	  .canonical = "layer=l:f,key=arg1,name=str(*(*(arg0+16)+u32(*(*(arg1+8)+4))*112+56))" },
+	{ "layer=l:f,key=*(arg0 + (arg1+4)*8)", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = { .kind = NNP_FETCH_VALUE,
+		   .arg = 0,
+		   .width = 8,
+		   .nderef = 1,
+		   IDX(1, 1, 8, 8, 0, 4, 0) },
+	  .canonical = "layer=l:f,key=*(arg0+(arg1+4)*8)" },
+	{ "layer=l:f,key=u16(*(arg0+sarg1*16)+8)", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = { .kind = NNP_FETCH_VALUE,
+		   .arg = 0,
+		   .width = 2,
+		   .nderef = 1,
+		   .final_off = 8,
+		   IDX(1, STK, 8, 16, 1, 0, 8) },
+	  .canonical = "layer=l:f,key=u16(*(arg0+*(stack+8)*16)+8)" },
+	{ "layer-begin=usdt:app:p:n,key=arg0,name=str(*(arg2 + arg11*8))",
+	  .kind = NNP_PROBE_LAYER_BEGIN, USDT_AT("app", "p", "n"), .key = VAL(0, 8, 0, 0, 0),
+	  .name = { .kind = NNP_FETCH_STRING, .arg = 2, .nderef = 1, IDX(1, 11, 8, 8, 0, 0, 0) },
+	  .canonical = "layer-begin=usdt:app:p:n,key=arg0,name=str(*(arg2+arg11*8))" },
 	/* the stack: sargN is the Nth 8-byte stack argument, *(stack+8*N) */
 	{ "layer=a.so:f,key=sarg2", .kind = LAYER, SYMBOL_AT("a.so", "f"),
 	  .key = VAL(STK, 8, 1, 0, 16), .canonical = "layer=a.so:f,key=*(stack+16)" },
@@ -314,11 +354,25 @@ static const struct bad_case bad[] = {
 	  "input" },
 	{ "layer=lib.so:f,key=*(arg1+8]", 28, "expected ')' after '*(arg1+8' but found ']'" },
 	{ "layer=lib.so:f,key=arg1+", 25,
-	  "expected a number after 'arg1+' but found end of "
+	  "expected a number or an index term (VALUE * SIZE) after 'arg1+' but found end of "
 	  "input" },
-	{ "layer=lib.so:f,key=arg1+x", 25, "expected a number after 'arg1+' but found 'x'" },
+	{ "layer=lib.so:f,key=arg1+x", 25,
+	  "expected a number or an index term (VALUE * SIZE) after 'arg1+' but found 'x'" },
 	{ "layer=lib.so:f,key=arg1+0x", 25, "expected a number after 'arg1+' but found '0x'" },
-	{ "layer=lib.so:f,key=arg1+arg2", 25, "expected a number after 'arg1+'" },
+	{ "layer=lib.so:f,key=arg1-arg2", 25, "expected a number after 'arg1-' but found 'arg2'" },
+	/* index terms */
+	{ "layer=lib.so:f,key=arg0+arg1+arg2", 30,
+	  "at most one index term (+ VALUE * SIZE) in a fetch, and none inside it" },
+	{ "layer=lib.so:f,key=*(arg0+arg1)+arg2", 33, "at most one index term" },
+	{ "layer=lib.so:f,key=arg0+u32(arg1+u32(arg2))", 34, "and none inside it" },
+	{ "layer=lib.so:f,key=arg0+arg1*0", 30, "element size out of range: 1..2147483647" },
+	{ "layer=lib.so:f,key=arg0+arg1*0x80000000", 30, "element size out of range" },
+	{ "layer=lib.so:f,key=arg0+arg1*x", 30,
+	  "expected an element size after 'arg0+arg1*' but found 'x'" },
+	{ "layer=lib.so:f,key=arg0+u32 arg1", 29,
+	  "expected '(' after 'arg0+u32' but found 'arg1'" },
+	{ "layer=lib.so:f,key=arg0+u32(arg1", 33, "expected ')' after 'arg0+u32(arg1'" },
+	{ "layer-begin=usdt:a:p:n,key=arg0+sarg1", 33, "sarg1 is a function's stack at a uprobe" },
 	{ "layer=lib.so:f,key=8+arg1", 20,
 	  "expected argN, sargN, stack, '*' or '(' for key but found '8'" },
 	{ "layer=lib.so:f,key=-8", 20,
@@ -414,6 +468,16 @@ static void assert_fetch_equal(const struct nnp_fetch *got, const struct nnp_fet
 	assert_int_equal(got->final_off, want->final_off);
 	for (i = 0; i < NNP_MAX_DEREF; i++)
 		assert_int_equal(got->deref_off[i], want->deref_off[i]);
+	assert_int_equal(got->idx.at, want->idx.at);
+	if (!want->idx.at)
+		return;
+	assert_int_equal(got->idx.arg, want->idx.arg);
+	assert_int_equal(got->idx.nderef, want->idx.nderef);
+	assert_int_equal(got->idx.width, want->idx.width);
+	assert_int_equal(got->idx.scale, want->idx.scale);
+	assert_int_equal(got->idx.final_off, want->idx.final_off);
+	for (i = 0; i < NNP_MAX_DEREF; i++)
+		assert_int_equal(got->idx.deref_off[i], want->idx.deref_off[i]);
 }
 
 static const char *or_empty(const char *s)

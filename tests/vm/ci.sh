@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # CI's bounded subset in virtual machines, with Debian 12's 6.1 kernel: doctor, record,
-# kernel signals, export, stack arguments and lifecycle on x86-64 (build/); doctor, record,
-# kernel signals, export and stack arguments (where the stack is an arch's own) on arm64
-# (build-arm64/): lifecycle's fallbacks (one perf-event link per
-# uprobe, the release lock, SIGKILL clean-up) are the same kernel code on both and take
-# 200 s more in the arm64 guest, so they run on x86-64 in CI and on both in the full
-# suite (tests/vm/README.md). NNPERF_VM_QUICK=1: the tests cut their repetitions, not
-# their checks. Prints each guest's and the total wall time; exits 1 if any test fails
+# kernel signals, export, stack arguments, index terms and lifecycle on x86-64 (build/);
+# the same but lifecycle on arm64 (build-arm64/), where the stack arguments are the arch's
+# own: lifecycle's fallbacks (one perf-event link per uprobe, the release lock, SIGKILL
+# clean-up) are the same kernel code on both and take 200 s more in the arm64 guest, so
+# they run on x86-64 in CI and on both in the full suite (tests/vm/README.md).
+# NNPERF_VM_QUICK=1: the tests cut their repetitions, not their checks. Prints each guest's and the total wall time; exits 1 if any test fails
 # or a build is missing. A guest whose kernel fails (run.sh exit 3) with every finished
 # test passed gets its unfinished tests rerun once in a new guest, said in the summary.
 #
@@ -19,9 +18,10 @@ tests_for() { # the CI subset of guest $1
 	if [ -n "${NNPERF_VM_CI_TESTS:-}" ]; then
 		echo "$NNPERF_VM_CI_TESTS"
 	elif [ "$1" = x86_64 ]; then
-		echo test_doctor test_record test_kernel_signals test_export test_stack_args test_lifecycle
+		echo test_doctor test_record test_kernel_signals test_export test_stack_args \
+			test_index_fetch test_lifecycle
 	else
-		echo test_doctor test_record test_kernel_signals test_export test_stack_args
+		echo test_doctor test_record test_kernel_signals test_export test_stack_args test_index_fetch
 	fi
 }
 KERNEL=${NNPERF_VM_CI_KERNEL:-6.1}

@@ -19,6 +19,7 @@ struct fetch_parser {
 	struct nnp_lex *lx;
 	const char *start; /* first character of the option's value, for context */
 	bool usdt;
+	bool in_index; /* parsing an index term: no index inside it */
 	const char *option;
 };
 
@@ -180,29 +181,118 @@ static int parse_offset(struct fetch_parser *fp, int sign, int64_t *off)
 	return 0;
 }
 
+static unsigned width_of(const char *p, size_t n)
+{
+	if (nnp_lex_word_is(p, n, "u8"))
+		return 1;
+	if (nnp_lex_word_is(p, n, "u16"))
+		return 2;
+	if (nnp_lex_word_is(p, n, "u32"))
+		return 4;
+	if (nnp_lex_word_is(p, n, "u64"))
+		return 8;
+	return 0;
+}
+
+static int parse_wrapped(struct fetch_parser *fp, struct nnp_fetch *f, int depth);
+
+static bool starts_term(const char *p)
+{
+	return *p == '*' || *p == '(' || !strncmp(p, "arg", 3) || !strncmp(p, "sarg", 4) ||
+	       !strncmp(p, "stack", 5);
+}
+
+/* "* SIZE" after an index term's value, if there: 1..INT32_MAX */
+static int parse_scale(struct fetch_parser *fp, int32_t *scale)
+{
+	const char *q = nnp_lex_skip_ws_at(fp->lx->p), *at, *end;
+	uint64_t v;
+	int err;
+
+	*scale = 1;
+	if (*q != '*')
+		return 0;
+	at = nnp_lex_skip_ws_at(q + 1);
+	err = nnp_lex_number(at, &v, &end);
+	if (err == -EINVAL)
+		return expect_fail(fp, at, "an element size");
+	if (err || v == 0 || v > INT32_MAX)
+		return nnp_lex_fail(fp->lx, at, "element size out of range: 1..%d", INT32_MAX);
+	*scale = (int32_t)v;
+	fp->lx->p = end;
+	return 0;
+}
+
+/* "VALUE [* SIZE]" after an ADDR's '+': the fetch's one index term, added at
+ * the address being built (before its next dereference, or to the result) */
+static int parse_index(struct fetch_parser *fp, struct nnp_fetch *f, int depth)
+{
+	const char *at = nnp_lex_skip_ws_at(fp->lx->p);
+	size_t n = nnp_lex_ident_len(at);
+	unsigned width = width_of(at, n);
+	struct nnp_fetch v;
+	int64_t off = 0;
+	int err;
+
+	if (!width && !starts_term(at))
+		return expect_fail(fp, at, "a number or an index term (VALUE * SIZE)");
+	if (fp->in_index || f->idx.at)
+		return nnp_lex_fail(fp->lx, at,
+				    "at most one index term (+ VALUE * SIZE) in a fetch, "
+				    "and none inside it");
+	memset(&v, 0, sizeof(v));
+	fp->in_index = true;
+	fp->lx->p = at;
+	if (width) {
+		at = nnp_lex_skip_ws_at(at + n);
+		fp->lx->p = at + 1;
+		err = *at == '(' ? parse_wrapped(fp, &v, depth + 1) : expect_fail(fp, at, "'('");
+	} else {
+		err = parse_term(fp, &v, &off, depth + 1);
+		v.final_off = (__s32)off;
+	}
+	fp->in_index = false;
+	if (!err)
+		err = parse_scale(fp, &f->idx.scale);
+	if (err)
+		return err;
+	f->idx.at = (__u8)(f->nderef + 1);
+	f->idx.arg = v.arg;
+	f->idx.nderef = v.nderef;
+	f->idx.width = (__u8)(width ? width : 8);
+	f->idx.final_off = v.final_off;
+	memcpy(f->idx.deref_off, v.deref_off, sizeof(v.deref_off));
+	return 0;
+}
+
 static int parse_addr(struct fetch_parser *fp, struct nnp_fetch *f, int64_t *off, int depth)
 {
 	const char *q;
-	int err;
+	int err, sign;
 
 	err = parse_term(fp, f, off, depth);
 	while (!err) {
 		q = nnp_lex_skip_ws_at(fp->lx->p);
 		if (*q != '+' && *q != '-')
 			break;
+		sign = *q == '+' ? 1 : -1;
 		fp->lx->p = q + 1;
-		err = parse_offset(fp, *q == '+' ? 1 : -1, off);
+		q = nnp_lex_skip_ws_at(q + 1);
+		if (sign > 0 && (*q < '0' || *q > '9'))
+			err = parse_index(fp, f, depth);
+		else
+			err = parse_offset(fp, sign, off);
 	}
 	return err;
 }
 
 /* Parses "ADDR )" after an opening parenthesis into *f. */
-static int parse_wrapped(struct fetch_parser *fp, struct nnp_fetch *f)
+static int parse_wrapped(struct fetch_parser *fp, struct nnp_fetch *f, int depth)
 {
 	int64_t off = 0;
 	int err;
 
-	err = parse_addr(fp, f, &off, 1);
+	err = parse_addr(fp, f, &off, depth);
 	if (err)
 		return err;
 	f->final_off = (__s32)off;
@@ -219,20 +309,7 @@ static int parse_call(struct fetch_parser *fp, const char *q, struct nnp_fetch *
 	if (*q != '(')
 		return expect_fail(fp, q, "'('");
 	fp->lx->p = q + 1;
-	return parse_wrapped(fp, f);
-}
-
-static unsigned width_of(const char *p, size_t n)
-{
-	if (nnp_lex_word_is(p, n, "u8"))
-		return 1;
-	if (nnp_lex_word_is(p, n, "u16"))
-		return 2;
-	if (nnp_lex_word_is(p, n, "u32"))
-		return 4;
-	if (nnp_lex_word_is(p, n, "u64"))
-		return 8;
-	return 0;
+	return parse_wrapped(fp, f, 1);
 }
 
 /* "str(ADDR)" at AT (spaces skipped) into *f */
@@ -446,24 +523,66 @@ static void put(char *buf, size_t len, size_t *used, const char *fmt, ...)
 	*used = n < 0 ? len : *used + (size_t)n;
 }
 
-/* The innermost deref is written innermost: derefs [8, 16] read *(*(argN+8)+16). */
+static int format_addr(const struct nnp_fetch *f, char *buf, size_t len);
+
+/* "+VALUE*SIZE": VALUE a TERM (u32(...), or parenthesised when it has an offset) */
+static int format_index(const struct nnp_index *x, char *buf, size_t len)
+{
+	struct nnp_fetch v = { .kind = NNP_FETCH_VALUE,
+			       .arg = x->arg,
+			       .nderef = x->nderef,
+			       .final_off = x->final_off };
+	char val[CTX_LEN * 2];
+	int err, n;
+
+	if (x->nderef > NNP_MAX_DEREF || x->scale < 1)
+		return -EINVAL;
+	memcpy(v.deref_off, x->deref_off, sizeof(v.deref_off));
+	err = format_addr(&v, val, sizeof(val));
+	if (err)
+		return err;
+	if (x->width == 1 || x->width == 2 || x->width == 4)
+		n = snprintf(buf, len, "+u%d(%s)", x->width * 8, val);
+	else if (x->width == 8)
+		n = snprintf(buf, len, x->final_off ? "+(%s)" : "+%s", val);
+	else
+		return -EINVAL;
+	if (n >= 0 && (size_t)n < len && x->scale != 1)
+		n += snprintf(buf + n, len - (size_t)n, "*%d", x->scale);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+/* The innermost deref is written innermost: derefs [8, 16] read *(*(argN+8)+16);
+ * an index term is written where it is added (idx.at: before deref at - 1). */
 static int format_addr(const struct nnp_fetch *f, char *buf, size_t len)
 {
+	char idx[CTX_LEN * 3] = "";
 	size_t used = 0;
-	int i;
+	int i, err;
 
-	if (f->nderef > NNP_MAX_DEREF)
+	if (f->nderef > NNP_MAX_DEREF || f->idx.at > f->nderef + 1)
 		return -EINVAL;
+	if (f->idx.at) {
+		err = format_index(&f->idx, idx, sizeof(idx));
+		if (err)
+			return err;
+	}
 	for (i = f->nderef - 1; i >= 0; i--)
-		put(buf, len, &used, "%s", f->deref_off[i] ? "*(" : "*");
+		put(buf, len, &used, "%s", f->deref_off[i] || f->idx.at == i + 1 ? "*(" : "*");
 	if (f->arg == NNP_FETCH_ARG_STACK)
 		put(buf, len, &used, "stack");
 	else
 		put(buf, len, &used, "arg%u", f->arg);
 	for (i = 0; i < f->nderef; i++) {
+		if (f->idx.at == i + 1)
+			put(buf, len, &used, "%s", idx);
 		if (f->deref_off[i])
 			put(buf, len, &used, "%+d)", f->deref_off[i]);
+		else if (f->idx.at == i + 1)
+			put(buf, len, &used, ")");
 	}
+	if (f->idx.at == f->nderef + 1)
+		put(buf, len, &used, "%s", idx);
 	if (f->final_off)
 		put(buf, len, &used, "%+d", f->final_off);
 	return used >= len ? -ENOSPC : 0;
@@ -471,7 +590,7 @@ static int format_addr(const struct nnp_fetch *f, char *buf, size_t len)
 
 int nnp_fetch_format(const struct nnp_fetch *f, char *buf, size_t len)
 {
-	char addr[CTX_LEN * 2];
+	char addr[CTX_LEN * 4];
 	int err, n;
 
 	err = format_addr(f, addr, sizeof(addr));
@@ -511,7 +630,7 @@ int nnp_literal_format(const char *lit, char *buf, size_t len)
 
 int nnp_shape_format(const struct nnp_fetch *f, unsigned dims, char *buf, size_t len)
 {
-	char addr[CTX_LEN * 2];
+	char addr[CTX_LEN * 4];
 	int err, n;
 
 	err = format_addr(f, addr, sizeof(addr));
@@ -524,7 +643,7 @@ int nnp_shape_format(const struct nnp_fetch *f, unsigned dims, char *buf, size_t
 int nnp_fetch_format_key(const struct nnp_fetch *f, const struct nnp_fetch *f2, char *buf,
 			 size_t len)
 {
-	char a[CTX_LEN * 2], b[CTX_LEN * 2];
+	char a[CTX_LEN * 4], b[CTX_LEN * 4];
 	int err, n;
 
 	if (f->kind != NNP_FETCH_HASH || !f2 || f2->kind != NNP_FETCH_HASH)

@@ -15,7 +15,9 @@
  *   VALUE   := [u8|u16|u32|u64 '('] ADDR [')']      a 64-bit value, masked
  *            | 'hash(str(' ADDR '))'            a hash of a C string
  *   STRING  := 'str(' ADDR ')' | '"' literal '"'   a C string read at ADDR
- *   ADDR    := TERM { ('+'|'-') NUMBER }
+ *   ADDR    := TERM { ('+'|'-') NUMBER | '+' INDEX }   at most one INDEX
+ *   INDEX   := (TERM | ('u8'|'u16'|'u32'|'u64') '(' ADDR ')') [ '*' SIZE ]
+ *                                             a value read at run time, times SIZE
  *   TERM    := 'arg' N | '*' TERM | '(' ADDR ')'   N in 0..5 (uprobe), 0..11 (usdt)
  *            | 'stack' | 'sarg' N              uprobe only: stack-passed arguments
  *                                             at entry, sargN = *(stack+8N), N 0..63
