@@ -9,7 +9,10 @@ start_export() { # start_export ARGS...: sets EXP; waits for /healthz
 	"$NNPERF" export -v "$@" 2>>"$TMP/export.err" &
 	EXP=$!
 	PIDS+=($EXP)
-	$X wait "http://$LISTEN/healthz" '^ok' 20
+	# export serves once it has loaded and attached: 10-25 s in the arm64 6.1 guest
+	# (TCG, per-uprobe links), where 20 s failed CI once; a poll, so 60 costs nothing
+	$X wait "http://$LISTEN/healthz" '^ok' 60 ||
+		fail "export -v $*: no /healthz in 60 s: $(tail -3 "$TMP/export.err")"
 }
 stop_export() { # stop_export [SIGNAL]: TERM by default; each must end it with status 0
 	kill -"${1:-TERM}" $EXP
