@@ -87,12 +87,14 @@ grep -q "^nnperf top - .*, overhead ~[0-9.]*% (budget $(printf %.2f "$BU")%" "$T
 	fail "top's header has no overhead: $(grep -m1 '^nnperf top' "$TMP/top.txt")"
 echo "ok: $(grep '^nnperf top' "$TMP/top.txt" | tail -1)"
 
-echo "== uprobes from the spec, a budget of half their cost: the shortest calls sampled"
+echo "== uprobes from the spec, a budget of 60% of their cost: the shortest calls sampled"
 "$NNPERF" record --usdt off --spec "$SPEC" --overhead-budget 50 -o "$TMP/spec-all.json" \
 	-- "$TINYNET" --model dense --iterations $N_ROOMY >/dev/null
-B=$($BC budget-for "$TMP/spec-all.json" 0.5)
-tight_record "$TMP/spec.json" 0.5 --usdt off --spec "$SPEC" -- "$TINYNET" --model dense --iterations $N
-# the 3 probes of the shortest calls take 4 of every 7 hits: a bit over half of them saved
+B=$($BC budget-for "$TMP/spec-all.json" 0.6)
+# the 3 probes of the shortest calls take 4 of every 7 hits; the inference probe and
+# BPF's time (15-30% of the whole, by the window) stay: the plan samples 3 or 4 of the
+# 5 at 1/4..1/8. At 50% it sampled all 5 once in CI (a dear window), none left whole
+tight_record "$TMP/spec.json" 0.6 --usdt off --spec "$SPEC" -- "$TINYNET" --model dense --iterations $N
 $BC tight "$TMP/spec.json" $N "$B" 1 $TOL_SPEC 0.8
 $BC shortest-first "$TMP/spec.json"
 
@@ -105,7 +107,7 @@ expect_error 'invalid recording: layer 0: "sampled_fraction" is not in (0, 1]' \
 
 echo "== the same with one link per uprobe (kernels before 6.6): links made again from recipes"
 export NNPERF_FORCE=no-uprobe-multi
-tight_record "$TMP/single.json" 0.5 --usdt off --spec "$SPEC" -- "$TINYNET" --model dense --iterations $N
+tight_record "$TMP/single.json" 0.6 --usdt off --spec "$SPEC" -- "$TINYNET" --model dense --iterations $N
 unset NNPERF_FORCE
 $BC tight "$TMP/single.json" $N "$B" 1 $TOL_SPEC 0.8
 pass
