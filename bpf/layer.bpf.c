@@ -115,9 +115,9 @@ static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
 	return regs[i & 7];
 }
 
-/* An index term's value times its scale; 0 or -EFAULT */
+/* An index term's value times its scale, wrapping as the address sum does; 0 or -EFAULT */
 static __always_inline int fetch_index(struct pt_regs *ctx, bool usdt, const struct nnp_index *x,
-				       __s64 *out)
+				       __u64 *out)
 {
 	__u64 v = get_arg(ctx, usdt, x->arg);
 
@@ -130,7 +130,8 @@ static __always_inline int fetch_index(struct pt_regs *ctx, bool usdt, const str
 	v += (__s64)x->final_off;
 	if (x->width && x->width < 8)
 		v &= (1ULL << (x->width * 8)) - 1;
-	*out = (__s64)v * x->scale;
+	/* unsigned: a hostile index times a scale may not overflow a signed type */
+	*out = v * (__u64)(__s64)x->scale;
 	return 0;
 }
 
@@ -138,8 +139,7 @@ static __always_inline int fetch_index(struct pt_regs *ctx, bool usdt, const str
 static __always_inline int fetch_addr(struct pt_regs *ctx, bool usdt, const struct nnp_fetch *f,
 				      __u64 *out)
 {
-	__u64 v = get_arg(ctx, usdt, f->arg);
-	__s64 x = 0;
+	__u64 v = get_arg(ctx, usdt, f->arg), x = 0;
 
 	if (f->idx.at && fetch_index(ctx, usdt, &f->idx, &x))
 		return -EFAULT;
