@@ -100,14 +100,17 @@ static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
 	__u64 regs[8] = { PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
 			  PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx),
 			  NNP_ARG6(ctx),      NNP_ARG7(ctx) };
-	__u64 sp = PT_REGS_SP(ctx);
+	__u64 sp = PT_REGS_SP(ctx), rc = PT_REGS_RC(ctx);
 	long v = 0;
 
-	/* sp loaded here, at its fixed offset: clang would otherwise fold it into
-	 * regs[]'s loads as ctx + a computed offset, which the verifier rejects */
-	asm volatile("" : "+r"(sp));
+	/* sp and rc loaded here, at their fixed offsets: clang would otherwise fold
+	 * them into regs[]'s loads as ctx + a computed offset, which the verifier
+	 * rejects */
+	asm volatile("" : "+r"(sp), "+r"(rc));
 	if (i == NNP_FETCH_ARG_STACK)
 		return sp + NNP_STACK_ARGS;
+	if (i == NNP_FETCH_ARG_RET)
+		return rc;
 	if (usdt) {
 		bpf_usdt_arg(ctx, i, &v);
 		return v;
@@ -587,36 +590,50 @@ static __always_inline int find_frame(struct thread_state *ts, const struct nnp_
 		slot = (d - 1 - i) & (NNP_MAX_DEPTH - 1);
 		if (ts->frames[slot].probe_id != s->probe_id)
 			continue;
-		if (s->key.kind == NNP_FETCH_VALUE && ts->frames[slot].key != key)
+		if (s->key.kind == NNP_FETCH_VALUE && !(s->flags & NNP_SPEC_RET_KEY) &&
+		    ts->frames[slot].key != key)
 			continue;
 		return slot;
 	}
 	return -1;
 }
 
-static __always_inline void layer_end(struct thread_state *ts, const struct nnp_spec *s, __u64 key,
-				      __u32 tgid, __u32 tid, __u64 now)
+/* Pops the frame an end closes: its slot when it is to be emitted (DROP: a
+ * `when` read at the return failed, the call is no layer), else -1. With the
+ * key read at the return, the frame takes it. */
+static __always_inline int layer_end(struct thread_state *ts, const struct nnp_spec *s, __u64 key,
+				     bool drop)
 {
 	struct frame *f;
 	int slot;
 
 	if (ts->overflow) {
 		ts->overflow--;
-		return;
+		return -1;
 	}
 	slot = find_frame(ts, s, key);
 	if (slot < 0) {
 		stat_inc(&stats, NNP_STAT_UNMATCHED);
-		return;
+		return -1;
 	}
 	if ((__u32)slot + 1 != ts->depth)
 		stat_inc(&stats, NNP_STAT_UNMATCHED);
 	ts->depth = slot;
 	f = &ts->frames[slot & (NNP_MAX_DEPTH - 1)];
-	if (f->skip)
-		return;
+	if (f->skip || drop)
+		return -1;
 	if (f->unsampled)
-		return; /* nor is its parent measured: no child time to add */
+		return -1; /* nor is its parent measured: no child time to add */
+	if (s->flags & NNP_SPEC_RET_KEY)
+		f->key = key;
+	return slot;
+}
+
+static __always_inline void layer_emit(struct thread_state *ts, int slot, __u32 tgid, __u32 tid,
+				       __u64 now)
+{
+	struct frame *f = &ts->frames[slot & (NNP_MAX_DEPTH - 1)];
+
 	emit_layer(ts, f, tgid, tid, now);
 	if (slot > 0)
 		ts->frames[(slot - 1) & (NNP_MAX_DEPTH - 1)].child_ns += now - f->start_ns;
@@ -650,7 +667,8 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 	__u32 tgid = id >> 32, tid = (__u32)id, idx = (__u32)cookie;
 	const struct nnp_spec *s;
 	struct thread_state *ts;
-	bool measure;
+	bool measure = false, drop;
+	int slot = -1;
 
 	now = bpf_ktime_get_ns();
 	stat_inc(&stats, NNP_STAT_HITS);
@@ -672,7 +690,10 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 	ts = thread_get(tid);
 	if (!ts)
 		return 0;
-	if (s->role == NNP_ROLE_LAYER_BEGIN && when_fails(ctx, usdt, s)) {
+	/* a layer's `when` is read at its begin, or (reading ret) at its return */
+	drop = (s->role == NNP_ROLE_LAYER_BEGIN || s->role == NNP_ROLE_LAYER_END) &&
+	       when_fails(ctx, usdt, s);
+	if (s->role == NNP_ROLE_LAYER_BEGIN && drop) {
 		layer_skip(ts, s, 0);
 		return 0;
 	}
@@ -699,15 +720,21 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 		break;
 	case NNP_ROLE_LAYER_BEGIN:
 		measure = sampled(ts);
-		/* an unmeasured first call leaves the name to the first measured one */
-		if (measure)
-			send_name(ctx, usdt, s, tgid, tid, key);
-		layer_begin(ts, s, key, tgid, tid, measure);
 		break;
 	case NNP_ROLE_LAYER_END:
-		layer_end(ts, s, key, tgid, tid, now);
+		slot = layer_end(ts, s, key, drop);
+		if (slot >= 0)
+			key = ts->frames[slot & (NNP_MAX_DEPTH - 1)].key;
 		break;
 	}
+	/* one copy of the name reads for both sites; names go before the layer's
+	 * event, and an unmeasured first call leaves them to the first measured one */
+	if (measure || slot >= 0)
+		send_name(ctx, usdt, s, tgid, tid, key);
+	if (s->role == NNP_ROLE_LAYER_BEGIN)
+		layer_begin(ts, s, key, tgid, tid, measure);
+	else if (slot >= 0)
+		layer_emit(ts, slot, tgid, tid, now);
 	return 0;
 }
 

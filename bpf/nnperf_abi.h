@@ -40,6 +40,9 @@ enum nnp_role {
 				    * attached to what was loaded (it sends SIGCONT) */
 #define NNP_SPEC_WHEN_EQ (1u << 2) /* a layer only if when == when_val */
 #define NNP_SPEC_WHEN_NE (1u << 3) /* a layer only if when != when_val */
+/* LAYER_END at a layer's return: its key (read from ret) replaces the begin
+ * frame's, which the end then closes whatever its key (see NNP_FETCH_ARG_RET) */
+#define NNP_SPEC_RET_KEY (1u << 4)
 
 /* What a fetch yields: nothing, a 64-bit value, or a string at an address. */
 enum nnp_fetch_kind {
@@ -59,6 +62,11 @@ enum nnp_fetch_kind {
 /* nnp_fetch.arg: the first stack-passed argument's address at a function's
  * entry (x86-64: sp + 8, above the return address; arm64: sp), not a register */
 #define NNP_FETCH_ARG_STACK 0x80
+/* nnp_fetch.arg: the return value register (x86-64 rax, arm64 x0) at a return
+ * probe. A layer's fetches that read it are made at its return, in its
+ * LAYER_END spec: key (flag NNP_SPEC_RET_KEY), name/op/shape/rank (sent before
+ * the layer event) and when (a failing when drops the call) */
+#define NNP_FETCH_ARG_RET 0x81
 
 /* A value read at run time, as a fetch of its own (no index in it), times scale;
  * at = 0: no index term */
@@ -74,7 +82,7 @@ struct nnp_index {
 
 struct nnp_fetch {
 	__u8 kind;
-	__u8 arg; /* argument register index, or NNP_FETCH_ARG_STACK */
+	__u8 arg; /* argument register index, or NNP_FETCH_ARG_STACK / _RET */
 	__u8 nderef;
 	__u8 width; /* VALUE: bytes kept of the result (8, 4, 2, 1) */
 	__s32 final_off;

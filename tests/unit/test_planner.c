@@ -249,6 +249,47 @@ static void test_immediate(void **state)
 	assert_false(w->f.calls[2].ret);
 }
 
+/* what reads ret goes in the return's spec (RET_KEY for the key), the rest in the entry's */
+static void test_ret_split(void **state)
+{
+	struct world *w = *state;
+	const struct nnp_spec *end, *begin;
+
+	assert_int_equal(attach(w, "layer=libnnpfix.so:nnp_fixture_alpha,key=ret,"
+				   "name=str(*(ret+56)),op=\"node\",when=arg1!=0"),
+			 0);
+	assert_int_equal(w->f.ncalls, 2);
+	end = &w->f.specs[w->f.calls[0].cookies[0]];
+	begin = &w->f.specs[w->f.calls[1].cookies[0]];
+	assert_int_equal(end->role, NNP_ROLE_LAYER_END);
+	assert_int_equal(end->flags, NNP_SPEC_RET_KEY);
+	assert_int_equal(end->key.arg, NNP_FETCH_ARG_RET);
+	assert_int_equal(end->name.kind, NNP_FETCH_STRING);
+	assert_int_equal(end->name.deref_off[0], 56);
+	assert_int_equal(end->when.kind, NNP_FETCH_NONE);
+	assert_int_equal(begin->role, NNP_ROLE_LAYER_BEGIN);
+	assert_int_equal(begin->flags, NNP_SPEC_WHEN_NE);
+	assert_int_equal(begin->when.arg, 1);
+	assert_int_equal(begin->key.kind, NNP_FETCH_NONE);
+	assert_int_equal(begin->name.kind, NNP_FETCH_NONE);
+	assert_int_equal(begin->probe_id, end->probe_id);
+	/* when at the return, key and names at the entry */
+	assert_int_equal(attach(w, "layer=libnnpfix.so:nnp_fixture_beta,key=arg0,"
+				   "name=str(*arg0),when=u32(ret)==3"),
+			 0);
+	end = &w->f.specs[w->f.calls[2].cookies[0]];
+	begin = &w->f.specs[w->f.calls[3].cookies[0]];
+	assert_int_equal(end->flags, NNP_SPEC_WHEN_EQ);
+	assert_int_equal(end->when.arg, NNP_FETCH_ARG_RET);
+	assert_int_equal(end->when.width, 4);
+	assert_int_equal(end->when_val, 3);
+	assert_int_equal(end->key.kind, NNP_FETCH_NONE);
+	assert_int_equal(end->name.kind, NNP_FETCH_NONE);
+	assert_int_equal(begin->flags, 0);
+	assert_int_equal(begin->key.kind, NNP_FETCH_VALUE);
+	assert_int_equal(begin->name.kind, NNP_FETCH_STRING);
+}
+
 /* explicit begin and end roles of one library share a probe id; others get their own */
 static void test_pairing(void **state)
 {
@@ -391,6 +432,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_returns_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_immediate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ret_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pairing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multi_groups, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_mid_batch, setup, teardown),

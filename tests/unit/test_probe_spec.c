@@ -65,6 +65,7 @@ struct good_case {
 };
 
 #define STK NNP_FETCH_ARG_STACK
+#define RET NNP_FETCH_ARG_RET
 /* an index term: its value's arg, width, derefs, final offset; the scale; where it is added */
 #define IDX(at_, a, w, sc, nd, fin, ...)                                                           \
 	.idx = { .at = (at_),                                                                      \
@@ -117,6 +118,17 @@ static const struct good_case good[] = {
 	  .canonical = "layer=a.so:f,key=*stack,name=str(*(stack+8)),op=str(*(*(stack+8)+16))" },
 	{ "layer=a.so:f,key=*(*(*sarg63))", .kind = LAYER, SYMBOL_AT("a.so", "f"),
 	  .key = VAL(STK, 8, 4, 0, 504, 0, 0, 0), .canonical = "layer=a.so:f,key=****(stack+504)" },
+	/* ret: the return value, read at the return */
+	{ "layer=l:f,key=ret,name=str(*(ret+56))", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = VAL(RET, 8, 0, 0, 0), .name = STR(RET, 1, 0, 56) },
+	{ "layer=l:f,key=ret,name=str(*(*(ret+8) + u32(ret+4)*16))", .kind = LAYER,
+	  SYMBOL_AT("l", "f"), .key = VAL(RET, 8, 0, 0, 0),
+	  .name = { .kind = NNP_FETCH_STRING,
+		    .arg = RET,
+		    .nderef = 2,
+		    .deref_off = { 8, 0 },
+		    IDX(2, RET, 4, 16, 0, 4) },
+	  .canonical = "layer=l:f,key=ret,name=str(*(*(ret+8)+u32(ret+4)*16))" },
 	/* the runtimes of docs/spec-format.md */
 	{ "layer=nnperf-tinynet:tinynet_conv2d,key=arg0,name=str(*arg0),op=str(*(arg0+16))",
 	  .kind = LAYER, SYMBOL_AT("nnperf-tinynet", "tinynet_conv2d"), .key = VAL(0, 8, 0, 0, 0),
@@ -335,13 +347,13 @@ static const struct bad_case bad[] = {
 	  "but found 'x'" },
 	/* fetch expressions */
 	{ "layer=lib.so:f,key=", 20,
-	  "expected argN, sargN, stack, '*' or '(' for key but found end of input" },
+	  "expected argN, sargN, stack, ret, '*' or '(' for key but found end of input" },
 	{ "layer=lib.so:f,key=argv", 20,
-	  "expected argN, sargN, stack, '*' or '(' for key but found 'argv'" },
+	  "expected argN, sargN, stack, ret, '*' or '(' for key but found 'argv'" },
 	{ "layer=lib.so:f,key=arg", 23,
 	  "expected an argument number after 'arg' but found end "
 	  "of input" },
-	{ "layer=lib.so:f,key=arg0x1", 20, "expected argN, sargN, stack, '*' or '('" },
+	{ "layer=lib.so:f,key=arg0x1", 20, "expected argN, sargN, stack, ret, '*' or '('" },
 	{ "layer=lib.so:f,key=arg" ARG_OVER, 23,
 	  "argument index " ARG_OVER " out of range: uprobe sites have "
 	  "arg0..arg" ARG_MAX " (" NNP_UPROBE_ARG_REGS ")" },
@@ -374,9 +386,9 @@ static const struct bad_case bad[] = {
 	{ "layer=lib.so:f,key=arg0+u32(arg1", 33, "expected ')' after 'arg0+u32(arg1'" },
 	{ "layer-begin=usdt:a:p:n,key=arg0+sarg1", 33, "sarg1 is a function's stack at a uprobe" },
 	{ "layer=lib.so:f,key=8+arg1", 20,
-	  "expected argN, sargN, stack, '*' or '(' for key but found '8'" },
+	  "expected argN, sargN, stack, ret, '*' or '(' for key but found '8'" },
 	{ "layer=lib.so:f,key=-8", 20,
-	  "expected argN, sargN, stack, '*' or '(' for key but found '-'" },
+	  "expected argN, sargN, stack, ret, '*' or '(' for key but found '-'" },
 	{ "layer=lib.so:f,key=arg0+0x80000000", 25,
 	  "offset out of range in 'arg0+0x80000000': "
 	  "offsets must fit in 32 signed bits" },
@@ -387,10 +399,32 @@ static const struct bad_case bad[] = {
 	{ "layer=lib.so:f,key=*(arg0+99999999999999999999999)", 27, "offset out of range" },
 	{ "layer=lib.so:f,key=*****arg0", 20, "too many dereferences: at most 4 '*' in one fetch" },
 	{ "layer=lib.so:f,key=*(*(*(*sarg1)))", 20, "too many dereferences: at most 4" },
+	/* ret: only where a return is probed, and not with the arguments */
+	{ "layer=lib.so:f,key=*(ret+arg1)", 26,
+	  "arg1: key reads ret or the arguments, not both (the arguments are gone when the "
+	  "function returns)" },
+	{ "layer=lib.so:f,name=str(*(arg0+ret*8))", 32, "ret: name reads ret or the arguments" },
+	{ "layer=lib.so:f,key=retx", 20, "expected argN, sargN, stack, ret, '*' or '(' for key" },
+	{ "layer-begin=usdt:a:p:n,key=ret", 28,
+	  "ret is a function's return value: a USDT probe has none (its arguments are "
+	  "arg0..arg11)" },
+	{ "layer=lib.so:f,mode=entry-only,key=ret", 32,
+	  "key reads ret, the return value: only layer probes have a return probe (not "
+	  "mode=entry-only layer)" },
+	{ "layer=lib.so:f,key=arg0,mode=entry-only,when=ret==0", 41, "when reads ret" },
+	{ "layer-begin=lib.so:f,name=str(ret)", 22,
+	  "name reads ret, the return value: only layer probes have a return probe (not "
+	  "layer-begin)" },
+	{ "inference=lib.so:f,key=ret", 20, "(not inference)" },
+	{ "layer=lib.so:f,name=str(*arg0),op=str(ret)", 16,
+	  "name reads the arguments but op reads ret: name, op, shape and rank are read "
+	  "together, at the entry or at the return" },
+	{ "layer=lib.so:f,key=ret,op=str(*(arg0+16))", 24,
+	  "op reads the arguments but key reads ret: a layer's names are read with its key" },
 	{ "layer=lib.so:f,key=sarg64", 24, "stack argument 64 out of range: sarg0..sarg63" },
 	{ "layer=lib.so:f,key=sarg", 24, "expected a stack argument number after 'sarg'" },
-	{ "layer=lib.so:f,key=sargx", 20, "expected argN, sargN, stack, '*' or '(' for key" },
-	{ "layer=lib.so:f,key=stacks", 20, "expected argN, sargN, stack, '*' or '(' for key" },
+	{ "layer=lib.so:f,key=sargx", 20, "expected argN, sargN, stack, ret, '*' or '(' for key" },
+	{ "layer=lib.so:f,key=stacks", 20, "expected argN, sargN, stack, ret, '*' or '(' for key" },
 	{ "layer-begin=usdt:a.so:p:n,key=sarg1", 31,
 	  "sarg1 is a function's stack at a uprobe: a USDT probe's arguments are arg0..arg11" },
 	{ "layer-begin=usdt:a.so:p:n,name=str(stack)", 36, "stack is a function's stack" },
@@ -406,10 +440,10 @@ static const struct bad_case bad[] = {
 	  "expected ')' after 'u32(arg0' but found end of "
 	  "input" },
 	{ "layer=lib.so:f,key=u24(arg0)", 20,
-	  "expected argN, sargN, stack, '*' or '(' for key but found "
+	  "expected argN, sargN, stack, ret, '*' or '(' for key but found "
 	  "'u24'" },
 	{ "layer=lib.so:f,key=u32(u16(arg0))", 24,
-	  "expected argN, sargN, stack, '*' or '(' after 'u32(' but "
+	  "expected argN, sargN, stack, ret, '*' or '(' after 'u32(' but "
 	  "found 'u16'" },
 	{ "layer=lib.so:f,name=str(arg1", 29,
 	  "expected ')' after 'str(arg1' but found end of "

@@ -54,6 +54,16 @@ static void test_parse(void **state)
 	assert_int_equal(d.shape.width, 4);
 	assert_int_equal(d.shape.deref_off[0], 8);
 
+	/* when read at the return, from ret: its canonical text is the input */
+	assert_int_equal(nnp_probe_parse("layer=a.so:f,key=arg1,op=\"add\",when=u32(ret)!=0", &d,
+					 err, sizeof(err), &col),
+			 0);
+	assert_int_equal(d.when.arg, NNP_FETCH_ARG_RET);
+	assert_int_equal(d.when.width, 4);
+	assert_true(d.when_ne);
+	assert_int_equal(nnp_probe_format(&d, err, sizeof(err)), 0);
+	assert_string_equal(err, "layer=a.so:f,key=arg1,op=\"add\",when=u32(ret)!=0");
+
 	/* one string: no second part */
 	assert_int_equal(
 	    nnp_probe_parse("layer=a.so:f,key=hash( str(arg0) )", &d, err, sizeof(err), &col), 0);

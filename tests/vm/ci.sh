@@ -19,9 +19,10 @@ tests_for() { # the CI subset of guest $1
 		echo "$NNPERF_VM_CI_TESTS"
 	elif [ "$1" = x86_64 ]; then
 		echo test_doctor test_record test_kernel_signals test_export test_stack_args \
-			test_index_fetch test_lifecycle
+			test_index_fetch test_return_value test_lifecycle
 	else
-		echo test_doctor test_record test_kernel_signals test_export test_stack_args test_index_fetch
+		echo test_doctor test_record test_kernel_signals test_export test_stack_args \
+			test_index_fetch test_return_value
 	fi
 }
 KERNEL=${NNPERF_VM_CI_KERNEL:-6.1}

@@ -13,6 +13,7 @@
 #include "fetch_expr.h"
 
 #define MAX_NESTING 32 /* '(' and '*' levels: keeps hostile input off the stack */
+#define TERMS "argN, sargN, stack, ret, '*' or '('"
 #define CTX_LEN 96
 
 struct fetch_parser {
@@ -21,7 +22,24 @@ struct fetch_parser {
 	bool usdt;
 	bool in_index; /* parsing an index term: no index inside it */
 	const char *option;
+	bool saw_arg, saw_ret; /* argN/sargN/stack, ret: one fetch reads one site's */
 };
+
+/* the register or stack a TERM at AT names is read; ret and the arguments of
+ * the entry are not both there */
+static int saw_site(struct fetch_parser *fp, const char *at, size_t n, bool ret)
+{
+	if (ret)
+		fp->saw_ret = true;
+	else
+		fp->saw_arg = true;
+	if (fp->saw_arg && fp->saw_ret)
+		return nnp_lex_fail(fp->lx, at,
+				    "%.*s: %s reads ret or the arguments, not both (the arguments "
+				    "are gone when the function returns)",
+				    (int)n, at, fp->option);
+	return 0;
+}
 
 static int expect_fail(struct fetch_parser *fp, const char *at, const char *what)
 {
@@ -48,14 +66,36 @@ static int parse_arg(struct fetch_parser *fp, struct nnp_fetch *f)
 	err = nnp_lex_number(digits, &v, &end);
 	if (err == -EINVAL || (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) ||
 	    (err == 0 && end != p + n))
-		return expect_fail(fp, p, "argN, sargN, stack, '*' or '('");
+		return expect_fail(fp, p, TERMS);
 	if (err == -ERANGE || v > max)
 		return nnp_lex_fail(fp->lx, digits,
 				    "argument index %.*s out of range: %s sites have arg0..arg%u%s",
 				    (int)(n - 3), digits, fp->usdt ? "usdt" : "uprobe", max,
 				    fp->usdt ? "" : " (" NNP_UPROBE_ARG_REGS ")");
+	err = saw_site(fp, p, n, false);
+	if (err)
+		return err;
 	f->arg = (__u8)v;
 	fp->lx->p = end;
+	return 0;
+}
+
+/* ret: the return value, at a layer's return probe (uprobes only) */
+static int parse_ret(struct fetch_parser *fp, struct nnp_fetch *f)
+{
+	const char *p = fp->lx->p;
+	int err;
+
+	if (fp->usdt)
+		return nnp_lex_fail(fp->lx, p,
+				    "ret is a function's return value: a USDT probe has none (its "
+				    "arguments are arg0..arg%u)",
+				    NNP_USDT_MAX_ARG);
+	err = saw_site(fp, p, 3, true);
+	if (err)
+		return err;
+	f->arg = NNP_FETCH_ARG_RET;
+	fp->lx->p = p + 3;
 	return 0;
 }
 
@@ -75,7 +115,7 @@ static int parse_stack(struct fetch_parser *fp, struct nnp_fetch *f)
 		if (err == -EINVAL ||
 		    (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) ||
 		    (err == 0 && end != p + n))
-			return expect_fail(fp, p, "argN, sargN, stack, '*' or '('");
+			return expect_fail(fp, p, TERMS);
 		if (err == -ERANGE || v > NNP_MAX_STACK_ARG)
 			return nnp_lex_fail(fp->lx, digits,
 					    "stack argument %.*s out of range: sarg0..sarg%u",
@@ -86,6 +126,9 @@ static int parse_stack(struct fetch_parser *fp, struct nnp_fetch *f)
 				    "%.*s is a function's stack at a uprobe: a USDT probe's "
 				    "arguments are arg0..arg%u",
 				    (int)n, p, NNP_USDT_MAX_ARG);
+	err = saw_site(fp, p, n, false);
+	if (err)
+		return err;
 	f->arg = NNP_FETCH_ARG_STACK;
 	if (!base) {
 		if (f->nderef == NNP_MAX_DEREF)
@@ -135,7 +178,11 @@ static int parse_term(struct fetch_parser *fp, struct nnp_fetch *f, int64_t *off
 		*off = 0;
 		return parse_stack(fp, f);
 	}
-	return expect_fail(fp, p, "argN, sargN, stack, '*' or '('");
+	if (nnp_lex_word_is(p, nnp_lex_ident_len(p), "ret")) {
+		*off = 0;
+		return parse_ret(fp, f);
+	}
+	return expect_fail(fp, p, TERMS);
 }
 
 static int parse_deref(struct fetch_parser *fp, struct nnp_fetch *f, int64_t *off, int depth)
@@ -199,7 +246,7 @@ static int parse_wrapped(struct fetch_parser *fp, struct nnp_fetch *f, int depth
 static bool starts_term(const char *p)
 {
 	return *p == '*' || *p == '(' || !strncmp(p, "arg", 3) || !strncmp(p, "sarg", 4) ||
-	       !strncmp(p, "stack", 5);
+	       !strncmp(p, "stack", 5) || nnp_lex_word_is(p, nnp_lex_ident_len(p), "ret");
 }
 
 /* "* SIZE" after an index term's value, if there: 1..INT32_MAX */
@@ -571,6 +618,8 @@ static int format_addr(const struct nnp_fetch *f, char *buf, size_t len)
 		put(buf, len, &used, "%s", f->deref_off[i] || f->idx.at == i + 1 ? "*(" : "*");
 	if (f->arg == NNP_FETCH_ARG_STACK)
 		put(buf, len, &used, "stack");
+	else if (f->arg == NNP_FETCH_ARG_RET)
+		put(buf, len, &used, "ret");
 	else
 		put(buf, len, &used, "arg%u", f->arg);
 	for (i = 0; i < f->nderef; i++) {
@@ -655,4 +704,10 @@ int nnp_fetch_format_key(const struct nnp_fetch *f, const struct nnp_fetch *f2, 
 		return err;
 	n = snprintf(buf, len, "hash(str(%s),str(%s))", a, b);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+bool nnp_fetch_uses_ret(const struct nnp_fetch *f)
+{
+	return f->kind != NNP_FETCH_NONE &&
+	       (f->arg == NNP_FETCH_ARG_RET || (f->idx.at && f->idx.arg == NNP_FETCH_ARG_RET));
 }

@@ -9,6 +9,7 @@
 #include "capstone_dl.h"
 #include "elf_check.h"
 #include "elf_sym.h"
+#include "fetch_expr.h"
 #include "log.h"
 #include "placement.h"
 #include "planner.h"
@@ -139,30 +140,51 @@ static bool has_return(const struct nnp_probe_def *d)
 	return (d->kind == NNP_PROBE_LAYER || d->kind == NNP_PROBE_INFERENCE) && !d->entry_only;
 }
 
+/* the fetches of D read at its return (they read ret: probe_spec.c's check_ret)
+ * or at its entry, into SP */
+static void spec_fetches(struct nnp_spec *sp, const struct nnp_probe_def *d, bool at_return)
+{
+	bool key_ret = nnp_fetch_uses_ret(&d->key) || nnp_fetch_uses_ret(&d->key2);
+	bool names_ret = nnp_fetch_uses_ret(&d->name) || nnp_fetch_uses_ret(&d->op) ||
+			 (d->shape_dims && nnp_fetch_uses_ret(&d->shape)) ||
+			 nnp_fetch_uses_ret(&d->rank);
+
+	if (key_ret == at_return) {
+		sp->key = d->key;
+		sp->key2 = d->key2;
+		if (at_return)
+			sp->flags |= NNP_SPEC_RET_KEY;
+	}
+	if (names_ret == at_return) {
+		sp->name = d->name;
+		sp->op = d->op;
+		sp->shape = d->shape;
+		sp->shape_dims = d->shape_dims;
+		sp->rank = d->rank;
+	}
+	if (d->when.kind != NNP_FETCH_NONE && nnp_fetch_uses_ret(&d->when) == at_return) {
+		sp->flags |= d->when_ne ? NNP_SPEC_WHEN_NE : NNP_SPEC_WHEN_EQ;
+		sp->when = d->when;
+		sp->when_val = d->when_val;
+	}
+}
+
 static void spec_fill(struct nnp_spec *sp, const struct nnp_probe_def *d, uint32_t probe_id,
 		      bool at_return)
 {
 	memset(sp, 0, sizeof(*sp));
 	sp->probe_id = probe_id;
 	if (at_return) {
-		/* arguments are gone at return: the end pairs with the begin frame */
+		/* arguments are gone at return: the end pairs with the begin frame,
+		 * and reads only what reads ret */
 		sp->role = d->kind == NNP_PROBE_INFERENCE ? NNP_ROLE_INFER_END : NNP_ROLE_LAYER_END;
+		if (d->kind == NNP_PROBE_LAYER)
+			spec_fetches(sp, d, true);
 		return;
 	}
 	sp->role = begin_role(d->kind);
 	sp->flags = d->entry_only ? NNP_SPEC_ENTRY_ONLY : 0;
-	sp->key = d->key;
-	sp->key2 = d->key2;
-	sp->name = d->name;
-	sp->op = d->op;
-	if (d->when.kind != NNP_FETCH_NONE) {
-		sp->flags |= d->when_ne ? NNP_SPEC_WHEN_NE : NNP_SPEC_WHEN_EQ;
-		sp->when = d->when;
-		sp->when_val = d->when_val;
-	}
-	sp->shape = d->shape;
-	sp->shape_dims = d->shape_dims;
-	sp->rank = d->rank;
+	spec_fetches(sp, d, false);
 }
 
 /* a probe_id shared by explicit begin/end roles of one library (and pair tag) */

@@ -179,6 +179,74 @@ static int parse_option(struct nnp_lex *lx, struct nnp_probe_def *d, struct seen
 	return parse_option_value(lx, d, (enum option)opt);
 }
 
+/* the options whose fetches read ret (bits of enum option) */
+static unsigned ret_options(const struct nnp_probe_def *d)
+{
+	unsigned m = 0;
+
+	if (nnp_fetch_uses_ret(&d->key) || nnp_fetch_uses_ret(&d->key2))
+		m |= 1u << OPT_KEY;
+	if (nnp_fetch_uses_ret(&d->name))
+		m |= 1u << OPT_NAME;
+	if (nnp_fetch_uses_ret(&d->op))
+		m |= 1u << OPT_OP;
+	if (nnp_fetch_uses_ret(&d->when))
+		m |= 1u << OPT_WHEN;
+	if (d->shape_dims && nnp_fetch_uses_ret(&d->shape))
+		m |= 1u << OPT_SHAPE;
+	if (nnp_fetch_uses_ret(&d->rank))
+		m |= 1u << OPT_RANK;
+	return m;
+}
+
+/* the name options (name, op, shape, rank) that are fetches, not literals */
+static unsigned name_fetches(const struct nnp_probe_def *d)
+{
+	return (d->name.kind != NNP_FETCH_NONE ? 1u << OPT_NAME : 0) |
+	       (d->op.kind != NNP_FETCH_NONE ? 1u << OPT_OP : 0) |
+	       (d->shape_dims ? 1u << OPT_SHAPE : 0) |
+	       (d->rank.kind != NNP_FETCH_NONE ? 1u << OPT_RANK : 0);
+}
+
+static int lowest(unsigned m)
+{
+	return __builtin_ctz(m);
+}
+
+/*
+ * ret is read at a layer's return probe: only layer= probes with one. The names
+ * (name, op, shape, rank) are read together, all at the entry or all at the
+ * return, and at the return when the key is.
+ */
+static int check_ret(struct nnp_lex *lx, const struct nnp_probe_def *d,
+		     const struct seen_opts *seen)
+{
+	unsigned r = ret_options(d), names = name_fetches(d), entry = names & ~r;
+	int o;
+
+	if (!r)
+		return 0;
+	o = lowest(r);
+	if (d->kind != NNP_PROBE_LAYER || d->entry_only)
+		return nnp_lex_fail(lx, seen->at[o],
+				    "%s reads ret, the return value: only layer probes have a "
+				    "return probe (not %s%s)",
+				    options[o], d->entry_only ? "mode=entry-only " : "",
+				    role_name(d->kind));
+	if ((r & names) && entry)
+		return nnp_lex_fail(lx, seen->at[lowest(entry)],
+				    "%s reads the arguments but %s reads ret: name, op, shape and "
+				    "rank are read together, at the entry or at the return",
+				    options[lowest(entry)], options[lowest(r & names)]);
+	if ((r & (1u << OPT_KEY)) && entry)
+		return nnp_lex_fail(lx, seen->at[lowest(entry)],
+				    "%s reads the arguments but key reads ret: a layer's names "
+				    "are read with its key, here at the return (read them from ret "
+				    "or give a literal)",
+				    options[lowest(entry)]);
+	return 0;
+}
+
 int nnp_probe_parse(const char *text, struct nnp_probe_def *out, char *err, size_t errlen, int *col)
 {
 	struct nnp_lex lx = { .text = text, .p = text, .err = err, .errlen = errlen };
@@ -213,6 +281,8 @@ int nnp_probe_parse(const char *text, struct nnp_probe_def *out, char *err, size
 		ret = nnp_lex_fail(&lx, seen.at[OPT_RANK],
 				   "rank needs shape=i64xN(ADDR): it says how many of the N "
 				   "dimensions are real");
+	if (!ret)
+		ret = check_ret(&lx, out, &seen);
 	if (col)
 		*col = ret ? lx.col : 0;
 	if (!ret && err && errlen)

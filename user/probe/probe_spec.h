@@ -21,6 +21,9 @@
  *   TERM    := 'arg' N | '*' TERM | '(' ADDR ')'   N in 0..5 (uprobe), 0..11 (usdt)
  *            | 'stack' | 'sarg' N              uprobe only: stack-passed arguments
  *                                             at entry, sargN = *(stack+8N), N 0..63
+ *            | 'ret'                          layer= only: the return value, read at
+ *                                             the return; a fetch reads ret or the
+ *                                             arguments, not both
  *
  * LIB is a path, an executable's name, or a library name ("libtorch_cpu.so").
  * '*' dereferences 8 bytes. Whitespace is allowed around tokens. In a spec file
@@ -31,6 +34,7 @@
  *   layer=libtorch_cpu.so:at::_ops::conv2d::call,key=*arg2
  *   layer=libopencv_dnn.so:*forwardLayer*,key=u32(*arg1),name=str(*(arg1+8)),op=str(*(arg1+40))
  *   layer-begin=usdt:./app:myprov:start,key=arg0,name=str(arg1)
+ *   layer=./app:run_node,key=ret,name=str(*(ret+56)),when=ret!=0
  */
 #ifndef NNP_PROBE_SPEC_H
 #define NNP_PROBE_SPEC_H
