@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcapstone-dev
 	libmicrohttpd-dev libncurses-dev libjson-c-dev libcmocka-dev uthash-dev
 	systemtap-sdt-dev cmake ninja-build pkg-config gcc g++ make binutils
-	python3 util-linux procps chromium prometheus python3-yaml python3-numpy git bpftrace
+	python3 python3-pip util-linux procps chromium prometheus python3-yaml python3-numpy git bpftrace
 	python3-torch python3-torchvision python3-onnx python3-opencv python3-pyarmnn libarmnn-cpuref-backend22
 	libyaml-dev libcrypt-dev libclang-rt-14-dev clang-format-14 openssl curl apache2-utils)
 
@@ -82,6 +82,18 @@ if [ ! -e "$ort_dir/node_modules/onnxruntime-node/package.json" ]; then
 		echo "setup: warning: no npm: the ONNX Runtime test is skipped" >&2
 	fi
 fi
+
+# onnxruntime from PyPI, the way most people run ORT (python3 -m pip), for its test: the
+# newest wheel and the oldest that issue #15 covers, each in a directory of its own in the
+# build dir (PYTHONPATH; not in git). --no-deps: Debian's numpy is enough to run a session.
+for v in 1.32.0 1.16.3; do
+	pip_dir=$build/pip/onnxruntime-$v
+	[ -e "$pip_dir/onnxruntime/__init__.py" ] && continue
+	rm -rf "$pip_dir"
+	python3 -m pip install -q --no-deps --disable-pip-version-check --no-warn-script-location \
+		--root-user-action=ignore --target "$pip_dir" "onnxruntime==$v" >/dev/null ||
+		echo "setup: warning: cannot install onnxruntime $v from PyPI: its test is skipped" >&2
+done
 
 # node-llama-cpp for the llama.cpp / ggml test: only the linux-x64 CPU prebuilt (about 85 MB;
 # the optional CUDA, Vulkan and ARM packages make it 730 MB). Its llama.cpp source (a git

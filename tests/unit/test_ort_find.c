@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The ExecuteKernel finder on fuzz_ort_find's seeds: small programs built
- * from tests/fuzz/seeds/ort_kernel.c, and the inputs that broke it.
+ * The ExecuteKernel and InferenceSession::Run finders on fuzz_ort_find's
+ * seeds: small programs built from tests/fuzz/seeds/ort_kernel.c and
+ * ort_run.c, and the inputs that broke them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +49,29 @@ static void test_finds_the_function(void **state)
 	assert_memory_equal(code, endbr64, sizeof(code));
 }
 
+/* InferenceSession::Run: every reference to "model_run" in one function, or no answer */
+static void test_session_run(void **state)
+{
+	uint64_t off = 0;
+
+	(void)state;
+	if (!nnp_capstone())
+		skip();
+	/* -O0: two leas of the text in session_run */
+	assert_int_equal(nnp_ort_find_session_run(SEED("ort_run_O0"), &off), 0);
+	assert_int_equal(off, 0x1149); /* objdump: <session_run> */
+	/* stripped, endbr64 at the entry: past it */
+	assert_int_equal(nnp_ort_find_session_run(SEED("ort_run_cet.so"), &off), 0);
+	assert_int_equal(off, 0x1164);
+	/* a second function references it: which is Run is not known */
+	off = 7;
+	assert_int_equal(nnp_ort_find_session_run(SEED("ort_run_two_fns"), &off), -ENOENT);
+	assert_int_equal(off, 7);
+	/* no such text; and each finder only finds its own function */
+	assert_int_equal(nnp_ort_find_session_run(SEED("ort_kernel_exe"), &off), -ENOENT);
+	assert_int_equal(nnp_ort_find_kernel(SEED("ort_run_O0"), &off), -ENOENT);
+}
+
 /* hostile files: an error, never an offset outside the file or a read outside a section */
 static void test_hostile_files(void **state)
 {
@@ -69,6 +93,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_finds_the_function),
+		cmocka_unit_test(test_session_run),
 		cmocka_unit_test(test_hostile_files),
 	};
 

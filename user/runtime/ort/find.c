@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Finds onnxruntime::ExecuteKernel in a stripped libonnxruntime: it is the
- * function that builds the error "Non-zero status code returned while running
- * <op> node. Name:..." when a kernel fails, and nothing else uses that text.
- * The string's one rip-relative lea in .text gives a code address;
+ * Finds functions of a stripped ONNX Runtime by a text only they use.
+ * onnxruntime::ExecuteKernel builds the error "Non-zero status code returned
+ * while running <op> node. Name:..." when a kernel fails, and nothing else uses
+ * that text; InferenceSession::Run names its profiler event "model_run" (the
+ * Python wheel links ORT into onnxruntime_pybind11_state, with no OrtApi table
+ * to read Run from). The string's rip-relative leas in .text give code addresses;
  * .eh_frame_hdr's sorted table and the FDE give the function around it; a
  * capstone sweep from the function start proves the lea is a real
  * instruction there, not bytes inside another one.
@@ -20,7 +22,13 @@
 #include "log.h"
 #include "ort.h"
 
-#define ORT_ERR_TEXT "Non-zero status code returned while running "
+/* a function found by the one text in .rodata that only it uses */
+struct ort_anchor {
+	const char *text;     /* exactly, NUL-terminated */
+	const char *what;     /* for messages */
+	const char *function; /* what the function is, for -v */
+	int max_refs;	      /* code references to it that one function may hold */
+};
 
 struct sec {
 	uint64_t addr;
@@ -78,13 +86,13 @@ static int vaddr_to_off(Elf *elf, uint64_t size, uint64_t vaddr, uint64_t *off)
 	return -ENOENT;
 }
 
-/* the text's address: the NUL-terminated string exactly, not a longer one's tail */
-static int find_text(const struct sec *ro, uint64_t *addr)
+/* TEXT's address: the NUL-terminated string exactly, not a longer one's tail */
+static int find_text(const struct sec *ro, const char *text, uint64_t *addr)
 {
-	const size_t len = sizeof(ORT_ERR_TEXT); /* with its NUL */
+	const size_t len = strlen(text) + 1; /* with its NUL */
 	const uint8_t *p = ro->buf, *end = ro->buf + ro->size;
 
-	while ((p = memmem(p, end - p, ORT_ERR_TEXT, len))) {
+	while ((p = memmem(p, end - p, text, len))) {
 		if (p == ro->buf || p[-1] == 0) {
 			*addr = ro->addr + (p - ro->buf);
 			return 0;
@@ -94,8 +102,11 @@ static int find_text(const struct sec *ro, uint64_t *addr)
 	return -ENOENT;
 }
 
-/* `lea disp32(%rip), %r64`: REX.W (+R), 8d, modrm with mod 00 and r/m 101 */
-static int lea_refs(const struct sec *text, uint64_t target, uint64_t *ref)
+#define MAX_REFS 8 /* code references to one text that a search follows */
+
+/* `lea disp32(%rip), %r64`: REX.W (+R), 8d, modrm with mod 00 and r/m 101; the
+ * first MAX_REFS into refs, the count returned */
+static int lea_refs(const struct sec *text, uint64_t target, uint64_t *refs)
 {
 	int n = 0;
 
@@ -108,7 +119,8 @@ static int lea_refs(const struct sec *text, uint64_t target, uint64_t *ref)
 		memcpy(&disp, b + 3, 4);
 		if (text->addr + i + 7 + (int64_t)disp != target)
 			continue;
-		*ref = text->addr + i;
+		if (n < MAX_REFS)
+			refs[n] = text->addr + i;
 		n++;
 	}
 	return n;
@@ -308,40 +320,62 @@ static int skip_endbr(const struct sec *text, uint64_t *addr)
 	return 0;
 }
 
-static int search(Elf *elf, uint64_t size, uint64_t *off)
+/* the one function that holds every code reference to the text, its start
+ * (START) and end; each reference a real instruction of it */
+static int text_function(Elf *elf, const struct sec *text, const struct ort_anchor *a, uint64_t str,
+			 uint64_t *start, uint64_t *end)
+{
+	uint64_t refs[MAX_REFS], s0 = 0, e0 = 0;
+	int n = lea_refs(text, str, refs), err = 0;
+
+	if (n < 1 || n > a->max_refs) {
+		nnp_info("onnxruntime: %d code references to %s, want 1..%d", n, a->what,
+			 a->max_refs);
+		return -ENOENT;
+	}
+	for (int i = 0; i < n && !err; i++) {
+		err = function_at(elf, refs[i], start, end);
+		if (!err) /* inside .text */
+			err = *start >= text->addr && *start <= refs[i] ? 0 : -ENOENT;
+		if (!err && i && (*start != s0 || *end != e0)) {
+			nnp_info("onnxruntime: the references to %s are in more than one "
+				 "function (0x%llx, 0x%llx)",
+				 a->what, (unsigned long long)s0, (unsigned long long)*start);
+			err = -ENOENT;
+		}
+		if (!err)
+			err = on_boundary(text, *start, refs[i]);
+		s0 = *start;
+		e0 = *end;
+	}
+	if (!err)
+		nnp_info("onnxruntime: %s at 0x%llx-0x%llx (%d reference%s to %s, the first at "
+			 "0x%llx)",
+			 a->function, (unsigned long long)*start, (unsigned long long)*end, n,
+			 n == 1 ? "" : "s", a->what, (unsigned long long)refs[0]);
+	return err;
+}
+
+static int search(Elf *elf, uint64_t size, const struct ort_anchor *a, uint64_t *off)
 {
 	struct sec ro, text;
-	uint64_t str, ref = 0, start, end;
-	int n, err = section(elf, ".rodata", &ro);
+	uint64_t str, start, end;
+	int err = section(elf, ".rodata", &ro);
 
 	if (!err)
 		err = section(elf, ".text", &text);
 	if (!err)
-		err = find_text(&ro, &str);
-	if (err)
-		return err;
-	n = lea_refs(&text, str, &ref);
-	if (n != 1) {
-		nnp_info("onnxruntime: %d code references to its kernel error text, want 1", n);
-		return -ENOENT;
-	}
-	err = function_at(elf, ref, &start, &end);
+		err = find_text(&ro, a->text, &str);
 	if (!err)
-		err = start >= text.addr && start <= ref ? 0 : -ENOENT; /* inside .text */
-	if (!err)
-		err = on_boundary(&text, start, ref);
+		err = text_function(elf, &text, a, str, &start, &end);
 	if (!err)
 		err = skip_endbr(&text, &start);
 	if (!err)
 		err = vaddr_to_off(elf, size, start, off);
-	if (!err)
-		nnp_info("onnxruntime: ExecuteKernel at 0x%llx-0x%llx (its error text at 0x%llx)",
-			 (unsigned long long)start, (unsigned long long)end,
-			 (unsigned long long)ref);
 	return err;
 }
 
-int nnp_ort_find_kernel(const char *path, uint64_t *off)
+static int find_by_text(const char *path, const struct ort_anchor *a, uint64_t *off)
 {
 	Elf *elf = NULL;
 	struct stat st;
@@ -358,8 +392,35 @@ int nnp_ort_find_kernel(const char *path, uint64_t *off)
 		return err;
 	}
 	elf = elf_begin(fd, NNP_ELF_C_READ, NULL);
-	err = elf ? search(elf, (uint64_t)st.st_size, off) : -ENOEXEC;
+	err = elf ? search(elf, (uint64_t)st.st_size, a, off) : -ENOEXEC;
 	elf_end(elf);
 	close(fd);
 	return err;
+}
+
+/* ExecuteKernel builds the error a failing kernel returns, with this text alone */
+static const struct ort_anchor kernel_anchor = {
+	.text = "Non-zero status code returned while running ",
+	.what = "its kernel error text",
+	.function = "ExecuteKernel",
+	.max_refs = 1,
+};
+
+/* InferenceSession::Run names its profiler event "model_run" (twice: start and
+ * end), and no other function does */
+static const struct ort_anchor run_anchor = {
+	.text = "model_run",
+	.what = "the profiler's \"model_run\"",
+	.function = "InferenceSession::Run",
+	.max_refs = 4,
+};
+
+int nnp_ort_find_kernel(const char *path, uint64_t *off)
+{
+	return find_by_text(path, &kernel_anchor, off);
+}
+
+int nnp_ort_find_session_run(const char *path, uint64_t *off)
+{
+	return find_by_text(path, &run_anchor, off);
 }

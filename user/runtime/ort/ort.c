@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * ONNX Runtime (libonnxruntime.so, stripped as shipped by onnxruntime-node
- * and the PyPI wheels): OrtApi::Run is the inference, ExecuteKernel(ctx,
- * NodeIndex, ...) runs every node of the graph. Neither has a symbol; they
- * are found by ort/api.c and ort/find.c and cached per
+ * ONNX Runtime (libonnxruntime.so, stripped as shipped by onnxruntime-node;
+ * the PyPI wheel's onnxruntime_pybind11_state*.so, into which ORT is linked
+ * statically): OrtApi::Run (or, in the wheel, InferenceSession::Run) is the
+ * inference, ExecuteKernel(ctx, NodeIndex, ...) runs every node of the graph.
+ * None has a symbol; they are found by ort/api.c and ort/find.c and cached per
  * build-id. ExecuteKernel returns a Status by value, so rdi is the return
  * slot and the NodeIndex is arg2: the key, which ORT's own profile
  * (enableProfiling) lists as node_index with the node's name and op.
@@ -66,6 +67,41 @@ static uint64_t find_kernel(const char *path, struct nnp_elf *e)
 	return err ? 0 : off;
 }
 
+static int no_more(const struct nnp_sym *sym, void *arg)
+{
+	(void)sym;
+	(void)arg;
+	return 1;
+}
+
+/*
+ * The inference's site: OrtApi::Run from the table OrtGetApiBase returns, or
+ * in a file that exports no OrtGetApiBase (the Python wheel's
+ * onnxruntime_pybind11_state, ORT linked in statically) InferenceSession::Run
+ * found by its text; 0 or -errno (warned)
+ */
+static int find_run(const char *path, struct nnp_elf *e, uint64_t *off)
+{
+	bool api = nnp_elf_match(e, "OrtGetApiBase", no_more, NULL) > 0;
+	int machine = machine_of(e), err;
+
+	if (!api && machine != EM_X86_64) {
+		if (nnp_warn_once(path))
+			nnp_warn("onnxruntime: %s exports no OrtGetApiBase and the function finder "
+				 "is x86-64 only for now (it is %s): not measured",
+				 path, machine_str(machine));
+		return -ENOTSUP;
+	}
+	err = api ? nnp_ort_find_run(path, off) : nnp_ort_find_session_run(path, off);
+	if (err && nnp_warn_once(path))
+		nnp_warn("onnxruntime: cannot find %s in %s (%s): not measured",
+			 api ? "OrtApi::Run" : "InferenceSession::Run", path,
+			 api || err != -ENOTSUP ? strerror(-err)
+						: "no usable .eh_frame entry for the code that "
+						  "references \"model_run\"");
+	return err;
+}
+
 static int sites_for(const char *path, struct nnp_elf *e, struct nnp_ort_sites *s)
 {
 	const char *id = nnp_elf_build_id(e);
@@ -84,13 +120,9 @@ static int sites_for(const char *path, struct nnp_elf *e, struct nnp_ort_sites *
 				 path, id);
 		return 0;
 	}
-	err = nnp_ort_find_run(path, &s->run_off);
-	if (err) {
-		if (nnp_warn_once(path))
-			nnp_warn("onnxruntime: cannot find OrtApi::Run in %s (%s): not measured",
-				 path, strerror(-err));
+	err = find_run(path, e, &s->run_off);
+	if (err)
 		return err;
-	}
 	s->kernel_off = find_kernel(path, e);
 	err = nnp_ort_cache_put(id, s);
 	if (err)
@@ -140,7 +172,9 @@ static int ort_attach(struct nnp_planner *p, const char *path, struct nnp_elf *e
 	return err ? err : n + 1;
 }
 
-static const char *const ort_libs[] = { "libonnxruntime.so*", NULL };
+/* the C API's library; the Python wheel's module, which links ORT in statically */
+static const char *const ort_libs[] = { "libonnxruntime.so*", "onnxruntime_pybind11_state*.so",
+					NULL };
 static const char *const no_probes[] = { NULL };
 
 const struct nnp_runtime nnp_rt_ort = {

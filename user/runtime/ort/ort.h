@@ -20,6 +20,10 @@ struct nnp_ort_sites {
  * "Non-zero status code returned while running " (.eh_frame bounds);
  * file offset past an endbr64; 0, -ENOENT (not found), -ENOTSUP, -errno */
 int nnp_ort_find_kernel(const char *path, uint64_t *off);
+/* InferenceSession::Run: the one function whose code references the profiler's
+ * "model_run" text (at most 4 references); the file offset past an endbr64;
+ * errors as nnp_ort_find_kernel's */
+int nnp_ort_find_session_run(const char *path, uint64_t *off);
 /* OrtApi::Run from the library's own table, read in an unprivileged child
  * that loads it; the file offset past an endbr64; 0 or -errno */
 int nnp_ort_find_run(const char *path, uint64_t *off);

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# ONNX Runtime from PyPI (pip install onnxruntime), found with no flags in a python process.
+# The wheel never maps libonnxruntime.so: ORT is linked statically into the stripped
+# onnxruntime_pybind11_state*.so, which exports no OrtGetApiBase. InferenceSession::Run is
+# found by the profiler's "model_run" text and ExecuteKernel by its kernel error text, both
+# on a cold cache and then from it; per-node times against ORT's own profiler in the same
+# run, for the newest wheel and the oldest #15 covers (scripts/setup.sh installs both); -p
+# PID of a running script; a build whose Run cannot be found is one warning.
+source "$(dirname "$0")/lib.sh"
+require_root
+PY=/usr/bin/python3
+W=$NNP_SRC/tests/workloads
+VERSIONS=${NNP_ORT_PIP_VERSIONS:-1.32.0 1.16.3}
+pkg_of() { echo "$NNP_BUILD/pip/onnxruntime-$1"; }
+for v in $VERSIONS; do
+	if [ ! -e "$(pkg_of "$v")/onnxruntime/__init__.py" ]; then
+		echo "SKIP: needs onnxruntime $v in $(pkg_of "$v") (scripts/setup.sh installs it)"
+		exit 77
+	fi
+done
+if ! $PY -c 'import torch, torchvision, onnx' 2>/dev/null; then
+	echo "SKIP: needs python3-torch, python3-torchvision, python3-onnx to make the model"
+	exit 77
+fi
+MODEL=$NNP_BUILD/models/ort-mobilenet_v2-opset13.onnx
+[ -s "$MODEL" ] || $PY "$W/opencv/make_model.py" --opset 13 "$MODEL" || fail "cannot make $MODEL"
+export XDG_CACHE_HOME=$TMP/cache
+N=30
+
+# record DIR PACKAGE_DIR [nnperf options]: N+1 inferences (run.py warms up once), ORT's
+# profiler on
+record() {
+	local dir=$1 pkg=$2
+	shift 2
+	rm -rf "$dir" && mkdir -p "$dir"
+	PYTHONPATH=$pkg "$NNPERF" record -v -o "$dir/rec.json" "$@" -- $PY "$W/ort/run.py" \
+		--model "$MODEL" --iterations $N --settle-ms 2000 --profile "$dir/ort" \
+		>"$dir/table" 2>"$dir/err" || {
+		echo "nnperf record exited $?: $(grep -v '^nnperf: feature' "$dir/err" | tail -3)" \
+			"target: $(head -2 "$dir/table")" >&2
+		return 1
+	}
+}
+
+# agree DIR PACKAGE_DIR [nnperf options]: a recording that agrees with ORT's profiler (twice
+# at most: this machine is noisy)
+agree() {
+	for try in 1 2; do
+		record "$@" || continue
+		$PY "$W/ort/compare.py" "$1/rec.json" "$1"/ort_*.json $((N + 1)) && return 0
+		echo "retrying ($try): this machine is noisy"
+	done
+	fail "nnperf and ORT's profiler disagree twice in a row ($2)"
+}
+
+rm -rf "$XDG_CACHE_HOME"
+for v in $VERSIONS; do
+	echo "== onnxruntime $v from PyPI, cold cache: both sites found by their texts, then cached"
+	agree "$TMP/cold-$v" "$(pkg_of "$v")"
+	grep -q "(onnxruntime $v)" "$TMP/cold-$v/table" ||
+		fail "not onnxruntime $v: $(head -1 "$TMP/cold-$v/table")"
+	grep -q 'onnxruntime_pybind11_state.*: onnxruntime runtime' "$TMP/cold-$v/err" ||
+		fail "the wheel's module was not recognised: $(grep onnxruntime "$TMP/cold-$v/err" | head -3)"
+	grep -q 'onnxruntime: InferenceSession::Run at' "$TMP/cold-$v/err" || fail "no Run search in -v"
+	grep -q 'onnxruntime: ExecuteKernel at' "$TMP/cold-$v/err" || fail "no ExecuteKernel search in -v"
+done
+# one file per build-id, each with both sites
+set -- "$XDG_CACHE_HOME"/nnperf/ort-*
+[ -e "$1" ] && [ $# = "$(echo $VERSIONS | wc -w)" ] || fail "cache files: $*"
+for c in "$@"; do
+	grep -q '^kernel=[1-9a-f]' "$c" || fail "cache lacks the kernel site: $(cat "$c")"
+done
+
+V=${VERSIONS%% *}
+PKG=$(pkg_of "$V")
+echo "== warm cache ($V): the same sites without a search; nodes named from the cold run's profile"
+prof=$(ls "$TMP/cold-$V"/ort_*.json | head -1)
+agree "$TMP/warm" "$PKG" --node-names "$prof"
+grep -q 'sites of build .* from the cache' "$TMP/warm/err" || fail "cache not used"
+grep -q 'InferenceSession::Run at' "$TMP/warm/err" && fail "searched again despite the cache"
+$PY - "$TMP/warm/rec.json" "$prof" <<'PYEOF' || fail "--node-names"
+import json, sys
+p = next(p for p in json.load(open(sys.argv[1]))["processes"] if p["layers"])
+want = {}
+for e in json.load(open(sys.argv[2])):
+    if e.get("cat") == "Node" and e["name"].endswith("_kernel_time"):
+        want[int(e["args"]["node_index"])] = (e["name"][:-len("_kernel_time")][:63], e["args"]["op_name"])
+got = {int(l["key"], 0): (l["name"], l["op"]) for l in p["layers"]}
+assert got == want, [(k, got.get(k), want.get(k)) for k in set(got) | set(want) if got.get(k) != want.get(k)][:5]
+print(f"ok: {len(got)} nodes named from ORT's profile")
+PYEOF
+
+echo "== -p PID of a running script ($V, the module already mapped)"
+PYTHONPATH=$PKG $PY "$W/ort/run.py" --model "$MODEL" --iterations 100000 >/dev/null 2>&1 &
+pid=$!
+PIDS+=($pid)
+for _ in $(seq 100); do grep -q onnxruntime_pybind11_state "/proc/$pid/maps" 2>/dev/null && break; sleep 0.1; done
+sleep 1 # the session is made and running
+"$NNPERF" record -p $pid -d 4 -o "$TMP/pid.json" >"$TMP/pid.txt" 2>"$TMP/pid.err" ||
+	fail "record -p exited $?: $(tail -3 "$TMP/pid.err")"
+kill $pid
+wait $pid 2>/dev/null || true
+$PY - "$TMP/pid.json" <<'PYEOF' || fail "-p PID"
+import json, sys
+p = next(p for p in json.load(open(sys.argv[1]))["processes"] if p["layers"])
+n = p["inferences"]["count"]
+assert n >= 5, f"{n} inferences in 4 s"
+assert len(p["layers"]) == 56, f"{len(p['layers'])} nodes"
+# nodes of the two inferences cut by the window's ends (begun before the attach, not
+# ended at the stop) are in it too, the inferences not
+off = [l["count"] - n for l in p["layers"] if not 0 <= l["count"] - n <= 2]
+assert not off, f"nodes not once an inference: {off[:5]} off {n}"
+print(f"ok: attached to a running script: {n} inferences x 56 nodes")
+PYEOF
+
+echo "== a build without Run's marker: one warning, nothing of ORT measured"
+rm -rf "$XDG_CACHE_HOME" # the patched copy keeps the build-id
+mkdir -p "$TMP/patched-pkg"
+cp -rs "$PKG/onnxruntime" "$TMP/patched-pkg/"
+so=$(cd "$PKG" && ls onnxruntime/capi/onnxruntime_pybind11_state*.so)
+rm "$TMP/patched-pkg/$so"
+$PY - "$PKG/$so" "$TMP/patched-pkg/$so" <<'PYEOF'
+import sys
+data = open(sys.argv[1], "rb").read()
+text = b"\0model_run\0"
+assert data.count(text) == 1, data.count(text)
+open(sys.argv[2], "wb").write(data.replace(text, b"\0modxl_run\0"))
+PYEOF
+record "$TMP/patched" "$TMP/patched-pkg" || true
+grep -q 'cannot find InferenceSession::Run in .*: not measured' "$TMP/patched/err" ||
+	fail "no warning for the missing Run: $(grep onnxruntime "$TMP/patched/err" | head -3)"
+[ "$(grep -c 'cannot find InferenceSession::Run' "$TMP/patched/err")" = 1 ] || fail "warned more than once"
+grep -q "$N inferences" "$TMP/patched/table" || fail "the script did not run: $(head -2 "$TMP/patched/table")"
+pass
