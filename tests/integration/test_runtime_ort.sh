@@ -12,14 +12,7 @@ if ! command -v node >/dev/null || [ ! -e "$ORT/package.json" ]; then
 	echo "SKIP: needs node and onnxruntime-node in $ORT (scripts/setup.sh installs them)"
 	exit 77
 fi
-if ! $PY -c 'import torch, torchvision, onnx' 2>/dev/null; then
-	echo "SKIP: needs python3-torch, python3-torchvision, python3-onnx to make the model"
-	exit 77
-fi
-MODEL=$NNP_BUILD/models/ort-mobilenet_v2-opset13.onnx
-[ -s "$MODEL" ] || $PY "$W/opencv/make_model.py" --opset 13 "$MODEL" || fail "cannot make $MODEL"
-export XDG_CACHE_HOME=$TMP/cache
-N=30
+source "$NNP_SRC/tests/integration/ort_model.sh"
 
 # record DIR ORT_PACKAGE [nnperf options]: N+1 inferences (run.js warms up once) with ORT's
 # profiler on

@@ -18,14 +18,7 @@ for v in $VERSIONS; do
 		exit 77
 	fi
 done
-if ! $PY -c 'import torch, torchvision, onnx' 2>/dev/null; then
-	echo "SKIP: needs python3-torch, python3-torchvision, python3-onnx to make the model"
-	exit 77
-fi
-MODEL=$NNP_BUILD/models/ort-mobilenet_v2-opset13.onnx
-[ -s "$MODEL" ] || $PY "$W/opencv/make_model.py" --opset 13 "$MODEL" || fail "cannot make $MODEL"
-export XDG_CACHE_HOME=$TMP/cache
-N=30
+source "$NNP_SRC/tests/integration/ort_model.sh"
 
 # record DIR PACKAGE_DIR [nnperf options]: N+1 inferences (run.py warms up once), ORT's
 # profiler on
