@@ -121,4 +121,13 @@ n=$(awk '/^Layers of/ {s++} s == 3 && $1 ~ /^late_layer/ && $3 + 0 > 0 {n++} END
 	"$TMP/top.txt")
 [ "$n" = 3 ] || fail "top's last set has $n late_layer rows with calls, want 3: $(cat "$TMP/top.txt")"
 echo "ok: top's last set shows the 3 layers of the late library"
+
+echo "== top -b: a library the command never loaded is the same warning as record's"
+COLUMNS=150 timeout 60 "$NNPERF" top -b -d 0.5 --probe "$PROBE" --probe 'layer=libnever.so:late_layer' \
+	-- "$TMP/main" "$TMP/liblate.so" 300 1 >"$TMP/top-never.txt" 2>"$TMP/top-never.err" ||
+	fail "top exited $?: $(tail -5 "$TMP/top-never.err")"
+[ "$(grep -c "warning: --probe layer=libnever.so:late_layer: library 'libnever.so' was never loaded by .*main: nothing measured through it" "$TMP/top-never.err")" = 1 ] ||
+	fail "want one never-loaded warning from top: $(cat "$TMP/top-never.err")"
+grep -q '^late_layer' "$TMP/top-never.txt" || fail "top showed no late_layer rows: $(tail -5 "$TMP/top-never.txt")"
+echo "ok: $(grep 'never loaded' "$TMP/top-never.err")"
 pass

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <limits.h>
 #include <malloc.h>
 #include <signal.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,6 +38,7 @@ struct target {
 	struct nnp_late_defs late; /* --probe/--spec on libraries a command loads later */
 	bool rescan;		   /* its dynamic loader mapped more */
 	bool launched;		   /* ours: stopped at each dlopen until rescanned */
+	char cmd[PATH_MAX];	   /* launched: the command, for messages */
 	bool exited;
 	uint64_t exit_ns;     /* CLOCK_MONOTONIC */
 	uint64_t exit_report; /* reports made before it exited */
@@ -261,6 +264,8 @@ static int attach(struct nnp_monitor *m, struct target *t, const char *exe)
 	n = nnp_monitor_probes_only(m) ? 0 : nnp_scanner_scan(t->scan, m->only, true);
 	m->agg.infer_by_period |= nnp_scanner_infer_by_period(t->scan);
 	t->launched = exe != NULL;
+	if (exe)
+		snprintf(t->cmd, sizeof(t->cmd), "%s", exe);
 	err = (!nnp_monitor_probes_only(m) && (n > 0 || exe)) || t->late.npending
 		  ? nnp_scanner_watch_loader(t->scan, t->launched)
 		  : 0;
@@ -367,6 +372,9 @@ int nnp_monitor_add_launched(struct nnp_monitor *m, pid_t pid, const struct nnp_
 /* its links go first, so that the drain that follows sees its last events */
 static void target_exited(struct nnp_monitor *m, struct target *t)
 {
+	/* as record says it: a --probe library the command never loaded */
+	if (t->launched)
+		nnp_late_defs_warn(&t->late, &m->defs, t->cmd);
 	detach(t);
 	nnp_session_drain(m->s);
 	nnp_agg_period_flush(&m->agg, (uint32_t)t->pid);
