@@ -18,8 +18,10 @@ tests_for() { # the CI subset of guest $1
 	if [ -n "${NNPERF_VM_CI_TESTS:-}" ]; then
 		echo "$NNPERF_VM_CI_TESTS"
 	elif [ "$1" = x86_64 ]; then
+		# test_return_value on arm64 only (ret is x0 there): on x86-64 6.1 it adds
+		# only the one-link-per-uprobe path, which the host forces as well
 		echo test_doctor test_record test_kernel_signals test_export test_stack_args \
-			test_index_fetch test_return_value test_lifecycle
+			test_index_fetch test_lifecycle
 	else
 		echo test_doctor test_record test_kernel_signals test_export test_stack_args \
 			test_index_fetch test_return_value
