@@ -9,7 +9,6 @@
 #include "capstone_dl.h"
 #include "elf_check.h"
 #include "elf_sym.h"
-#include "fetch_expr.h"
 #include "log.h"
 #include "placement.h"
 #include "planner.h"
@@ -144,25 +143,22 @@ static bool has_return(const struct nnp_probe_def *d)
  * or at its entry, into SP */
 static void spec_fetches(struct nnp_spec *sp, const struct nnp_probe_def *d, bool at_return)
 {
-	bool key_ret = nnp_fetch_uses_ret(&d->key) || nnp_fetch_uses_ret(&d->key2);
-	bool names_ret = nnp_fetch_uses_ret(&d->name) || nnp_fetch_uses_ret(&d->op) ||
-			 (d->shape_dims && nnp_fetch_uses_ret(&d->shape)) ||
-			 nnp_fetch_uses_ret(&d->rank);
+	unsigned ret = nnp_probe_at_return(d);
 
-	if (key_ret == at_return) {
+	if (!!(ret & NNP_AT_RETURN_KEY) == at_return) {
 		sp->key = d->key;
 		sp->key2 = d->key2;
 		if (at_return)
 			sp->flags |= NNP_SPEC_RET_KEY;
 	}
-	if (names_ret == at_return) {
+	if (!!(ret & NNP_AT_RETURN_NAMES) == at_return) {
 		sp->name = d->name;
 		sp->op = d->op;
 		sp->shape = d->shape;
 		sp->shape_dims = d->shape_dims;
 		sp->rank = d->rank;
 	}
-	if (d->when.kind != NNP_FETCH_NONE && nnp_fetch_uses_ret(&d->when) == at_return) {
+	if (d->when.kind != NNP_FETCH_NONE && !!(ret & NNP_AT_RETURN_WHEN) == at_return) {
 		sp->flags |= d->when_ne ? NNP_SPEC_WHEN_NE : NNP_SPEC_WHEN_EQ;
 		sp->when = d->when;
 		sp->when_val = d->when_val;

@@ -208,6 +208,17 @@ static unsigned name_fetches(const struct nnp_probe_def *d)
 	       (d->rank.kind != NNP_FETCH_NONE ? 1u << OPT_RANK : 0);
 }
 
+#define NAME_OPTIONS (1u << OPT_NAME | 1u << OPT_OP | 1u << OPT_SHAPE | 1u << OPT_RANK)
+
+unsigned nnp_probe_at_return(const struct nnp_probe_def *d)
+{
+	unsigned r = ret_options(d);
+
+	return (r & (1u << OPT_KEY) ? NNP_AT_RETURN_KEY : 0) |
+	       (r & NAME_OPTIONS ? NNP_AT_RETURN_NAMES : 0) |
+	       (r & (1u << OPT_WHEN) ? NNP_AT_RETURN_WHEN : 0);
+}
+
 static int lowest(unsigned m)
 {
 	return __builtin_ctz(m);

@@ -127,6 +127,12 @@ int nnp_spec_load_meta(const char *path, struct nnp_probe_def **defs, size_t *n,
 /* 1 if NAME may be a runtime's name (runtime=NAME), else 0 */
 int nnp_spec_runtime_name_ok(const char *name);
 
+/* What a layer probe reads at its return, from ret (the rest at its entry) */
+#define NNP_AT_RETURN_KEY (1u << 0)   /* key (and key2) */
+#define NNP_AT_RETURN_NAMES (1u << 1) /* name, op, shape and rank, read together */
+#define NNP_AT_RETURN_WHEN (1u << 2)
+unsigned nnp_probe_at_return(const struct nnp_probe_def *d);
+
 /* Writes a probe back in the grammar above (for -v and recordings). */
 int nnp_probe_format(const struct nnp_probe_def *d, char *buf, size_t len);
 
