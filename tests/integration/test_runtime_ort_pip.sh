@@ -71,17 +71,7 @@ prof=$(ls "$TMP/cold-$V"/ort_*.json | head -1)
 agree "$TMP/warm" "$PKG" --node-names "$prof"
 grep -q 'sites of build .* from the cache' "$TMP/warm/err" || fail "cache not used"
 grep -q 'InferenceSession::Run at' "$TMP/warm/err" && fail "searched again despite the cache"
-$PY - "$TMP/warm/rec.json" "$prof" <<'PYEOF' || fail "--node-names"
-import json, sys
-p = next(p for p in json.load(open(sys.argv[1]))["processes"] if p["layers"])
-want = {}
-for e in json.load(open(sys.argv[2])):
-    if e.get("cat") == "Node" and e["name"].endswith("_kernel_time"):
-        want[int(e["args"]["node_index"])] = (e["name"][:-len("_kernel_time")][:63], e["args"]["op_name"])
-got = {int(l["key"], 0): (l["name"], l["op"]) for l in p["layers"]}
-assert got == want, [(k, got.get(k), want.get(k)) for k in set(got) | set(want) if got.get(k) != want.get(k)][:5]
-print(f"ok: {len(got)} nodes named from ORT's profile")
-PYEOF
+$PY "$W/ort/names.py" "$TMP/warm/rec.json" "$prof" || fail "--node-names"
 
 echo "== -p PID of a running script ($V, the module already mapped)"
 PYTHONPATH=$PKG $PY "$W/ort/run.py" --model "$MODEL" --iterations 100000 >/dev/null 2>&1 &
