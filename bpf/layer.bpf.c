@@ -100,17 +100,19 @@ static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
 	__u64 regs[8] = { PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
 			  PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx), PT_REGS_PARM6(ctx),
 			  NNP_ARG6(ctx),      NNP_ARG7(ctx) };
-	__u64 sp = PT_REGS_SP(ctx), rc = PT_REGS_RC(ctx);
+	__u64 sp = PT_REGS_SP(ctx), rc = PT_REGS_RC(ctx), ip = PT_REGS_IP(ctx);
 	long v = 0;
 
 	/* sp and rc loaded here, at their fixed offsets: clang would otherwise fold
 	 * them into regs[]'s loads as ctx + a computed offset, which the verifier
 	 * rejects */
-	asm volatile("" : "+r"(sp), "+r"(rc));
+	asm volatile("" : "+r"(sp), "+r"(rc), "+r"(ip));
 	if (i == NNP_FETCH_ARG_STACK)
 		return sp + NNP_STACK_ARGS;
 	if (i == NNP_FETCH_ARG_RET)
 		return rc;
+	if (i == NNP_FETCH_ARG_PC)
+		return ip;
 	if (usdt) {
 		bpf_usdt_arg(ctx, i, &v);
 		return v;

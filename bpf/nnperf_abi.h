@@ -67,6 +67,10 @@ enum nnp_fetch_kind {
  * LAYER_END spec: key (flag NNP_SPEC_RET_KEY), name/op/shape/rank (sent before
  * the layer event) and when (a failing when drops the call) */
 #define NNP_FETCH_ARG_RET 0x81
+/* nnp_fetch.arg: the probed instruction's address in the process (x86-64 rip,
+ * arm64 pc at the uprobe or USDT site), a base for pc-relative reads of the
+ * library's own data */
+#define NNP_FETCH_ARG_PC 0x82
 
 /* A value read at run time, as a fetch of its own (no index in it), times scale;
  * at = 0: no index term */
@@ -82,7 +86,7 @@ struct nnp_index {
 
 struct nnp_fetch {
 	__u8 kind;
-	__u8 arg; /* argument register index, or NNP_FETCH_ARG_STACK / _RET */
+	__u8 arg; /* argument register index, or NNP_FETCH_ARG_STACK / _RET / _PC */
 	__u8 nderef;
 	__u8 width; /* VALUE: bytes kept of the result (8, 4, 2, 1) */
 	__s32 final_off;

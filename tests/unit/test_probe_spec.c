@@ -66,6 +66,7 @@ struct good_case {
 
 #define STK NNP_FETCH_ARG_STACK
 #define RET NNP_FETCH_ARG_RET
+#define PC NNP_FETCH_ARG_PC
 /* an index term: its value's arg, width, derefs, final offset; the scale; where it is added */
 #define IDX(at_, a, w, sc, nd, fin, ...)                                                           \
 	.idx = { .at = (at_),                                                                      \
@@ -129,6 +130,17 @@ static const struct good_case good[] = {
 		    .deref_off = { 8, 0 },
 		    IDX(2, RET, 4, 16, 0, 4) },
 	  .canonical = "layer=l:f,key=ret,name=str(*(*(ret+8)+u32(ret+4)*16))" },
+	/* pc: the site's address; LiteRT's op name, EnumNamesBuiltinOperator()[builtin_code] */
+	{ "layer-begin=l:0x1000,key=arg1,op=str(*(pc + 2816622 + u32(*(arg1+120))*8))",
+	  .kind = NNP_PROBE_LAYER_BEGIN, OFFSET_AT("l", 0x1000), .key = VAL(1, 8, 0, 0, 0),
+	  .op = { .kind = NNP_FETCH_STRING,
+		  .arg = PC,
+		  .nderef = 1,
+		  .deref_off = { 2816622 },
+		  IDX(1, 1, 4, 8, 1, 0, 120) },
+	  .canonical = "layer-begin=l:0x1000,key=arg1,op=str(*(pc+u32(*(arg1+120))*8+2816622))" },
+	{ "layer-begin=usdt:app:p:n,key=pc-16", .kind = NNP_PROBE_LAYER_BEGIN,
+	  USDT_AT("app", "p", "n"), .key = VAL(PC, 8, 0, -16) },
 	/* the runtimes of docs/spec-format.md */
 	{ "layer=nnperf-tinynet:tinynet_conv2d,key=arg0,name=str(*arg0),op=str(*(arg0+16))",
 	  .kind = LAYER, SYMBOL_AT("nnperf-tinynet", "tinynet_conv2d"), .key = VAL(0, 8, 0, 0, 0),
@@ -347,13 +359,13 @@ static const struct bad_case bad[] = {
 	  "but found 'x'" },
 	/* fetch expressions */
 	{ "layer=lib.so:f,key=", 20,
-	  "expected argN, sargN, stack, ret, '*' or '(' for key but found end of input" },
+	  "expected argN, sargN, stack, ret, pc, '*' or '(' for key but found end of input" },
 	{ "layer=lib.so:f,key=argv", 20,
-	  "expected argN, sargN, stack, ret, '*' or '(' for key but found 'argv'" },
+	  "expected argN, sargN, stack, ret, pc, '*' or '(' for key but found 'argv'" },
 	{ "layer=lib.so:f,key=arg", 23,
 	  "expected an argument number after 'arg' but found end "
 	  "of input" },
-	{ "layer=lib.so:f,key=arg0x1", 20, "expected argN, sargN, stack, ret, '*' or '('" },
+	{ "layer=lib.so:f,key=arg0x1", 20, "expected argN, sargN, stack, ret, pc, '*' or '('" },
 	{ "layer=lib.so:f,key=arg" ARG_OVER, 23,
 	  "argument index " ARG_OVER " out of range: uprobe sites have "
 	  "arg0..arg" ARG_MAX " (" NNP_UPROBE_ARG_REGS ")" },
@@ -386,9 +398,9 @@ static const struct bad_case bad[] = {
 	{ "layer=lib.so:f,key=arg0+u32(arg1", 33, "expected ')' after 'arg0+u32(arg1'" },
 	{ "layer-begin=usdt:a:p:n,key=arg0+sarg1", 33, "sarg1 is a function's stack at a uprobe" },
 	{ "layer=lib.so:f,key=8+arg1", 20,
-	  "expected argN, sargN, stack, ret, '*' or '(' for key but found '8'" },
+	  "expected argN, sargN, stack, ret, pc, '*' or '(' for key but found '8'" },
 	{ "layer=lib.so:f,key=-8", 20,
-	  "expected argN, sargN, stack, ret, '*' or '(' for key but found '-'" },
+	  "expected argN, sargN, stack, ret, pc, '*' or '(' for key but found '-'" },
 	{ "layer=lib.so:f,key=arg0+0x80000000", 25,
 	  "offset out of range in 'arg0+0x80000000': "
 	  "offsets must fit in 32 signed bits" },
@@ -404,7 +416,9 @@ static const struct bad_case bad[] = {
 	  "arg1: key reads ret or the arguments, not both (the arguments are gone when the "
 	  "function returns)" },
 	{ "layer=lib.so:f,name=str(*(arg0+ret*8))", 32, "ret: name reads ret or the arguments" },
-	{ "layer=lib.so:f,key=retx", 20, "expected argN, sargN, stack, ret, '*' or '(' for key" },
+	{ "layer=lib.so:f,key=ret+pc", 24, "pc: key reads ret or the arguments" },
+	{ "layer=lib.so:f,key=pcx", 20, "expected argN, sargN, stack, ret, pc, '*' or '(' for key" },
+	{ "layer=lib.so:f,key=retx", 20, "expected argN, sargN, stack, ret, pc, '*' or '(' for key" },
 	{ "layer-begin=usdt:a:p:n,key=ret", 28,
 	  "ret is a function's return value: a USDT probe has none (its arguments are "
 	  "arg0..arg11)" },
@@ -423,8 +437,8 @@ static const struct bad_case bad[] = {
 	  "op reads the arguments but key reads ret: a layer's names are read with its key" },
 	{ "layer=lib.so:f,key=sarg64", 24, "stack argument 64 out of range: sarg0..sarg63" },
 	{ "layer=lib.so:f,key=sarg", 24, "expected a stack argument number after 'sarg'" },
-	{ "layer=lib.so:f,key=sargx", 20, "expected argN, sargN, stack, ret, '*' or '(' for key" },
-	{ "layer=lib.so:f,key=stacks", 20, "expected argN, sargN, stack, ret, '*' or '(' for key" },
+	{ "layer=lib.so:f,key=sargx", 20, "expected argN, sargN, stack, ret, pc, '*' or '(' for key" },
+	{ "layer=lib.so:f,key=stacks", 20, "expected argN, sargN, stack, ret, pc, '*' or '(' for key" },
 	{ "layer-begin=usdt:a.so:p:n,key=sarg1", 31,
 	  "sarg1 is a function's stack at a uprobe: a USDT probe's arguments are arg0..arg11" },
 	{ "layer-begin=usdt:a.so:p:n,name=str(stack)", 36, "stack is a function's stack" },
@@ -440,10 +454,10 @@ static const struct bad_case bad[] = {
 	  "expected ')' after 'u32(arg0' but found end of "
 	  "input" },
 	{ "layer=lib.so:f,key=u24(arg0)", 20,
-	  "expected argN, sargN, stack, ret, '*' or '(' for key but found "
+	  "expected argN, sargN, stack, ret, pc, '*' or '(' for key but found "
 	  "'u24'" },
 	{ "layer=lib.so:f,key=u32(u16(arg0))", 24,
-	  "expected argN, sargN, stack, ret, '*' or '(' after 'u32(' but "
+	  "expected argN, sargN, stack, ret, pc, '*' or '(' after 'u32(' but "
 	  "found 'u16'" },
 	{ "layer=lib.so:f,name=str(arg1", 29,
 	  "expected ')' after 'str(arg1' but found end of "

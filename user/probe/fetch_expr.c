@@ -13,7 +13,7 @@
 #include "fetch_expr.h"
 
 #define MAX_NESTING 32 /* '(' and '*' levels: keeps hostile input off the stack */
-#define TERMS "argN, sargN, stack, ret, '*' or '('"
+#define TERMS "argN, sargN, stack, ret, pc, '*' or '('"
 #define CTX_LEN 96
 
 struct fetch_parser {
@@ -96,6 +96,22 @@ static int parse_ret(struct fetch_parser *fp, struct nnp_fetch *f)
 		return err;
 	f->arg = NNP_FETCH_ARG_RET;
 	fp->lx->p = p + 3;
+	return 0;
+}
+
+/* pc: the probed instruction's address in the process (the site's load
+ * address), read at the entry like the arguments: a base for a library's own
+ * data, as pc-relative code reaches it */
+static int parse_pc(struct fetch_parser *fp, struct nnp_fetch *f)
+{
+	const char *p = fp->lx->p;
+	int err;
+
+	err = saw_site(fp, p, 2, false);
+	if (err)
+		return err;
+	f->arg = NNP_FETCH_ARG_PC;
+	fp->lx->p = p + 2;
 	return 0;
 }
 
@@ -182,6 +198,10 @@ static int parse_term(struct fetch_parser *fp, struct nnp_fetch *f, int64_t *off
 		*off = 0;
 		return parse_ret(fp, f);
 	}
+	if (nnp_lex_word_is(p, nnp_lex_ident_len(p), "pc")) {
+		*off = 0;
+		return parse_pc(fp, f);
+	}
 	return expect_fail(fp, p, TERMS);
 }
 
@@ -246,7 +266,8 @@ static int parse_wrapped(struct fetch_parser *fp, struct nnp_fetch *f, int depth
 static bool starts_term(const char *p)
 {
 	return *p == '*' || *p == '(' || !strncmp(p, "arg", 3) || !strncmp(p, "sarg", 4) ||
-	       !strncmp(p, "stack", 5) || nnp_lex_word_is(p, nnp_lex_ident_len(p), "ret");
+	       !strncmp(p, "stack", 5) || nnp_lex_word_is(p, nnp_lex_ident_len(p), "ret") ||
+	       nnp_lex_word_is(p, nnp_lex_ident_len(p), "pc");
 }
 
 /* "* SIZE" after an index term's value, if there: 1..INT32_MAX */
@@ -620,6 +641,8 @@ static int format_addr(const struct nnp_fetch *f, char *buf, size_t len)
 		put(buf, len, &used, "stack");
 	else if (f->arg == NNP_FETCH_ARG_RET)
 		put(buf, len, &used, "ret");
+	else if (f->arg == NNP_FETCH_ARG_PC)
+		put(buf, len, &used, "pc");
 	else
 		put(buf, len, &used, "arg%u", f->arg);
 	for (i = 0; i < f->nderef; i++) {
