@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcapstone-dev
 	libmicrohttpd-dev libncurses-dev libjson-c-dev libcmocka-dev uthash-dev
 	systemtap-sdt-dev cmake ninja-build pkg-config gcc g++ make binutils
-	python3 python3-pip util-linux procps chromium prometheus python3-yaml python3-numpy git bpftrace
+	python3 python3-pip util-linux procps chromium prometheus python3-yaml python3-numpy python3-flatbuffers git bpftrace
 	python3-torch python3-torchvision python3-onnx python3-opencv python3-pyarmnn libarmnn-cpuref-backend22
 	libyaml-dev libcrypt-dev libclang-rt-14-dev clang-format-14 openssl curl apache2-utils)
 
@@ -93,6 +93,20 @@ for v in 1.32.0 1.16.3; do
 	python3 -m pip install -q --no-deps --disable-pip-version-check --no-warn-script-location \
 		--root-user-action=ignore --target "$pip_dir" "onnxruntime==$v" >/dev/null ||
 		echo "setup: warning: cannot install onnxruntime $v from PyPI: its test is skipped" >&2
+done
+
+# LiteRT (TensorFlow Lite) from PyPI for its test, the same way: ai-edge-litert 2.3.0 (its
+# kernels in libpywrap_litert_common.so) and 1.2.0 (in _pywrap_tensorflow_interpreter_wrapper,
+# the layout tflite-runtime shipped). The test's models are written by
+# tests/workloads/litert/make_model.py with the schema module the wheel carries and Debian's
+# python3-flatbuffers (tensorflow, the usual converter, is a 600 MB install).
+for v in 2.3.0 1.2.0; do
+	pip_dir=$build/pip/ai-edge-litert-$v
+	[ -e "$pip_dir/ai_edge_litert/interpreter.py" ] && continue
+	rm -rf "$pip_dir"
+	python3 -m pip install -q --no-deps --disable-pip-version-check --no-warn-script-location \
+		--root-user-action=ignore --target "$pip_dir" "ai-edge-litert==$v" >/dev/null ||
+		echo "setup: warning: cannot install ai-edge-litert $v from PyPI: its test is skipped" >&2
 done
 
 # node-llama-cpp for the llama.cpp / ggml test: only the linux-x64 CPU prebuilt (about 85 MB;

@@ -734,3 +734,9 @@ bool nnp_fetch_uses_ret(const struct nnp_fetch *f)
 	return f->kind != NNP_FETCH_NONE &&
 	       (f->arg == NNP_FETCH_ARG_RET || (f->idx.at && f->idx.arg == NNP_FETCH_ARG_RET));
 }
+
+bool nnp_fetch_uses_pc(const struct nnp_fetch *f)
+{
+	return f->kind != NNP_FETCH_NONE &&
+	       (f->arg == NNP_FETCH_ARG_PC || (f->idx.at && f->idx.arg == NNP_FETCH_ARG_PC));
+}

@@ -57,6 +57,8 @@ int nnp_fetch_format_key(const struct nnp_fetch *f, const struct nnp_fetch *f2, 
 
 /* true if the fetch reads ret (itself or in its index term): made at the return */
 bool nnp_fetch_uses_ret(const struct nnp_fetch *f);
+/* whether F reads pc, the site's address (in its term or its index's) */
+bool nnp_fetch_uses_pc(const struct nnp_fetch *f);
 
 /* Writes lit as a quoted literal with '"' and '\' escaped; 0 or -ENOSPC. */
 int nnp_literal_format(const char *lit, char *buf, size_t len);

@@ -437,7 +437,8 @@ static int on_symbol(const struct nnp_sym *sym, void *arg)
 	const char *name = sym->demangled ? sym->demangled : sym->name;
 
 	snprintf(label, sizeof(label), "%.*s", (int)strcspn(name, "("), name);
-	if (!m->d->has_offset)
+	/* pc is the address written: a probe that reads it stays there */
+	if (!m->d->has_offset && !nnp_probe_uses_pc(m->d))
 		place(&st, label);
 	else
 		describe_kept(&st, label, m->d->offset);
@@ -489,7 +490,7 @@ static int attach_offset(struct nnp_planner *p, const struct nnp_probe_def *d, c
 	snprintf(label, sizeof(label), "0x%llx", (unsigned long long)d->offset);
 	if (d->pair[0]) /* an adapter's pair: named after what it measures, kept as it chose */
 		snprintf(label, sizeof(label), "%s", d->pair);
-	else /* a function's start given by hand: placed as a symbol's is */
+	else if (!nnp_probe_uses_pc(d)) /* a function's start by hand: placed as a symbol's is */
 		place(&st, label);
 	return attach_site(p, d, &st, runtime);
 }

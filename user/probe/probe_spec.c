@@ -219,6 +219,16 @@ unsigned nnp_probe_at_return(const struct nnp_probe_def *d)
 	       (r & (1u << OPT_WHEN) ? NNP_AT_RETURN_WHEN : 0);
 }
 
+bool nnp_probe_uses_pc(const struct nnp_probe_def *d)
+{
+	const struct nnp_fetch *f[] = { &d->key, &d->key2, &d->name, &d->op, &d->when, &d->rank };
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (nnp_fetch_uses_pc(f[i]))
+			return true;
+	return d->shape_dims && nnp_fetch_uses_pc(&d->shape);
+}
+
 static int lowest(unsigned m)
 {
 	return __builtin_ctz(m);

@@ -132,6 +132,8 @@ int nnp_spec_runtime_name_ok(const char *name);
 #define NNP_AT_RETURN_NAMES (1u << 1) /* name, op, shape and rank, read together */
 #define NNP_AT_RETURN_WHEN (1u << 2)
 unsigned nnp_probe_at_return(const struct nnp_probe_def *d);
+/* whether a fetch of D reads pc: its site is then kept where it is written */
+bool nnp_probe_uses_pc(const struct nnp_probe_def *d);
 
 /* Writes a probe back in the grammar above (for -v and recordings). */
 int nnp_probe_format(const struct nnp_probe_def *d, char *buf, size_t len);

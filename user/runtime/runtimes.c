@@ -30,9 +30,9 @@ static const struct nnp_runtime rt_usdt = {
 	.claims = has_nnperf_usdt,
 };
 
-#define BUILT_IN 5
+#define BUILT_IN 6
 const struct nnp_runtime *nnp_runtimes[BUILT_IN + NNP_MAX_ADDED_RUNTIMES + 1] = {
-	&rt_usdt, &nnp_rt_pytorch, &nnp_rt_opencv, &nnp_rt_ort, &nnp_rt_ggml, NULL,
+	&rt_usdt, &nnp_rt_pytorch, &nnp_rt_opencv, &nnp_rt_ort, &nnp_rt_ggml, &nnp_rt_litert, NULL,
 };
 
 int nnp_runtime_add(const struct nnp_runtime *rt)

@@ -21,7 +21,7 @@ struct nnp_elf;
 struct nnp_probe_def;
 
 struct nnp_runtime {
-	const char *name;	   /* "usdt", "pytorch", "onnxruntime", "ggml", "opencv" */
+	const char *name;	   /* "usdt", "pytorch", "onnxruntime", "ggml", "opencv", "litert" */
 	const char *const *libs;   /* fnmatch patterns on a file's basename, NULL-ended */
 	const char *const *probes; /* definitions, "%s" = the file's path, NULL-ended */
 	/* optional: claims a file libs do not name (1/0) */
@@ -44,6 +44,7 @@ extern const struct nnp_runtime nnp_rt_pytorch;
 extern const struct nnp_runtime nnp_rt_opencv;
 extern const struct nnp_runtime nnp_rt_ort;
 extern const struct nnp_runtime nnp_rt_ggml;
+extern const struct nnp_runtime nnp_rt_litert;
 
 /* NULL-ended table of every built-in adapter, then the runtimes added */
 extern const struct nnp_runtime *nnp_runtimes[];

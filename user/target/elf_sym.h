@@ -46,6 +46,10 @@ int nnp_elf_match(struct nnp_elf *e, const char *pattern, nnp_sym_cb cb, void *c
 /* The function containing vaddr, for reporting (NULL-safe); 0 or -ENOENT */
 int nnp_elf_sym_at(struct nnp_elf *e, uint64_t vaddr, struct nnp_sym *out);
 
+/* a defined data object (STT_OBJECT) named NAME exactly (mangled), from
+ * .symtab or .dynsym (elf_object.c): its address and size; 0, -ENOENT, -ENOEXEC */
+int nnp_elf_object(struct nnp_elf *e, const char *name, uint64_t *vaddr, uint64_t *size);
+
 /* the symbol an x86-64 PLT stub at VADDR jumps to (elf_plt.c); 0 or -ENOENT */
 int nnp_elf_plt_name(struct nnp_elf *e, uint64_t vaddr, char *name, size_t len);
 int nnp_elf_vaddr_to_off(const struct nnp_elf *e, uint64_t vaddr, uint64_t *off);

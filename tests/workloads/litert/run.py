@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Runs a .tflite model with LiteRT's Python interpreter, N inferences.
+
+  run.py MODEL N [--xnnpack] [--info FILE] [--wait FILE]
+
+Without --xnnpack the built-in kernels run every node (the op resolver
+without default delegates); with it, XNNPACK takes the nodes it supports, as
+LiteRT does by default. --info writes the interpreter's own account as JSON:
+the execution plan's nodes (index, op, first output tensor's name): every
+node, or with --xnnpack the DELEGATE nodes that replaced them. --wait blocks after the model is ready until FILE
+exists (for -p: attach, then create FILE).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("n", type=int)
+    ap.add_argument("--xnnpack", action="store_true")
+    ap.add_argument("--info")
+    ap.add_argument("--wait")
+    a = ap.parse_args()
+    resolver = (OpResolverType.AUTO if a.xnnpack
+                else OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    it = Interpreter(model_path=a.model, num_threads=1,
+                     experimental_op_resolver_type=resolver)
+    it.allocate_tensors()
+    inp = it.get_input_details()[0]
+    x = np.random.default_rng(1).random(inp["shape"], dtype=np.float32)
+    it.set_tensor(inp["index"], x)
+    it.invoke()  # the first run allocates: before anything is measured
+    if a.info:
+        ops = it._get_ops_details()
+        tensors = {t["index"]: t["name"] for t in it.get_tensor_details()}
+        # the plan: with a delegate, its DELEGATE nodes (this model's ops are all
+        # XNNPACK's); else every node
+        nodes = [{"index": o["index"], "op": o["op_name"],
+                  "name": tensors.get(int(o["outputs"][0]), "") if len(o["outputs"]) else ""}
+                 for o in ops if (o["op_name"] == "DELEGATE") == a.xnnpack]
+        with open(a.info, "w") as f:
+            json.dump({"nodes": nodes}, f)
+    if a.wait:
+        print("ready", flush=True)
+        while not os.path.exists(a.wait):
+            time.sleep(0.01)
+    t0 = time.monotonic()
+    for _ in range(a.n):
+        it.set_tensor(inp["index"], x)
+        it.invoke()
+    dt = time.monotonic() - t0
+    print("%d inferences, %.2f ms each" % (a.n, dt * 1e3 / max(a.n, 1)), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
