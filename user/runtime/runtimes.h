@@ -21,8 +21,8 @@ struct nnp_elf;
 struct nnp_probe_def;
 
 struct nnp_runtime {
-	const char *name;	   /* "usdt", "pytorch", "onnxruntime", "ggml", "opencv", "litert" */
-	const char *const *libs;   /* fnmatch patterns on a file's basename, NULL-ended */
+	const char *name;	 /* "usdt", "pytorch", "onnxruntime", "ggml", "opencv", "litert" */
+	const char *const *libs; /* fnmatch patterns on a file's basename, NULL-ended */
 	const char *const *probes; /* definitions, "%s" = the file's path, NULL-ended */
 	/* optional: claims a file libs do not name (1/0) */
 	int (*claims)(const char *path);

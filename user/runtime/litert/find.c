@@ -17,8 +17,10 @@
 
 #include "capstone_dl.h"
 #include "litert.h"
+#include "placement.h"
 
-#define WINDOW 8 /* instructions remembered before a call */
+#define WINDOW 8   /* instructions remembered before a call */
+#define END_WALK 6 /* instructions looked at after it for an emulated end */
 
 struct seen {
 	char mnemonic[32];
@@ -37,7 +39,8 @@ static bool is_reg(const char *ops)
 {
 	size_t n = strlen(ops);
 
-	return n >= 2 && n < 4 && ops[0] == 'r' && strspn(ops, "abcdefghijklmnopqrstuvwxyz0123456789") == n;
+	return n >= 2 && n < 4 && ops[0] == 'r' &&
+	       strspn(ops, "abcdefghijklmnopqrstuvwxyz0123456789") == n;
 }
 
 /* the call at W[0] (newest first): rdi and rsi set by the two instructions
@@ -73,9 +76,45 @@ static void remember(struct seen *w, int *n, const cs_insn *insn)
 		(*n)++;
 }
 
+/* jcc rel8 / rel32: the kernel emulates conditional jumps as it does jmp */
+static bool is_jcc(const uint8_t *b, size_t n)
+{
+	return (n == 2 && b[0] >= 0x70 && b[0] <= 0x7f) ||
+	       (n == 6 && b[0] == 0x0f && b[1] >= 0x80 && b[1] <= 0x8f);
+}
+
+/*
+ * The node's end: the first instruction after the call, on its straight path,
+ * that the kernel emulates (~1 us a hit; the `mov eax` the call returns to is
+ * single-stepped, ~10x that, outside the node's time), else the one right
+ * after the call. The instructions stepped over (test, mov) cost nanoseconds.
+ */
+static void end_site(const struct nnp_capstone *api, csh cs, const uint8_t *code, size_t len,
+		     struct nnp_litert_call *out)
+{
+	cs_insn *insn = api->malloc(cs);
+	uint64_t pc = out->end_vaddr;
+
+	snprintf(out->end_insn, sizeof(out->end_insn), "stepped");
+	for (int i = 0; insn && i < END_WALK && api->disasm_iter(cs, &code, &len, &pc, insn); i++) {
+		if (nnp_x86_emulated(insn->bytes, insn->size) || is_jcc(insn->bytes, insn->size)) {
+			out->end_vaddr = insn->address;
+			snprintf(out->end_insn, sizeof(out->end_insn), "%s", insn->mnemonic);
+			break;
+		}
+		if (api->insn_group(cs, insn, CS_GRP_JUMP) ||
+		    api->insn_group(cs, insn, CS_GRP_CALL) || api->insn_group(cs, insn, CS_GRP_RET))
+			break;
+	}
+	if (insn)
+		api->free(insn, 1);
+}
+
 static int sweep(const struct nnp_capstone *api, csh cs, const uint8_t *code, size_t len,
 		 uint64_t vaddr, struct nnp_litert_call *out)
 {
+	const uint8_t *start = code;
+	size_t start_len = len;
 	struct seen w[WINDOW];
 	cs_insn *insn = api->malloc(cs);
 	uint64_t pc = vaddr;
@@ -85,7 +124,8 @@ static int sweep(const struct nnp_capstone *api, csh cs, const uint8_t *code, si
 		return -ENOMEM;
 	while (len) {
 		if (!api->disasm_iter(cs, &code, &len, &pc, insn)) {
-			/* bytes that are no instruction (a jump table, padding): go on after them */
+			/* bytes that are no instruction (a jump table, padding): go on after them
+			 */
 			code++;
 			len--;
 			pc++;
@@ -102,6 +142,9 @@ static int sweep(const struct nnp_capstone *api, csh cs, const uint8_t *code, si
 		out->end_vaddr = insn->address + insn->size;
 		snprintf(out->target, sizeof(out->target), "%s", insn->op_str);
 	}
+	if (found == 1)
+		end_site(api, cs, start + (out->end_vaddr - vaddr),
+			 start_len - (out->end_vaddr - vaddr), out);
 	api->free(insn, 1);
 	return found == 1 ? 0 : found ? -ENOTUNIQ : -ENOENT;
 }
@@ -117,6 +160,8 @@ int nnp_litert_find_call(const uint8_t *code, size_t len, uint64_t vaddr,
 		return -ENOENT;
 	if (api->open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
 		return -ENOMEM;
+	/* instruction groups (the end walk's stop at a jump) need the details */
+	api->option(cs, CS_OPT_DETAIL, CS_OPT_ON);
 	err = sweep(api, cs, code, len, vaddr, out);
 	api->close(&cs);
 	return err;

@@ -124,9 +124,10 @@ static int attach_nodes(struct nnp_planner *p, const char *path, struct nnp_elf 
 		 path, (unsigned long long)call, op);
 	err = attach_text(p, text, PAIR);
 	if (!err)
-		nnp_info("litert: node kernels: call %s at 0x%llx in %s, ended at 0x%llx",
+		nnp_info("litert: node kernels: call %s at 0x%llx in %s (single-stepped), ended at "
+			 "0x%llx (%s)",
 			 c->target, (unsigned long long)c->call_vaddr, INVOKE_IMPL,
-			 (unsigned long long)c->end_vaddr);
+			 (unsigned long long)c->end_vaddr, c->end_insn);
 	return err;
 }
 
@@ -148,17 +149,19 @@ static int nodes(struct nnp_planner *p, const char *path, struct nnp_elf *e)
 	nnp_elf_abi(e, &cls, &machine, &type);
 	if (machine != EM_X86_64) {
 		if (nnp_warn_once(path))
-			nnp_warn("litert: the node-kernel call finder reads x86-64 code only for now "
-				 "(%s is not): inferences only, no per-node times",
-				 path);
+			nnp_warn(
+			    "litert: the node-kernel call finder reads x86-64 code only for now "
+			    "(%s is not): inferences only, no per-node times",
+			    path);
 		return 0;
 	}
 	err = find_call(e, &c);
 	if (err) {
 		if (nnp_warn_once(path))
-			nnp_warn("litert: no node-kernel call in tflite::Subgraph::InvokeImpl of %s "
-				 "(%s): inferences only, no per-node times",
-				 path, why(err));
+			nnp_warn(
+			    "litert: no node-kernel call in tflite::Subgraph::InvokeImpl of %s "
+			    "(%s): inferences only, no per-node times",
+			    path, why(err));
 		return 0;
 	}
 	err = attach_nodes(p, path, e, &c);

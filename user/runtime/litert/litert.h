@@ -14,10 +14,11 @@
 struct nnp_elf;
 struct nnp_sym;
 
-/* a node's kernel call: the call instruction and the one after it */
+/* a node's kernel call: the call instruction, and where the node ends */
 struct nnp_litert_call {
 	uint64_t call_vaddr, end_vaddr;
-	char target[16]; /* the register called ("rax") */
+	char target[16];   /* the register called ("rax") */
+	char end_insn[32]; /* the end's mnemonic ("je"), or "stepped" */
 };
 
 /* how far TfLiteNode's registration (and its invoke at +24) is from the node

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# LiteRT (TensorFlow Lite) from PyPI (pip install ai-edge-litert), found with no flags in a
+# python process: Subgraph::Invoke per inference; per node the kernel call inside
+# Subgraph::InvokeImpl, named by its output tensor, its op read from the library's own
+# table. Checked against the interpreter's plan (run.py --info) for float32 and full-integer
+# int8 models of one MobileNetV2-style network (made here by make_model.py), in ai-edge-litert
+# 2.3.0 and 1.2.0 (scripts/setup.sh installs both); XNNPACK's DELEGATE node; -p PID of a
+# running script; a build whose InvokeImpl cannot be found is one warning, inferences only.
+source "$(dirname "$0")/lib.sh"
+require_root
+PY=/usr/bin/python3
+W=$NNP_SRC/tests/workloads/litert
+VERSIONS=${NNP_LITERT_VERSIONS:-2.3.0 1.2.0}
+N=30
+pkg_of() { echo "$NNP_BUILD/pip/ai-edge-litert-$1"; }
+for v in $VERSIONS; do
+	if [ ! -e "$(pkg_of "$v")/ai_edge_litert/interpreter.py" ]; then
+		echo "SKIP: needs ai-edge-litert $v in $(pkg_of "$v") (scripts/setup.sh installs it)"
+		exit 77
+	fi
+done
+$PY -c 'import flatbuffers' 2>/dev/null || {
+	echo "SKIP: needs python3-flatbuffers (scripts/setup.sh installs it) to write the models"
+	exit 77
+}
+V=${VERSIONS%% *}
+PKG=$(pkg_of "$V")
+for m in f32 i8; do
+	PYTHONPATH=$PKG $PY "$W/make_model.py" "$TMP/$m.tflite" $([ $m = i8 ] && echo --int8) ||
+		fail "make_model.py $m"
+done
+
+# record DIR PACKAGE_DIR MODEL [run.py options]: N+1 inferences (run.py warms up once)
+record() {
+	local dir=$1 pkg=$2 model=$3
+	shift 3
+	rm -rf "$dir" && mkdir -p "$dir"
+	PYTHONPATH=$pkg "$NNPERF" record -v -o "$dir/rec.json" -- $PY "$W/run.py" "$model" $N \
+		--info "$dir/info.json" "$@" >"$dir/table" 2>"$dir/err" || {
+		echo "nnperf record exited $?: $(grep -v '^nnperf: feature' "$dir/err" | tail -3)" \
+			"target: $(head -2 "$dir/table")" >&2
+		return 1
+	}
+}
+
+# agree DIR PACKAGE_DIR MODEL [run.py options]: a recording that matches the plan (twice at
+# most: the time share is noisy here)
+agree() {
+	for try in 1 2; do
+		record "$@" || continue
+		$PY "$W/check.py" "$1/rec.json" "$1/info.json" $((N + 1)) && return 0
+		echo "retrying ($try): this machine is noisy"
+	done
+	fail "nnperf and LiteRT disagree twice in a row ($*)"
+}
+
+for v in $VERSIONS; do
+	for m in f32 i8; do
+		echo "== ai-edge-litert $v, $m model, built-in kernels: every node of the plan"
+		agree "$TMP/$v-$m" "$(pkg_of "$v")" "$TMP/$m.tflite"
+		grep -q 'litert: node kernels: call .* ended at .* (j' "$TMP/$v-$m/err" ||
+			fail "the node-kernel call was not found: $(grep litert "$TMP/$v-$m/err" | head -3)"
+	done
+done
+grep -q 'QUANTIZE' "$TMP/$V-i8/table" && grep -q 'DEQUANTIZE' "$TMP/$V-i8/table" ||
+	fail "the int8 model's QUANTIZE/DEQUANTIZE nodes: $(head -5 "$TMP/$V-i8/table")"
+
+echo "== XNNPACK ($V, float32): the delegate runs the model as one node"
+agree "$TMP/xnn" "$PKG" "$TMP/f32.tflite" --xnnpack
+grep -q ' DELEGATE ' "$TMP/xnn/table" || fail "no DELEGATE node: $(head -4 "$TMP/xnn/table")"
+
+echo "== -p PID of a running script ($V, the library already mapped)"
+PYTHONPATH=$PKG $PY "$W/run.py" "$TMP/f32.tflite" 100000 --info "$TMP/pid-info.json" \
+	>/dev/null 2>&1 &
+pid=$!
+PIDS+=($pid)
+for _ in $(seq 200); do [ -s "$TMP/pid-info.json" ] && break; sleep 0.1; done
+"$NNPERF" record -p $pid -d 3 -o "$TMP/pid.json" >"$TMP/pid.txt" 2>"$TMP/pid.err" ||
+	fail "record -p exited $?: $(tail -3 "$TMP/pid.err")"
+kill $pid
+wait $pid 2>/dev/null || true
+$PY "$W/check.py" "$TMP/pid.json" "$TMP/pid-info.json" 0 --window || fail "-p PID"
+
+echo "== a build whose InvokeImpl has no symbol: one warning, inferences only"
+mkdir -p "$TMP/patched-pkg"
+cp -rs "$PKG/ai_edge_litert" "$TMP/patched-pkg/"
+so=ai_edge_litert/libpywrap_litert_common.so
+rm "$TMP/patched-pkg/$so"
+$PY - "$PKG/$so" "$TMP/patched-pkg/$so" <<'PYEOF'
+import sys
+data = open(sys.argv[1], "rb").read()
+name = b"\0_ZN6tflite8Subgraph10InvokeImplEv\0"
+assert data.count(name) == 1, data.count(name)
+open(sys.argv[2], "wb").write(data.replace(name, b"\0_ZN6tflite8Subgraph10InvokeImplEx\0"))
+PYEOF
+record "$TMP/patched" "$TMP/patched-pkg" "$TMP/f32.tflite" || fail "record of the patched build"
+grep -q 'litert: no node-kernel call in tflite::Subgraph::InvokeImpl of .*: inferences only' \
+	"$TMP/patched/err" || fail "no warning: $(grep litert "$TMP/patched/err" | head -3)"
+[ "$(grep -c 'no node-kernel call' "$TMP/patched/err")" = 1 ] || fail "warned more than once"
+$PY - "$TMP/patched/rec.json" $((N + 1)) <<'PYEOF' || fail "inferences of the patched build"
+import json, sys
+p = next(p for p in json.load(open(sys.argv[1]))["processes"] if p["inferences"]["count"])
+assert p["inferences"]["count"] == int(sys.argv[2]), p["inferences"]["count"]
+assert not p["layers"], f"{len(p['layers'])} layers"
+print(f"ok: {p['inferences']['count']} inferences, no nodes")
+PYEOF
+pass
