@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "diff_ksig.h"
+#include "op_family.h"
 #include "golden.h"
 
 #include "diff_result.h"
@@ -326,6 +327,37 @@ static void test_align(void **state)
 	check_alignment("blk:conv blk:conv out:fc", "blk:conv out:fc", "blk -blk out");
 	/* a name whose op changed is not the same layer */
 	check_alignment("a:conv b:relu", "a:fc b:relu", "+a -a b");
+	/* ...unless the op is a quantized or fused kernel of the same op */
+	check_alignment("c1:Conv r:Relu", "c1:QLinearConv r:Relu", "c1 r");
+	check_alignment("c1:Conv m:MatMul", "c1:ConvInteger m:MatMulInteger", "c1 m");
+	/* ONNX Runtime's QOperator int8 model: new names, Q/DQ and layout nodes only in B */
+	check_alignment("c1:Conv c2:Conv p:GlobalAveragePool g:Gemm",
+			"q:QuantizeLinear t:Transpose x1:QLinearConv x2:FusedConv a:QLinearAdd "
+			"p2:QLinearGlobalAveragePool g2:QGemm d:DequantizeLinear",
+			"+q +t c1>x1 c2>x2 +a p>p2 g>g2 +d");
+}
+
+static void test_op_family(void **state)
+{
+	static const char *const same[][2] = {
+		{ "QLinearConv", "Conv" },     { "FusedConv", "Conv" },
+		{ "QGemm", "Gemm" },	       { "ConvInteger", "Conv" },
+		{ "MatMulInteger", "FusedMatMul" }, { "CONV_2D", "CONV_2D" },
+		{ "QLinearGlobalAveragePool", "GlobalAveragePool" },
+	};
+	static const char *const other[][2] = {
+		{ "QuantizeLinear", "Linear" }, { "QLinear", "Linear" }, { "Q", "" },
+		{ "Fused", "" },		{ "Integer", "" },	 { "Qconv", "conv" },
+		{ "QUANTIZE", "UANTIZE" },	{ "DequantizeLinear", "QuantizeLinear" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+		if (!nnp_op_same_family(same[i][0], same[i][1]))
+			fail_msg("%s and %s: not one family", same[i][0], same[i][1]);
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		if (nnp_op_same_family(other[i][0], other[i][1]))
+			fail_msg("%s and %s: one family", other[i][0], other[i][1]);
 }
 
 static void test_unrelated(void **state)
@@ -546,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_runs_unit),
 		cmocka_unit_test(test_one_run_unit),
 		cmocka_unit_test(test_align),
+		cmocka_unit_test(test_op_family),
 		cmocka_unit_test(test_unrelated),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_diff_golden),

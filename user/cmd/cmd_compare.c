@@ -34,6 +34,7 @@ struct compare {
 	struct diff_out_opts out;
 	unsigned int runs;
 	const char *keep; /* --keep DIR, else a temporary directory removed at the end */
+	const char *names[2]; /* --node-names-a / -b FILE: each side's ORT profile */
 	char dir[PATH_MAX];
 	struct side s[2];
 };
@@ -51,6 +52,8 @@ static void usage(void)
 	    "  -o, --output FILE  write the diff to FILE (the table still goes to stdout)\n"
 	    "      --force        compare commands that look like different models\n"
 	    "      --group-by G   also compare groups of layers: block, part, op or none\n"
+	    "      --node-names-a FILE, --node-names-b FILE\n"
+	    "                     name A's (B's) ONNX Runtime nodes from a profile of its model\n"
 	    "  -v, --verbose      show each run\n\n"
 	    "Other options (--spec, --probe, --usdt, --ringbuf-size, -d, ...) are passed to\n"
 	    "each recording; see nnperf record --help.\n",
@@ -115,6 +118,11 @@ static int own_option(struct compare *c, int argc, char **argv, int *i)
 		c->keep = v;
 		return m;
 	}
+	for (int k = 0; k < 2; k++)
+		if ((m = opt_value(argc, argv, i, k ? "--node-names-b" : "--node-names-a", &v))) {
+			c->names[k] = v;
+			return m;
+		}
 	if ((m = opt_value(argc, argv, i, "--group-by", &v)))
 		return m < 0 || diff_parse_out_opt('g', v, &c->out) ? -1 : 1;
 	if ((m = opt_value(argc, argv, i, "--format", &v)))
@@ -165,6 +173,10 @@ static int split(struct compare *c, char **pass, int npass, char **cmd, int ncmd
 		err = add_arg(&c->s[k], "record");
 		for (int i = 0; !err && i < npass; i++)
 			err = add_arg(&c->s[k], pass[i]);
+		if (!err && c->names[k])
+			err = add_arg(&c->s[k], "--node-names");
+		if (!err && c->names[k])
+			err = add_arg(&c->s[k], (char *)c->names[k]);
 		if (!err)
 			err = add_arg(&c->s[k], "--");
 		for (int i = 0; !err && i < n; i++)

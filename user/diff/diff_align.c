@@ -7,8 +7,34 @@
 #include <uthash.h>
 
 #include "diff_align.h"
+#include "op_family.h"
 
 #define NONE SIZE_MAX
+
+/* of one op family: a QLinearConv of the int8 model is the float model's Conv */
+static bool same_op(const struct diff_layer *x, const struct diff_layer *y)
+{
+	return nnp_op_same_family(x->op, y->op);
+}
+
+/* the same name and occurrence, another op of the same family (Conv in A, QLinearConv in B) */
+static void match_renamed_ops(const struct diff_profile *a, const struct diff_profile *b,
+			      size_t *a2b, size_t *b2a)
+{
+	for (size_t i = 0; i < a->nlayers; i++) {
+		const struct diff_layer *l = &a->layers[i];
+
+		for (size_t j = 0; a2b[i] == NONE && j < b->nlayers; j++) {
+			const struct diff_layer *m = &b->layers[j];
+
+			if (b2a[j] != NONE || m->occurrence != l->occurrence ||
+			    strcmp(m->name, l->name) || !same_op(l, m))
+				continue;
+			a2b[i] = j;
+			b2a[j] = i;
+		}
+	}
+}
 
 static int match_names(const struct diff_profile *a, const struct diff_profile *b, size_t *a2b,
 		       size_t *b2a)
@@ -28,6 +54,7 @@ static int match_names(const struct diff_profile *a, const struct diff_profile *
 			b2a[e->idx] = i;
 		}
 	}
+	match_renamed_ops(a, b, a2b, b2a);
 	return 0;
 }
 
@@ -40,11 +67,6 @@ static size_t unmatched(const size_t *map, size_t n, size_t *out)
 		if (map[i] == NONE)
 			out[k++] = i;
 	return k;
-}
-
-static bool same_op(const struct diff_layer *x, const struct diff_layer *y)
-{
-	return !strcmp(x->op, y->op);
 }
 
 /* when the table would be too big: each A layer takes the next B layer of its op */
