@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcapstone-dev
 	libmicrohttpd-dev libncurses-dev libjson-c-dev libcmocka-dev uthash-dev
 	systemtap-sdt-dev cmake ninja-build pkg-config gcc g++ make binutils
-	python3 python3-pip util-linux procps chromium prometheus python3-yaml python3-numpy python3-flatbuffers git bpftrace
+	python3 python3-pip util-linux procps chromium prometheus python3-yaml python3-numpy python3-flatbuffers python3-packaging python3-sympy git bpftrace
 	python3-torch python3-torchvision python3-onnx python3-opencv python3-pyarmnn libarmnn-cpuref-backend22
 	libyaml-dev libcrypt-dev libclang-rt-14-dev clang-format-14 openssl curl apache2-utils)
 
@@ -94,6 +94,16 @@ for v in 1.32.0 1.16.3; do
 		--root-user-action=ignore --target "$pip_dir" "onnxruntime==$v" >/dev/null ||
 		echo "setup: warning: cannot install onnxruntime $v from PyPI: its test is skipped" >&2
 done
+
+# onnx 1.16.2 from PyPI for the quantized-model test: ORT's quantize_static needs onnx.reference
+# (onnx >= 1.13; Debian 12 has 1.12). Put before Debian's on PYTHONPATH by that test only.
+pip_dir=$build/pip/onnx-1.16.2
+if [ ! -e "$pip_dir/onnx/__init__.py" ]; then
+	rm -rf "$pip_dir"
+	python3 -m pip install -q --no-deps --disable-pip-version-check --no-warn-script-location \
+		--root-user-action=ignore --target "$pip_dir" "onnx==1.16.2" >/dev/null ||
+		echo "setup: warning: cannot install onnx 1.16.2 from PyPI: the ORT int8 check is skipped" >&2
+fi
 
 # LiteRT (TensorFlow Lite) from PyPI for its test, the same way: ai-edge-litert 2.3.0 (its
 # kernels in libpywrap_litert_common.so) and 1.2.0 (in _pywrap_tensorflow_interpreter_wrapper,

@@ -340,15 +340,23 @@ static void test_align(void **state)
 static void test_op_family(void **state)
 {
 	static const char *const same[][2] = {
-		{ "QLinearConv", "Conv" },     { "FusedConv", "Conv" },
-		{ "QGemm", "Gemm" },	       { "ConvInteger", "Conv" },
-		{ "MatMulInteger", "FusedMatMul" }, { "CONV_2D", "CONV_2D" },
+		{ "QLinearConv", "Conv" },
+		{ "FusedConv", "Conv" },
+		{ "QGemm", "Gemm" },
+		{ "ConvInteger", "Conv" },
+		{ "MatMulInteger", "FusedMatMul" },
+		{ "CONV_2D", "CONV_2D" },
 		{ "QLinearGlobalAveragePool", "GlobalAveragePool" },
 	};
 	static const char *const other[][2] = {
-		{ "QuantizeLinear", "Linear" }, { "QLinear", "Linear" }, { "Q", "" },
-		{ "Fused", "" },		{ "Integer", "" },	 { "Qconv", "conv" },
-		{ "QUANTIZE", "UANTIZE" },	{ "DequantizeLinear", "QuantizeLinear" },
+		{ "QuantizeLinear", "Linear" },
+		{ "QLinear", "Linear" },
+		{ "Q", "" },
+		{ "Fused", "" },
+		{ "Integer", "" },
+		{ "Qconv", "conv" },
+		{ "QUANTIZE", "UANTIZE" },
+		{ "DequantizeLinear", "QuantizeLinear" },
 	};
 
 	(void)state;

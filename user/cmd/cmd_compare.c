@@ -33,7 +33,7 @@ struct side {
 struct compare {
 	struct diff_out_opts out;
 	unsigned int runs;
-	const char *keep; /* --keep DIR, else a temporary directory removed at the end */
+	const char *keep;     /* --keep DIR, else a temporary directory removed at the end */
 	const char *names[2]; /* --node-names-a / -b FILE: each side's ORT profile */
 	char dir[PATH_MAX];
 	struct side s[2];
