@@ -26,7 +26,7 @@ fi
 [ "$(id -u)" = 0 ] || die "run as root (nnperf loads BPF programs; apt-get installs packages)"
 
 if [ -n "$arch" ]; then
-	CROSS=(clang llvm bpftool cmake ninja-build pkg-config python3 uthash-dev
+	CROSS=(clang llvm bpftool cmake ninja-build pkg-config python3 python3-pip uthash-dev
 		gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user-static
 		libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libcapstone-dev:arm64
 		libmicrohttpd-dev:arm64 libncurses-dev:arm64 libjson-c-dev:arm64 libcmocka-dev:arm64
@@ -47,6 +47,15 @@ if [ -n "$arch" ]; then
 	cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake ${NNPERF_CMAKE_ARGS:-} >/dev/null
 	cmake --build "$build"
+	# LiteRT's aarch64 wheel for the arm64 guest's LiteRT test (tests/vm), as on the host
+	pip_dir=$build/pip/ai-edge-litert-2.3.0
+	if [ ! -e "$pip_dir/ai_edge_litert/interpreter.py" ]; then
+		rm -rf "$pip_dir"
+		python3 -m pip install -q --no-deps --disable-pip-version-check --no-warn-script-location \
+			--root-user-action=ignore --platform manylinux_2_27_aarch64 --only-binary=:all: \
+			--python-version 3.11 --implementation cp --target "$pip_dir" "ai-edge-litert==2.3.0" \
+			>/dev/null || echo "setup: warning: cannot fetch ai-edge-litert's aarch64 wheel" >&2
+	fi
 	exit 0
 fi
 
@@ -107,16 +116,18 @@ fi
 
 # LiteRT (TensorFlow Lite) from PyPI for its test, the same way: ai-edge-litert 2.3.0 (its
 # kernels in libpywrap_litert_common.so) and 1.2.0 (in _pywrap_tensorflow_interpreter_wrapper,
-# the layout tflite-runtime shipped). The test's models are written by
+# the file name tflite-runtime used). The test's models are written by
 # tests/workloads/litert/make_model.py with the schema module the wheel carries and Debian's
 # python3-flatbuffers (tensorflow, the usual converter, is a 600 MB install).
-for v in 2.3.0 1.2.0; do
-	pip_dir=$build/pip/ai-edge-litert-$v
-	[ -e "$pip_dir/ai_edge_litert/interpreter.py" ] && continue
+# tflite-runtime 2.14.0, LiteRT's predecessor (still what many edge guides install), keeps
+# Subgraph::OpInvoke as a function of its own.
+for p in ai-edge-litert==2.3.0 ai-edge-litert==1.2.0 tflite-runtime==2.14.0; do
+	pip_dir=$build/pip/${p/==/-}
+	compgen -G "$pip_dir/*/interpreter.py" >/dev/null && continue
 	rm -rf "$pip_dir"
 	python3 -m pip install -q --no-deps --disable-pip-version-check --no-warn-script-location \
-		--root-user-action=ignore --target "$pip_dir" "ai-edge-litert==$v" >/dev/null ||
-		echo "setup: warning: cannot install ai-edge-litert $v from PyPI: its test is skipped" >&2
+		--root-user-action=ignore --target "$pip_dir" "$p" >/dev/null ||
+		echo "setup: warning: cannot install $p from PyPI: its test is skipped" >&2
 done
 
 # node-llama-cpp for the llama.cpp / ggml test: only the linux-x64 CPU prebuilt (about 85 MB;

@@ -11,12 +11,12 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=${1:-$ROOT/build/vm/arm64-root}
 die() { echo "vm: arm64 root: $*" >&2; exit 1; }
 
-# what the tests run (bash, coreutils, python3 for check.py, bpftool, objdump, ...) and
-# what nnperf links
+# what the tests run (bash, coreutils, python3 for check.py, bpftool, objdump, numpy and
+# flatbuffers for LiteRT's test, ...) and what nnperf links
 WANT=(busybox-static bash dash coreutils grep sed mawk procps util-linux mount findutils
 	python3.11-minimal libpython3.11-stdlib bpftool binutils binutils-aarch64-linux-gnu
 	libelf1 libbpf1 libcapstone4 libjson-c5 libmicrohttpd12 libncurses6 libtinfo6 zlib1g
-	libzstd1 libcrypt1 libyaml-0-2)
+	libzstd1 libcrypt1 libyaml-0-2 python3-numpy python3-flatbuffers)
 # dependencies the tests do not need (alternatives apt-cache lists, perl, installers)
 SKIP='^(perl|perl-base|perl-modules-.*|libperl.*|dpkg|cdebconf|debconf|libdebian-installer4|libnewt0.52|libslang2|libtextwrap1|install-info|gawk|original-awk|libsigsegv2|libmpfr6|libelogind0|base-files|usrmerge|usr-is-merged|init-system-helpers|debianutils|tar|mailcap|media-types|mime-support|readline-common|libaudit-common|libtirpc-common)$'
 

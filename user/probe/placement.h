@@ -46,6 +46,9 @@ const char *nnp_insn_class_str(enum nnp_insn_class cls);
 /* whether the x86-64 kernel emulates the instruction of N bytes at B */
 bool nnp_x86_emulated(const uint8_t *b, size_t n);
 
+/* whether the arm64 kernel simulates the instruction word W (placement_arm64.c) */
+bool nnp_arm64_simulated(uint32_t w);
+
 /* the arm64 decoder (placement_arm64.c) */
 int nnp_place_arm64(const uint8_t *code, size_t len, struct nnp_placement *out);
 

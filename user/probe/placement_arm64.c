@@ -105,6 +105,11 @@ static const struct hint *hint_of(uint32_t w)
 	return NULL;
 }
 
+bool nnp_arm64_simulated(uint32_t w)
+{
+	return any(simulated, sizeof(simulated) / sizeof(simulated[0]), w);
+}
+
 static enum nnp_insn_class classify(uint32_t w)
 {
 	const struct hint *h = hint_of(w);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-"""Runs a .tflite model with LiteRT's Python interpreter, N inferences.
+"""Runs a .tflite model with LiteRT's Python interpreter (or tflite-runtime's), N inferences.
 
   run.py MODEL N [--xnnpack] [--info FILE] [--wait FILE]
 
@@ -18,7 +18,11 @@ import sys
 import time
 
 import numpy as np
-from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+try:  # LiteRT (ai-edge-litert), else its predecessor tflite-runtime
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+except ImportError:
+    from tflite_runtime.interpreter import Interpreter, OpResolverType
 
 
 def main():

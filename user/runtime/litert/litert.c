@@ -13,7 +13,6 @@
  * own EnumNamesBuiltinOperator() table, pc-relative ("CONV_2D"; "DELEGATE"
  * for a node an XNNPACK delegate runs).
  */
-#include <elf.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -30,6 +29,7 @@
 
 #define INVOKE "_ZN6tflite8Subgraph6InvokeEv"
 #define INVOKE_IMPL "_ZN6tflite8Subgraph10InvokeImplEv"
+#define OP_INVOKE "_ZN6tflite8Subgraph8OpInvokeERK18TfLiteRegistrationP10TfLiteNode"
 #define OP_NAMES "_ZZN6tflite24EnumNamesBuiltinOperatorEvE5names"
 #define MAX_FN (256 * 1024) /* InvokeImpl is 2-3 KiB; a hostile size reads no more */
 #define PAIR "tflite::Subgraph node kernel"
@@ -47,23 +47,42 @@ static int find_fn(struct nnp_elf *e, const char *name, struct nnp_sym *sym)
 	return n < 0 ? n : n ? 0 : -ENOENT;
 }
 
-/* the kernel call in InvokeImpl; 0 or -errno */
-static int find_call(struct nnp_elf *e, struct nnp_litert_call *c)
+/* FN's code (malloc'ed, *code) and its symbol; 0 or -errno */
+static int read_fn(struct nnp_elf *e, const char *name, struct nnp_sym *fn, uint8_t **code)
 {
-	struct nnp_sym fn;
-	uint8_t *code;
-	int err = find_fn(e, INVOKE_IMPL, &fn);
+	int err = find_fn(e, name, fn);
 
 	if (err)
 		return err;
-	if (!fn.size || fn.size > MAX_FN)
+	if (!fn->size || fn->size > MAX_FN)
 		return -EFBIG;
-	code = malloc(fn.size);
-	if (!code)
+	*code = malloc(fn->size);
+	if (!*code)
 		return -ENOMEM;
-	err = nnp_elf_pread(e, code, fn.size, fn.file_off);
-	if (!err)
-		err = nnp_litert_find_call(code, fn.size, fn.vaddr, c);
+	err = nnp_elf_pread(e, *code, fn->size, fn->file_off);
+	if (err)
+		free(*code);
+	return err;
+}
+
+static uint16_t machine_of(struct nnp_elf *e)
+{
+	int cls, machine, type;
+
+	nnp_elf_abi(e, &cls, &machine, &type);
+	return (uint16_t)machine;
+}
+
+/* the kernel calls in InvokeImpl; 0 or -errno */
+static int find_calls(struct nnp_elf *e, struct nnp_litert_calls *c)
+{
+	struct nnp_sym fn;
+	uint8_t *code;
+	int err = read_fn(e, INVOKE_IMPL, &fn, &code);
+
+	if (err)
+		return err;
+	err = nnp_litert_find_calls(machine_of(e), code, fn.size, fn.vaddr, c);
 	free(code);
 	return err;
 }
@@ -83,8 +102,10 @@ static int attach_text(struct nnp_planner *p, const char *text, const char *pair
 	return nnp_planner_attach(p, &d, "litert");
 }
 
-/* op=: the builtin_code's name from the library's table, D bytes from the call */
-static void op_fetch(struct nnp_elf *e, const struct nnp_litert_call *c, char *out, size_t len)
+/* op=: the builtin_code's name from the library's table, D bytes from the site
+ * at AT; the builtin_code at REG + BUILTIN (REG: the argument it is relative to) */
+static void op_fetch(struct nnp_elf *e, uint64_t at, const char *reg, int builtin, char *out,
+		     size_t len)
 {
 	uint64_t names = 0, size = 0;
 	int64_t d;
@@ -94,38 +115,37 @@ static void op_fetch(struct nnp_elf *e, const struct nnp_litert_call *c, char *o
 		nnp_info("litert: no %s in %s: nodes without op names", OP_NAMES, nnp_elf_path(e));
 		return;
 	}
-	d = (int64_t)(names - c->call_vaddr);
+	d = (int64_t)(names - at);
 	if (d < INT32_MIN || d > INT32_MAX)
 		return;
-	snprintf(out, len, ",op=str(*(pc%+lld+u32(*(arg1+%d))*8))", (long long)d,
-		 NNP_LITERT_BUILTIN_OFF);
+	snprintf(out, len, ",op=str(*(pc%+lld+u32(*(%s+%d))*8))", (long long)d, reg, builtin);
 }
 
 /* the node's end first (planner.h: a begin attached before its end could open
- * a frame no end closes), then its begin; both tagged PAIR */
-static int attach_nodes(struct nnp_planner *p, const char *path, struct nnp_elf *e,
-			const struct nnp_litert_call *c)
+ * a frame no end closes), then its begin; both tagged PAIR and the call's number */
+static int attach_node_call(struct nnp_planner *p, const char *path, struct nnp_elf *e,
+			    const struct nnp_litert_call *c, size_t i)
 {
-	char text[PATH_MAX + 256], op[96];
+	char text[PATH_MAX + 256], op[96], pair[64];
 	uint64_t call, end;
 	int err;
 
 	if (nnp_elf_vaddr_to_off(e, c->call_vaddr, &call) ||
 	    nnp_elf_vaddr_to_off(e, c->end_vaddr, &end))
 		return -ENOEXEC;
+	snprintf(pair, sizeof(pair), "%s %zu", PAIR, i + 1);
 	snprintf(text, sizeof(text), "layer-end=%s:0x%llx", path, (unsigned long long)end);
-	err = attach_text(p, text, PAIR);
+	err = attach_text(p, text, pair);
 	if (err)
 		return err;
-	op_fetch(e, c, op, sizeof(op));
+	op_fetch(e, c->call_vaddr, "arg1", NNP_LITERT_BUILTIN_OFF, op, sizeof(op));
 	snprintf(text, sizeof(text),
 		 "layer-begin=%s:0x%llx,key=arg1,"
 		 "name=str(*(*(arg0+16)+u32(*(*(arg1+8)+4))*112+56))%s",
 		 path, (unsigned long long)call, op);
-	err = attach_text(p, text, PAIR);
+	err = attach_text(p, text, pair);
 	if (!err)
-		nnp_info("litert: node kernels: call %s at 0x%llx in %s (single-stepped), ended at "
-			 "0x%llx (%s)",
+		nnp_info("litert: node kernels: call %s at 0x%llx in %s, ended at 0x%llx (%s)",
 			 c->target, (unsigned long long)c->call_vaddr, INVOKE_IMPL,
 			 (unsigned long long)c->end_vaddr, c->end_insn);
 	return err;
@@ -134,28 +154,56 @@ static int attach_nodes(struct nnp_planner *p, const char *path, struct nnp_elf 
 static const char *why(int err)
 {
 	if (err == -ENOTUNIQ)
-		return "several calls look like it: a layout nnperf does not know";
+		return "too many calls look like it: a layout nnperf does not know";
+	if (err == -ENOTSUP)
+		return "code of a machine the finder does not read (x86-64 and arm64 only)";
 	if (err == -ENOENT)
 		return "no call of the known layout";
 	return strerror(-err);
 }
 
-/* per-node sites where this build allows; 1 attached, 0 none (said why) or -errno */
+/*
+ * tflite-runtime's OpInvoke(this, registration, node), a function of its own
+ * (a tail call of the kernel: its return probe sees the kernel return): one
+ * layer probe at its entry, kept there (it reads pc). The name needs &context_,
+ * this + the offset OpInvoke adds; without it the nodes are keyed and typed.
+ */
+static int attach_op_invoke(struct nnp_planner *p, const char *path, struct nnp_elf *e)
+{
+	char text[PATH_MAX + 256], op[96], name[96] = "";
+	struct nnp_sym fn;
+	uint32_t ctx;
+	uint8_t *code;
+	int err = read_fn(e, OP_INVOKE, &fn, &code);
+
+	if (err)
+		return err;
+	if (!nnp_litert_find_context(machine_of(e), code, fn.size, &ctx))
+		snprintf(name, sizeof(name), ",name=str(*(*(arg0+%u)+u32(*(*(arg2+8)+4))*112+56))",
+			 ctx + 16);
+	else
+		nnp_info("litert: no &context_ in %s's OpInvoke: nodes without names", path);
+	free(code);
+	op_fetch(e, fn.vaddr, "arg1", 40, op, sizeof(op));
+	snprintf(text, sizeof(text), "layer=%s:0x%llx,key=arg2%s%s", path,
+		 (unsigned long long)fn.file_off, name, op);
+	err = attach_text(p, text, "");
+	if (!err)
+		nnp_info("litert: node kernels: tflite::Subgraph::OpInvoke at 0x%llx",
+			 (unsigned long long)fn.vaddr);
+	return err ? err : 1;
+}
+
+/* per-node sites where this build allows; > 0 attached, 0 none (said why) or -errno */
 static int nodes(struct nnp_planner *p, const char *path, struct nnp_elf *e)
 {
-	struct nnp_litert_call c;
-	int cls, machine, type, err;
+	struct nnp_litert_calls c;
+	struct nnp_sym fn;
+	int err;
 
-	nnp_elf_abi(e, &cls, &machine, &type);
-	if (machine != EM_X86_64) {
-		if (nnp_warn_once(path))
-			nnp_warn(
-			    "litert: the node-kernel call finder reads x86-64 code only for now "
-			    "(%s is not): inferences only, no per-node times",
-			    path);
-		return 0;
-	}
-	err = find_call(e, &c);
+	if (!find_fn(e, OP_INVOKE, &fn))
+		return attach_op_invoke(p, path, e);
+	err = find_calls(e, &c);
 	if (err) {
 		if (nnp_warn_once(path))
 			nnp_warn(
@@ -164,8 +212,12 @@ static int nodes(struct nnp_planner *p, const char *path, struct nnp_elf *e)
 			    path, why(err));
 		return 0;
 	}
-	err = attach_nodes(p, path, e, &c);
-	return err ? err : 1;
+	for (size_t i = 0; i < c.n; i++) {
+		err = attach_node_call(p, path, e, &c.c[i], i);
+		if (err)
+			return err;
+	}
+	return (int)c.n;
 }
 
 /* nodes first: an inference seen before its nodes' probes are in would count without them */

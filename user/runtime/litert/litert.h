@@ -3,22 +3,28 @@
  * LiteRT / TensorFlow Lite: where a node's kernel is called. Subgraph's loop
  * over the execution plan calls registration->invoke(&context_, node) for
  * each node; in ai-edge-litert's builds OpInvoke is inlined into
- * Subgraph::InvokeImpl, so the call is an indirect call inside it, found by
- * litert/find.c and probed begin (the call) and end (the next instruction).
+ * Subgraph::InvokeImpl, so the call is an indirect call inside it (two, on
+ * arm64, where the compiler duplicated it), found by litert/find.c and probed
+ * begin (the call) and end (the first emulated instruction after it).
  */
 #ifndef NNP_LITERT_H
 #define NNP_LITERT_H
 
+#include <stddef.h>
 #include <stdint.h>
-
-struct nnp_elf;
-struct nnp_sym;
 
 /* a node's kernel call: the call instruction, and where the node ends */
 struct nnp_litert_call {
 	uint64_t call_vaddr, end_vaddr;
-	char target[16];   /* the register called ("rax") */
-	char end_insn[32]; /* the end's mnemonic ("je"), or "stepped" */
+	char target[16];   /* the register called ("rax", "x8") */
+	char end_insn[32]; /* the end's mnemonic ("je", "cbnz"), or "stepped" */
+};
+
+#define NNP_LITERT_MAX_CALLS 4
+
+struct nnp_litert_calls {
+	struct nnp_litert_call c[NNP_LITERT_MAX_CALLS];
+	size_t n;
 };
 
 /* how far TfLiteNode's registration (and its invoke at +24) is from the node
@@ -28,12 +34,24 @@ struct nnp_litert_call {
 #define NNP_LITERT_BUILTIN_OFF (NNP_LITERT_REG_OFF + 40)
 
 /*
- * In CODE (LEN bytes of x86-64 code at VADDR, Subgraph::InvokeImpl): the one
- * indirect call through a register that sets rdi and rsi just before (the
- * context and the node) and not rdx, the register loaded from the pair's
- * invoke field. 0; -ENOENT (none), -ENOTUNIQ (several: not this layout), -ENOMEM.
+ * In CODE (LEN bytes of MACHINE's code at VADDR, Subgraph::InvokeImpl; EM_X86_64
+ * or EM_AARCH64): every indirect call through a register that sets the first
+ * two argument registers just before (the context and the node) and not the
+ * third, the register loaded from the pair's invoke field. 0; -ENOENT (none),
+ * -ENOTUNIQ (more than NNP_LITERT_MAX_CALLS: not this layout), -ENOTSUP
+ * (another machine), -ENOMEM.
  */
-int nnp_litert_find_call(const uint8_t *code, size_t len, uint64_t vaddr,
-			 struct nnp_litert_call *out);
+int nnp_litert_find_calls(uint16_t machine, const uint8_t *code, size_t len, uint64_t vaddr,
+			  struct nnp_litert_calls *out);
+
+/*
+ * tflite-runtime 2.14 keeps Subgraph::OpInvoke(const TfLiteRegistration&,
+ * TfLiteNode*) as a function, ending in a tail call of the kernel with
+ * &context_ as its first argument: in CODE (OpInvoke, LEN bytes of MACHINE's
+ * code), the offset of context_ in Subgraph, from the `add rdi, IMM` (arm64
+ * `add x0, x0, #IMM`) right before the jump or call through a register.
+ * 0 (*off set); -ENOENT, -ENOTSUP, -ENOMEM.
+ */
+int nnp_litert_find_context(uint16_t machine, const uint8_t *code, size_t len, uint32_t *off);
 
 #endif
