@@ -16,7 +16,10 @@ die() { echo "vm: arm64 root: $*" >&2; exit 1; }
 WANT=(busybox-static bash dash coreutils grep sed mawk procps util-linux mount findutils
 	python3.11-minimal libpython3.11-stdlib bpftool binutils binutils-aarch64-linux-gnu
 	libelf1 libbpf1 libcapstone4 libjson-c5 libmicrohttpd12 libncurses6 libtinfo6 zlib1g
-	libzstd1 libcrypt1 libyaml-0-2 python3-numpy python3-flatbuffers)
+	libzstd1 libcrypt1 libyaml-0-2 python3-numpy)
+# architecture-independent ones (apt-cache depends lists them without :arm64), whose own
+# dependencies WANT already brings
+WANT_ALL=(python3-flatbuffers)
 # dependencies the tests do not need (alternatives apt-cache lists, perl, installers)
 SKIP='^(perl|perl-base|perl-modules-.*|libperl.*|dpkg|cdebconf|debconf|libdebian-installer4|libnewt0.52|libslang2|libtextwrap1|install-info|gawk|original-awk|libsigsegv2|libmpfr6|libelogind0|base-files|usrmerge|usr-is-merged|init-system-helpers|debianutils|tar|mailcap|media-types|mime-support|readline-common|libaudit-common|libtirpc-common)$'
 
@@ -24,7 +27,7 @@ SKIP='^(perl|perl-base|perl-modules-.*|libperl.*|dpkg|cdebconf|debconf|libdebian
 if [ -d "$DIR/usr/bin" ] && [ ! -e "$DIR/usr/bin/awk" ] && [ -x "$DIR/usr/bin/mawk" ]; then
 	ln -s mawk "$DIR/usr/bin/awk"
 fi
-stamp=$(printf '%s\n' "${WANT[@]}" "$SKIP" | sha256sum | cut -c1-16)
+stamp=$(printf '%s\n' "${WANT[@]}" all: "${WANT_ALL[@]}" "$SKIP" blas-links | sha256sum | cut -c1-16)
 [ "$(cat "$DIR/.nnpvm-stamp" 2>/dev/null)" != "$stamp" ] || exit 0
 
 dpkg --print-foreign-architectures | grep -qx arm64 ||
@@ -37,14 +40,15 @@ pkgs=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts 
 
 debs=$ROOT/build/vm/cache/arm64-debs
 mkdir -p "$debs"
-echo "vm: arm64 root: fetching $(echo "$pkgs" | wc -l) packages into $debs"
+echo "vm: arm64 root: fetching $(($(echo "$pkgs" | wc -l) + ${#WANT_ALL[@]})) packages into $debs"
 # shellcheck disable=SC2046
-(cd "$debs" && apt-get download -q -o APT::Sandbox::User=root $(echo "$pkgs" | sed 's/$/:arm64/') >download.log 2>&1) ||
+(cd "$debs" && apt-get download -q -o APT::Sandbox::User=root $(echo "$pkgs" | sed 's/$/:arm64/') \
+	"${WANT_ALL[@]}" >download.log 2>&1) ||
 	die "apt-get download failed: $(grep -E '^E:' "$debs/download.log" | head -n1)"
 
 rm -rf "$DIR.new"
 mkdir -p "$DIR.new"
-for p in $pkgs; do
+for p in $pkgs "${WANT_ALL[@]}"; do
 	deb=$(compgen -G "$debs/${p}_*_arm64.deb" || compgen -G "$debs/${p}_*_all.deb") ||
 		die "no .deb for $p in $debs"
 	deb=$(echo "$deb" | tail -n1)
@@ -55,6 +59,9 @@ cd "$DIR.new"
 mkdir -p proc sys dev tmp run root etc "./$ROOT"
 ln -sf python3.11 usr/bin/python3
 ln -sf mawk usr/bin/awk
+# numpy's BLAS and LAPACK, which update-alternatives would link: the reference ones
+ln -sf blas/libblas.so.3 usr/lib/aarch64-linux-gnu/libblas.so.3
+ln -sf lapack/liblapack.so.3 usr/lib/aarch64-linux-gnu/liblapack.so.3
 [ -e bin/sh ] || ln -s dash bin/sh
 for f in passwd group hosts nsswitch.conf; do [ -e "/etc/$f" ] && cp "/etc/$f" etc/; done
 # the multiarch library directories without an ld.so.cache (ldconfig is the host's)

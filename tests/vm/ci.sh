@@ -5,7 +5,9 @@
 # own: lifecycle's fallbacks (one perf-event link per uprobe, the release lock, SIGKILL
 # clean-up) are the same kernel code on both and take 200 s more in the arm64 guest, so
 # they run on x86-64 in CI and on both in the full suite (tests/vm/README.md).
-# NNPERF_VM_QUICK=1: the tests cut their repetitions, not their checks. Prints each guest's and the total wall time; exits 1 if any test fails
+# NNPERF_VM_QUICK=1: the tests cut their repetitions, not their checks. Both guests run at
+# once (NNPERF_VM_CI_PARALLEL=0: one after the other). Prints each guest's and the total wall
+# time; exits 1 if any test fails
 # or a build is missing. A guest whose kernel fails (run.sh exit 3) with every finished
 # test passed gets its unfinished tests rerun once in a new guest, said in the summary.
 #
@@ -37,21 +39,21 @@ export NNPERF_VM_APPEND=${NNPERF_VM_APPEND:-loglevel=7 softlockup_panic=1 softlo
 
 tests/vm/setup.sh
 t0=$SECONDS
-rc=0 summary=()
-for arch in ${NNPERF_VM_CI_ARCHES:-x86_64 arm64}; do
-	build=build how=scripts/setup.sh
+
+# guest ARCH SUMMARY_FILE: CI's subset in one guest (and once more in a new guest after a
+# kernel failure); its summary line into SUMMARY_FILE; 0 or 1
+guest() {
+	local arch=$1 out=$2 build=build how=scripts/setup.sh t=$SECONDS r=0 log retried= left
 	[ "$arch" = x86_64 ] || build=build-$arch how="scripts/setup.sh --arch $arch"
 	if [ ! -x "$build/nnperf" ]; then
 		echo "vm ci: no $build/nnperf: build it first ($how)" >&2
-		rc=1 summary+=("$arch: no build")
-		continue
+		echo "$arch: no build" >"$out"
+		return 1
 	fi
-	t=$SECONDS
-	r=0 log=$(mktemp)
+	log=$(mktemp)
 	# shellcheck disable=SC2046 # a list of test names
 	NNPERF_VM_BUILD=$build tests/vm/run.sh "$arch" "$KERNEL" -- $(tests_for "$arch") 2>&1 |
 		tee "$log" || r=$?
-	retried=
 	if [ $r = 3 ]; then
 		# the guest kernel failed with every test so far passed (docs/kernel-compat.md,
 		# known problems): the tests it left unrun get one new guest, and the summary says so
@@ -64,8 +66,35 @@ for arch in ${NNPERF_VM_CI_ARCHES:-x86_64 arm64}; do
 		retried=" (guest kernel failed once; $left rerun in a new guest)"
 	fi
 	rm -f "$log"
-	[ $r = 0 ] || rc=1
-	summary+=("$arch $KERNEL: $([ $r = 0 ] && echo pass || echo FAIL) in $((SECONDS - t)) s$retried")
+	echo "$arch $KERNEL: $([ $r = 0 ] && echo pass || echo FAIL) in $((SECONDS - t)) s$retried" >"$out"
+	[ $r = 0 ]
+}
+
+# The guests at once, each line marked with its arch: each is one host thread (single-threaded
+# TCG: lib.sh, and -icount on arm64), so on two cores they take the time of the longer one.
+# NNPERF_VM_CI_PARALLEL=0, or a one-core host, runs them one after the other.
+rc=0 summary=() pids=() outs=()
+parallel=${NNPERF_VM_CI_PARALLEL:-1}
+[ "$(nproc)" -ge 2 ] || parallel=0
+for arch in ${NNPERF_VM_CI_ARCHES:-x86_64 arm64}; do
+	out=$(mktemp)
+	outs+=("$out")
+	if [ "$parallel" = 0 ]; then
+		guest "$arch" "$out" || rc=1
+		continue
+	fi
+	(
+		set -o pipefail
+		guest "$arch" "$out" 2>&1 | sed -u "s/^/[$arch] /"
+	) &
+	pids+=($!)
 done
-echo "vm ci: $(IFS=';'; echo "${summary[*]}" | sed 's/;/; /g'); total $((SECONDS - t0)) s"
+for pid in "${pids[@]}"; do
+	wait "$pid" || rc=1
+done
+for out in "${outs[@]}"; do
+	summary+=("$(cat "$out")")
+	rm -f "$out"
+done
+echo "vm ci: $(IFS=';'; echo "${summary[*]}" | sed 's/;/; /g'); total $((SECONDS - t0)) s$([ "$parallel" = 0 ] || echo ", guests in parallel")"
 exit $rc
