@@ -42,3 +42,16 @@ wait_child_exec() {
 	done
 	fail "no child of $parent ran $comm within 30 s"
 }
+
+# record_into DIR PYTHONPATH [nnperf record options] -- CMD...: a fresh DIR with nnperf's
+# recording (rec.json, -v), the table (table) and stderr (err); 1 with one line saying why
+record_into() {
+	local dir=$1 pp=$2
+	shift 2
+	rm -rf "$dir" && mkdir -p "$dir"
+	PYTHONPATH=$pp "$NNPERF" record -v -o "$dir/rec.json" "$@" >"$dir/table" 2>"$dir/err" || {
+		echo "nnperf record exited $?: $(grep -v '^nnperf: feature' "$dir/err" | tail -3)" \
+			"target: $(head -2 "$dir/table")" >&2
+		return 1
+	}
+}

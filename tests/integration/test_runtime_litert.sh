@@ -43,13 +43,7 @@ done
 record() {
 	local dir=$1 pkg=$2 model=$3
 	shift 3
-	rm -rf "$dir" && mkdir -p "$dir"
-	PYTHONPATH=$pkg "$NNPERF" record -v -o "$dir/rec.json" -- $PY "$W/run.py" "$model" $N \
-		--info "$dir/info.json" "$@" >"$dir/table" 2>"$dir/err" || {
-		echo "nnperf record exited $?: $(grep -v '^nnperf: feature' "$dir/err" | tail -3)" \
-			"target: $(head -2 "$dir/table")" >&2
-		return 1
-	}
+	record_into "$dir" "$pkg" -- $PY "$W/run.py" "$model" $N --info "$dir/info.json" "$@"
 }
 
 # agree DIR PACKAGE_DIR MODEL [run.py options]: a recording that matches the plan (twice at

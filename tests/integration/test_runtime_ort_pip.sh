@@ -25,14 +25,8 @@ source "$NNP_SRC/tests/integration/ort_model.sh"
 record() {
 	local dir=$1 pkg=$2
 	shift 2
-	rm -rf "$dir" && mkdir -p "$dir"
-	PYTHONPATH=$pkg "$NNPERF" record -v -o "$dir/rec.json" "$@" -- $PY "$W/ort/run.py" \
-		--model "$MODEL" --iterations $N --settle-ms 2000 --profile "$dir/ort" \
-		>"$dir/table" 2>"$dir/err" || {
-		echo "nnperf record exited $?: $(grep -v '^nnperf: feature' "$dir/err" | tail -3)" \
-			"target: $(head -2 "$dir/table")" >&2
-		return 1
-	}
+	record_into "$dir" "$pkg" "$@" -- $PY "$W/ort/run.py" --model "$MODEL" --iterations $N \
+		--settle-ms 2000 --profile "$dir/ort"
 }
 
 # agree DIR PACKAGE_DIR [nnperf options]: a recording that agrees with ORT's profiler (twice

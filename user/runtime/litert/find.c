@@ -223,24 +223,35 @@ static int sweep(const struct nnp_capstone *api, csh cs, const struct arch *a, c
 	return found ? 0 : -ENOENT;
 }
 
+/* capstone for MACHINE's code, with the details instruction groups need; 0,
+ * -ENOTSUP (a machine the finder does not read), -ENOENT (no capstone), -ENOMEM */
+static int open_cs(uint16_t machine, const struct nnp_capstone **api, const struct arch **a,
+		   csh *cs)
+{
+	*a = machine == EM_X86_64 ? &x86 : machine == EM_AARCH64 ? &arm64 : NULL;
+	if (!*a)
+		return -ENOTSUP;
+	*api = nnp_capstone();
+	if (!*api)
+		return -ENOENT;
+	if ((*api)->open((*a)->cs, (*a)->mode, cs) != CS_ERR_OK)
+		return -ENOMEM;
+	(*api)->option(*cs, CS_OPT_DETAIL, CS_OPT_ON);
+	return 0;
+}
+
 int nnp_litert_find_calls(uint16_t machine, const uint8_t *code, size_t len, uint64_t vaddr,
 			  struct nnp_litert_calls *out)
 {
 	const struct nnp_capstone *api;
-	const struct arch *a = machine == EM_X86_64 ? &x86 : machine == EM_AARCH64 ? &arm64 : NULL;
+	const struct arch *a;
 	csh cs;
 	int err;
 
 	out->n = 0;
-	if (!a)
-		return -ENOTSUP;
-	api = nnp_capstone();
-	if (!api)
-		return -ENOENT;
-	if (api->open(a->cs, a->mode, &cs) != CS_ERR_OK)
-		return -ENOMEM;
-	/* instruction groups (the end walk's stop at a jump) need the details */
-	api->option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+	err = open_cs(machine, &api, &a, &cs);
+	if (err)
+		return err;
 	err = sweep(api, cs, a, code, len, vaddr, out);
 	api->close(&cs);
 	if (err)
@@ -296,17 +307,12 @@ static int context_sweep(const struct nnp_capstone *api, csh cs, const struct ar
 int nnp_litert_find_context(uint16_t machine, const uint8_t *code, size_t len, uint32_t *off)
 {
 	const struct nnp_capstone *api;
-	const struct arch *a = machine == EM_X86_64 ? &x86 : machine == EM_AARCH64 ? &arm64 : NULL;
+	const struct arch *a;
 	csh cs;
-	int err;
+	int err = open_cs(machine, &api, &a, &cs);
 
-	if (!a)
-		return -ENOTSUP;
-	api = nnp_capstone();
-	if (!api)
-		return -ENOENT;
-	if (api->open(a->cs, a->mode, &cs) != CS_ERR_OK)
-		return -ENOMEM;
+	if (err)
+		return err;
 	err = context_sweep(api, cs, a, code, len, off);
 	api->close(&cs);
 	return err;
