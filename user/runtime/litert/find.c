@@ -178,7 +178,7 @@ static void take(const cs_insn *insn, struct nnp_litert_calls *out)
 
 	c->call_vaddr = insn->address;
 	c->end_vaddr = insn->address + insn->size;
-	snprintf(c->target, sizeof(c->target), "%s", insn->op_str);
+	snprintf(c->target, sizeof(c->target), "%.15s", insn->op_str); /* is_reg: < 4 */
 }
 
 static int sweep(const struct nnp_capstone *api, csh cs, const struct arch *a, const uint8_t *code,
