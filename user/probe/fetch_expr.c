@@ -729,14 +729,18 @@ int nnp_fetch_format_key(const struct nnp_fetch *f, const struct nnp_fetch *f2, 
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
+/* whether F reads ARG (an NNP_FETCH_ARG_* base), in its term or its index's */
+static bool reads(const struct nnp_fetch *f, __u8 arg)
+{
+	return f->kind != NNP_FETCH_NONE && (f->arg == arg || (f->idx.at && f->idx.arg == arg));
+}
+
 bool nnp_fetch_uses_ret(const struct nnp_fetch *f)
 {
-	return f->kind != NNP_FETCH_NONE &&
-	       (f->arg == NNP_FETCH_ARG_RET || (f->idx.at && f->idx.arg == NNP_FETCH_ARG_RET));
+	return reads(f, NNP_FETCH_ARG_RET);
 }
 
 bool nnp_fetch_uses_pc(const struct nnp_fetch *f)
 {
-	return f->kind != NNP_FETCH_NONE &&
-	       (f->arg == NNP_FETCH_ARG_PC || (f->idx.at && f->idx.arg == NNP_FETCH_ARG_PC));
+	return reads(f, NNP_FETCH_ARG_PC);
 }

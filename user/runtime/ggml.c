@@ -76,32 +76,13 @@ int nnp_ggml_op_probe(char *text, size_t len, const char *path, const char *fn, 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* PAIR tags a begin/end pair; OP, if given, names the op of an end (the
- * first definition of a pair registers its layer's probe, planner.c) */
-static int attach_text(struct nnp_planner *p, const char *text, const char *pair, const char *op)
-{
-	struct nnp_probe_def d;
-	char msg[256];
-	int col;
-
-	if (nnp_probe_parse(text, &d, msg, sizeof(msg), &col)) {
-		nnp_err("runtime ggml: bad probe '%s': %s", text, msg);
-		return -EINVAL;
-	}
-	snprintf(d.origin, sizeof(d.origin), "runtime ggml");
-	snprintf(d.pair, sizeof(d.pair), "%s", pair);
-	if (op)
-		snprintf(d.op_literal, sizeof(d.op_literal), "%s", op);
-	return nnp_planner_attach(p, &d, "ggml");
-}
-
 static int attach_op(struct nnp_planner *p, const char *path, const char *fn)
 {
 	char text[PATH_MAX + 512];
 
 	if (nnp_ggml_op_probe(text, sizeof(text), path, fn, 0))
 		return -ENAMETOOLONG;
-	return attach_text(p, text, "", NULL);
+	return nnp_runtime_attach_text(p, "ggml", text, NULL, NULL);
 }
 
 /* FN measured at one call site: its end first (planner.h: a begin attached
@@ -116,11 +97,11 @@ static int attach_call(struct nnp_planner *p, const char *path, const char *fn,
 
 	if (n < 0 || (size_t)n >= sizeof(text))
 		return -ENAMETOOLONG;
-	err = attach_text(p, text, fn, op_of(fn));
+	err = nnp_runtime_attach_text(p, "ggml", text, fn, op_of(fn));
 	if (!err)
 		err = nnp_ggml_op_probe(text, sizeof(text), path, fn, s->call_off);
 	if (!err)
-		err = attach_text(p, text, fn, NULL);
+		err = nnp_runtime_attach_text(p, "ggml", text, fn, NULL);
 	if (!err)
 		nnp_info("ggml: %s: call at 0x%llx, ended at 0x%llx (%s); both emulated, "
 			 "~1 us a hit",

@@ -57,6 +57,16 @@ int nnp_runtime_add(const struct nnp_runtime *rt);
 /* removes the runtimes added (their memory is the caller's) */
 void nnp_runtimes_reset(void);
 
+/*
+ * Attaches TEXT, a probe in the --probe grammar that an adapter's code wrote,
+ * for RUNTIME (adapter_probe.c); PAIR (NULL: none) tags a begin/end pair, OP
+ * (NULL: none) names the op of an end (the first definition of a pair
+ * registers its layer's probe, planner.c). 0 or -errno; a TEXT that does not
+ * parse (an adapter's bug) is said in one line.
+ */
+int nnp_runtime_attach_text(struct nnp_planner *p, const char *runtime, const char *text,
+			    const char *pair, const char *op);
+
 const struct nnp_runtime *nnp_runtime_by_name(const char *name);
 /* 1 if PATH's basename is one of rt's library names (libs), else 0 */
 int nnp_runtime_names_file(const struct nnp_runtime *rt, const char *path);

@@ -47,13 +47,11 @@ static int find_fn(struct nnp_elf *e, const char *name, struct nnp_sym *sym)
 	return n < 0 ? n : n ? 0 : -ENOENT;
 }
 
-/* FN's code (malloc'ed, *code) and its symbol; 0 or -errno */
-static int read_fn(struct nnp_elf *e, const char *name, struct nnp_sym *fn, uint8_t **code)
+/* FN's code (malloc'ed, *code); 0 or -errno */
+static int read_code(struct nnp_elf *e, const struct nnp_sym *fn, uint8_t **code)
 {
-	int err = find_fn(e, name, fn);
+	int err;
 
-	if (err)
-		return err;
 	if (!fn->size || fn->size > MAX_FN)
 		return -EFBIG;
 	*code = malloc(fn->size);
@@ -78,8 +76,10 @@ static int find_calls(struct nnp_elf *e, struct nnp_litert_calls *c)
 {
 	struct nnp_sym fn;
 	uint8_t *code;
-	int err = read_fn(e, INVOKE_IMPL, &fn, &code);
+	int err = find_fn(e, INVOKE_IMPL, &fn);
 
+	if (!err)
+		err = read_code(e, &fn, &code);
 	if (err)
 		return err;
 	err = nnp_litert_find_calls(machine_of(e), code, fn.size, fn.vaddr, c);
@@ -87,46 +87,42 @@ static int find_calls(struct nnp_elf *e, struct nnp_litert_calls *c)
 	return err;
 }
 
-static int attach_text(struct nnp_planner *p, const char *text, const char *pair)
-{
-	struct nnp_probe_def d;
-	char msg[256];
-	int col;
-
-	if (nnp_probe_parse(text, &d, msg, sizeof(msg), &col)) {
-		nnp_err("runtime litert: bad probe '%s': %s", text, msg);
-		return -EINVAL;
-	}
-	snprintf(d.origin, sizeof(d.origin), "runtime litert");
-	snprintf(d.pair, sizeof(d.pair), "%s", pair);
-	return nnp_planner_attach(p, &d, "litert");
-}
-
-/* op=: the builtin_code's name from the library's table, D bytes from the site
- * at AT; the builtin_code at REG + BUILTIN (REG: the argument it is relative to) */
-static void op_fetch(struct nnp_elf *e, uint64_t at, const char *reg, int builtin, char *out,
-		     size_t len)
+/* the address of the library's op-name table, 0 (said) when it has none */
+static uint64_t op_names(struct nnp_elf *e)
 {
 	uint64_t names = 0, size = 0;
-	int64_t d;
 
-	*out = '\0';
 	if (nnp_elf_object(e, OP_NAMES, &names, &size) || !size) {
 		nnp_info("litert: no %s in %s: nodes without op names", OP_NAMES, nnp_elf_path(e));
-		return;
+		return 0;
 	}
-	d = (int64_t)(names - at);
-	if (d < INT32_MIN || d > INT32_MAX)
-		return;
-	snprintf(out, len, ",op=str(*(pc%+lld+u32(*(%s+%d))*8))", (long long)d, reg, builtin);
+	return names;
+}
+
+/* op=: the name of the builtin_code at arg1 + BUILTIN from the table at NAMES,
+ * pc-relative to the site at AT; "" without a table or out of reach */
+static void op_fetch(uint64_t names, uint64_t at, int builtin, char *out, size_t len)
+{
+	int64_t d = (int64_t)(names - at);
+
+	*out = '\0';
+	if (names && d >= INT32_MIN && d <= INT32_MAX)
+		snprintf(out, len, ",op=str(*(pc%+lld+u32(*(arg1+%d))*8))", (long long)d, builtin);
+}
+
+/* name=: the node's first output tensor's name, the context's tensors at CONTEXT + 16
+ * (CONTEXT: an ADDR of &context_), the node at NODE */
+static void name_fetch(const char *context, const char *node, char *out, size_t len)
+{
+	snprintf(out, len, ",name=str(*(*(%s+16)+u32(*(*(%s+8)+4))*112+56))", context, node);
 }
 
 /* the node's end first (planner.h: a begin attached before its end could open
  * a frame no end closes), then its begin; both tagged PAIR and the call's number */
 static int attach_node_call(struct nnp_planner *p, const char *path, struct nnp_elf *e,
-			    const struct nnp_litert_call *c, size_t i)
+			    uint64_t names, const struct nnp_litert_call *c, size_t i)
 {
-	char text[PATH_MAX + 256], op[96], pair[64];
+	char text[PATH_MAX + 256], op[96], name[96], pair[64];
 	uint64_t call, end;
 	int err;
 
@@ -135,15 +131,14 @@ static int attach_node_call(struct nnp_planner *p, const char *path, struct nnp_
 		return -ENOEXEC;
 	snprintf(pair, sizeof(pair), "%s %zu", PAIR, i + 1);
 	snprintf(text, sizeof(text), "layer-end=%s:0x%llx", path, (unsigned long long)end);
-	err = attach_text(p, text, pair);
+	err = nnp_runtime_attach_text(p, "litert", text, pair, NULL);
 	if (err)
 		return err;
-	op_fetch(e, c->call_vaddr, "arg1", NNP_LITERT_BUILTIN_OFF, op, sizeof(op));
-	snprintf(text, sizeof(text),
-		 "layer-begin=%s:0x%llx,key=arg1,"
-		 "name=str(*(*(arg0+16)+u32(*(*(arg1+8)+4))*112+56))%s",
-		 path, (unsigned long long)call, op);
-	err = attach_text(p, text, pair);
+	op_fetch(names, c->call_vaddr, NNP_LITERT_BUILTIN_OFF, op, sizeof(op));
+	name_fetch("arg0", "arg1", name, sizeof(name));
+	snprintf(text, sizeof(text), "layer-begin=%s:0x%llx,key=arg1%s%s", path,
+		 (unsigned long long)call, name, op);
+	err = nnp_runtime_attach_text(p, "litert", text, pair, NULL);
 	if (!err)
 		nnp_info("litert: node kernels: call %s at 0x%llx in %s, ended at 0x%llx (%s)",
 			 c->target, (unsigned long long)c->call_vaddr, INVOKE_IMPL,
@@ -168,41 +163,43 @@ static const char *why(int err)
  * layer probe at its entry, kept there (it reads pc). The name needs &context_,
  * this + the offset OpInvoke adds; without it the nodes are keyed and typed.
  */
-static int attach_op_invoke(struct nnp_planner *p, const char *path, struct nnp_elf *e)
+static int attach_op_invoke(struct nnp_planner *p, const char *path, struct nnp_elf *e,
+			    const struct nnp_sym *fn, uint64_t names)
 {
-	char text[PATH_MAX + 256], op[96], name[96] = "";
-	struct nnp_sym fn;
+	char text[PATH_MAX + 256], op[96], name[96] = "", context[32];
 	uint32_t ctx;
 	uint8_t *code;
-	int err = read_fn(e, OP_INVOKE, &fn, &code);
+	int err = read_code(e, fn, &code);
 
 	if (err)
 		return err;
-	if (!nnp_litert_find_context(machine_of(e), code, fn.size, &ctx))
-		snprintf(name, sizeof(name), ",name=str(*(*(arg0+%u)+u32(*(*(arg2+8)+4))*112+56))",
-			 ctx + 16);
-	else
+	if (!nnp_litert_find_context(machine_of(e), code, fn->size, &ctx)) {
+		snprintf(context, sizeof(context), "arg0+%u", ctx);
+		name_fetch(context, "arg2", name, sizeof(name));
+	} else {
 		nnp_info("litert: no &context_ in %s's OpInvoke: nodes without names", path);
+	}
 	free(code);
-	op_fetch(e, fn.vaddr, "arg1", 40, op, sizeof(op));
+	op_fetch(names, fn->vaddr, NNP_LITERT_REG_BUILTIN, op, sizeof(op));
 	snprintf(text, sizeof(text), "layer=%s:0x%llx,key=arg2%s%s", path,
-		 (unsigned long long)fn.file_off, name, op);
-	err = attach_text(p, text, "");
+		 (unsigned long long)fn->file_off, name, op);
+	err = nnp_runtime_attach_text(p, "litert", text, NULL, NULL);
 	if (!err)
 		nnp_info("litert: node kernels: tflite::Subgraph::OpInvoke at 0x%llx",
-			 (unsigned long long)fn.vaddr);
+			 (unsigned long long)fn->vaddr);
 	return err ? err : 1;
 }
 
 /* per-node sites where this build allows; > 0 attached, 0 none (said why) or -errno */
 static int nodes(struct nnp_planner *p, const char *path, struct nnp_elf *e)
 {
+	uint64_t names = op_names(e);
 	struct nnp_litert_calls c;
 	struct nnp_sym fn;
 	int err;
 
 	if (!find_fn(e, OP_INVOKE, &fn))
-		return attach_op_invoke(p, path, e);
+		return attach_op_invoke(p, path, e, &fn, names);
 	err = find_calls(e, &c);
 	if (err) {
 		if (nnp_warn_once(path))
@@ -213,7 +210,7 @@ static int nodes(struct nnp_planner *p, const char *path, struct nnp_elf *e)
 		return 0;
 	}
 	for (size_t i = 0; i < c.n; i++) {
-		err = attach_node_call(p, path, e, &c.c[i], i);
+		err = attach_node_call(p, path, e, names, &c.c[i], i);
 		if (err)
 			return err;
 	}
@@ -238,7 +235,7 @@ static int litert_attach(struct nnp_planner *p, const char *path, struct nnp_elf
 	if (n < 0)
 		return n;
 	snprintf(text, sizeof(text), "inference=%s:" INVOKE, path);
-	err = attach_text(p, text, "");
+	err = nnp_runtime_attach_text(p, "litert", text, NULL, NULL);
 	return err ? err : n + 1;
 }
 

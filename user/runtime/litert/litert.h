@@ -31,7 +31,9 @@ struct nnp_litert_calls {
  * in Subgraph's nodes_and_registration_ (std::pair<TfLiteNode, TfLiteRegistration>) */
 #define NNP_LITERT_REG_OFF 80
 #define NNP_LITERT_INVOKE_OFF (NNP_LITERT_REG_OFF + 24)
-#define NNP_LITERT_BUILTIN_OFF (NNP_LITERT_REG_OFF + 40)
+/* TfLiteRegistration's builtin_code, from the registration and from the node */
+#define NNP_LITERT_REG_BUILTIN 40
+#define NNP_LITERT_BUILTIN_OFF (NNP_LITERT_REG_OFF + NNP_LITERT_REG_BUILTIN)
 
 /*
  * In CODE (LEN bytes of MACHINE's code at VADDR, Subgraph::InvokeImpl; EM_X86_64

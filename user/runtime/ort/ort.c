@@ -136,20 +136,6 @@ void nnp_ort_probe(char *text, size_t len, const char *path, bool inference, uin
 		 (unsigned long long)off);
 }
 
-static int attach_text(struct nnp_planner *p, const char *text)
-{
-	struct nnp_probe_def d;
-	char msg[256];
-	int col;
-
-	if (nnp_probe_parse(text, &d, msg, sizeof(msg), &col)) {
-		nnp_err("runtime onnxruntime: bad probe '%s': %s", text, msg);
-		return -EINVAL;
-	}
-	snprintf(d.origin, sizeof(d.origin), "runtime onnxruntime");
-	return nnp_planner_attach(p, &d, "onnxruntime");
-}
-
 /* nodes first: attaching takes a while per site (-p on a busy process), and
  * an inference seen before its nodes' probe is in would count without them */
 static int ort_attach(struct nnp_planner *p, const char *path, struct nnp_elf *e)
@@ -162,13 +148,13 @@ static int ort_attach(struct nnp_planner *p, const char *path, struct nnp_elf *e
 		return 0; /* warned: the rest of the target is still measured */
 	if (s.kernel_off) {
 		nnp_ort_probe(text, sizeof(text), path, false, s.kernel_off);
-		err = attach_text(p, text);
+		err = nnp_runtime_attach_text(p, "onnxruntime", text, NULL, NULL);
 		if (err)
 			return err;
 		n++;
 	}
 	nnp_ort_probe(text, sizeof(text), path, true, s.run_off);
-	err = attach_text(p, text);
+	err = nnp_runtime_attach_text(p, "onnxruntime", text, NULL, NULL);
 	return err ? err : n + 1;
 }
 
