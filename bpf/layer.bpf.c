@@ -120,24 +120,44 @@ static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
 	return regs[i & 7];
 }
 
-/* An index term's value times its scale, wrapping as the address sum does; 0 or -EFAULT */
-static __always_inline int fetch_index(struct pt_regs *ctx, bool usdt, const struct nnp_index *x,
-				       __u64 *out)
+/*
+ * An index term's value times its scale, wrapping as the address sum does, with
+ * ADD (an inner index term's, 0 if none) added at step AT of its walk; 0 or -EFAULT
+ */
+static __always_inline int index_walk(struct pt_regs *ctx, bool usdt, const struct nnp_index *x,
+				      __u64 add, __u8 at, __u64 *out)
 {
 	__u64 v = get_arg(ctx, usdt, x->arg);
+	__u32 bits = NNP_WIDTH_BYTES(x->width) * 8;
 
 	for (int i = 0; i < NNP_MAX_DEREF; i++) {
 		if (i >= x->nderef)
 			break;
-		if (bpf_probe_read_user(&v, sizeof(v), (void *)(v + (__s64)x->deref_off[i])))
+		if (bpf_probe_read_user(
+			&v, sizeof(v),
+			(void *)(v + (__s64)x->deref_off[i] + (at == i + 1 ? add : 0))))
 			return -EFAULT;
 	}
-	v += (__s64)x->final_off;
-	if (x->width && x->width < 8)
-		v &= (1ULL << (x->width * 8)) - 1;
+	v += (__s64)x->final_off + (at == x->nderef + 1 ? add : 0);
+	if (bits && bits < 64) {
+		v &= (1ULL << bits) - 1;
+		if ((x->width & NNP_WIDTH_SIGNED) && (v >> (bits - 1)))
+			v |= ~0ULL << bits; /* sign-extended */
+	}
 	/* unsigned: a hostile index times a scale may not overflow a signed type */
 	*out = v * (__u64)(__s64)x->scale;
 	return 0;
+}
+
+/* A fetch's index term, with the one inside it; 0 or -EFAULT */
+static __noinline int fetch_index(struct pt_regs *ctx, bool usdt, const struct nnp_fetch *f,
+				  __u64 *out)
+{
+	__u64 y = 0;
+
+	if (f->idx_in.at && index_walk(ctx, usdt, &f->idx_in, 0, 0, &y))
+		return -EFAULT;
+	return index_walk(ctx, usdt, &f->idx, y, f->idx_in.at, out);
 }
 
 /* The address or value a fetch describes; 0 or -EFAULT */
@@ -146,7 +166,7 @@ static __always_inline int fetch_addr(struct pt_regs *ctx, bool usdt, const stru
 {
 	__u64 v = get_arg(ctx, usdt, f->arg), x = 0;
 
-	if (f->idx.at && fetch_index(ctx, usdt, &f->idx, &x))
+	if (f->idx.at && fetch_index(ctx, usdt, f, &x))
 		return -EFAULT;
 	for (int i = 0; i < NNP_MAX_DEREF; i++) {
 		if (i >= f->nderef)

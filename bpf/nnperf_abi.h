@@ -57,8 +57,14 @@ enum nnp_fetch_kind {
  * for i < nderef: v = *(u64 *)(v + deref_off[i] + (idx.at == i + 1 ? X : 0));
  * v += final_off + (idx.at == nderef + 1 ? X : 0);
  * then VALUE: key = v & mask (mask 0 = all bits); STRING: read a C string at v.
- * X, an index term (ADDR + VALUE * SIZE), is idx's value times idx.scale.
+ * X, an index term (ADDR + VALUE * SIZE), is idx's value times idx.scale; the
+ * index's own walk may add one index term of its own, idx_in, the same way
+ * (idx_in.at: a step of idx's walk), and no deeper.
  */
+/* nnp_index.width: the value is signed (s8, s16, s32): sign-extended from its
+ * width before it is scaled (a table of relative offsets) */
+#define NNP_WIDTH_SIGNED 0x80
+#define NNP_WIDTH_BYTES(w) ((w)&0x0f)
 /* nnp_fetch.arg: the first stack-passed argument's address at a function's
  * entry (x86-64: sp + 8, above the return address; arm64: sp), not a register */
 #define NNP_FETCH_ARG_STACK 0x80
@@ -92,6 +98,7 @@ struct nnp_fetch {
 	__s32 final_off;
 	__s32 deref_off[NNP_MAX_DEREF];
 	struct nnp_index idx;
+	struct nnp_index idx_in; /* the index term inside idx's value (at = 0: none) */
 };
 
 struct nnp_spec {

@@ -76,7 +76,43 @@ struct good_case {
 		 .scale = (sc),                                                                    \
 		 .final_off = (fin),                                                               \
 		 .deref_off = { __VA_ARGS__ } }
+/* the index term inside an index term's value: the same fields, at a step of idx's walk */
+#define IDX_IN(at_, a, w, sc, nd, fin, ...)                                                        \
+	.idx_in = { .at = (at_),                                                                   \
+		    .arg = (a),                                                                    \
+		    .nderef = (nd),                                                                \
+		    .width = (w),                                                                  \
+		    .scale = (sc),                                                                 \
+		    .final_off = (fin),                                                            \
+		    .deref_off = { __VA_ARGS__ } }
+#define S32 (NNP_WIDTH_SIGNED | 4)
 static const struct good_case good[] = {
+	/* an index inside an index, signed: XNNPACK's operator type names, a table of
+	 * 32-bit offsets from the table itself (T + s32(T + type * 4)) */
+	{ "layer=l:f,key=arg0,op=str(pc+100+s32(pc+100+u32(arg0+184)*4))", .kind = LAYER,
+	  SYMBOL_AT("l", "f"), .key = VAL(0, 8, 0, 0, 0),
+	  .op = { .kind = NNP_FETCH_STRING,
+		  .arg = PC,
+		  .final_off = 100,
+		  IDX(1, PC, S32, 1, 0, 100, 0),
+		  IDX_IN(1, 0, 4, 4, 0, 184, 0) },
+	  .canonical = "layer=l:f,key=arg0,op=str(pc+s32(pc+u32(arg0+184)*4+100)+100)" },
+	/* tflite-runtime's: 16-bit offsets into a string array (D + u16(O + type * 2)) */
+	{ "layer=l:f,op=str(pc-8+u16(pc+16+u32(arg0+1168)*2))", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .op = { .kind = NNP_FETCH_STRING,
+		  .arg = PC,
+		  .final_off = -8,
+		  IDX(1, PC, 2, 1, 0, 16, 0),
+		  IDX_IN(1, 0, 4, 2, 0, 1168, 0) },
+	  .canonical = "layer=l:f,op=str(pc+u16(pc+u32(arg0+1168)*2+16)-8)" },
+	{ "layer=l:f,key=*(arg0+(*(arg1+arg2*8))*16)", .kind = LAYER, SYMBOL_AT("l", "f"),
+	  .key = { .kind = NNP_FETCH_VALUE,
+		   .arg = 0,
+		   .width = 8,
+		   .nderef = 1,
+		   IDX(1, 1, 8, 16, 1, 0, 0),
+		   IDX_IN(1, 2, 8, 8, 0, 0, 0) },
+	  .canonical = "layer=l:f,key=*(arg0+(*(arg1+arg2*8))*16)" },
 	/* index terms: ADDR + VALUE * SIZE, added where the address is being built */
 	{ "layer=l:f,key=arg0+arg1", .kind = LAYER, SYMBOL_AT("l", "f"),
 	  .key = { .kind = NNP_FETCH_VALUE, .arg = 0, .width = 8, IDX(1, 1, 8, 1, 0, 0, 0) } },
@@ -386,9 +422,19 @@ static const struct bad_case bad[] = {
 	{ "layer=lib.so:f,key=arg1-arg2", 25, "expected a number after 'arg1-' but found 'arg2'" },
 	/* index terms */
 	{ "layer=lib.so:f,key=arg0+arg1+arg2", 30,
-	  "at most one index term (+ VALUE * SIZE) in a fetch, and none inside it" },
+	  "at most one index term (+ VALUE * SIZE) in a fetch, besides the one its index may "
+	  "hold" },
 	{ "layer=lib.so:f,key=*(arg0+arg1)+arg2", 33, "at most one index term" },
-	{ "layer=lib.so:f,key=arg0+u32(arg1+u32(arg2))", 34, "and none inside it" },
+	{ "layer=lib.so:f,key=arg0+u32(arg1+u32(arg2+u32(arg3)))", 43,
+	  "at most one index term inside an index term, and none inside that" },
+	{ "layer=lib.so:f,key=arg0+u32(arg1+arg2+arg3)", 39,
+	  "at most one index term inside an index term" },
+	{ "layer=lib.so:f,key=arg0+u32(arg1+arg2)+arg3", 40, "at most one index term" },
+	{ "layer=lib.so:f,key=s32(arg0)", 20,
+	  "s32(...) is a signed index: only inside an index term (ADDR + s32(ADDR) * SIZE); "
+	  "key takes u8..u64" },
+	{ "layer=lib.so:f,name=str(s16(arg0))", 25,
+	  "expected argN, sargN, stack, ret, pc, '*' or '(' after 'str(' but found 's16'" },
 	{ "layer=lib.so:f,key=arg0+arg1*0", 30, "element size out of range: 1..2147483647" },
 	{ "layer=lib.so:f,key=arg0+arg1*0x80000000", 30, "element size out of range" },
 	{ "layer=lib.so:f,key=arg0+arg1*x", 30,
@@ -530,6 +576,16 @@ static void assert_fetch_equal(const struct nnp_fetch *got, const struct nnp_fet
 	assert_int_equal(got->idx.final_off, want->idx.final_off);
 	for (i = 0; i < NNP_MAX_DEREF; i++)
 		assert_int_equal(got->idx.deref_off[i], want->idx.deref_off[i]);
+	assert_int_equal(got->idx_in.at, want->idx_in.at);
+	if (!want->idx_in.at)
+		return;
+	assert_int_equal(got->idx_in.arg, want->idx_in.arg);
+	assert_int_equal(got->idx_in.nderef, want->idx_in.nderef);
+	assert_int_equal(got->idx_in.width, want->idx_in.width);
+	assert_int_equal(got->idx_in.scale, want->idx_in.scale);
+	assert_int_equal(got->idx_in.final_off, want->idx_in.final_off);
+	for (i = 0; i < NNP_MAX_DEREF; i++)
+		assert_int_equal(got->idx_in.deref_off[i], want->idx_in.deref_off[i]);
 }
 
 static const char *or_empty(const char *s)

@@ -20,7 +20,7 @@ struct fetch_parser {
 	struct nnp_lex *lx;
 	const char *start; /* first character of the option's value, for context */
 	bool usdt;
-	bool in_index; /* parsing an index term: no index inside it */
+	int in_index; /* index terms being parsed: one may hold one more */
 	const char *option;
 	bool saw_arg, saw_ret; /* argN/sargN/stack, ret: one fetch reads one site's */
 };
@@ -248,6 +248,18 @@ static int parse_offset(struct fetch_parser *fp, int sign, int64_t *off)
 	return 0;
 }
 
+/* s8, s16, s32: a signed index (NNP_WIDTH_SIGNED with its bytes), else 0 */
+static unsigned signed_width_of(const char *p, size_t n)
+{
+	if (nnp_lex_word_is(p, n, "s8"))
+		return NNP_WIDTH_SIGNED | 1;
+	if (nnp_lex_word_is(p, n, "s16"))
+		return NNP_WIDTH_SIGNED | 2;
+	if (nnp_lex_word_is(p, n, "s32"))
+		return NNP_WIDTH_SIGNED | 4;
+	return 0;
+}
+
 static unsigned width_of(const char *p, size_t n)
 {
 	if (nnp_lex_word_is(p, n, "u8"))
@@ -291,25 +303,39 @@ static int parse_scale(struct fetch_parser *fp, int32_t *scale)
 	return 0;
 }
 
+/* an index term at AT is allowed here: one in a fetch, and one inside it */
+static int index_allowed(struct fetch_parser *fp, const struct nnp_fetch *f, const char *at)
+{
+	if (fp->in_index > 1 || (fp->in_index == 1 && f->idx.at))
+		return nnp_lex_fail(fp->lx, at,
+				    "at most one index term inside an index term, and none inside "
+				    "that");
+	if (f->idx.at)
+		return nnp_lex_fail(fp->lx, at,
+				    "at most one index term (+ VALUE * SIZE) in a fetch, "
+				    "besides the one its index may hold");
+	return 0;
+}
+
 /* "VALUE [* SIZE]" after an ADDR's '+': the fetch's one index term, added at
- * the address being built (before its next dereference, or to the result) */
+ * the address being built (before its next dereference, or to the result);
+ * VALUE's own address may hold one index term, which becomes f's idx_in */
 static int parse_index(struct fetch_parser *fp, struct nnp_fetch *f, int depth)
 {
 	const char *at = nnp_lex_skip_ws_at(fp->lx->p);
 	size_t n = nnp_lex_ident_len(at);
-	unsigned width = width_of(at, n);
+	unsigned width = width_of(at, n) | signed_width_of(at, n);
 	struct nnp_fetch v;
 	int64_t off = 0;
 	int err;
 
 	if (!width && !starts_term(at))
 		return expect_fail(fp, at, "a number or an index term (VALUE * SIZE)");
-	if (fp->in_index || f->idx.at)
-		return nnp_lex_fail(fp->lx, at,
-				    "at most one index term (+ VALUE * SIZE) in a fetch, "
-				    "and none inside it");
+	err = index_allowed(fp, f, at);
+	if (err)
+		return err;
 	memset(&v, 0, sizeof(v));
-	fp->in_index = true;
+	fp->in_index++;
 	fp->lx->p = at;
 	if (width) {
 		at = nnp_lex_skip_ws_at(at + n);
@@ -319,7 +345,7 @@ static int parse_index(struct fetch_parser *fp, struct nnp_fetch *f, int depth)
 		err = parse_term(fp, &v, &off, depth + 1);
 		v.final_off = (__s32)off;
 	}
-	fp->in_index = false;
+	fp->in_index--;
 	if (!err)
 		err = parse_scale(fp, &f->idx.scale);
 	if (err)
@@ -330,6 +356,7 @@ static int parse_index(struct fetch_parser *fp, struct nnp_fetch *f, int depth)
 	f->idx.width = (__u8)(width ? width : 8);
 	f->idx.final_off = v.final_off;
 	memcpy(f->idx.deref_off, v.deref_off, sizeof(v.deref_off));
+	f->idx_in = v.idx;
 	return 0;
 }
 
@@ -442,6 +469,11 @@ static int parse_value(struct nnp_lex *lx, bool usdt, const char *option, struct
 				    "%s must be a value (argN, *ADDR, u32(ADDR), ...), "
 				    "not a string",
 				    option);
+	if (signed_width_of(p, n))
+		return nnp_lex_fail(lx, p,
+				    "%.*s(...) is a signed index: only inside an index term "
+				    "(ADDR + %.*s(ADDR) * SIZE); %s takes u8..u64",
+				    (int)n, p, (int)n, p, option);
 	q = nnp_lex_skip_ws_at(p + n);
 	if (nnp_lex_word_is(p, n, "hash"))
 		return parse_hash(&fp, f, f2, q);
@@ -593,26 +625,32 @@ static void put(char *buf, size_t len, size_t *used, const char *fmt, ...)
 
 static int format_addr(const struct nnp_fetch *f, char *buf, size_t len);
 
-/* "+VALUE*SIZE": VALUE a TERM (u32(...), or parenthesised when it has an offset) */
-static int format_index(const struct nnp_index *x, char *buf, size_t len)
+/* "+VALUE*SIZE": VALUE a TERM (u32(...), s32(...), or parenthesised when it has
+ * an offset), with IN the index term inside VALUE's address (at = 0: none) */
+static int format_index(const struct nnp_index *x, const struct nnp_index *in, char *buf,
+			size_t len)
 {
 	struct nnp_fetch v = { .kind = NNP_FETCH_VALUE,
 			       .arg = x->arg,
 			       .nderef = x->nderef,
-			       .final_off = x->final_off };
-	char val[CTX_LEN * 2];
+			       .final_off = x->final_off,
+			       .idx = *in };
+	unsigned bytes = NNP_WIDTH_BYTES(x->width), sign = x->width & NNP_WIDTH_SIGNED;
+	char val[CTX_LEN * 4];
 	int err, n;
 
-	if (x->nderef > NNP_MAX_DEREF || x->scale < 1)
+	if (x->nderef > NNP_MAX_DEREF || x->scale < 1 || (x->width & ~(NNP_WIDTH_SIGNED | 0x0f)))
 		return -EINVAL;
 	memcpy(v.deref_off, x->deref_off, sizeof(v.deref_off));
 	err = format_addr(&v, val, sizeof(val));
 	if (err)
 		return err;
-	if (x->width == 1 || x->width == 2 || x->width == 4)
-		n = snprintf(buf, len, "+u%d(%s)", x->width * 8, val);
+	if (bytes == 1 || bytes == 2 || bytes == 4)
+		n = snprintf(buf, len, "+%c%u(%s)", sign ? 's' : 'u', bytes * 8, val);
+	else if (x->width == 8 && (x->final_off || in->at))
+		n = snprintf(buf, len, "+(%s)", val);
 	else if (x->width == 8)
-		n = snprintf(buf, len, x->final_off ? "+(%s)" : "+%s", val);
+		n = snprintf(buf, len, "+%s", val);
 	else
 		return -EINVAL;
 	if (n >= 0 && (size_t)n < len && x->scale != 1)
@@ -624,14 +662,15 @@ static int format_index(const struct nnp_index *x, char *buf, size_t len)
  * an index term is written where it is added (idx.at: before deref at - 1). */
 static int format_addr(const struct nnp_fetch *f, char *buf, size_t len)
 {
-	char idx[CTX_LEN * 3] = "";
+	char idx[CTX_LEN * 5] = "";
 	size_t used = 0;
 	int i, err;
 
-	if (f->nderef > NNP_MAX_DEREF || f->idx.at > f->nderef + 1)
+	if (f->nderef > NNP_MAX_DEREF || f->idx.at > f->nderef + 1 ||
+	    (f->idx_in.at && (!f->idx.at || f->idx_in.at > f->idx.nderef + 1)))
 		return -EINVAL;
 	if (f->idx.at) {
-		err = format_index(&f->idx, idx, sizeof(idx));
+		err = format_index(&f->idx, &f->idx_in, idx, sizeof(idx));
 		if (err)
 			return err;
 	}
@@ -732,7 +771,8 @@ int nnp_fetch_format_key(const struct nnp_fetch *f, const struct nnp_fetch *f2, 
 /* whether F reads ARG (an NNP_FETCH_ARG_* base), in its term or its index's */
 static bool reads(const struct nnp_fetch *f, __u8 arg)
 {
-	return f->kind != NNP_FETCH_NONE && (f->arg == arg || (f->idx.at && f->idx.arg == arg));
+	return f->kind != NNP_FETCH_NONE && (f->arg == arg || (f->idx.at && f->idx.arg == arg) ||
+					     (f->idx_in.at && f->idx_in.arg == arg));
 }
 
 bool nnp_fetch_uses_ret(const struct nnp_fetch *f)
