@@ -5,8 +5,10 @@
 # table. Checked against the interpreter's plan (run.py --info) for float32 and full-integer
 # int8 models of one MobileNetV2-style network (made here by make_model.py), in ai-edge-litert
 # 2.3.0 and 1.2.0, and tflite-runtime 2.14.0, whose Subgraph::OpInvoke is a function of its own
-# (scripts/setup.sh installs all three); XNNPACK's DELEGATE node; -p PID of a running script;
-# a build whose InvokeImpl cannot be found is one warning, inferences only.
+# (scripts/setup.sh installs all three); with XNNPACK, the DELEGATE nodes and XNNPACK's
+# operators inside them, typed and following the nodes they were built from; -p PID of a running
+# script; a build whose InvokeImpl cannot be found is one warning, inferences only; one whose
+# XNNPACK type-name table is not XNNPACK's layout has operators without op names.
 source "$(dirname "$0")/lib.sh"
 require_root
 PY=/usr/bin/python3
@@ -69,9 +71,18 @@ done
 grep -q 'QUANTIZE' "$TMP/$V-i8/table" && grep -q 'DEQUANTIZE' "$TMP/$V-i8/table" ||
 	fail "the int8 model's QUANTIZE/DEQUANTIZE nodes: $(head -5 "$TMP/$V-i8/table")"
 
-echo "== XNNPACK ($V, float32): the delegate runs the model as one node"
-agree "$TMP/xnn" "$PKG" "$TMP/f32.tflite" --xnnpack
-grep -q ' DELEGATE ' "$TMP/xnn/table" || fail "no DELEGATE node: $(head -4 "$TMP/xnn/table")"
+for v in "${have[@]}"; do
+	for m in f32 i8; do
+		echo "== $v, $m model, XNNPACK: DELEGATE nodes, XNNPACK's operators inside them"
+		agree "$TMP/$v-$m-xnn" "$(pkg_of "$v")" "$TMP/$m.tflite" --xnnpack
+	done
+done
+grep -q ' DELEGATE ' "$TMP/$V-f32-xnn/table" ||
+	fail "no DELEGATE node: $(head -4 "$TMP/$V-f32-xnn/table")"
+grep -Eq '^  xnnpack#1 +Convolution \(NH' "$TMP/$V-f32-xnn/table" ||
+	fail "no XNNPACK convolution: $(sed -n 2,4p "$TMP/$V-f32-xnn/table")"
+grep -q 'litert: XNNPACK operator types at +' "$TMP/$V-f32-xnn/err" ||
+	fail "no line for XNNPACK's type table: $(grep litert "$TMP/$V-f32-xnn/err" | head -3)"
 
 echo "== -p PID of a running script ($V, the library already mapped)"
 PYTHONPATH=$PKG $PY "$W/run.py" "$TMP/f32.tflite" 100000 --info "$TMP/pid-info.json" \
@@ -107,5 +118,31 @@ p = next(p for p in json.load(open(sys.argv[1]))["processes"] if p["inferences"]
 assert p["inferences"]["count"] == int(sys.argv[2]), p["inferences"]["count"]
 assert not p["layers"], f"{len(p['layers'])} layers"
 print(f"ok: {p['inferences']['count']} inferences, no nodes")
+PYEOF
+
+echo "== a build whose XNNPACK type names are not XNNPACK's layout: operators without op names"
+mkdir -p "$TMP/xnn-pkg"
+cp -rs "$PKG/ai_edge_litert" "$TMP/xnn-pkg/"
+rm "$TMP/xnn-pkg/$so"
+$PY - "$PKG/$so" "$TMP/xnn-pkg/$so" <<'PYEOF'
+import sys
+data = open(sys.argv[1], "rb").read()
+name = b"\0Invalid\0"  # the name of type 0, the table's layout check (and only ever text)
+assert data.count(name) >= 1, data.count(name)
+open(sys.argv[2], "wb").write(data.replace(name, b"\0Invalie\0"))
+PYEOF
+record "$TMP/xnn-bad" "$TMP/xnn-pkg" "$TMP/f32.tflite" --xnnpack ||
+	fail "record of the build with another type table"
+grep -q "litert: XNNPACK operators of .* without op names: .* is not XNNPACK's layout" \
+	"$TMP/xnn-bad/err" || fail "no line: $(grep -i xnnpack "$TMP/xnn-bad/err" | head -3)"
+$PY - "$TMP/xnn-bad/rec.json" $((N + 1)) <<'PYEOF' || fail "operators of the build"
+import json, sys
+p = next(p for p in json.load(open(sys.argv[1]))["processes"] if p["layers"])
+assert p["inferences"]["count"] == int(sys.argv[2]), p["inferences"]["count"]
+xnn = [l for l in p["layers"] if l["name"].startswith("xnnpack#")]
+assert len(xnn) >= 29, f"{len(xnn)} operators"
+typed = [l["op"] for l in xnn if l["op"] and l["op"] != "xnnpack"]
+assert not typed, f"op names from a table that failed its check: {typed[:3]}"
+print(f"ok: {len(xnn)} operators, none typed")
 PYEOF
 pass

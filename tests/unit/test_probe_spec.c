@@ -88,23 +88,24 @@ struct good_case {
 #define S32 (NNP_WIDTH_SIGNED | 4)
 static const struct good_case good[] = {
 	/* an index inside an index, signed: XNNPACK's operator type names, a table of
-	 * 32-bit offsets from the table itself (T + s32(T + type * 4)) */
-	{ "layer=l:f,key=arg0,op=str(pc+100+s32(pc+100+u32(arg0+184)*4))", .kind = LAYER,
+	 * 32-bit offsets from the table itself (T + s32(*(T + type * 4))) */
+	{ "layer=l:f,key=arg0,op=str(pc+100+s32(*(pc+100+u32(*(arg0+184))*4)))", .kind = LAYER,
 	  SYMBOL_AT("l", "f"), .key = VAL(0, 8, 0, 0, 0),
 	  .op = { .kind = NNP_FETCH_STRING,
 		  .arg = PC,
 		  .final_off = 100,
-		  IDX(1, PC, S32, 1, 0, 100, 0),
-		  IDX_IN(1, 0, 4, 4, 0, 184, 0) },
-	  .canonical = "layer=l:f,key=arg0,op=str(pc+s32(pc+u32(arg0+184)*4+100)+100)" },
-	/* tflite-runtime's: 16-bit offsets into a string array (D + u16(O + type * 2)) */
-	{ "layer=l:f,op=str(pc-8+u16(pc+16+u32(arg0+1168)*2))", .kind = LAYER, SYMBOL_AT("l", "f"),
+		  IDX(1, PC, S32, 1, 1, 0, 100),
+		  IDX_IN(1, 0, 4, 4, 1, 0, 184) },
+	  .canonical = "layer=l:f,key=arg0,op=str(pc+s32(*(pc+u32(*(arg0+184))*4+100))+100)" },
+	/* tflite-runtime's: 16-bit offsets into a string array (D + u16(*(O + type * 2))) */
+	{ "layer=l:f,op=str(pc-8+u16(*(pc+16+u32(*(arg0+1168))*2)))", .kind = LAYER,
+	  SYMBOL_AT("l", "f"),
 	  .op = { .kind = NNP_FETCH_STRING,
 		  .arg = PC,
 		  .final_off = -8,
-		  IDX(1, PC, 2, 1, 0, 16, 0),
-		  IDX_IN(1, 0, 4, 2, 0, 1168, 0) },
-	  .canonical = "layer=l:f,op=str(pc+u16(pc+u32(arg0+1168)*2+16)-8)" },
+		  IDX(1, PC, 2, 1, 1, 0, 16),
+		  IDX_IN(1, 0, 4, 2, 1, 0, 1168) },
+	  .canonical = "layer=l:f,op=str(pc+u16(*(pc+u32(*(arg0+1168))*2+16))-8)" },
 	{ "layer=l:f,key=*(arg0+(*(arg1+arg2*8))*16)", .kind = LAYER, SYMBOL_AT("l", "f"),
 	  .key = { .kind = NNP_FETCH_VALUE,
 		   .arg = 0,

@@ -31,58 +31,20 @@
 #define INVOKE_IMPL "_ZN6tflite8Subgraph10InvokeImplEv"
 #define OP_INVOKE "_ZN6tflite8Subgraph8OpInvokeERK18TfLiteRegistrationP10TfLiteNode"
 #define OP_NAMES "_ZZN6tflite24EnumNamesBuiltinOperatorEvE5names"
-#define MAX_FN (256 * 1024) /* InvokeImpl is 2-3 KiB; a hostile size reads no more */
 #define PAIR "tflite::Subgraph node kernel"
-
-static int first_sym(const struct nnp_sym *sym, void *arg)
-{
-	*(struct nnp_sym *)arg = *sym;
-	return 1;
-}
-
-static int find_fn(struct nnp_elf *e, const char *name, struct nnp_sym *sym)
-{
-	int n = nnp_elf_match(e, name, first_sym, sym);
-
-	return n < 0 ? n : n ? 0 : -ENOENT;
-}
-
-/* FN's code (malloc'ed, *code); 0 or -errno */
-static int read_code(struct nnp_elf *e, const struct nnp_sym *fn, uint8_t **code)
-{
-	int err;
-
-	if (!fn->size || fn->size > MAX_FN)
-		return -EFBIG;
-	*code = malloc(fn->size);
-	if (!*code)
-		return -ENOMEM;
-	err = nnp_elf_pread(e, *code, fn->size, fn->file_off);
-	if (err)
-		free(*code);
-	return err;
-}
-
-static uint16_t machine_of(struct nnp_elf *e)
-{
-	int cls, machine, type;
-
-	nnp_elf_abi(e, &cls, &machine, &type);
-	return (uint16_t)machine;
-}
 
 /* the kernel calls in InvokeImpl; 0 or -errno */
 static int find_calls(struct nnp_elf *e, struct nnp_litert_calls *c)
 {
 	struct nnp_sym fn;
 	uint8_t *code;
-	int err = find_fn(e, INVOKE_IMPL, &fn);
+	int err = nnp_litert_find_fn(e, INVOKE_IMPL, &fn);
 
 	if (!err)
-		err = read_code(e, &fn, &code);
+		err = nnp_litert_read_code(e, &fn, &code);
 	if (err)
 		return err;
-	err = nnp_litert_find_calls(machine_of(e), code, fn.size, fn.vaddr, c);
+	err = nnp_litert_find_calls(nnp_litert_machine(e), code, fn.size, fn.vaddr, c);
 	free(code);
 	return err;
 }
@@ -169,11 +131,11 @@ static int attach_op_invoke(struct nnp_planner *p, const char *path, struct nnp_
 	char text[PATH_MAX + 256], op[96], name[96] = "", context[32];
 	uint32_t ctx;
 	uint8_t *code;
-	int err = read_code(e, fn, &code);
+	int err = nnp_litert_read_code(e, fn, &code);
 
 	if (err)
 		return err;
-	if (!nnp_litert_find_context(machine_of(e), code, fn->size, &ctx)) {
+	if (!nnp_litert_find_context(nnp_litert_machine(e), code, fn->size, &ctx)) {
 		snprintf(context, sizeof(context), "arg0+%u", ctx);
 		name_fetch(context, "arg2", name, sizeof(name));
 	} else {
@@ -198,7 +160,7 @@ static int nodes(struct nnp_planner *p, const char *path, struct nnp_elf *e)
 	struct nnp_sym fn;
 	int err;
 
-	if (!find_fn(e, OP_INVOKE, &fn))
+	if (!nnp_litert_find_fn(e, OP_INVOKE, &fn))
 		return attach_op_invoke(p, path, e, &fn, names);
 	err = find_calls(e, &c);
 	if (err) {
@@ -224,7 +186,7 @@ static int litert_attach(struct nnp_planner *p, const char *path, struct nnp_elf
 	struct nnp_sym inv;
 	int n, err;
 
-	if (find_fn(e, INVOKE, &inv)) {
+	if (nnp_litert_find_fn(e, INVOKE, &inv)) {
 		if (nnp_warn_once(path))
 			nnp_warn("litert: no tflite::Subgraph::Invoke in %s (no symbol table?): "
 				 "not measured",
@@ -234,6 +196,10 @@ static int litert_attach(struct nnp_planner *p, const char *path, struct nnp_elf
 	n = nodes(p, path, e);
 	if (n < 0)
 		return n;
+	err = nnp_litert_attach_xnnpack(p, path, e);
+	if (err < 0)
+		return err;
+	n += err;
 	snprintf(text, sizeof(text), "inference=%s:" INVOKE, path);
 	err = nnp_runtime_attach_text(p, "litert", text, NULL, NULL);
 	return err ? err : n + 1;

@@ -56,4 +56,19 @@ int nnp_litert_find_calls(uint16_t machine, const uint8_t *code, size_t len, uin
  */
 int nnp_litert_find_context(uint16_t machine, const uint8_t *code, size_t len, uint32_t *off);
 
+struct nnp_elf;
+struct nnp_sym;
+
+/* lib_code.c: the first symbol NAME matches; 0, -ENOENT or -errno */
+int nnp_litert_find_fn(struct nnp_elf *e, const char *name, struct nnp_sym *sym);
+/* FN's code (malloc'ed, *code; at most 256 KiB); 0 or -errno */
+int nnp_litert_read_code(struct nnp_elf *e, const struct nnp_sym *fn, uint8_t **code);
+/* the library's e_machine */
+uint16_t nnp_litert_machine(struct nnp_elf *e);
+
+/* xnnpack.c: XNNPACK's operators as layers, if the library has XNNPACK; > 0
+ * probes attached, 0 none (said why when it has XNNPACK), or -errno */
+struct nnp_planner;
+int nnp_litert_attach_xnnpack(struct nnp_planner *p, const char *path, struct nnp_elf *e);
+
 #endif
