@@ -122,12 +122,12 @@ static bool x86_lea_rip(const cs_insn *insn, struct tracked *t)
 	    x->operands[1].type != X86_OP_MEM || x->operands[1].mem.base != X86_REG_RIP ||
 	    x->operands[1].mem.index != X86_REG_INVALID)
 		return false;
-	track(t, x->operands[0].reg, insn->address + insn->size + (uint64_t)x->operands[1].mem.disp);
+	track(t, x->operands[0].reg,
+	      insn->address + insn->size + (uint64_t)x->operands[1].mem.disp);
 	return true;
 }
 
-static int arm64_table_read(const cs_insn *insn, const struct tracked *t,
-			    struct nnp_xnn_table *out)
+static int arm64_table_read(const cs_insn *insn, const struct tracked *t, struct nnp_xnn_table *out)
 {
 	const cs_arm64 *a = &insn->detail->arm64;
 	const cs_arm64_op *m = a->op_count == 2 ? &a->operands[1] : NULL;
@@ -277,7 +277,8 @@ static bool calls(uint16_t machine, const cs_insn *insn, uint64_t callee)
 		const cs_arm64 *a = &insn->detail->arm64;
 
 		return (insn->id == ARM64_INS_BL || insn->id == ARM64_INS_B) && a->op_count == 1 &&
-		       a->operands[0].type == ARM64_OP_IMM && (uint64_t)a->operands[0].imm == callee;
+		       a->operands[0].type == ARM64_OP_IMM &&
+		       (uint64_t)a->operands[0].imm == callee;
 	}
 }
 

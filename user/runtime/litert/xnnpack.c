@@ -56,7 +56,7 @@ static int entry(struct nnp_elf *e, const struct nnp_xnn_table *t, unsigned int 
 		return -ENOEXEC;
 	if (t->kind == NNP_XNN_REL32)
 		*name = t->table + (uint64_t)(int64_t)(int32_t)(b[0] | b[1] << 8 | b[2] << 16 |
-								 (uint32_t)b[3] << 24);
+								(uint32_t)b[3] << 24);
 	else
 		*name = t->data + (uint64_t)(b[0] | b[1] << 8);
 	return 0;
@@ -119,11 +119,11 @@ static void op_fetch(const struct nnp_xnn_table *t, uint32_t off, uint64_t at, c
 	if (dt < INT32_MIN || dt > INT32_MAX || dd < INT32_MIN || dd > INT32_MAX)
 		return;
 	if (t->kind == NNP_XNN_REL32)
-		snprintf(out, len, ",op=str(pc%+lld+s32(*(pc%+lld+u32(*(arg0+%u))*4)))", (long long)dt,
-			 (long long)dt, off);
+		snprintf(out, len, ",op=str(pc%+lld+s32(*(pc%+lld+u32(*(arg0+%u))*4)))",
+			 (long long)dt, (long long)dt, off);
 	else
-		snprintf(out, len, ",op=str(pc%+lld+u16(*(pc%+lld+u32(*(arg0+%u))*2)))", (long long)dd,
-			 (long long)dt, off);
+		snprintf(out, len, ",op=str(pc%+lld+u16(*(pc%+lld+u32(*(arg0+%u))*2)))",
+			 (long long)dd, (long long)dt, off);
 }
 
 /* the op fetch, or "" with one line saying why the operators have no op names */
