@@ -17,25 +17,25 @@
 
 /* ai-edge-litert 2.3.0 (x86-64), at 0xa4e800 */
 static const uint8_t rel32_x86[] = {
-	0x55,				     /* push rbp */
-	0x48, 0x89, 0xe5,		     /* mov rbp, rsp */
-	0x48, 0x63, 0xc7,		     /* movsxd rax, edi */
+	0x55,					  /* push rbp */
+	0x48, 0x89, 0xe5,			  /* mov rbp, rsp */
+	0x48, 0x63, 0xc7,			  /* movsxd rax, edi */
 	0x48, 0x8d, 0x0d, 0x7a, 0x3b, 0x70, 0xff, /* lea rcx, [rip - 0x8fc486] */
-	0x48, 0x63, 0x04, 0x81,		     /* movsxd rax, [rcx + rax*4] */
-	0x48, 0x01, 0xc8,		     /* add rax, rcx */
-	0x5d,				     /* pop rbp */
-	0xc3,				     /* ret */
+	0x48, 0x63, 0x04, 0x81,			  /* movsxd rax, [rcx + rax*4] */
+	0x48, 0x01, 0xc8,			  /* add rax, rcx */
+	0x5d,					  /* pop rbp */
+	0xc3,					  /* ret */
 };
 
 /* tflite-runtime 2.14.0 (x86-64), at 0x4509f0 */
 static const uint8_t off16_x86[] = {
-	0xf3, 0x0f, 0x1e, 0xfa,		     /* endbr64 */
-	0x89, 0xff,			     /* mov edi, edi */
+	0xf3, 0x0f, 0x1e, 0xfa,			  /* endbr64 */
+	0x89, 0xff,				  /* mov edi, edi */
 	0x48, 0x8d, 0x05, 0xe3, 0x6c, 0x0e, 0x00, /* lea rax, [rip + 0xe6ce3] */
 	0x48, 0x8d, 0x15, 0x5c, 0x61, 0x0e, 0x00, /* lea rdx, [rip + 0xe615c] */
-	0x0f, 0xb7, 0x04, 0x78,		     /* movzx eax, word [rax + rdi*2] */
-	0x48, 0x01, 0xd0,		     /* add rax, rdx */
-	0xc3,				     /* ret */
+	0x0f, 0xb7, 0x04, 0x78,			  /* movzx eax, word [rax + rdi*2] */
+	0x48, 0x01, 0xd0,			  /* add rax, rdx */
+	0xc3,					  /* ret */
 };
 
 /* ai-edge-litert 2.3.0 (aarch64), at 0x88fa1c */
@@ -82,11 +82,11 @@ static void test_table_none(void **state)
 {
 	static const uint8_t plain[] = { 0x31, 0xc0, 0xc3 }; /* xor eax, eax; ret */
 	/* the lea's register overwritten before the read: mov rcx, rdx */
-	static const uint8_t lost[] = { 0x48, 0x8d, 0x0d, 0x7a, 0x3b, 0x70, 0xff, 0x48, 0x89,
-					0xd1, 0x48, 0x63, 0x04, 0x81, 0xc3 };
+	static const uint8_t lost[] = { 0x48, 0x8d, 0x0d, 0x7a, 0x3b, 0x70, 0xff, 0x48,
+					0x89, 0xd1, 0x48, 0x63, 0x04, 0x81, 0xc3 };
 	/* the read after the return is not this function's */
-	static const uint8_t late[] = { 0x48, 0x8d, 0x0d, 0x7a, 0x3b, 0x70, 0xff, 0xc3,
-					0x48, 0x63, 0x04, 0x81 };
+	static const uint8_t late[] = { 0x48, 0x8d, 0x0d, 0x7a, 0x3b, 0x70,
+					0xff, 0xc3, 0x48, 0x63, 0x04, 0x81 };
 	/* a 16-bit read with no string block beside its table, or two */
 	uint8_t one[sizeof(off16_x86)], three[sizeof(off16_x86) + 7];
 	struct nnp_xnn_table t;
@@ -122,7 +122,9 @@ static void test_type_off_own(void **state)
 				       0x8b, 0xbf, 0xb8, 0x00, 0x00, 0x00, 0xc3 };
 	static const uint8_t arm[] = { LE32(0xaa0003e8u), LE32(0xb940b800u), LE32(0xd65f03c0u) };
 	/* the argument replaced first: mov rdi, rsi */
-	static const uint8_t gone[] = { 0x48, 0x89, 0xf7, 0x8b, 0xbf, 0xb8, 0x00, 0x00, 0x00, 0xc3 };
+	static const uint8_t gone[] = {
+		0x48, 0x89, 0xf7, 0x8b, 0xbf, 0xb8, 0x00, 0x00, 0x00, 0xc3
+	};
 	/* an offset that is no int field of a few-KiB struct */
 	static const uint8_t odd[] = { 0x8b, 0xbf, 0xb9, 0x00, 0x00, 0x00, 0xc3 };
 	static const uint8_t far[] = { 0x8b, 0xbf, 0x00, 0x20, 0x00, 0x00, 0xc3 };
@@ -150,8 +152,8 @@ static void test_type_off_own(void **state)
 static void test_type_off_callers(void **state)
 {
 	/* two loads, each right before a call of the name function */
-	static const uint8_t two[] = { LOAD_1EC, CALL_AT(CALLER + 6), 0x90, LOAD_1EC,
-				       CALL_AT(CALLER + 18), 0xc3 };
+	static const uint8_t two[] = { LOAD_1EC, CALL_AT(CALLER + 6),  0x90,
+				       LOAD_1EC, CALL_AT(CALLER + 18), 0xc3 };
 	static const uint8_t disagree[] = { LOAD_1EC, CALL_AT(CALLER + 6), LOAD_1F0,
 					    CALL_AT(CALLER + 17), 0xc3 };
 	/* a constant argument is no read of the type: ignored */
@@ -169,12 +171,10 @@ static void test_type_off_callers(void **state)
 	(void)state;
 	assert_int_equal(off(EM_X86_64, two, sizeof(two), CALLER, CALLEE, &o), 0);
 	assert_int_equal(o, 0x1ec);
-	assert_int_equal(off(EM_X86_64, disagree, sizeof(disagree), CALLER, CALLEE, &o),
-			 -ENOTUNIQ);
+	assert_int_equal(off(EM_X86_64, disagree, sizeof(disagree), CALLER, CALLEE, &o), -ENOTUNIQ);
 	assert_int_equal(off(EM_X86_64, constant, sizeof(constant), CALLER, CALLEE, &o), 0);
 	assert_int_equal(o, 0x1ec);
-	assert_int_equal(off(EM_X86_64, clobbered, sizeof(clobbered), CALLER, CALLEE, &o),
-			 -ENOENT);
+	assert_int_equal(off(EM_X86_64, clobbered, sizeof(clobbered), CALLER, CALLEE, &o), -ENOENT);
 	assert_int_equal(off(EM_X86_64, other_callee, sizeof(other_callee), CALLER, CALLEE, &o),
 			 -ENOENT);
 	assert_int_equal(off(EM_AARCH64, arm, sizeof(arm), CALLER, CALLEE, &o), 0);
