@@ -137,6 +137,18 @@ static int parse_value(struct export_opts *o, int c, const char *arg)
 	return -EINVAL;
 }
 
+/* --listen's syntax, checked before anything is loaded (binding it comes later) */
+static bool listen_bad(const char *arg)
+{
+	struct sockaddr_storage addr;
+	socklen_t len;
+
+	if (!nnp_http_parse_listen(arg, &addr, &len))
+		return false;
+	nnp_err("invalid --listen '%s': want ADDR:PORT, [ADDR]:PORT or :PORT", arg);
+	return true;
+}
+
 /* the options only export takes */
 static enum nnp_parse own_opt(struct export_opts *o, int c, const char *arg)
 {
@@ -146,6 +158,8 @@ static enum nnp_parse own_opt(struct export_opts *o, int c, const char *arg)
 		break;
 	case 'l':
 		o->listen = arg;
+		if (listen_bad(arg))
+			return NNP_PARSE_BAD_VALUE;
 		break;
 	case 'M':
 		o->model_flag = arg;
