@@ -56,6 +56,24 @@ if [ -n "$arch" ]; then
 			--python-version 3.11 --implementation cp --target "$pip_dir" "ai-edge-litert==2.3.0" \
 			>/dev/null || echo "setup: warning: cannot fetch ai-edge-litert's aarch64 wheel" >&2
 	fi
+	# onnxruntime's aarch64 wheels (1.17.0 is PyPI's oldest for Python 3.11 there) and the
+	# model its test runs, made here: the arm64 guest has no torch
+	for v in 1.32.0 1.17.0; do
+		pip_dir=$build/pip/onnxruntime-$v
+		[ -e "$pip_dir/onnxruntime/__init__.py" ] && continue
+		rm -rf "$pip_dir"
+		python3 -m pip install -q --no-deps --disable-pip-version-check --no-warn-script-location \
+			--root-user-action=ignore --platform manylinux_2_28_aarch64 \
+			--platform manylinux_2_27_aarch64 --platform manylinux2014_aarch64 \
+			--only-binary=:all: --python-version 3.11 --implementation cp --target "$pip_dir" \
+			"onnxruntime==$v" >/dev/null ||
+			echo "setup: warning: cannot fetch onnxruntime $v's aarch64 wheel" >&2
+	done
+	model=$build/models/ort-mobilenet_v2-opset13.onnx
+	if [ ! -s "$model" ] && /usr/bin/python3 -c 'import torch, torchvision, onnx' 2>/dev/null; then
+		/usr/bin/python3 tests/workloads/opencv/make_model.py --opset 13 "$model" >/dev/null ||
+			echo "setup: warning: cannot make $model" >&2
+	fi
 	exit 0
 fi
 

@@ -4,13 +4,19 @@
 # onnxruntime_pybind11_state*.so, which exports no OrtGetApiBase. InferenceSession::Run is
 # found by the profiler's "model_run" text and ExecuteKernel by its kernel error text, both
 # on a cold cache and then from it; per-node times against ORT's own profiler in the same
-# run, for the newest wheel and the oldest #15 covers (scripts/setup.sh installs both); -p
-# PID of a running script; a build whose Run cannot be found is one warning.
+# run, for the newest wheel and the oldest #15 covers (scripts/setup.sh installs both; with
+# --arch arm64 the aarch64 wheels, for the arm64 guest); -p PID of a running script; a build
+# whose Run cannot be found is one warning.
 source "$(dirname "$0")/lib.sh"
 require_root
 PY=/usr/bin/python3
 W=$NNP_SRC/tests/workloads
-VERSIONS=${NNP_ORT_PIP_VERSIONS:-1.32.0 1.16.3}
+# the newest wheel and the oldest #15 covers; PyPI's oldest aarch64 wheel for Python 3.11 is 1.17.0
+if [ "$(uname -m)" = aarch64 ]; then
+	VERSIONS=${NNP_ORT_PIP_VERSIONS:-1.32.0 1.17.0}
+else
+	VERSIONS=${NNP_ORT_PIP_VERSIONS:-1.32.0 1.16.3}
+fi
 pkg_of() { echo "$NNP_BUILD/pip/onnxruntime-$1"; }
 for v in $VERSIONS; do
 	if [ ! -e "$(pkg_of "$v")/onnxruntime/__init__.py" ]; then

@@ -72,6 +72,23 @@ static void test_session_run(void **state)
 	assert_int_equal(nnp_ort_find_kernel(SEED("ort_run_O0"), &off), -ENOENT);
 }
 
+/* arm64 code: the text's page by adrp, its low bits by an add to that register; no
+ * capstone needed (fixed-size words); bti/paciasp at the entry left to the planner */
+static void test_arm64(void **state)
+{
+	uint64_t off = 0;
+
+	(void)state;
+	assert_int_equal(nnp_ort_find_kernel(SEED("ort_kernel_arm64"), &off), 0);
+	assert_int_equal(off, 0x8a0); /* aarch64-linux-gnu-objdump: <execute_kernel> */
+	assert_int_equal(nnp_ort_find_session_run(SEED("ort_run_arm64_bti.so"), &off), 0);
+	assert_int_equal(off, 0x6e0); /* <session_run>: paciasp, kept */
+	off = 7;
+	assert_int_equal(nnp_ort_find_session_run(SEED("ort_run_arm64_two_fns"), &off), -ENOENT);
+	assert_int_equal(off, 7);
+	assert_int_equal(nnp_ort_find_kernel(SEED("ort_run_arm64_bti.so"), &off), -ENOENT);
+}
+
 /* hostile files: an error, never an offset outside the file or a read outside a section */
 static void test_hostile_files(void **state)
 {
@@ -94,6 +111,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_finds_the_function),
 		cmocka_unit_test(test_session_run),
+		cmocka_unit_test(test_arm64),
 		cmocka_unit_test(test_hostile_files),
 	};
 

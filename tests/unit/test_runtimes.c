@@ -79,9 +79,13 @@ static void test_computed_probes_parse(void **state)
 		must_parse(text, paths[i]);
 		assert_non_null(strstr(text, "layer-begin="));
 		assert_non_null(strstr(text, ":0x1ce47,"));
-		nnp_ort_probe(text, sizeof(text), paths[i], false, 0x1567ab4);
+		nnp_ort_probe(text, sizeof(text), paths[i], false, 0x1567ab4, false);
 		must_parse(text, paths[i]);
-		nnp_ort_probe(text, sizeof(text), paths[i], true, 0x43e564);
+		assert_non_null(strstr(text, ",key=arg2")); /* rdi: the Status returned */
+		nnp_ort_probe(text, sizeof(text), paths[i], false, 0x1567ab4, true);
+		must_parse(text, paths[i]);
+		assert_non_null(strstr(text, ",key=arg1")); /* arm64 returns it through x8 */
+		nnp_ort_probe(text, sizeof(text), paths[i], true, 0x43e564, false);
 		must_parse(text, paths[i]);
 	}
 	assert_int_equal(nnp_ggml_op_probe(text, 16, paths[0], "ggml_compute_forward_add", 0),

@@ -5,10 +5,12 @@
  * while running <op> node. Name:..." when a kernel fails, and nothing else uses
  * that text; InferenceSession::Run names its profiler event "model_run" (the
  * Python wheel links ORT into onnxruntime_pybind11_state, with no OrtApi table
- * to read Run from). The string's rip-relative leas in .text give code addresses;
- * .eh_frame_hdr's sorted table and the FDE give the function around it; a
- * capstone sweep from the function start proves the lea is a real
- * instruction there, not bytes inside another one.
+ * to read Run from). The string's code references in .text give code addresses
+ * (x86-64: rip-relative leas; arm64: adrp of its page, then the add of its low
+ * 12 bits to that register within ARM64_ADD_WINDOW instructions);
+ * .eh_frame_hdr's sorted table and the FDE give the function around it; on
+ * x86-64 a capstone sweep from the function start proves the lea is a real
+ * instruction there, not bytes inside another one (arm64's are 4-byte words).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -103,6 +105,59 @@ static int find_text(const struct sec *ro, const char *text, uint64_t *addr)
 }
 
 #define MAX_REFS 8 /* code references to one text that a search follows */
+
+#define ARM64_ADD_WINDOW 8 /* instructions between an adrp and its add */
+
+/* `adrp Xd, PAGE` with PAGE the page of TARGET, at word I of CODE (N words, at ADDR) */
+static bool adrp_to(const uint8_t *code, uint64_t addr, size_t i, uint64_t target, unsigned *rd)
+{
+	uint32_t w;
+	uint64_t imm;
+
+	memcpy(&w, code + 4 * i, 4);
+	if ((w & 0x9f000000) != 0x90000000)
+		return false;
+	imm = ((uint64_t)((w >> 5) & 0x7ffff) << 2 | ((w >> 29) & 3)) << 12;
+	if (imm & (1ULL << 32))
+		imm |= ~((1ULL << 33) - 1); /* a signed 33-bit offset */
+	*rd = w & 31;
+	return ((addr + 4 * i) & ~0xfffULL) + imm == (target & ~0xfffULL);
+}
+
+/* `add Xd, Xn, #LO` (64-bit, no shift) with Xn RN and LO TARGET's low 12 bits */
+static bool add_lo(const uint8_t *code, size_t i, unsigned rn, uint64_t target)
+{
+	uint32_t w;
+
+	memcpy(&w, code + 4 * i, 4);
+	return (w & 0xffc00000) == 0x91000000 && ((w >> 5) & 31) == rn &&
+	       ((w >> 10) & 0xfff) == (target & 0xfff);
+}
+
+/* arm64: an adrp of TARGET's page and an add of its low bits to that register
+ * shortly after; the adds' addresses, the first MAX_REFS into refs, the count returned */
+static int adrp_refs(const struct sec *text, uint64_t target, uint64_t *refs)
+{
+	size_t words = text->size / 4;
+	unsigned rd;
+	int n = 0;
+
+	if (text->addr % 4)
+		return 0;
+	for (size_t i = 0; i < words; i++) {
+		if (!adrp_to(text->buf, text->addr, i, target, &rd))
+			continue;
+		for (size_t j = i + 1; j < words && j <= i + ARM64_ADD_WINDOW; j++) {
+			if (!add_lo(text->buf, j, rd, target))
+				continue;
+			if (n < MAX_REFS)
+				refs[n] = text->addr + 4 * j;
+			n++;
+			break;
+		}
+	}
+	return n;
+}
 
 /* `lea disp32(%rip), %r64`: REX.W (+R), 8d, modrm with mod 00 and r/m 101; the
  * first MAX_REFS into refs, the count returned */
@@ -322,11 +377,11 @@ static int skip_endbr(const struct sec *text, uint64_t *addr)
 
 /* the one function that holds every code reference to the text, its start
  * (START) and end; each reference a real instruction of it */
-static int text_function(Elf *elf, const struct sec *text, const struct ort_anchor *a, uint64_t str,
-			 uint64_t *start, uint64_t *end)
+static int text_function(Elf *elf, bool arm64, const struct sec *text, const struct ort_anchor *a,
+			 uint64_t str, uint64_t *start, uint64_t *end)
 {
 	uint64_t refs[MAX_REFS], s0 = 0, e0 = 0;
-	int n = lea_refs(text, str, refs), err = 0;
+	int n = arm64 ? adrp_refs(text, str, refs) : lea_refs(text, str, refs), err = 0;
 
 	if (n < 1 || n > a->max_refs) {
 		nnp_info("onnxruntime: %d code references to %s, want 1..%d", n, a->what,
@@ -343,7 +398,7 @@ static int text_function(Elf *elf, const struct sec *text, const struct ort_anch
 				 a->what, (unsigned long long)s0, (unsigned long long)*start);
 			err = -ENOENT;
 		}
-		if (!err)
+		if (!err && !arm64)
 			err = on_boundary(text, *start, refs[i]);
 		s0 = *start;
 		e0 = *end;
@@ -356,19 +411,36 @@ static int text_function(Elf *elf, const struct sec *text, const struct ort_anch
 	return err;
 }
 
+/* the code's machine: x86-64 or arm64, else -ENOTSUP */
+static int machine(Elf *elf, bool *arm64)
+{
+	GElf_Ehdr eh;
+
+	if (!gelf_getehdr(elf, &eh))
+		return -ENOEXEC;
+	if (eh.e_machine != EM_X86_64 && eh.e_machine != EM_AARCH64)
+		return -ENOTSUP;
+	*arm64 = eh.e_machine == EM_AARCH64;
+	return 0;
+}
+
 static int search(Elf *elf, uint64_t size, const struct ort_anchor *a, uint64_t *off)
 {
 	struct sec ro, text;
 	uint64_t str, start, end;
-	int err = section(elf, ".rodata", &ro);
+	bool arm64 = false;
+	int err = machine(elf, &arm64);
 
+	if (!err)
+		err = section(elf, ".rodata", &ro);
 	if (!err)
 		err = section(elf, ".text", &text);
 	if (!err)
 		err = find_text(&ro, a->text, &str);
 	if (!err)
-		err = text_function(elf, &text, a, str, &start, &end);
-	if (!err)
+		err = text_function(elf, arm64, &text, a, str, &start, &end);
+	/* arm64's bti c / paciasp at the entry are the planner's placement to judge */
+	if (!err && !arm64)
 		err = skip_endbr(&text, &start);
 	if (!err)
 		err = vaddr_to_off(elf, size, start, off);

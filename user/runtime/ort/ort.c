@@ -5,12 +5,12 @@
  * statically): OrtApi::Run (or, in the wheel, InferenceSession::Run) is the
  * inference, ExecuteKernel(ctx, NodeIndex, ...) runs every node of the graph.
  * None has a symbol; they are found by ort/api.c and ort/find.c and cached per
- * build-id. ExecuteKernel returns a Status by value, so rdi is the return
- * slot and the NodeIndex is arg2: the key, which ORT's own profile
- * (enableProfiling) lists as node_index with the node's name and op.
- * The ExecuteKernel finder reads x86-64 code (a rip-relative lea): on arm64
- * (where the return slot is x8 and the NodeIndex would be arg1) it says so
- * and only OrtApi::Run, found from the function table, is probed.
+ * build-id. ExecuteKernel returns a Status by value: on x86-64 rdi is the
+ * return slot and the NodeIndex is arg2; on arm64 the slot is x8, no argument
+ * register, and the NodeIndex is arg1. It is the key, which ORT's own profile
+ * (enableProfiling) lists as node_index with the node's name and op. The
+ * finders read x86-64 and arm64 code; on other machines only OrtApi::Run,
+ * found from the function table, is probed.
  */
 #include <elf.h>
 #include <errno.h>
@@ -27,13 +27,14 @@
 #include "runtimes.h"
 #include "warn_once.h"
 
-#define FINDER_X86_ONLY                                                                            \
-	"onnxruntime: ORT function finder: x86-64 only for now (%s is %s): "                       \
+#define FINDER_MACHINES                                                                            \
+	"onnxruntime: ORT function finder: x86-64 and arm64 only (%s is neither): "                \
 	"inferences only, no per-node times"
 
-static const char *machine_str(int machine)
+/* the machines whose code the finders read */
+static bool finder_reads(int machine)
 {
-	return machine == EM_AARCH64 ? "aarch64" : "not x86-64";
+	return machine == EM_X86_64 || machine == EM_AARCH64;
 }
 
 static int machine_of(struct nnp_elf *e)
@@ -50,9 +51,9 @@ static uint64_t find_kernel(const char *path, struct nnp_elf *e)
 	int machine = machine_of(e), err;
 	uint64_t off = 0;
 
-	if (machine != EM_X86_64) {
+	if (!finder_reads(machine)) {
 		if (nnp_warn_once(path))
-			nnp_warn(FINDER_X86_ONLY, path, machine_str(machine));
+			nnp_warn(FINDER_MACHINES, path);
 		return 0;
 	}
 	err = nnp_ort_find_kernel(path, &off);
@@ -85,11 +86,11 @@ static int find_run(const char *path, struct nnp_elf *e, uint64_t *off)
 	bool api = nnp_elf_match(e, "OrtGetApiBase", no_more, NULL) > 0;
 	int machine = machine_of(e), err;
 
-	if (!api && machine != EM_X86_64) {
+	if (!api && !finder_reads(machine)) {
 		if (nnp_warn_once(path))
 			nnp_warn("onnxruntime: %s exports no OrtGetApiBase and the function finder "
-				 "is x86-64 only for now (it is %s): not measured",
-				 path, machine_str(machine));
+				 "reads x86-64 and arm64 code only: not measured",
+				 path);
 		return -ENOTSUP;
 	}
 	err = api ? nnp_ort_find_run(path, off) : nnp_ort_find_session_run(path, off);
@@ -110,10 +111,10 @@ static int sites_for(const char *path, struct nnp_elf *e, struct nnp_ort_sites *
 	/* each warning once a file: export examines a process it could not attach to again */
 	if (!nnp_ort_cache_get(id, s)) {
 		nnp_info("onnxruntime: sites of build %s from the cache", id);
-		if (machine != EM_X86_64)
-			s->kernel_off = 0; /* the finder's answer holds for x86-64 code only */
-		if (!s->kernel_off && machine != EM_X86_64 && nnp_warn_once(path))
-			nnp_warn(FINDER_X86_ONLY, path, machine_str(machine));
+		if (!finder_reads(machine))
+			s->kernel_off = 0; /* the finder's answer holds for code it reads */
+		if (!s->kernel_off && !finder_reads(machine) && nnp_warn_once(path))
+			nnp_warn(FINDER_MACHINES, path);
 		else if (!s->kernel_off && nnp_warn_once(path))
 			nnp_warn("onnxruntime: no ExecuteKernel in %s (build %s, cached): "
 				 "inferences only, no per-node times",
@@ -130,10 +131,14 @@ static int sites_for(const char *path, struct nnp_elf *e, struct nnp_ort_sites *
 	return 0;
 }
 
-void nnp_ort_probe(char *text, size_t len, const char *path, bool inference, uint64_t off)
+void nnp_ort_probe(char *text, size_t len, const char *path, bool inference, uint64_t off,
+		   bool arm64)
 {
-	snprintf(text, len, inference ? "inference=%s:0x%llx" : "layer=%s:0x%llx,key=arg2", path,
-		 (unsigned long long)off);
+	if (inference)
+		snprintf(text, len, "inference=%s:0x%llx", path, (unsigned long long)off);
+	else
+		snprintf(text, len, "layer=%s:0x%llx,key=arg%d", path, (unsigned long long)off,
+			 arm64 ? 1 : 2);
 }
 
 /* nodes first: attaching takes a while per site (-p on a busy process), and
@@ -147,13 +152,14 @@ static int ort_attach(struct nnp_planner *p, const char *path, struct nnp_elf *e
 	if (sites_for(path, e, &s))
 		return 0; /* warned: the rest of the target is still measured */
 	if (s.kernel_off) {
-		nnp_ort_probe(text, sizeof(text), path, false, s.kernel_off);
+		nnp_ort_probe(text, sizeof(text), path, false, s.kernel_off,
+			      machine_of(e) == EM_AARCH64);
 		err = nnp_runtime_attach_text(p, "onnxruntime", text, NULL, NULL);
 		if (err)
 			return err;
 		n++;
 	}
-	nnp_ort_probe(text, sizeof(text), path, true, s.run_off);
+	nnp_ort_probe(text, sizeof(text), path, true, s.run_off, false);
 	err = nnp_runtime_attach_text(p, "onnxruntime", text, NULL, NULL);
 	return err ? err : n + 1;
 }

@@ -27,9 +27,11 @@ int nnp_ort_find_session_run(const char *path, uint64_t *off);
 /* OrtApi::Run from the library's own table, read in an unprivileged child
  * that loads it; the file offset past an endbr64; 0 or -errno */
 int nnp_ort_find_run(const char *path, uint64_t *off);
-/* the definition of ExecuteKernel's layer probe (key = the NodeIndex), or with
- * inference, of OrtApi::Run's, at file offset OFF of PATH (truncated to len) */
-void nnp_ort_probe(char *text, size_t len, const char *path, bool inference, uint64_t off);
+/* the definition of ExecuteKernel's layer probe (key = the NodeIndex: arg2 on
+ * x86-64, arg1 with ARM64), or with inference, of OrtApi::Run's, at file offset
+ * OFF of PATH (truncated to len) */
+void nnp_ort_probe(char *text, size_t len, const char *path, bool inference, uint64_t off,
+		   bool arm64);
 
 /*
  * The sites of the build BUILD_ID from the cache; 0, -ENOENT (none), -EINVAL
