@@ -56,6 +56,8 @@ for v in $VERSIONS; do
 		fail "the wheel's module was not recognised: $(grep onnxruntime "$TMP/cold-$v/err" | head -3)"
 	grep -q 'onnxruntime: InferenceSession::Run at' "$TMP/cold-$v/err" || fail "no Run search in -v"
 	grep -q 'onnxruntime: ExecuteKernel at' "$TMP/cold-$v/err" || fail "no ExecuteKernel search in -v"
+	grep -q '^unnamed: ONNX Runtime nodes are shown by NodeIndex .*--node-names PROFILE' \
+		"$TMP/cold-$v/table" || fail "no line on how to name the nodes: $(tail -3 "$TMP/cold-$v/table")"
 done
 # one file per build-id, each with both sites
 set -- "$XDG_CACHE_HOME"/nnperf/ort-*
@@ -72,6 +74,7 @@ agree "$TMP/warm" "$PKG" --node-names "$prof"
 grep -q 'sites of build .* from the cache' "$TMP/warm/err" || fail "cache not used"
 grep -q 'InferenceSession::Run at' "$TMP/warm/err" && fail "searched again despite the cache"
 $PY "$W/ort/names.py" "$TMP/warm/rec.json" "$prof" || fail "--node-names"
+grep -q '^unnamed:' "$TMP/warm/table" && fail "the unnamed line though --node-names named them"
 
 echo "== -p PID of a running script ($V, the module already mapped)"
 PYTHONPATH=$PKG $PY "$W/ort/run.py" --model "$MODEL" --iterations 100000 >/dev/null 2>&1 &

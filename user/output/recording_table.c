@@ -147,6 +147,23 @@ static void print_nesting_note(FILE *f, const struct nnp_proc_stats *p, struct n
 		}
 }
 
+/* said once under a table with ONNX Runtime nodes no name reached: how to name them */
+static void print_names_note(FILE *f, const struct nnp_agg *a, struct nnp_layer_stats **ls,
+			     size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		const struct nnp_probe_info *pi = nnp_agg_probe(a, ls[j]->id.probe_id);
+
+		if (ls[j]->named || !pi || strcmp(pi->runtime, "onnxruntime"))
+			continue;
+		fputs("unnamed: ONNX Runtime nodes are shown by NodeIndex (OFFSET#N); record with "
+		      "--node-names PROFILE, a profile ORT wrote (enable_profiling), to name them "
+		      "(docs/runtimes.md)\n",
+		      f);
+		return;
+	}
+}
+
 static void print_proc_header(FILE *f, const struct nnp_proc_stats *p, const struct nnp_rec_meta *m)
 {
 	char comm[sizeof(p->comm) * 4], mean[32], p50[32], p99[32];
@@ -183,6 +200,7 @@ static int print_proc(FILE *f, const struct nnp_agg *a, const struct nnp_proc_st
 	}
 	print_layers(f, a, p, ls, n, &row);
 	print_nesting_note(f, p, ls, n);
+	print_names_note(f, a, ls, n);
 	if (m->group_by != NNP_GROUP_NONE)
 		err = nnp_recording_write_gtable(f, a, p, ls, n, m->group_by);
 	if (!err && m->kernel_info)
