@@ -35,12 +35,17 @@ record() {
 		--settle-ms 2000 --profile "$dir/ort"
 }
 
+# per-node p50 within 15% of ORT's profiler for nodes over 200 us; in a qemu guest (TCG)
+# over 1 ms: a probed call costs ~50 us of guest time there (arm64, onnxruntime 1.17.0:
+# GlobalAveragePool 375 us by nnperf, 316 us by ORT's profiler, the same in every run)
+CMP_LIMITS="0.15 200"
+[ -z "${NNPERF_VM:-}" ] || CMP_LIMITS="0.15 1000"
 # agree DIR PACKAGE_DIR [nnperf options]: a recording that agrees with ORT's profiler (twice
 # at most: this machine is noisy)
 agree() {
 	for try in 1 2; do
 		record "$@" || continue
-		$PY "$W/ort/compare.py" "$1/rec.json" "$1"/ort_*.json $((N + 1)) && return 0
+		$PY "$W/ort/compare.py" "$1/rec.json" "$1"/ort_*.json $((N + 1)) $CMP_LIMITS && return 0
 		echo "retrying ($try): this machine is noisy"
 	done
 	fail "nnperf and ORT's profiler disagree twice in a row ($2)"
