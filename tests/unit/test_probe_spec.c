@@ -556,6 +556,20 @@ static const struct bad_case bad[] = {
 	{ "inference-end=usdt:a:p:n,op=\"x\"", 26, "op is not allowed on inference-end probes" },
 };
 
+static void assert_index_equal(const struct nnp_index *got, const struct nnp_index *want)
+{
+	assert_int_equal(got->at, want->at);
+	if (!want->at)
+		return;
+	assert_int_equal(got->arg, want->arg);
+	assert_int_equal(got->nderef, want->nderef);
+	assert_int_equal(got->width, want->width);
+	assert_int_equal(got->scale, want->scale);
+	assert_int_equal(got->final_off, want->final_off);
+	for (int i = 0; i < NNP_MAX_DEREF; i++)
+		assert_int_equal(got->deref_off[i], want->deref_off[i]);
+}
+
 static void assert_fetch_equal(const struct nnp_fetch *got, const struct nnp_fetch *want)
 {
 	int i;
@@ -567,26 +581,9 @@ static void assert_fetch_equal(const struct nnp_fetch *got, const struct nnp_fet
 	assert_int_equal(got->final_off, want->final_off);
 	for (i = 0; i < NNP_MAX_DEREF; i++)
 		assert_int_equal(got->deref_off[i], want->deref_off[i]);
-	assert_int_equal(got->idx.at, want->idx.at);
-	if (!want->idx.at)
-		return;
-	assert_int_equal(got->idx.arg, want->idx.arg);
-	assert_int_equal(got->idx.nderef, want->idx.nderef);
-	assert_int_equal(got->idx.width, want->idx.width);
-	assert_int_equal(got->idx.scale, want->idx.scale);
-	assert_int_equal(got->idx.final_off, want->idx.final_off);
-	for (i = 0; i < NNP_MAX_DEREF; i++)
-		assert_int_equal(got->idx.deref_off[i], want->idx.deref_off[i]);
-	assert_int_equal(got->idx_in.at, want->idx_in.at);
-	if (!want->idx_in.at)
-		return;
-	assert_int_equal(got->idx_in.arg, want->idx_in.arg);
-	assert_int_equal(got->idx_in.nderef, want->idx_in.nderef);
-	assert_int_equal(got->idx_in.width, want->idx_in.width);
-	assert_int_equal(got->idx_in.scale, want->idx_in.scale);
-	assert_int_equal(got->idx_in.final_off, want->idx_in.final_off);
-	for (i = 0; i < NNP_MAX_DEREF; i++)
-		assert_int_equal(got->idx_in.deref_off[i], want->idx_in.deref_off[i]);
+	assert_index_equal(&got->idx, &want->idx);
+	if (want->idx.at)
+		assert_index_equal(&got->idx_in, &want->idx_in);
 }
 
 static const char *or_empty(const char *s)
