@@ -290,7 +290,8 @@ static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const stru
 	struct nnp_name_event *e;
 	__u8 one = 1;
 
-	if (s->name.kind != NNP_FETCH_STRING && s->op.kind != NNP_FETCH_STRING && !s->shape_dims)
+	if (s->name.kind != NNP_FETCH_STRING && s->op.kind != NNP_FETCH_STRING && !s->shape_dims &&
+	    s->ref.kind != NNP_FETCH_VALUE)
 		return;
 	if (bpf_map_lookup_elem(&named, &nk))
 		return;
@@ -301,7 +302,13 @@ static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const stru
 	fetch_str(ctx, usdt, &s->name, e->name, sizeof(e->name));
 	fetch_str(ctx, usdt, &s->op, e->op, sizeof(e->op));
 	fetch_shape(ctx, usdt, s, e);
-	bpf_ringbuf_submit(e, wakeup_flags(&events));
+	e->ref = 0;
+	if (s->ref.kind == NNP_FETCH_VALUE && fetch_addr(ctx, usdt, &s->ref, &e->ref)) {
+		e->ref = 0;
+		stat_inc(&stats, NNP_STAT_FETCH_ERR);
+	}
+	/* user space reads what a ref points at while the target still has it */
+	bpf_ringbuf_submit(e, e->ref ? BPF_RB_FORCE_WAKEUP : wakeup_flags(&events));
 	bpf_map_update_elem(&named, &nk, &one, BPF_ANY);
 }
 

@@ -123,6 +123,10 @@ struct nnp_spec {
 	/* how many of the shape_dims are real (a tensor's ndim); NONE: all. A rank
 	 * of 0 or above 8 means the layout is not what the probe expects: no shape */
 	struct nnp_fetch rank;
+	/* a 64-bit value sent with the name (not in the grammar: an adapter's, for
+	 * user space to read the layer's name from the target's memory, e.g. ONNX
+	 * Runtime's SessionState); NONE: 0 */
+	struct nnp_fetch ref;
 };
 
 enum nnp_event_type {
@@ -204,6 +208,7 @@ struct nnp_name_event {
 	__u32 shape_dims; /* 0: no shape */
 	__u32 pad;
 	__s64 shape[NNP_SHAPE_DIMS];
+	__u64 ref; /* the spec's ref (0: none, or unreadable) */
 };
 
 /* Indexes of the per-CPU "stats" array: what BPF counts about itself. */

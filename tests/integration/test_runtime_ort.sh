@@ -42,18 +42,23 @@ for try in 1 2; do
 	echo "retrying ($try): this machine is noisy"
 done
 [ $ok = 1 ] || fail "nnperf and ORT's profiler disagree twice in a row"
+# no profile given: every node named from the session's graph, as ORT's own profile names it
+grep -q "onnxruntime: node names from the session's graph in process" "$TMP/cold/err" ||
+	fail "no names from the graph: $(grep 'node names' "$TMP/cold/err")"
+$PY "$W/ort/names.py" "$TMP/cold/rec.json" "$TMP"/cold/ort_*.json || fail "names from the graph"
 cache=$(ls "$XDG_CACHE_HOME"/nnperf/ort-*) || fail "no cache file written"
 grep -q '^kernel=[1-9a-f]' "$cache" || fail "cache lacks the kernel site: $(cat "$cache")"
 
-echo "== warm cache: the same sites without a search; nodes named from the cold run's profile"
-prof=$(ls "$TMP"/cold/ort_*.json | head -1)
+echo "== warm cache: the same sites without a search; nodes named from a profile, over the graph"
+prof=$TMP/renamed-profile.json
+$PY "$W/ort/rename_profile.py" "$(ls "$TMP"/cold/ort_*.json | head -1)" "$prof"
 record "$TMP/warm" "$ORT" --node-names "$prof" || record "$TMP/warm" "$ORT" --node-names "$prof" ||
 	fail "nnperf record failed twice"
 grep -q 'sites of build .* from the cache' "$TMP/warm/err" || fail "cache not used"
 grep -q 'ExecuteKernel at' "$TMP/warm/err" && fail "searched again despite the cache"
 $PY "$W/ort/compare.py" "$TMP/warm/rec.json" "$TMP"/warm/ort_*.json $((N + 1)) 0.5 ||
 	fail "warm-cache recording"
-$PY "$W/ort/names.py" "$TMP/warm/rec.json" "$prof" || fail "--node-names"
+$PY "$W/ort/names.py" "$TMP/warm/rec.json" "$prof" || fail "--node-names did not win over the graph"
 expect_error "--node-names: $TMP/warm/rec.json: no ONNX Runtime node events" \
 	"$NNPERF" record --node-names "$TMP/warm/rec.json" -- /bin/true
 

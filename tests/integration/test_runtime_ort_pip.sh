@@ -61,8 +61,12 @@ for v in $VERSIONS; do
 		fail "the wheel's module was not recognised: $(grep onnxruntime "$TMP/cold-$v/err" | head -3)"
 	grep -q 'onnxruntime: InferenceSession::Run at' "$TMP/cold-$v/err" || fail "no Run search in -v"
 	grep -q 'onnxruntime: ExecuteKernel at' "$TMP/cold-$v/err" || fail "no ExecuteKernel search in -v"
-	grep -q '^unnamed: ONNX Runtime nodes are shown by NodeIndex .*--node-names PROFILE' \
-		"$TMP/cold-$v/table" || fail "no line on how to name the nodes: $(tail -3 "$TMP/cold-$v/table")"
+	# no profile given: every node named from the session's graph, as ORT's profile names it
+	grep -q "onnxruntime: node names from the session's graph in process" "$TMP/cold-$v/err" ||
+		fail "no names from the graph: $(grep 'node names' "$TMP/cold-$v/err")"
+	$PY "$W/ort/names.py" "$TMP/cold-$v/rec.json" "$TMP/cold-$v"/ort_*.json ||
+		fail "names from the graph ($v)"
+	grep -q '^unnamed:' "$TMP/cold-$v/table" && fail "the unnamed line though the graph named them"
 done
 # one file per build-id, each with both sites
 set -- "$XDG_CACHE_HOME"/nnperf/ort-*
@@ -73,12 +77,13 @@ done
 
 V=${VERSIONS%% *}
 PKG=$(pkg_of "$V")
-echo "== warm cache ($V): the same sites without a search; nodes named from the cold run's profile"
-prof=$(ls "$TMP/cold-$V"/ort_*.json | head -1)
+echo "== warm cache ($V): the same sites without a search; nodes named from a profile, over the graph"
+prof=$TMP/renamed-profile.json
+$PY "$W/ort/rename_profile.py" "$(ls "$TMP/cold-$V"/ort_*.json | head -1)" "$prof"
 agree "$TMP/warm" "$PKG" --node-names "$prof"
 grep -q 'sites of build .* from the cache' "$TMP/warm/err" || fail "cache not used"
 grep -q 'InferenceSession::Run at' "$TMP/warm/err" && fail "searched again despite the cache"
-$PY "$W/ort/names.py" "$TMP/warm/rec.json" "$prof" || fail "--node-names"
+$PY "$W/ort/names.py" "$TMP/warm/rec.json" "$prof" || fail "--node-names did not win over the graph"
 grep -q '^unnamed:' "$TMP/warm/table" && fail "the unnamed line though --node-names named them"
 
 echo "== -p PID of a running script ($V, the module already mapped)"

@@ -80,6 +80,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	bad = nnp_event_decode(data, size, &ev) != 0;
+	if (!bad && ev.hdr.type == NNP_EV_NAME)
+		nnp_runtime_name_event(&m->agg, &ev.name);
 	nnp_agg_apply(&m->agg, bad ? NULL : &ev);
 	if (m->budget && !bad && ev.hdr.type == NNP_EV_INFER)
 		nnp_budget_infer(m->budget, ev.infer.start_ns, ev.infer.end_ns);

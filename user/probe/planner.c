@@ -158,6 +158,8 @@ static void spec_fetches(struct nnp_spec *sp, const struct nnp_probe_def *d, boo
 		sp->shape_dims = d->shape_dims;
 		sp->rank = d->rank;
 	}
+	if (!at_return)
+		sp->ref = d->ref;
 	if (d->when.kind != NNP_FETCH_NONE && !!(ret & NNP_AT_RETURN_WHEN) == at_return) {
 		sp->flags |= d->when_ne ? NNP_SPEC_WHEN_NE : NNP_SPEC_WHEN_EQ;
 		sp->when = d->when;

@@ -80,9 +80,12 @@ struct nnp_probe_def {
 	struct nnp_fetch when; /* when=VALUE==N / VALUE!=N: a layer only then */
 	uint64_t when_val;
 	bool when_ne;
-	struct nnp_fetch shape;		 /* shape=i64xN(ADDR): width 8 or 4 (i32xN) */
-	uint8_t shape_dims;		 /* N, 0 = no shape */
-	struct nnp_fetch rank;		 /* rank=VALUE: dimensions really there (<= N kept) */
+	struct nnp_fetch shape; /* shape=i64xN(ADDR): width 8 or 4 (i32xN) */
+	uint8_t shape_dims;	/* N, 0 = no shape */
+	struct nnp_fetch rank;	/* rank=VALUE: dimensions really there (<= N kept) */
+	/* a value sent with the names, read at the entry: an adapter's (not in the
+	 * grammar), for its runtime's name_event to read names from (runtimes.h) */
+	struct nnp_fetch ref;
 	char name_literal[NNP_NAME_LEN]; /* name="..." */
 	char op_literal[NNP_OP_LEN];	 /* op="..." */
 	char origin[PATH_MAX + 32];	 /* "--probe" or "FILE:LINE", for messages */

@@ -12,8 +12,8 @@
 #include "probe_spec.h"
 #include "runtimes.h"
 
-int nnp_runtime_attach_text(struct nnp_planner *p, const char *runtime, const char *text,
-			    const char *pair, const char *op)
+static int attach(struct nnp_planner *p, const char *runtime, const char *text, const char *pair,
+		  const char *op, const struct nnp_fetch *ref)
 {
 	struct nnp_probe_def d;
 	char msg[256];
@@ -27,5 +27,19 @@ int nnp_runtime_attach_text(struct nnp_planner *p, const char *runtime, const ch
 	snprintf(d.pair, sizeof(d.pair), "%s", pair ? pair : "");
 	if (op)
 		snprintf(d.op_literal, sizeof(d.op_literal), "%s", op);
+	if (ref)
+		d.ref = *ref;
 	return nnp_planner_attach(p, &d, runtime);
+}
+
+int nnp_runtime_attach_text(struct nnp_planner *p, const char *runtime, const char *text,
+			    const char *pair, const char *op)
+{
+	return attach(p, runtime, text, pair, op, NULL);
+}
+
+int nnp_runtime_attach_ref(struct nnp_planner *p, const char *runtime, const char *text,
+			   const struct nnp_fetch *ref)
+{
+	return attach(p, runtime, text, NULL, NULL, ref);
 }

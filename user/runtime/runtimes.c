@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agg.h"
 #include "elf_sym.h"
 #include "runtimes.h"
 
@@ -53,6 +54,15 @@ int nnp_runtime_add(const struct nnp_runtime *rt)
 void nnp_runtimes_reset(void)
 {
 	nnp_runtimes[BUILT_IN] = NULL;
+}
+
+void nnp_runtime_name_event(const struct nnp_agg *a, struct nnp_name_event *e)
+{
+	const struct nnp_probe_info *pi = nnp_agg_probe(a, e->hdr.probe_id);
+	const struct nnp_runtime *rt = pi ? nnp_runtime_by_name(pi->runtime) : NULL;
+
+	if (e->ref && rt && rt->name_event)
+		rt->name_event(e);
 }
 
 const struct nnp_runtime *nnp_runtime_by_name(const char *name)

@@ -19,6 +19,9 @@
 struct nnp_planner;
 struct nnp_elf;
 struct nnp_probe_def;
+struct nnp_agg;
+struct nnp_fetch;
+struct nnp_name_event;
 
 struct nnp_runtime {
 	const char *name;	 /* "usdt", "pytorch", "onnxruntime", "ggml", "opencv", "litert" */
@@ -31,6 +34,10 @@ struct nnp_runtime {
 	/* inference boundaries come from the period of the layer sequence
 	 * (runtimes with no per-inference function to probe) */
 	bool infer_by_period;
+	/* optional: completes the name event of one of its probes that carries a
+	 * ref (a value the adapter's probe reads for it: probe_spec.h), reading the
+	 * target's memory; it leaves e as it is when it cannot */
+	void (*name_event)(struct nnp_name_event *e);
 	/* a runtime from a spec file (spec_runtimes.h): its parsed definitions; one
 	 * whose LIB's basename libs match goes on the file that matched, the others
 	 * on the LIB they name */
@@ -66,8 +73,15 @@ void nnp_runtimes_reset(void);
  */
 int nnp_runtime_attach_text(struct nnp_planner *p, const char *runtime, const char *text,
 			    const char *pair, const char *op);
+/* nnp_runtime_attach_text(p, runtime, text, NULL, NULL) whose probe also reads
+ * REF with its names (struct nnp_probe_def's ref) */
+int nnp_runtime_attach_ref(struct nnp_planner *p, const char *runtime, const char *text,
+			   const struct nnp_fetch *ref);
 
 const struct nnp_runtime *nnp_runtime_by_name(const char *name);
+/* gives a name event with a ref to the runtime whose probe sent it (the
+ * probe's runtime as the aggregator knows it): before the aggregator sees it */
+void nnp_runtime_name_event(const struct nnp_agg *a, struct nnp_name_event *e);
 /* 1 if PATH's basename is one of rt's library names (libs), else 0 */
 int nnp_runtime_names_file(const struct nnp_runtime *rt, const char *path);
 /* 1 if rt claims the file at PATH (by name or by its check), else 0 */

@@ -152,9 +152,14 @@ static int ort_attach(struct nnp_planner *p, const char *path, struct nnp_elf *e
 	if (sites_for(path, e, &s))
 		return 0; /* warned: the rest of the target is still measured */
 	if (s.kernel_off) {
-		nnp_ort_probe(text, sizeof(text), path, false, s.kernel_off,
-			      machine_of(e) == EM_AARCH64);
-		err = nnp_runtime_attach_text(p, "onnxruntime", text, NULL, NULL);
+		bool arm64 = machine_of(e) == EM_AARCH64;
+		/* names from the graph: the context's first member, its SessionState* */
+		struct nnp_fetch ref = {
+			.kind = NNP_FETCH_VALUE, .arg = arm64 ? 0 : 1, .nderef = 1, .width = 8
+		};
+
+		nnp_ort_probe(text, sizeof(text), path, false, s.kernel_off, arm64);
+		err = nnp_runtime_attach_ref(p, "onnxruntime", text, &ref);
 		if (err)
 			return err;
 		n++;
@@ -174,4 +179,5 @@ const struct nnp_runtime nnp_rt_ort = {
 	.libs = ort_libs,
 	.probes = no_probes,
 	.attach = ort_attach,
+	.name_event = nnp_ort_name_event,
 };

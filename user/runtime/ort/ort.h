@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nnperf_abi.h"
+
 struct nnp_ort_sites {
 	uint64_t run_off;    /* OrtApi::Run, file offset of the probe */
 	uint64_t kernel_off; /* onnxruntime::ExecuteKernel, 0 when not found */
@@ -32,6 +34,12 @@ int nnp_ort_find_run(const char *path, uint64_t *off);
  * OFF of PATH (truncated to len) */
 void nnp_ort_probe(char *text, size_t len, const char *path, bool inference, uint64_t off,
 		   bool arm64);
+
+/*
+ * Names ExecuteKernel's node (e->key, the NodeIndex) from the session's graph
+ * in the target (e->ref, the SessionState*: names.c), unless e is named
+ */
+void nnp_ort_name_event(struct nnp_name_event *e);
 
 /*
  * The sites of the build BUILD_ID from the cache; 0, -ENOENT (none), -EINVAL

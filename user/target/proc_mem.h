@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Reading a target's memory from user space (process_vm_readv): for what BPF
+ * cannot walk in one fetch, e.g. ONNX Runtime's graph. Root, or
+ * CAP_SYS_PTRACE, is needed for another user's process.
+ */
+#ifndef NNP_PROC_MEM_H
+#define NNP_PROC_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* LEN bytes at ADDR of PID; 0, -EFAULT (not all of it mapped), -ESRCH, -EPERM */
+int nnp_proc_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
+
+#endif
