@@ -251,8 +251,8 @@ static void test_node_changed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cxx11_strings),  cmocka_unit_test(test_old_abi_strings),
-		cmocka_unit_test(test_empty_name),     cmocka_unit_test(test_one_bad_kernel),
+		cmocka_unit_test(test_cxx11_strings), cmocka_unit_test(test_old_abi_strings),
+		cmocka_unit_test(test_empty_name),    cmocka_unit_test(test_one_bad_kernel),
 		cmocka_unit_test(test_not_a_session), cmocka_unit_test(test_node_changed),
 	};
 

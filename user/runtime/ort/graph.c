@@ -37,8 +37,8 @@ static int rd64(const struct nnp_ort_mem *m, uint64_t addr, uint64_t *v)
 
 static bool text_char(enum text_kind k, unsigned char c)
 {
-	bool ident = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		     c == '_';
+	bool ident =
+	    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 
 	if (k == TEXT_OP)
 		return ident;
@@ -79,8 +79,8 @@ static bool string_cow(const struct nnp_ort_mem *m, uint64_t addr, size_t max, u
 }
 
 /* the std::string at ADDR, its text checked, into OUT (cut to len - 1); 0 or -ENOENT */
-static int read_string(const struct nnp_ort_mem *m, uint64_t addr, unsigned abi,
-		       enum text_kind k, size_t max, char *out, size_t len)
+static int read_string(const struct nnp_ort_mem *m, uint64_t addr, unsigned abi, enum text_kind k,
+		       size_t max, char *out, size_t len)
 {
 	char buf[NAME_MAX_LEN + 1];
 	uint64_t text, n;
