@@ -47,7 +47,7 @@ static void check_node(const struct nnp_ort_node *n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct image img = { data + 8, size >= 8 ? size - 8 : 0 };
-	struct nnp_ort_mem m = { img_read, &img };
+	struct nnp_mem m = { img_read, &img };
 	struct nnp_ort_layout l;
 	struct nnp_ort_node n;
 	uint32_t index, ss;

@@ -66,6 +66,8 @@ for v in "${have[@]}"; do
 		grep -Eq 'litert: node kernels: (call .* ended at .* \((j|cb)|.*OpInvoke at)' \
 			"$TMP/$v-$m/err" ||
 			fail "the node-kernel call was not found: $(grep litert "$TMP/$v-$m/err" | head -3)"
+		grep -q 'litert: node indexes from the subgraph in process .* nodes at +0x' \
+			"$TMP/$v-$m/err" || fail "no node indexes: $(grep 'node indexes' "$TMP/$v-$m/err")"
 	done
 done
 grep -q 'QUANTIZE' "$TMP/$V-i8/table" && grep -q 'DEQUANTIZE' "$TMP/$V-i8/table" ||

@@ -46,7 +46,7 @@ static int img_read(void *ctx, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
-static const struct nnp_ort_mem mem = { img_read, &img };
+static const struct nnp_mem mem = { img_read, &img };
 
 static void put64(uint64_t addr, uint64_t v)
 {

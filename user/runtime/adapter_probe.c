@@ -39,7 +39,7 @@ int nnp_runtime_attach_text(struct nnp_planner *p, const char *runtime, const ch
 }
 
 int nnp_runtime_attach_ref(struct nnp_planner *p, const char *runtime, const char *text,
-			   const struct nnp_fetch *ref)
+			   const char *pair, const struct nnp_fetch *ref)
 {
-	return attach(p, runtime, text, NULL, NULL, ref);
+	return attach(p, runtime, text, pair, NULL, ref);
 }

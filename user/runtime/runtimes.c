@@ -65,6 +65,13 @@ void nnp_runtime_name_event(const struct nnp_agg *a, struct nnp_name_event *e)
 		rt->name_event(e);
 }
 
+void nnp_runtime_layer_event(struct nnp_layer_event *e)
+{
+	for (size_t i = 0; nnp_runtimes[i]; i++)
+		if (nnp_runtimes[i]->layer_event)
+			nnp_runtimes[i]->layer_event(e);
+}
+
 const struct nnp_runtime *nnp_runtime_by_name(const char *name)
 {
 	for (size_t i = 0; nnp_runtimes[i]; i++)

@@ -22,6 +22,7 @@ struct nnp_probe_def;
 struct nnp_agg;
 struct nnp_fetch;
 struct nnp_name_event;
+struct nnp_layer_event;
 
 struct nnp_runtime {
 	const char *name;	 /* "usdt", "pytorch", "onnxruntime", "ggml", "opencv", "litert" */
@@ -38,6 +39,9 @@ struct nnp_runtime {
 	 * ref (a value the adapter's probe reads for it: probe_spec.h), reading the
 	 * target's memory; it leaves e as it is when it cannot */
 	void (*name_event)(struct nnp_name_event *e);
+	/* optional: sees each layer event before the aggregator does (to give the
+	 * layers of its probes the keys its name_event gave them) */
+	void (*layer_event)(struct nnp_layer_event *e);
 	/* a runtime from a spec file (spec_runtimes.h): its parsed definitions; one
 	 * whose LIB's basename libs match goes on the file that matched, the others
 	 * on the LIB they name */
@@ -73,15 +77,17 @@ void nnp_runtimes_reset(void);
  */
 int nnp_runtime_attach_text(struct nnp_planner *p, const char *runtime, const char *text,
 			    const char *pair, const char *op);
-/* nnp_runtime_attach_text(p, runtime, text, NULL, NULL) whose probe also reads
+/* nnp_runtime_attach_text(p, runtime, text, pair, NULL) whose probe also reads
  * REF with its names (struct nnp_probe_def's ref) */
 int nnp_runtime_attach_ref(struct nnp_planner *p, const char *runtime, const char *text,
-			   const struct nnp_fetch *ref);
+			   const char *pair, const struct nnp_fetch *ref);
 
 const struct nnp_runtime *nnp_runtime_by_name(const char *name);
 /* gives a name event with a ref to the runtime whose probe sent it (the
  * probe's runtime as the aggregator knows it): before the aggregator sees it */
 void nnp_runtime_name_event(const struct nnp_agg *a, struct nnp_name_event *e);
+/* gives a layer event to every runtime with a layer_event */
+void nnp_runtime_layer_event(struct nnp_layer_event *e);
 /* 1 if PATH's basename is one of rt's library names (libs), else 0 */
 int nnp_runtime_names_file(const struct nnp_runtime *rt, const char *path);
 /* 1 if rt claims the file at PATH (by name or by its check), else 0 */

@@ -19,3 +19,13 @@ int nnp_proc_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
 		return -errno;
 	return (size_t)n == len ? 0 : -EFAULT;
 }
+
+int nnp_proc_mem_reader(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	return nnp_proc_mem_read((pid_t)(intptr_t)ctx, addr, buf, len);
+}
+
+struct nnp_mem nnp_proc_mem(pid_t pid)
+{
+	return (struct nnp_mem){ nnp_proc_mem_reader, (void *)(intptr_t)pid };
+}

@@ -14,4 +14,18 @@
 /* LEN bytes at ADDR of PID; 0, -EFAULT (not all of it mapped), -ESRCH, -EPERM */
 int nnp_proc_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 
+/* a target's memory as the readers of runtime layouts see it: LEN bytes of it
+ * at ADDR into BUF; 0, or -errno (-EFAULT: not mapped). Tests and fuzzers give
+ * an image; nnp_proc_mem_reader reads the process whose pid is ctx. */
+typedef int (*nnp_mem_read_fn)(void *ctx, uint64_t addr, void *buf, size_t len);
+
+struct nnp_mem {
+	nnp_mem_read_fn read;
+	void *ctx;
+};
+
+int nnp_proc_mem_reader(void *ctx, uint64_t addr, void *buf, size_t len);
+/* the reader of process PID */
+struct nnp_mem nnp_proc_mem(pid_t pid);
+
 #endif

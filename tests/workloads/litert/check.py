@@ -7,7 +7,7 @@
 INFO.json is run.py --info's: the plan's nodes. The recording must hold
 exactly INFERENCES inferences (--window: at least 5, from -p over a window,
 whose two ends may cut a node's inference); one layer per node, each run once
-an inference, named by its output tensor with its op; the nodes' time 95-100%
+an inference, keyed by its node index, named by its output tensor with its op; the nodes' time 95-100%
 of the inferences' (LiteRT's loop between nodes is all that is outside them).
 Inside each DELEGATE node: XNNPACK's operators, xnnpack#1.. in the order they
 ran, each once an inference, that follow the nodes the delegate replaced
@@ -91,9 +91,9 @@ def main():
     xnn = check_xnnpack(p, p["layers"], info.get("replaced", {}), n, lo, hi)
     layers = [l for l in p["layers"] if l not in xnn]
     assert len(layers) == len(nodes), f"{len(layers)} layers, the plan has {len(nodes)} nodes"
-    got = {(l["name"], l["op"]) for l in layers}
-    exp = {(x["name"], x["op"]) for x in nodes}
-    assert got == exp, f"names/ops differ: nnperf only {sorted(got - exp)[:4]}, " \
+    got = {(int(l["key"], 0), l["name"], l["op"]) for l in layers}
+    exp = {(x["index"], x["name"], x["op"]) for x in nodes}
+    assert got == exp, f"indexes/names/ops differ: nnperf only {sorted(got - exp)[:4]}, " \
                        f"LiteRT only {sorted(exp - got)[:4]}"
     off = [(l["name"], l["count"]) for l in layers if not lo <= l["count"] <= hi]
     assert not off, f"nodes not run once an inference ({n}): {off[:4]}"
@@ -102,7 +102,7 @@ def main():
     share = sum(l["total_ns"] for l in layers) / p["inferences"]["total_ns"]
     if not window:  # a window's cut inferences hold nodes the count does not
         assert 0.95 <= share <= 1.0, f"nodes are {share:.1%} of the inference time"
-    print(f"ok: {n} inferences x {len(layers)} nodes ({', '.join(sorted({o for _, o in got}))}),"
+    print(f"ok: {n} inferences x {len(layers)} nodes ({', '.join(sorted({o for _, _, o in got}))}),"
           f" nodes {share:.1%} of the inference time")
 
 

@@ -79,12 +79,24 @@ static void name_fetch(const char *context, const char *node, char *out, size_t 
 	snprintf(out, len, ",name=str(*(*(%s+16)+u32(*(*(%s+8)+4))*112+56))", context, node);
 }
 
+/* ref: the Subgraph*, the context's impl_ (CONTEXT_OFF from argument ARG), for
+ * node_keys.c to key the node by its index */
+static struct nnp_fetch subgraph_ref(int arg, uint32_t context_off)
+{
+	return (struct nnp_fetch){ .kind = NNP_FETCH_VALUE,
+				   .arg = (uint8_t)arg,
+				   .nderef = 1,
+				   .width = 8,
+				   .deref_off = { (int32_t)(context_off + NNP_LITERT_CTX_IMPL) } };
+}
+
 /* the node's end first (planner.h: a begin attached before its end could open
  * a frame no end closes), then its begin; both tagged PAIR and the call's number */
 static int attach_node_call(struct nnp_planner *p, const char *path, struct nnp_elf *e,
 			    uint64_t names, const struct nnp_litert_call *c, size_t i)
 {
 	char text[PATH_MAX + 256], op[96], name[96], pair[64];
+	struct nnp_fetch ref;
 	uint64_t call, end;
 	int err;
 
@@ -100,7 +112,8 @@ static int attach_node_call(struct nnp_planner *p, const char *path, struct nnp_
 	name_fetch("arg0", "arg1", name, sizeof(name));
 	snprintf(text, sizeof(text), "layer-begin=%s:0x%llx,key=arg1%s%s", path,
 		 (unsigned long long)call, name, op);
-	err = nnp_runtime_attach_text(p, "litert", text, pair, NULL);
+	ref = subgraph_ref(0, 0);
+	err = nnp_runtime_attach_ref(p, "litert", text, pair, &ref);
 	if (!err)
 		nnp_info("litert: node kernels: call %s at 0x%llx in %s, ended at 0x%llx (%s)",
 			 c->target, (unsigned long long)c->call_vaddr, INVOKE_IMPL,
@@ -129,6 +142,7 @@ static int attach_op_invoke(struct nnp_planner *p, const char *path, struct nnp_
 			    const struct nnp_sym *fn, uint64_t names)
 {
 	char text[PATH_MAX + 256], op[96], name[96] = "", context[32];
+	struct nnp_fetch ref = { 0 };
 	uint32_t ctx;
 	uint8_t *code;
 	int err = nnp_litert_read_code(e, fn, &code);
@@ -138,6 +152,7 @@ static int attach_op_invoke(struct nnp_planner *p, const char *path, struct nnp_
 	if (!nnp_litert_find_context(nnp_litert_machine(e), code, fn->size, &ctx)) {
 		snprintf(context, sizeof(context), "arg0+%u", ctx);
 		name_fetch(context, "arg2", name, sizeof(name));
+		ref = subgraph_ref(0, ctx);
 	} else {
 		nnp_info("litert: no &context_ in %s's OpInvoke: nodes without names", path);
 	}
@@ -145,7 +160,7 @@ static int attach_op_invoke(struct nnp_planner *p, const char *path, struct nnp_
 	op_fetch(names, fn->vaddr, NNP_LITERT_REG_BUILTIN, op, sizeof(op));
 	snprintf(text, sizeof(text), "layer=%s:0x%llx,key=arg2%s%s", path,
 		 (unsigned long long)fn->file_off, name, op);
-	err = nnp_runtime_attach_text(p, "litert", text, NULL, NULL);
+	err = nnp_runtime_attach_ref(p, "litert", text, NULL, ref.kind ? &ref : NULL);
 	if (!err)
 		nnp_info("litert: node kernels: tflite::Subgraph::OpInvoke at 0x%llx",
 			 (unsigned long long)fn->vaddr);
@@ -215,4 +230,6 @@ const struct nnp_runtime nnp_rt_litert = {
 	.libs = litert_libs,
 	.probes = no_probes,
 	.attach = litert_attach,
+	.name_event = nnp_litert_name_event,
+	.layer_event = nnp_litert_layer_event,
 };

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nnperf_abi.h"
+
 /* a node's kernel call: the call instruction, and where the node ends */
 struct nnp_litert_call {
 	uint64_t call_vaddr, end_vaddr;
@@ -34,6 +36,8 @@ struct nnp_litert_calls {
 /* TfLiteRegistration's builtin_code, from the registration and from the node */
 #define NNP_LITERT_REG_BUILTIN 40
 #define NNP_LITERT_BUILTIN_OFF (NNP_LITERT_REG_OFF + NNP_LITERT_REG_BUILTIN)
+/* TfLiteContext's impl_ (after tensors_size, GetExecutionPlan, tensors): the Subgraph */
+#define NNP_LITERT_CTX_IMPL 24
 
 /*
  * In CODE (LEN bytes of MACHINE's code at VADDR, Subgraph::InvokeImpl; EM_X86_64
@@ -55,6 +59,14 @@ int nnp_litert_find_calls(uint16_t machine, const uint8_t *code, size_t len, uin
  * 0 (*off set); -ENOENT, -ENOTSUP, -ENOMEM.
  */
 int nnp_litert_find_context(uint16_t machine, const uint8_t *code, size_t len, uint32_t *off);
+
+/*
+ * Keys a node by its node index (node_keys.c): its name event's key (the
+ * TfLiteNode*) becomes the index, read through e->ref (the Subgraph*), and
+ * so do the keys of its layer events from then on
+ */
+void nnp_litert_name_event(struct nnp_name_event *e);
+void nnp_litert_layer_event(struct nnp_layer_event *e);
 
 struct nnp_elf;
 struct nnp_sym;

@@ -30,7 +30,7 @@ static const unsigned node_str[2][3] = { { 8, 40, 72 }, { 8, 16, 24 } };
 
 enum text_kind { TEXT_NAME, TEXT_OP, TEXT_DOMAIN };
 
-static int rd64(const struct nnp_ort_mem *m, uint64_t addr, uint64_t *v)
+static int rd64(const struct nnp_mem *m, uint64_t addr, uint64_t *v)
 {
 	return m->read(m->ctx, addr, v, sizeof(*v));
 }
@@ -48,7 +48,7 @@ static bool text_char(enum text_kind k, unsigned char c)
 }
 
 /* the C++11 string at ADDR: its text's address and length; false if it is not one */
-static bool string_new(const struct nnp_ort_mem *m, uint64_t addr, size_t max, uint64_t *text,
+static bool string_new(const struct nnp_mem *m, uint64_t addr, size_t max, uint64_t *text,
 		       uint64_t *n)
 {
 	uint64_t w[3];
@@ -63,7 +63,7 @@ static bool string_new(const struct nnp_ort_mem *m, uint64_t addr, size_t max, u
 }
 
 /* the old-ABI string at ADDR (a pointer past its header); false if it is not one */
-static bool string_cow(const struct nnp_ort_mem *m, uint64_t addr, size_t max, uint64_t *text,
+static bool string_cow(const struct nnp_mem *m, uint64_t addr, size_t max, uint64_t *text,
 		       uint64_t *n)
 {
 	uint64_t p, rep[3];
@@ -79,7 +79,7 @@ static bool string_cow(const struct nnp_ort_mem *m, uint64_t addr, size_t max, u
 }
 
 /* the std::string at ADDR, its text checked, into OUT (cut to len - 1); 0 or -ENOENT */
-static int read_string(const struct nnp_ort_mem *m, uint64_t addr, unsigned abi, enum text_kind k,
+static int read_string(const struct nnp_mem *m, uint64_t addr, unsigned abi, enum text_kind k,
 		       size_t max, char *out, size_t len)
 {
 	char buf[NAME_MAX_LEN + 1];
@@ -101,7 +101,7 @@ static int read_string(const struct nnp_ort_mem *m, uint64_t addr, unsigned abi,
 }
 
 /* a Node at ADDR whose index_ is INDEX, its strings well formed; 0 or -ENOENT */
-static int node_check(const struct nnp_ort_mem *m, uint64_t addr, unsigned abi, uint64_t index,
+static int node_check(const struct nnp_mem *m, uint64_t addr, unsigned abi, uint64_t index,
 		      struct nnp_ort_node *out)
 {
 	const unsigned *o = node_str[abi & 1];
@@ -118,8 +118,8 @@ static int node_check(const struct nnp_ort_mem *m, uint64_t addr, unsigned abi, 
 }
 
 /* kernel K's Node through the two offsets; 0 or -ENOENT */
-static int kernel_node(const struct nnp_ort_mem *m, uint64_t k, unsigned info_off,
-		       unsigned node_off, uint64_t *node)
+static int kernel_node(const struct nnp_mem *m, uint64_t k, unsigned info_off, unsigned node_off,
+		       uint64_t *node)
 {
 	uint64_t info;
 
@@ -130,7 +130,7 @@ static int kernel_node(const struct nnp_ort_mem *m, uint64_t k, unsigned info_of
 }
 
 /* the offsets that lead kernel K to the Node of INDEX; 0 or -ENOENT */
-static int chain_search(const struct nnp_ort_mem *m, uint64_t k, uint64_t index,
+static int chain_search(const struct nnp_mem *m, uint64_t k, uint64_t index,
 			struct nnp_ort_layout *l)
 {
 	uint64_t node;
@@ -149,7 +149,7 @@ static int chain_search(const struct nnp_ort_mem *m, uint64_t k, uint64_t index,
 }
 
 /* every kernel of the table (N entries at BEGIN) leads to its own Node; 0 or -ENOENT */
-static int table_check(const struct nnp_ort_mem *m, uint64_t begin, uint64_t n,
+static int table_check(const struct nnp_mem *m, uint64_t begin, uint64_t n,
 		       const struct nnp_ort_layout *l)
 {
 	uint64_t k[CHUNK], node;
@@ -178,7 +178,7 @@ static bool vector_shape(const uint64_t w[3], uint64_t index, uint64_t *n)
 }
 
 /* the readable part of SessionState, a page at most: its length in words */
-static size_t read_state(const struct nnp_ort_mem *m, uint64_t ss, uint64_t *w)
+static size_t read_state(const struct nnp_mem *m, uint64_t ss, uint64_t *w)
 {
 	size_t words = 0;
 
@@ -188,7 +188,7 @@ static size_t read_state(const struct nnp_ort_mem *m, uint64_t ss, uint64_t *w)
 	return words;
 }
 
-int nnp_ort_graph_find(const struct nnp_ort_mem *m, uint64_t ss, uint64_t index,
+int nnp_ort_graph_find(const struct nnp_mem *m, uint64_t ss, uint64_t index,
 		       struct nnp_ort_layout *out)
 {
 	uint64_t w[NNP_ORT_SS_SCAN / 8], n, k;
@@ -212,7 +212,7 @@ int nnp_ort_graph_find(const struct nnp_ort_mem *m, uint64_t ss, uint64_t index,
 	return -ENOENT;
 }
 
-int nnp_ort_graph_node(const struct nnp_ort_mem *m, uint64_t ss, const struct nnp_ort_layout *l,
+int nnp_ort_graph_node(const struct nnp_mem *m, uint64_t ss, const struct nnp_ort_layout *l,
 		       uint64_t index, struct nnp_ort_node *out)
 {
 	uint64_t w[3], n, k, node;

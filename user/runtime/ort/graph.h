@@ -18,14 +18,7 @@
 #include <stdint.h>
 
 #include "nnperf_abi.h"
-
-/* LEN bytes of the target at ADDR into BUF; 0, or -errno (-EFAULT: not mapped) */
-typedef int (*nnp_ort_read_fn)(void *ctx, uint64_t addr, void *buf, size_t len);
-
-struct nnp_ort_mem {
-	nnp_ort_read_fn read;
-	void *ctx;
-};
+#include "proc_mem.h"
 
 #define NNP_ORT_SS_SCAN 4096	/* bytes of SessionState searched for the table */
 #define NNP_ORT_MAX_NODES 16384 /* the longest table taken */
@@ -48,10 +41,10 @@ struct nnp_ort_node {
  * Finds the layout from SessionState SS, given INDEX, a NodeIndex the session
  * ran; 0, -ENOENT (no table whose every kernel checks out), -errno from read
  */
-int nnp_ort_graph_find(const struct nnp_ort_mem *m, uint64_t ss, uint64_t index,
+int nnp_ort_graph_find(const struct nnp_mem *m, uint64_t ss, uint64_t index,
 		       struct nnp_ort_layout *out);
 /* Node INDEX's name and op through L, checked as the search checks; 0 or -ENOENT */
-int nnp_ort_graph_node(const struct nnp_ort_mem *m, uint64_t ss, const struct nnp_ort_layout *l,
+int nnp_ort_graph_node(const struct nnp_mem *m, uint64_t ss, const struct nnp_ort_layout *l,
 		       uint64_t index, struct nnp_ort_node *out);
 
 #endif

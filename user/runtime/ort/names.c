@@ -30,11 +30,6 @@ static struct session *sessions;
 static size_t nsessions;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
-static int read_target(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	return nnp_proc_mem_read((pid_t)(uintptr_t)ctx, addr, buf, len);
-}
-
 static void forget_all(void)
 {
 	struct session *s, *t;
@@ -68,7 +63,7 @@ static void say_found(pid_t pid, uint64_t ss, const struct session *s)
 /* the session's entry, found on its first node; NULL without memory */
 static struct session *session_of(pid_t pid, uint64_t ss, uint64_t index)
 {
-	struct nnp_ort_mem m = { read_target, (void *)(uintptr_t)pid };
+	struct nnp_mem m = nnp_proc_mem(pid);
 	uint64_t id[2] = { (uint64_t)pid, ss };
 	struct session *s;
 	uint64_t probe;
@@ -95,7 +90,7 @@ static struct session *session_of(pid_t pid, uint64_t ss, uint64_t index)
 void nnp_ort_name_event(struct nnp_name_event *e)
 {
 	pid_t pid = (pid_t)e->hdr.tgid;
-	struct nnp_ort_mem m = { read_target, (void *)(uintptr_t)pid };
+	struct nnp_mem m = nnp_proc_mem(pid);
 	struct nnp_ort_node node;
 	struct session *s;
 

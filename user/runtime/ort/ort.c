@@ -159,7 +159,7 @@ static int ort_attach(struct nnp_planner *p, const char *path, struct nnp_elf *e
 		};
 
 		nnp_ort_probe(text, sizeof(text), path, false, s.kernel_off, arm64);
-		err = nnp_runtime_attach_ref(p, "onnxruntime", text, &ref);
+		err = nnp_runtime_attach_ref(p, "onnxruntime", text, NULL, &ref);
 		if (err)
 			return err;
 		n++;
