@@ -10,24 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_util.h"
 #include "graph.h"
 
 #define BASE 0x100000ull
-
-struct image {
-	const uint8_t *mem;
-	size_t size;
-};
-
-static int img_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	const struct image *m = ctx;
-
-	if (addr < BASE || addr - BASE > m->size || len > m->size - (addr - BASE))
-		return -EFAULT;
-	memcpy(buf, m->mem + (addr - BASE), len);
-	return 0;
-}
 
 static void check_node(const struct nnp_ort_node *n)
 {
@@ -46,8 +32,8 @@ static void check_node(const struct nnp_ort_node *n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct image img = { data + 8, size >= 8 ? size - 8 : 0 };
-	struct nnp_mem m = { img_read, &img };
+	struct fuzz_image img = { data + 8, size >= 8 ? size - 8 : 0, BASE };
+	struct nnp_mem m = { fuzz_image_read, &img };
 	struct nnp_ort_layout l;
 	struct nnp_ort_node n;
 	uint32_t index, ss;

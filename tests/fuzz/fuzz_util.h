@@ -3,6 +3,7 @@
 #ifndef NNP_FUZZ_UTIL_H
 #define NNP_FUZZ_UTIL_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,24 @@ static inline int fuzz_file(const uint8_t *data, size_t size, char *path, size_t
 	}
 	snprintf(path, len, "/proc/self/fd/%d", fd);
 	return fd;
+}
+
+/* the input as a target's memory mapped at base: nothing else is readable */
+struct fuzz_image {
+	const uint8_t *mem;
+	size_t size;
+	uint64_t base;
+};
+
+/* a struct nnp_mem's read over a struct fuzz_image; 0 or -EFAULT */
+static inline int fuzz_image_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	const struct fuzz_image *m = ctx;
+
+	if (addr < m->base || addr - m->base > m->size || len > m->size - (addr - m->base))
+		return -EFAULT;
+	memcpy(buf, m->mem + (addr - m->base), len);
+	return 0;
 }
 
 #endif
