@@ -71,10 +71,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	bad = nnp_event_decode(data, size, &ev) != 0;
-	if (!bad && ev.hdr.type == NNP_EV_NAME)
-		nnp_runtime_name_event(&r->agg, &ev.name);
-	if (!bad && ev.hdr.type == NNP_EV_LAYER)
-		nnp_runtime_layer_event(&ev.layer);
+	if (!bad)
+		nnp_runtime_event(&r->agg, &ev);
 	nnp_agg_apply(&r->agg, bad ? NULL : &ev);
 	if (r->budget && !bad && ev.hdr.type == NNP_EV_INFER)
 		nnp_budget_infer(r->budget, ev.infer.start_ns, ev.infer.end_ns);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agg.h"
+#include "decode.h"
 #include "elf_sym.h"
 #include "runtimes.h"
 
@@ -56,7 +57,7 @@ void nnp_runtimes_reset(void)
 	nnp_runtimes[BUILT_IN] = NULL;
 }
 
-void nnp_runtime_name_event(const struct nnp_agg *a, struct nnp_name_event *e)
+static void name_event(const struct nnp_agg *a, struct nnp_name_event *e)
 {
 	const struct nnp_probe_info *pi = nnp_agg_probe(a, e->hdr.probe_id);
 	const struct nnp_runtime *rt = pi ? nnp_runtime_by_name(pi->runtime) : NULL;
@@ -65,11 +66,15 @@ void nnp_runtime_name_event(const struct nnp_agg *a, struct nnp_name_event *e)
 		rt->name_event(e);
 }
 
-void nnp_runtime_layer_event(struct nnp_layer_event *e)
+void nnp_runtime_event(const struct nnp_agg *a, union nnp_event *ev)
 {
+	if (ev->hdr.type == NNP_EV_NAME)
+		name_event(a, &ev->name);
+	if (ev->hdr.type != NNP_EV_LAYER)
+		return;
 	for (size_t i = 0; nnp_runtimes[i]; i++)
 		if (nnp_runtimes[i]->layer_event)
-			nnp_runtimes[i]->layer_event(e);
+			nnp_runtimes[i]->layer_event(&ev->layer);
 }
 
 const struct nnp_runtime *nnp_runtime_by_name(const char *name)

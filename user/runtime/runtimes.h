@@ -23,6 +23,7 @@ struct nnp_agg;
 struct nnp_fetch;
 struct nnp_name_event;
 struct nnp_layer_event;
+union nnp_event;
 
 struct nnp_runtime {
 	const char *name;	 /* "usdt", "pytorch", "onnxruntime", "ggml", "opencv", "litert" */
@@ -83,11 +84,12 @@ int nnp_runtime_attach_ref(struct nnp_planner *p, const char *runtime, const cha
 			   const char *pair, const struct nnp_fetch *ref);
 
 const struct nnp_runtime *nnp_runtime_by_name(const char *name);
-/* gives a name event with a ref to the runtime whose probe sent it (the
- * probe's runtime as the aggregator knows it): before the aggregator sees it */
-void nnp_runtime_name_event(const struct nnp_agg *a, struct nnp_name_event *e);
-/* gives a layer event to every runtime with a layer_event */
-void nnp_runtime_layer_event(struct nnp_layer_event *e);
+/*
+ * An event on its way to the aggregator, first shown to the runtimes: a name
+ * event with a ref to the runtime whose probe sent it (the probe's runtime as
+ * the aggregator knows it), a layer event to every runtime with a layer_event
+ */
+void nnp_runtime_event(const struct nnp_agg *a, union nnp_event *ev);
 /* 1 if PATH's basename is one of rt's library names (libs), else 0 */
 int nnp_runtime_names_file(const struct nnp_runtime *rt, const char *path);
 /* 1 if rt claims the file at PATH (by name or by its check), else 0 */

@@ -25,6 +25,16 @@ int nnp_proc_mem_reader(void *ctx, uint64_t addr, void *buf, size_t len)
 	return nnp_proc_mem_read((pid_t)(intptr_t)ctx, addr, buf, len);
 }
 
+size_t nnp_mem_read_words(const struct nnp_mem *m, uint64_t addr, uint64_t *w, size_t words)
+{
+	size_t n = 0;
+
+	while (n + NNP_MEM_CHUNK_WORDS <= words &&
+	       !m->read(m->ctx, addr + n * 8, w + n, NNP_MEM_CHUNK_WORDS * sizeof(*w)))
+		n += NNP_MEM_CHUNK_WORDS;
+	return n;
+}
+
 struct nnp_mem nnp_proc_mem(pid_t pid)
 {
 	return (struct nnp_mem){ nnp_proc_mem_reader, (void *)(intptr_t)pid };

@@ -25,6 +25,11 @@ struct nnp_mem {
 };
 
 int nnp_proc_mem_reader(void *ctx, uint64_t addr, void *buf, size_t len);
+
+#define NNP_MEM_CHUNK_WORDS 64
+/* the readable start of the object at ADDR, in chunks of NNP_MEM_CHUNK_WORDS
+ * words up to WORDS (a multiple of it), into W: how many words were read */
+size_t nnp_mem_read_words(const struct nnp_mem *m, uint64_t addr, uint64_t *w, size_t words);
 /* the reader of process PID */
 struct nnp_mem nnp_proc_mem(pid_t pid);
 

@@ -63,13 +63,11 @@ int nnp_litert_nodes_find(const struct nnp_mem *m, uint64_t subgraph, uint64_t n
 			  struct nnp_litert_nodes *out)
 {
 	uint64_t w[NNP_LITERT_SG_SCAN / 8];
-	size_t words = 0;
+	size_t words;
 
 	if (!subgraph || (subgraph & 7) || !node_check(m, node))
 		return -ENOENT;
-	while (words < NNP_LITERT_SG_SCAN / 8 &&
-	       !m->read(m->ctx, subgraph + words * 8, w + words, 64 * sizeof(*w)))
-		words += 64;
+	words = nnp_mem_read_words(m, subgraph, w, NNP_LITERT_SG_SCAN / 8);
 	for (size_t i = 0; i + 3 <= words; i++) {
 		if (!vector_around(w + i, node))
 			continue;

@@ -177,17 +177,6 @@ static bool vector_shape(const uint64_t w[3], uint64_t index, uint64_t *n)
 	return *n > index && *n <= NNP_ORT_MAX_NODES;
 }
 
-/* the readable part of SessionState, a page at most: its length in words */
-static size_t read_state(const struct nnp_mem *m, uint64_t ss, uint64_t *w)
-{
-	size_t words = 0;
-
-	while (words < NNP_ORT_SS_SCAN / 8 &&
-	       !m->read(m->ctx, ss + words * 8, w + words, 64 * sizeof(*w)))
-		words += 64;
-	return words;
-}
-
 int nnp_ort_graph_find(const struct nnp_mem *m, uint64_t ss, uint64_t index,
 		       struct nnp_ort_layout *out)
 {
@@ -197,7 +186,7 @@ int nnp_ort_graph_find(const struct nnp_mem *m, uint64_t ss, uint64_t index,
 
 	if (!ss || (ss & 7))
 		return -ENOENT;
-	words = read_state(m, ss, w);
+	words = nnp_mem_read_words(m, ss, w, NNP_ORT_SS_SCAN / 8);
 	for (size_t i = 0; i + 3 <= words; i++) {
 		if (!vector_shape(w + i, index, &n) || rd64(m, w[i] + index * 8, &k) ||
 		    chain_search(m, k, index, &l))
