@@ -47,17 +47,29 @@ sed -e '/^#/d' -e '/^inference/d' -e 's/$/,mode=entry-only/' "$SPEC" >"$TMP/entr
 $CHECK exact-counts "$TMP/eo.json" $N 8 0.98
 
 # the layers compared must be long against a probe hit: the uprobe span holds the USDT
-# markers' hits, ~1 us natively but ~30 us under qemu's emulation (tests/vm sets NNPERF_VM)
+# markers' hits, ~1 us natively but 30-100 us under qemu's emulation (tests/vm sets
+# NNPERF_VM; CI's x86-64 guest once measured pool1, 1.6 ms, 230 us longer through uprobes):
+# there, only the layers of 5 ms or more (conv1-3 and fc1, 7-150 ms in the guests)
 min_ns=100000
-[ -z "${NNPERF_VM:-}" ] || min_ns=1000000
+[ -z "${NNPERF_VM:-}" ] || min_ns=5000000
 echo "== USDT and uprobe paths agree within 10% (layers over $((min_ns / 1000)) us, p50), on the same calls"
 # both paths in one process: run-to-run variation of tinynet itself (conv1 is
 # bimodal across processes on this VM) cannot pass for a disagreement
-"$NNPERF" record --runtime usdt --spec "$SPEC" -o "$TMP/both.json" -- "$TINYNET" --model dense --iterations 100 >/dev/null
+# (NNPERF_VM_QUICK: 40 calls a layer; their p50 is as steady for the 7-150 ms layers compared)
+agree_n=100
+[ -z "${NNPERF_VM_QUICK:-}" ] || agree_n=40
+"$NNPERF" record --runtime usdt --spec "$SPEC" -o "$TMP/both.json" -- "$TINYNET" --model dense --iterations $agree_n >/dev/null
 $CHECK agree-same "$TMP/both.json" 0.10 $min_ns
 
-echo "== every variant and 2 threads: exact counts"
-for model in pruned sparse int8; do
+# NNPERF_VM_QUICK: int8 alone of the three (the variants differ in tinynet's work only, the
+# probes and the kernel's part are the same)
+variants="pruned sparse int8"
+if [ -n "${NNPERF_VM_QUICK:-}" ]; then
+	variants=int8
+	skip_check "NNPERF_VM_QUICK: the pruned and sparse variants (the same probes as int8 and dense)"
+fi
+echo "== $(echo $variants | sed 's/ /, /g') and 2 threads: exact counts"
+for model in $variants; do
 	"$NNPERF" record -o "$TMP/$model.json" -- "$TINYNET" --model $model --iterations $N >/dev/null
 	# short inferences (~1 ms): the probes between layers are a visible share
 $CHECK exact-counts "$TMP/$model.json" $N 8 0.50
@@ -66,9 +78,10 @@ done
 $CHECK exact-counts "$TMP/threads.json" $N 8 0.90
 
 # seconds of recording that hold 10 inferences: tinynet's dense inference takes ~10 ms
-# natively, ~100 ms under qemu's emulation (tests/vm sets NNPERF_VM)
+# natively, 100-300 ms under qemu's emulation (tests/vm sets NNPERF_VM), where attaching
+# also takes seconds of the recording's time (3 s once held only 7 in the x86-64 guest)
 secs=1 sigint_after=1.5
-[ -z "${NNPERF_VM:-}" ] || secs=3 sigint_after=4.5
+[ -z "${NNPERF_VM:-}" ] || secs=6 sigint_after=7.5
 echo "== -p PID of a running process"
 "$TINYNET" --model dense --iterations 100000 >/dev/null &
 pid=$!

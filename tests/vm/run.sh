@@ -312,7 +312,10 @@ for t in "${tests[@]}"; do
 			echo "vm: $t: exit 0 (${secs} s):"
 			sed 's/^/    /' "$RES/$t.out"
 		else
-			echo "vm: $t: $(tail -n1 "$RES/$t.out") (${secs} s)"
+			# the test's PASS line (stamped or not), not what the shell printed after it
+			# (a "Killed" line for a target its clean-up ended)
+			echo "vm: $t: $( (grep -E '^(\[ *[0-9.]+\] )?PASS' "$RES/$t.out" || tail -n1 "$RES/$t.out") |
+				tail -n1 | sed 's/^\[ *[0-9.]*\] //') (${secs} s)"
 		fi
 		;;
 	77)
