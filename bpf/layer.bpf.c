@@ -524,20 +524,24 @@ static __always_inline bool sampled(struct thread_state *ts)
 	return ts->sample_ctr++ % sample_rate == 0;
 }
 
-/* An unmeasured call only pushes what its end needs to find its frame. */
+/*
+ * An unmeasured call only pushes what its end needs to find its frame. An
+ * entry-only begin ends the layer open before it at NOW, the hit's first
+ * clock read (as an end site's does), and starts its own after that layer's
+ * event is written: the probe's own work is in neither layer, as with an
+ * end and a begin site.
+ */
 static __always_inline void layer_begin(struct thread_state *ts, const struct nnp_spec *s,
-					__u64 key, __u32 tgid, __u32 tid, bool measure)
+					__u64 key, __u32 tgid, __u32 tid, bool measure, __u64 now)
 {
 	struct frame *f;
 	__u32 d = ts->depth;
-	__u64 now;
 
 	if (s->flags & NNP_SPEC_ENTRY_ONLY) {
-		now = bpf_ktime_get_ns();
 		close_open(ts, tgid, tid, now);
 		if (!measure)
 			return;
-		ts->open.start_ns = now;
+		ts->open.start_ns = bpf_ktime_get_ns();
 		ts->open.key = key;
 		ts->open.child_ns = 0;
 		ts->open.probe_id = s->probe_id;
@@ -719,6 +723,11 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 	ts = thread_get(tid);
 	if (!ts)
 		return 0;
+	/* an entry-only end site (ggml: after the graph loop) ends the layer open here */
+	if (s->role == NNP_ROLE_LAYER_END && (s->flags & NNP_SPEC_ENTRY_ONLY)) {
+		close_open(ts, tgid, tid, now);
+		return 0;
+	}
 	/* a layer's `when` is read at its begin, or (reading ret) at its return */
 	drop = (s->role == NNP_ROLE_LAYER_BEGIN || s->role == NNP_ROLE_LAYER_END) &&
 	       when_fails(ctx, usdt, s);
@@ -761,7 +770,7 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 	if (measure || slot >= 0)
 		send_name(ctx, usdt, s, tgid, tid, key);
 	if (s->role == NNP_ROLE_LAYER_BEGIN)
-		layer_begin(ts, s, key, tgid, tid, measure);
+		layer_begin(ts, s, key, tgid, tid, measure, now);
 	else if (slot >= 0)
 		layer_emit(ts, slot, tgid, tid, now);
 	return 0;

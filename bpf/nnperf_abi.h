@@ -34,7 +34,9 @@ enum nnp_role {
 };
 
 /* nnp_spec.flags */
-#define NNP_SPEC_ENTRY_ONLY (1u << 0) /* the next begin (or inference end) ends it */
+/* a layer or layer-begin: the next begin, an entry-only layer-end or the inference's end
+ * ends it; a layer-end: ends the entry-only layer open on the thread */
+#define NNP_SPEC_ENTRY_ONLY (1u << 0)
 #define NNP_SPEC_STOP                                                                              \
 	(1u << 1)		   /* LIBLOAD: stop the process until user space has               \
 				    * attached to what was loaded (it sends SIGCONT) */

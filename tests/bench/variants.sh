@@ -120,8 +120,9 @@ bench_ort() {
 }
 
 # llama.cpp through node-llama-cpp: ms per token of a tiny llama (tests/workloads/llama),
-# 1 thread, every node measured: nnperf on the graph loop's call sites (the default), on
-# each op's own entry and return (NNPERF_GGML_CALL_SITES=0, the placement before),
+# 1 thread, every node measured: nnperf on the graph loop's call sites, entry-only (the
+# default: one hit a node), at each call and its jump back (NNPERF_GGML_CALL_SITES=pairs,
+# two), on each op's own entry and return (NNPERF_GGML_CALL_SITES=0),
 # empty uprobes at the sites nnperf chose (the kernel's floor for them), bpftrace
 # timing ggml_compute_forward_mul_mat alone and nnperf --overhead-budget 2. GGML_ROUNDS
 # rounds of GGML_TOKENS tokens: the budget's first window (every probe, 0.2-1 s) then
@@ -158,6 +159,8 @@ bench_ggml() {
 	for _ in $(seq "$REPS"); do
 		model_run ggml.none "$re" "${run[@]}"
 		model_run ggml.nnperf "$re" "$NNPERF" record -- "${run[@]}"
+		model_run ggml.nnperf_pairs "$re" env NNPERF_GGML_CALL_SITES=pairs "$NNPERF" record -- \
+			"${run[@]}"
 		model_run ggml.nnperf_own "$re" env NNPERF_GGML_CALL_SITES=0 "$NNPERF" record -- \
 			"${run[@]}"
 		model_run ggml.budget2 "$re" "$NNPERF" record --overhead-budget 2 -- "${run[@]}"

@@ -39,13 +39,29 @@ echo "== dense model, 1 thread"
 record dense1 dense 1
 $PY "$W/check.py" nodes "$TMP/dense1.json" $N >"$TMP/nodes1" || fail "dense, 1 thread"
 cat "$TMP/nodes1"
-# every node through the graph loop's call sites: an emulated call and an emulated jump back
-grep -qE 'ggml: ggml_compute_forward_mul_mat: call at 0x[0-9a-f]+, ended at 0x[0-9a-f]+ \((jmp|call|push)\); both emulated' \
-	"$TMP/dense1.err" || fail "mul_mat not measured at its call site: $(grep 'ggml:' "$TMP/dense1.err" | head -3)"
-sites=$(sed -n 's/.*ggml: \([0-9]*\) call sites in .*graph loop.*; \([0-9]*\) ops on their own entry.*/\1 \2/p' "$TMP/dense1.err")
+# every node at its call site in the graph loop, entry-only (one emulated hit a node), the
+# last one ended where ggml_graph_compute goes on after the loop
+grep -qE 'ggml: ggml_compute_forward_mul_mat: call at 0x[0-9a-f]+, entry-only' "$TMP/dense1.err" ||
+	fail "mul_mat not measured at its call site: $(grep 'ggml:' "$TMP/dense1.err" | head -3)"
+grep -qE 'ggml: graph end after ggml_graph_compute.s call of ggml_graph_compute_thread[^ ]* at 0x[0-9a-f]+ \((call|jmp|push|nop)[^)]*, emulated\)' \
+	"$TMP/dense1.err" || fail "no graph end: $(grep 'ggml: ' "$TMP/dense1.err" | grep -v 'call at' | head -5)"
+sites() { # CALL_SITES OWN_OPS of an -v log's summary line, for MODE
+	sed -n "s/.*ggml: \([0-9]*\) call sites in .*graph loop.* ($2); \([0-9]*\) ops on their own entry.*/\1 \2/p" "$1"
+}
+sites=$(sites "$TMP/dense1.err" entry-only)
 [ -n "$sites" ] && [ "${sites% *}" -gt 10 ] && [ "${sites#* }" = 0 ] ||
-	fail "graph loop call sites: '${sites:-none}' (want > 10 sites, 0 ops on their own entry)"
-echo "ok: graph loop: ${sites% *} call sites, ${sites#* } ops on their own entry"
+	fail "graph loop call sites: '${sites:-none}' (want > 10 entry-only sites, 0 ops on their own entry)"
+echo "ok: graph loop: ${sites% *} call sites, entry-only, ${sites#* } ops on their own entry"
+
+echo "== NNPERF_GGML_CALL_SITES=pairs: each node at its call and its jump back, the same nodes"
+NNPERF_GGML_CALL_SITES=pairs record pairs1 dense 1
+grep -qE 'ggml: ggml_compute_forward_mul_mat: call at 0x[0-9a-f]+, ended at 0x[0-9a-f]+ \((jmp|call|push)\); both emulated' \
+	"$TMP/pairs1.err" || fail "pairs: mul_mat not at its call site: $(grep 'ggml:' "$TMP/pairs1.err" | head -3)"
+[ -n "$(sites "$TMP/pairs1.err" 'call and end')" ] || fail "pairs: no summary line"
+$PY "$W/check.py" nodes "$TMP/pairs1.json" $N >"$TMP/nodes_pairs" || fail "pairs, 1 thread"
+[ "$(head -1 "$TMP/nodes1")" = "$(head -1 "$TMP/nodes_pairs")" ] ||
+	fail "node count differs between entry-only and pairs: $(head -1 "$TMP/nodes1") vs $(head -1 "$TMP/nodes_pairs")"
+echo "ok: $(head -1 "$TMP/nodes_pairs")"
 
 echo "== NNPERF_GGML_CALL_SITES=0: each op on its own entry and return, the same nodes"
 NNPERF_GGML_CALL_SITES=0 record own1 dense 1

@@ -211,6 +211,10 @@ static const struct good_case good[] = {
 	  .canonical = "layer=lib.so:f" },
 	{ "inference=lib.so:run,mode=entry-only", .kind = NNP_PROBE_INFERENCE,
 	  SYMBOL_AT("lib.so", "run"), .entry_only = true },
+	{ "layer-begin=l:0x1000,key=arg1,mode=entry-only", .kind = NNP_PROBE_LAYER_BEGIN,
+	  OFFSET_AT("l", 0x1000), .key = VAL(1, 8, 0, 0, 0), .entry_only = true },
+	{ "layer-end=l:0x1008,mode=entry-only", .kind = NNP_PROBE_LAYER_END, OFFSET_AT("l", 0x1008),
+	  .entry_only = true },
 	/* normalisation of fetch expressions */
 	{ "layer=l:f,key=*(arg1+8)", .kind = LAYER, SYMBOL_AT("l", "f"),
 	  .key = VAL(1, 8, 1, 0, 8) },
@@ -538,12 +542,14 @@ static const struct bad_case bad[] = {
 	  "))))))))))))))",
 	  57, "expression nested too deeply" },
 	/* role rules */
-	{ "layer-begin=lib.so:f,mode=entry-only", 22,
-	  "mode applies only to layer and inference "
-	  "probes, not layer-begin" },
+	{ "inference-begin=lib.so:f,mode=entry-only", 26,
+	  "mode applies only to layer, layer-begin, layer-end and inference "
+	  "probes, not inference-begin" },
 	{ "inference-end=lib.so:f,mode=entry-return", 24,
-	  "mode applies only to layer and "
+	  "mode applies only to layer, layer-begin, layer-end and "
 	  "inference probes, not inference-end" },
+	{ "layer-end=lib.so:0x10,mode=entry-only,key=arg0", 39,
+	  "key is not allowed on a mode=entry-only layer-end" },
 	{ "layer=lib.so:f,mode=entry", 21,
 	  "expected mode entry-only or entry-return but found "
 	  "'entry'" },

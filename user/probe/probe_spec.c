@@ -101,10 +101,13 @@ static int parse_mode(struct nnp_lex *lx, struct nnp_probe_def *d)
 static int check_option(struct nnp_lex *lx, const struct nnp_probe_def *d, enum option opt,
 			const char *at)
 {
-	if (opt == OPT_MODE && d->kind != NNP_PROBE_LAYER && d->kind != NNP_PROBE_INFERENCE)
-		return nnp_lex_fail(lx, at,
-				    "mode applies only to layer and inference probes, not %s",
-				    role_name(d->kind));
+	if (opt == OPT_MODE && d->kind != NNP_PROBE_LAYER && d->kind != NNP_PROBE_INFERENCE &&
+	    d->kind != NNP_PROBE_LAYER_BEGIN && d->kind != NNP_PROBE_LAYER_END)
+		return nnp_lex_fail(
+		    lx, at,
+		    "mode applies only to layer, layer-begin, layer-end and inference "
+		    "probes, not %s",
+		    role_name(d->kind));
 	if (opt == OPT_WHEN && d->kind != NNP_PROBE_LAYER && d->kind != NNP_PROBE_LAYER_BEGIN)
 		return nnp_lex_fail(lx, at,
 				    "when applies only to layer and layer-begin probes, not %s",
@@ -304,6 +307,11 @@ int nnp_probe_parse(const char *text, struct nnp_probe_def *out, char *err, size
 				   "dimensions are real");
 	if (!ret)
 		ret = check_ret(&lx, out, &seen);
+	if (!ret && out->kind == NNP_PROBE_LAYER_END && out->entry_only &&
+	    out->key.kind != NNP_FETCH_NONE)
+		ret = nnp_lex_fail(&lx, seen.at[OPT_KEY],
+				   "key is not allowed on a mode=entry-only layer-end: it ends "
+				   "whichever entry-only layer is open on the thread");
 	if (col)
 		*col = ret ? lx.col : 0;
 	if (!ret && err && errlen)

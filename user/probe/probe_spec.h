@@ -10,6 +10,9 @@
  *            | LIB ':' OFF                  raw file offset (0x.. or decimal)
  *            | 'usdt:' LIB ':' PROVIDER ':' NAME
  *   OPTION  := key=VALUE | name=STRING | op=STRING | mode=entry-only|entry-return
+ *                                          mode: not on inference-begin/-end; an
+ *                                          entry-only layer-end (no key) ends the
+ *                                          entry-only layer open on the thread
  *            | when=VALUE ('=='|'!=') NUMBER    layer and layer-begin only
  *            | shape=(i64|i32)'x'N '(' ADDR ')' N in 1..4, read with the name
  *   VALUE   := [u8|u16|u32|u64 '('] ADDR [')']      a 64-bit value, masked

@@ -110,6 +110,51 @@ static int attach_call(struct nnp_planner *p, const char *path, const char *fn,
 	return err;
 }
 
+/* FN's node at one call site, entry-only: it lasts until the next node's call,
+ * or the graph's end (attach_ends) */
+static int attach_entry(struct nnp_planner *p, const char *path, const char *fn,
+			const struct nnp_ggml_site *s)
+{
+	char text[PATH_MAX + 512];
+	size_t n;
+	int err = nnp_ggml_op_probe(text, sizeof(text), path, fn, s->call_off);
+
+	n = strlen(text);
+	if (!err && n + sizeof(",mode=entry-only") > sizeof(text))
+		err = -ENAMETOOLONG;
+	if (err)
+		return err;
+	snprintf(text + n, sizeof(text) - n, ",mode=entry-only");
+	err = nnp_runtime_attach_text(p, "ggml", text, fn, NULL);
+	if (!err)
+		nnp_info("ggml: %s: call at 0x%llx, entry-only: the node ends at the next node's "
+			 "call or the graph's end; emulated, ~1 us a hit",
+			 fn, (unsigned long long)s->call_off);
+	return err;
+}
+
+/* the graph's ends: where the loop's callers go on, each ending the last node */
+static int attach_ends(struct nnp_planner *p, const char *path, const struct nnp_ggml_loop *lp)
+{
+	char text[PATH_MAX + 64];
+	int err = 0;
+
+	for (size_t i = 0; i < lp->nends && !err; i++) {
+		const struct nnp_ggml_end *end = &lp->ends[i];
+		int n = snprintf(text, sizeof(text), "layer-end=%s:0x%llx,mode=entry-only", path,
+				 (unsigned long long)end->off);
+
+		if (n < 0 || (size_t)n >= sizeof(text))
+			return -ENAMETOOLONG;
+		err = nnp_runtime_attach_text(p, "ggml", text, lp->fn, NULL);
+		if (!err)
+			nnp_info("ggml: graph end after %s's call of %s at 0x%llx (%s, emulated): "
+				 "ends the last node",
+				 end->caller, lp->fn, (unsigned long long)end->off, end->insn);
+	}
+	return err;
+}
+
 /* 1 if PATH is the CPU variant ggml keeps (or not a variant), else 0; the
  * answer for a directory is kept: ggml maps every variant in turn */
 static int kept_variant(const char *path)
@@ -136,29 +181,44 @@ static int kept_variant(const char *path)
 
 enum op_how { OP_UNSEEN, OP_AT_CALLS, OP_OWN };
 
-/* OP_AT_CALLS for an op whose every call in the loop has an end of its own */
-static void classify(const struct nnp_ggml_loop *lp, enum op_how *how)
+/* NNPERF_GGML_CALL_SITES: unset or 1, each node entry-only at its call (one hit
+ * a node; the graph's end closes the last); "pairs", at its call and at the
+ * jump back after it (two hits, the placement before); 0, each op on its own
+ * entry and return. The benchmark compares them. */
+enum sites_mode { SITES_ENTRY, SITES_PAIRS, SITES_OWN };
+
+static enum sites_mode sites_mode(void)
+{
+	static bool warned;
+	const char *v = getenv("NNPERF_GGML_CALL_SITES");
+
+	if (!v || !strcmp(v, "1"))
+		return SITES_ENTRY;
+	if (!strcmp(v, "0"))
+		return SITES_OWN;
+	if (!strcmp(v, "pairs"))
+		return SITES_PAIRS;
+	if (!warned)
+		nnp_warn("ggml: NNPERF_GGML_CALL_SITES=%s is not 0, 1 or pairs: using 1", v);
+	warned = true;
+	return SITES_ENTRY;
+}
+
+/* OP_AT_CALLS for an op whose every call in the loop can be measured there:
+ * entry-only, any call; in pairs, a call with an end of its own */
+static void classify(const struct nnp_ggml_loop *lp, bool entry, enum op_how *how)
 {
 	for (size_t i = 0; i < lp->n; i++) {
 		const struct nnp_ggml_site *s = &lp->sites[i];
 		bool shared = false;
 
-		for (size_t j = 0; j < lp->n && s->end_off; j++)
+		for (size_t j = 0; j < lp->n && s->end_off && !entry; j++)
 			shared |= j != i && lp->sites[j].end_off == s->end_off;
-		if (!s->end_off || shared)
+		if (!entry && (!s->end_off || shared))
 			how[s->op] = OP_OWN;
 		else if (how[s->op] == OP_UNSEEN)
 			how[s->op] = OP_AT_CALLS;
 	}
-}
-
-/* NNPERF_GGML_CALL_SITES=0: each op on its own entry and return, as before
- * call sites were used (the benchmark compares the two) */
-static bool own_entries(void)
-{
-	const char *v = getenv("NNPERF_GGML_CALL_SITES");
-
-	return v && !strcmp(v, "0");
 }
 
 static void no_loop(const char *path, int err)
@@ -181,25 +241,36 @@ static int attach_ops(struct nnp_planner *p, const char *path, struct nnp_elf *e
 {
 	struct nnp_ggml_loop lp = { 0 };
 	enum op_how *how = calloc(l->n, sizeof(*how));
+	enum sites_mode mode = sites_mode();
 	size_t calls = 0, own = 0, inside = 0;
+	bool entry;
 	int err;
 
 	if (!how)
 		return -ENOMEM;
-	err = own_entries() ? -ECANCELED
-			    : nnp_ggml_loop_find(e, (const char(*)[64])l->names, l->n, &lp);
+	err = mode == SITES_OWN ? -ECANCELED
+				: nnp_ggml_loop_find(e, (const char(*)[64])l->names, l->n, &lp);
 	if (err == -ENOMEM)
 		goto out;
 	if (err)
 		no_loop(path, err);
-	classify(&lp, how);
+	/* entry-only needs a graph end to close the last node */
+	entry = mode == SITES_ENTRY && lp.nends;
+	if (mode == SITES_ENTRY && lp.n && !lp.nends)
+		nnp_info("ggml: no emulated instruction after a call of %s in %s: each node at its "
+			 "call and its jump back",
+			 lp.fn, path);
+	classify(&lp, entry, how);
 	for (size_t i = 0; i < l->n && !lp.n; i++)
 		how[i] = OP_OWN; /* no loop: every op on its own entry */
-	err = 0;
+	err = entry ? attach_ends(p, path, &lp) : 0;
 	for (size_t i = 0; i < lp.n && !err; i++) {
-		if (how[lp.sites[i].op] != OP_AT_CALLS)
+		const struct nnp_ggml_site *s = &lp.sites[i];
+
+		if (how[s->op] != OP_AT_CALLS)
 			continue;
-		err = attach_call(p, path, l->names[lp.sites[i].op], &lp.sites[i]);
+		err = entry ? attach_entry(p, path, l->names[s->op], s)
+			    : attach_call(p, path, l->names[s->op], s);
 		calls++;
 	}
 	for (size_t i = 0; i < l->n && !err; i++) {
@@ -211,9 +282,9 @@ static int attach_ops(struct nnp_planner *p, const char *path, struct nnp_elf *e
 		}
 	}
 	if (!err && lp.n)
-		nnp_info("ggml: %zu call sites in %s's graph loop %s; %zu ops on their own "
+		nnp_info("ggml: %zu call sites in %s's graph loop %s (%s); %zu ops on their own "
 			 "entry; %zu ops only run inside other ops (timed with them)",
-			 calls, path, lp.fn, own, inside);
+			 calls, path, lp.fn, entry ? "entry-only" : "call and end", own, inside);
 	nnp_ggml_loop_free(&lp);
 out:
 	free(how);

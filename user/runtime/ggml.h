@@ -25,13 +25,27 @@ struct nnp_ggml_site {
 	char end_insn[32]; /* its mnemonic, or what stopped the walk */
 };
 
+#define NNP_GGML_MAX_ENDS 8
+
+/* where a caller of the loop goes on once the loop returned: the emulated
+ * instruction after the call (the graph's end for the thread that ran it) */
+struct nnp_ggml_end {
+	uint64_t off;	 /* its file offset */
+	char insn[32];	 /* its mnemonic */
+	char caller[64]; /* the function calling the loop (ggml_graph_compute) */
+};
+
 struct nnp_ggml_loop {
 	char fn[128]; /* the loop's symbol */
 	struct nnp_ggml_site *sites;
 	size_t n, cap;
+	struct nnp_ggml_end ends[NNP_GGML_MAX_ENDS];
+	size_t nends;
 };
 
-/* the calls to OPS inside ggml_graph_compute_thread of E (x86-64 only);
+/* the calls to OPS inside ggml_graph_compute_thread of E (x86-64 only), and
+ * the graph's ends: the calls of that loop in the ggml_graph_compute*
+ * functions with an emulated instruction after them;
  * 0, -ENOTSUP (another machine), -ENOENT (no such function), -E2BIG, -EINVAL (undecodable) or
  * -errno */
 int nnp_ggml_loop_find(struct nnp_elf *e, const char (*ops)[64], size_t nops,

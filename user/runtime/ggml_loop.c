@@ -22,6 +22,7 @@
 #include "ggml.h"
 
 #define LOOP_FN "ggml_graph_compute_thread*"
+#define CALLER_FN "ggml_graph_compute*" /* ggml_graph_compute, its OpenMP outlined part */
 #define MAX_LOOP_CODE (1u << 20)
 
 struct loop_walk {
@@ -84,6 +85,52 @@ static int on_call(const struct nnp_callsite *c, void *arg)
 	return 0;
 }
 
+struct end_walk {
+	struct nnp_elf *e;
+	struct nnp_ggml_loop *out;
+	const struct nnp_sym *caller;
+	uint64_t loop; /* the loop function's address */
+	int err;
+};
+
+static int on_loop_call(const struct nnp_callsite *c, void *arg)
+{
+	struct end_walk *w = arg;
+	struct nnp_ggml_end *end;
+
+	if (c->target != w->loop || !c->end || w->out->nends == NNP_GGML_MAX_ENDS)
+		return 0;
+	end = &w->out->ends[w->out->nends++];
+	end->off = c->end + w->caller->file_off - w->caller->vaddr;
+	snprintf(end->insn, sizeof(end->insn), "%s", c->end_insn);
+	snprintf(end->caller, sizeof(end->caller), "%s", w->caller->name);
+	return 0;
+}
+
+/* the calls of the loop in one ggml_graph_compute* function (not the loop itself) */
+static int caller_ends(const struct nnp_sym *sym, void *arg)
+{
+	struct end_walk *w = arg;
+	uint8_t *code;
+	int err;
+
+	if (!sym->size || sym->vaddr == w->loop || sym->size > MAX_LOOP_CODE || sym->demangled)
+		return 0;
+	code = malloc(sym->size);
+	if (!code) {
+		w->err = -ENOMEM;
+		return 1;
+	}
+	err = nnp_elf_pread(w->e, code, sym->size, sym->file_off);
+	w->caller = sym;
+	if (!err)
+		err = nnp_callsites_x86(code, sym->size, sym->vaddr, on_loop_call, w);
+	free(code);
+	if (err == -ENOMEM)
+		w->err = err;
+	return w->err ? 1 : 0; /* an undecodable caller gives no end */
+}
+
 int nnp_ggml_loop_find(struct nnp_elf *e, const char (*ops)[64], size_t nops,
 		       struct nnp_ggml_loop *out)
 {
@@ -107,6 +154,12 @@ int nnp_ggml_loop_find(struct nnp_elf *e, const char (*ops)[64], size_t nops,
 	if (!err)
 		err = nnp_callsites_x86(code, fn.size, fn.vaddr, on_call, &w);
 	free(code);
+	if (!err) {
+		struct end_walk ew = { .e = e, .out = out, .loop = fn.vaddr };
+
+		err = nnp_elf_match(e, CALLER_FN, caller_ends, &ew);
+		err = err < 0 ? err : ew.err;
+	}
 	if (err)
 		nnp_ggml_loop_free(out);
 	return err;
