@@ -77,7 +77,9 @@ def tight(path, n, budget, min_sampled, tolerance, max_hits):
 def shortest_first(path):
     """the probes sampled are the dearest for their layers' time, the ones whose
     calls are shortest (each hit costs about the same): every probe left whole has
-    longer calls than every sampled one, and some are left whole"""
+    longer calls than every sampled one, and some probe is sampled. How many are
+    sampled depends on what this run's first window cost: twice in CI a dear window
+    sampled all 5 (all at the one rate the plan uses), which that order allows"""
     p = proc(load(path))
     groups = {}
     for l in p["layers"]:
@@ -86,10 +88,10 @@ def shortest_first(path):
         g[1] += l["count"]
     whole = [t / n for t, n, s in groups.values() if not s]
     part = [t / n for t, n, s in groups.values() if s]
-    assert part and whole, f"{len(part)} probes sampled, {len(whole)} whole"
-    assert min(whole) > max(part), f"whole probes' calls {whole} vs sampled {part}"
-    print(f"ok: {len(part)} probes sampled (calls up to {max(part):.0f} ns), {len(whole)} "
-          f"whole (from {min(whole):.0f} ns)")
+    assert part, f"no probe sampled ({len(whole)} whole)"
+    assert not whole or min(whole) > max(part), f"whole probes' calls {whole} vs sampled {part}"
+    print(f"ok: {len(part)} probes sampled (calls up to {max(part):.0f} ns), {len(whole)} whole"
+          + (f" (from {min(whole):.0f} ns)" if whole else " (a dear first window)"))
 
 
 def diff_calls(path, tolerance):

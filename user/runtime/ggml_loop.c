@@ -9,7 +9,10 @@
  * does not return through. Their call sites have no such problem: the call is
  * emulated, the arguments are in place, and the jump back into the loop after
  * it is emulated too (callsite.h). Each op found there is measured at its call
- * sites; an op whose call has no emulated end keeps its own entry and return.
+ * sites: entry-only, each node lasting until the next node's call, where a
+ * caller of the loop (ggml_graph_compute*) has an emulated instruction after
+ * its call of it to end the graph's last node; else at the call and its end,
+ * an op whose call has no emulated end keeping its own entry and return.
  */
 #include <elf.h>
 #include <errno.h>
