@@ -4,7 +4,8 @@
 source "$(dirname "$0")/lib.sh"
 require_root
 N=40
-# NNPERF_VM_QUICK (tests/vm/ci.sh): fewer inferences per recording, the same checks
+# NNPERF_VM_QUICK (tests/vm/ci.sh): fewer inferences per recording, the same checks but the
+# pruned and sparse variants (said in a skip line)
 [ -z "${NNPERF_VM_QUICK:-}" ] || N=10
 SPEC=$NNP_SRC/tests/workloads/tinynet/tinynet.spec
 

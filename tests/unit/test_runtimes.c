@@ -69,16 +69,21 @@ static void test_computed_probes_parse(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		assert_int_equal(nnp_ggml_op_probe(text, sizeof(text), paths[i],
-						   "ggml_compute_forward_mul_mat", 0),
+						   "ggml_compute_forward_mul_mat", 0, false),
 				 0);
 		must_parse(text, paths[i]);
 		assert_non_null(strstr(text, "op=\"mul_mat\""));
 		assert_int_equal(nnp_ggml_op_probe(text, sizeof(text), paths[i],
-						   "ggml_compute_forward_mul_mat", 0x1ce47),
+						   "ggml_compute_forward_mul_mat", 0x1ce47, false),
 				 0);
 		must_parse(text, paths[i]);
 		assert_non_null(strstr(text, "layer-begin="));
 		assert_non_null(strstr(text, ":0x1ce47,"));
+		assert_int_equal(nnp_ggml_op_probe(text, sizeof(text), paths[i],
+						   "ggml_compute_forward_mul_mat", 0x1ce47, true),
+				 0);
+		must_parse(text, paths[i]);
+		assert_non_null(strstr(text, ",mode=entry-only"));
 		nnp_ort_probe(text, sizeof(text), paths[i], false, 0x1567ab4, false);
 		must_parse(text, paths[i]);
 		assert_non_null(strstr(text, ",key=arg2")); /* rdi: the Status returned */
@@ -88,8 +93,9 @@ static void test_computed_probes_parse(void **state)
 		nnp_ort_probe(text, sizeof(text), paths[i], true, 0x43e564, false);
 		must_parse(text, paths[i]);
 	}
-	assert_int_equal(nnp_ggml_op_probe(text, 16, paths[0], "ggml_compute_forward_add", 0),
-			 -ENAMETOOLONG);
+	assert_int_equal(
+	    nnp_ggml_op_probe(text, 16, paths[0], "ggml_compute_forward_add", 0, false),
+	    -ENAMETOOLONG);
 }
 
 int main(void)

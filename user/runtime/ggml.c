@@ -62,7 +62,8 @@ static const char *op_of(const char *fn)
 	return strncmp(fn, OP_PREFIX, strlen(OP_PREFIX)) ? fn : fn + strlen(OP_PREFIX);
 }
 
-int nnp_ggml_op_probe(char *text, size_t len, const char *path, const char *fn, uint64_t call_off)
+int nnp_ggml_op_probe(char *text, size_t len, const char *path, const char *fn, uint64_t call_off,
+		      bool entry_only)
 {
 	char site[32];
 	int n;
@@ -71,8 +72,9 @@ int nnp_ggml_op_probe(char *text, size_t len, const char *path, const char *fn, 
 	n = snprintf(text, len,
 		     "%s=%s:%s,key=hash(str(arg1+256),str(*(arg1+152)+256)),"
 		     "name=str(arg1+256),op=\"%.31s\","
-		     "when=u32(*arg0)==0,shape=i64x4(arg1+16)",
-		     call_off ? "layer-begin" : "layer", path, call_off ? site : fn, op_of(fn));
+		     "when=u32(*arg0)==0,shape=i64x4(arg1+16)%s",
+		     call_off ? "layer-begin" : "layer", path, call_off ? site : fn, op_of(fn),
+		     entry_only ? ",mode=entry-only" : "");
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
@@ -80,7 +82,7 @@ static int attach_op(struct nnp_planner *p, const char *path, const char *fn)
 {
 	char text[PATH_MAX + 512];
 
-	if (nnp_ggml_op_probe(text, sizeof(text), path, fn, 0))
+	if (nnp_ggml_op_probe(text, sizeof(text), path, fn, 0, false))
 		return -ENAMETOOLONG;
 	return nnp_runtime_attach_text(p, "ggml", text, NULL, NULL);
 }
@@ -99,7 +101,7 @@ static int attach_call(struct nnp_planner *p, const char *path, const char *fn,
 		return -ENAMETOOLONG;
 	err = nnp_runtime_attach_text(p, "ggml", text, fn, op_of(fn));
 	if (!err)
-		err = nnp_ggml_op_probe(text, sizeof(text), path, fn, s->call_off);
+		err = nnp_ggml_op_probe(text, sizeof(text), path, fn, s->call_off, false);
 	if (!err)
 		err = nnp_runtime_attach_text(p, "ggml", text, fn, NULL);
 	if (!err)
@@ -116,16 +118,10 @@ static int attach_entry(struct nnp_planner *p, const char *path, const char *fn,
 			const struct nnp_ggml_site *s)
 {
 	char text[PATH_MAX + 512];
-	size_t n;
-	int err = nnp_ggml_op_probe(text, sizeof(text), path, fn, s->call_off);
+	int err = nnp_ggml_op_probe(text, sizeof(text), path, fn, s->call_off, true);
 
-	n = strlen(text);
-	if (!err && n + sizeof(",mode=entry-only") > sizeof(text))
-		err = -ENAMETOOLONG;
-	if (err)
-		return err;
-	snprintf(text + n, sizeof(text) - n, ",mode=entry-only");
-	err = nnp_runtime_attach_text(p, "ggml", text, fn, NULL);
+	if (!err)
+		err = nnp_runtime_attach_text(p, "ggml", text, fn, NULL);
 	if (!err)
 		nnp_info("ggml: %s: call at 0x%llx, entry-only: the node ends at the next node's "
 			 "call or the graph's end; emulated, ~1 us a hit",

@@ -3,6 +3,7 @@
 #ifndef NNP_RUNTIME_GGML_H
 #define NNP_RUNTIME_GGML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,8 +15,9 @@ struct nnp_elf;
 int nnp_ggml_best_variant(const char *dir, char *best, size_t len);
 /* the layer probe of ggml op function FN ("ggml_compute_forward_add") in PATH:
  * on the function (CALL_OFF 0) or, as a layer-begin, on the call at file
- * offset CALL_OFF; 0 or -ENAMETOOLONG */
-int nnp_ggml_op_probe(char *text, size_t len, const char *path, const char *fn, uint64_t call_off);
+ * offset CALL_OFF (ENTRY_ONLY: mode=entry-only); 0 or -ENAMETOOLONG */
+int nnp_ggml_op_probe(char *text, size_t len, const char *path, const char *fn, uint64_t call_off,
+		      bool entry_only);
 
 /* one call of an op in ggml's graph loop (ggml_loop.c) */
 struct nnp_ggml_site {

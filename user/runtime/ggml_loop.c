@@ -88,6 +88,25 @@ static int on_call(const struct nnp_callsite *c, void *arg)
 	return 0;
 }
 
+/* every call in function SYM's code, to CB; 0, the callback's value, -E2BIG
+ * (over MAX_LOOP_CODE), -EINVAL (undecodable) or -errno */
+static int walk_calls(struct nnp_elf *e, const struct nnp_sym *sym, nnp_callsite_cb cb, void *arg)
+{
+	uint8_t *code;
+	int err;
+
+	if (sym->size > MAX_LOOP_CODE)
+		return -E2BIG;
+	code = malloc(sym->size);
+	if (!code)
+		return -ENOMEM;
+	err = nnp_elf_pread(e, code, sym->size, sym->file_off);
+	if (!err)
+		err = nnp_callsites_x86(code, sym->size, sym->vaddr, cb, arg);
+	free(code);
+	return err;
+}
+
 struct end_walk {
 	struct nnp_elf *e;
 	struct nnp_ggml_loop *out;
@@ -114,24 +133,15 @@ static int on_loop_call(const struct nnp_callsite *c, void *arg)
 static int caller_ends(const struct nnp_sym *sym, void *arg)
 {
 	struct end_walk *w = arg;
-	uint8_t *code;
 	int err;
 
-	if (!sym->size || sym->vaddr == w->loop || sym->size > MAX_LOOP_CODE || sym->demangled)
+	if (!sym->size || sym->vaddr == w->loop || sym->demangled)
 		return 0;
-	code = malloc(sym->size);
-	if (!code) {
-		w->err = -ENOMEM;
-		return 1;
-	}
-	err = nnp_elf_pread(w->e, code, sym->size, sym->file_off);
 	w->caller = sym;
-	if (!err)
-		err = nnp_callsites_x86(code, sym->size, sym->vaddr, on_loop_call, w);
-	free(code);
+	err = walk_calls(w->e, sym, on_loop_call, w);
 	if (err == -ENOMEM)
 		w->err = err;
-	return w->err ? 1 : 0; /* an undecodable caller gives no end */
+	return w->err ? 1 : 0; /* an undecodable or oversized caller gives no end */
 }
 
 int nnp_ggml_loop_find(struct nnp_elf *e, const char (*ops)[64], size_t nops,
@@ -139,7 +149,6 @@ int nnp_ggml_loop_find(struct nnp_elf *e, const char (*ops)[64], size_t nops,
 {
 	struct loop_walk w = { .e = e, .ops = ops, .nops = nops, .out = out };
 	struct nnp_sym fn = { 0 };
-	uint8_t *code = NULL;
 	int err, cls, machine, type;
 
 	memset(out, 0, sizeof(*out));
@@ -148,15 +157,9 @@ int nnp_ggml_loop_find(struct nnp_elf *e, const char (*ops)[64], size_t nops,
 		return -ENOTSUP;
 	if (nnp_elf_match(e, LOOP_FN, first_fn, &fn) <= 0 || !fn.size)
 		return -ENOENT;
-	if (fn.size > MAX_LOOP_CODE)
-		return -E2BIG;
 	snprintf(out->fn, sizeof(out->fn), "%s", fn.name);
 	w.delta = fn.file_off - fn.vaddr;
-	code = malloc(fn.size);
-	err = code ? nnp_elf_pread(e, code, fn.size, fn.file_off) : -ENOMEM;
-	if (!err)
-		err = nnp_callsites_x86(code, fn.size, fn.vaddr, on_call, &w);
-	free(code);
+	err = walk_calls(e, &fn, on_call, &w);
 	if (!err) {
 		struct end_walk ew = { .e = e, .out = out, .loop = fn.vaddr };
 
