@@ -93,6 +93,22 @@ struct {
 	__type(value, __u8);
 } named SEC(".maps");
 
+/*
+ * In front of `named`: a direct-mapped table of 64-bit tags of (process,
+ * probe, key) whose names were sent. An array lookup is inlined by the
+ * verifier, a hash lookup is a helper call (~125 ns a measured hit here, more
+ * than the rest of a begin). A tag is one aligned 8-byte store, so CPUs racing
+ * on a slot leave one tag or the other, never a mix; a slot that holds another
+ * tag only sends the lookup on to `named`.
+ */
+#define NAME_SEEN_SLOTS 4096
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NAME_SEEN_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} name_seen SEC(".maps");
+
 static __always_inline __u64 get_arg(struct pt_regs *ctx, bool usdt, __u32 i)
 {
 	/* fixed-offset loads into a stack array: a switch on i would let clang
@@ -183,18 +199,29 @@ static __always_inline int fetch_addr(struct pt_regs *ctx, bool usdt, const stru
 #define FNV_BASIS 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 
-/* FNV-1a of the C string at addr, continuing *h; 0 or -EFAULT */
+/*
+ * The C string at addr hashed on into *h, eight bytes a step (FNV-1a's
+ * multiply on whole words; the bytes after the string's end are masked off,
+ * so equal strings hash equal whatever follows them); 0 or -EFAULT
+ */
 static __always_inline int hash_more(__u64 addr, __u64 *h)
 {
-	char buf[NNP_NAME_LEN];
+	__u64 buf[NNP_NAME_LEN / 8];
+	long n = bpf_probe_read_user_str(buf, sizeof(buf), (void *)addr);
 
-	if (bpf_probe_read_user_str(buf, sizeof(buf), (void *)addr) < 0)
+	if (n < 0)
 		return -EFAULT;
-	for (int i = 0; i < NNP_NAME_LEN; i++) {
-		if (!buf[i])
+	n--; /* without its 0 byte */
+	for (int i = 0; i < NNP_NAME_LEN / 8; i++) {
+		__u64 w = buf[i];
+
+		if (i * 8 >= n)
 			break;
-		*h = (*h ^ (__u8)buf[i]) * FNV_PRIME;
+		if (n - i * 8 < 8)
+			w &= (1ULL << ((n - i * 8) * 8)) - 1;
+		*h = (*h ^ w) * FNV_PRIME;
 	}
+	*h = (*h ^ (__u64)n) * FNV_PRIME; /* "a" and "a\0\0" differ by length */
 	return 0;
 }
 
@@ -282,6 +309,17 @@ static __always_inline void fetch_shape(struct pt_regs *ctx, bool usdt, const st
 	e->shape_dims = dims;
 }
 
+/* name_seen's tag of NK: never 0, the value of a slot never written */
+static __always_inline __u64 name_tag(const struct name_key *nk)
+{
+	__u64 h = FNV_BASIS;
+
+	h = (h ^ (((__u64)nk->tgid << 32) | nk->probe_id)) * FNV_PRIME;
+	h = (h ^ nk->key) * FNV_PRIME;
+	h ^= h >> 29;
+	return h ? h : 1;
+}
+
 /* Names are read once per (process, probe, key): the first begin sends them. */
 static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const struct nnp_spec *s,
 				      __u32 tgid, __u32 tid, __u64 key)
@@ -290,11 +328,20 @@ static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const stru
 	struct nnp_name_event *e;
 	__u8 one = 1;
 
+	__u64 tag = name_tag(&nk), *seen;
+	__u32 slot = tag & (NAME_SEEN_SLOTS - 1);
+
 	if (s->name.kind != NNP_FETCH_STRING && s->op.kind != NNP_FETCH_STRING && !s->shape_dims &&
 	    s->ref.kind != NNP_FETCH_VALUE)
 		return;
-	if (bpf_map_lookup_elem(&named, &nk))
+	seen = bpf_map_lookup_elem(&name_seen, &slot);
+	if (seen && *seen == tag)
 		return;
+	if (bpf_map_lookup_elem(&named, &nk)) {
+		if (seen)
+			*seen = tag;
+		return;
+	}
 	e = reserve_event(&events, &stats, sizeof(*e), NNP_EV_NAME, tgid, tid, s->probe_id);
 	if (!e)
 		return;
@@ -310,6 +357,8 @@ static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const stru
 	/* user space reads what a ref points at while the target still has it */
 	bpf_ringbuf_submit(e, e->ref ? BPF_RB_FORCE_WAKEUP : wakeup_flags(&events));
 	bpf_map_update_elem(&named, &nk, &one, BPF_ANY);
+	if (seen)
+		*seen = tag;
 }
 
 #define compiler_barrier() asm volatile("" ::: "memory")
@@ -434,7 +483,7 @@ static __always_inline void emit_layer(struct thread_state *ts, const struct fra
 	e->cpu = bpf_get_smp_processor_id();
 	e->depth = ts->depth;
 	ksig_since(ts, &f->snap, &e->k);
-	bpf_ringbuf_submit(e, wakeup_flags(&events));
+	bpf_ringbuf_submit(e, wakeup_flags_ts(ts, &events));
 }
 
 static __always_inline void close_open(struct thread_state *ts, __u32 tgid, __u32 tid, __u64 now)
@@ -502,7 +551,7 @@ static __always_inline void infer_end(struct thread_state *ts, const struct nnp_
 	e->layers = ts->infer_layers;
 	e->pad = 0;
 	ksig_since(ts, &ts->infer_snap, &e->k);
-	bpf_ringbuf_submit(e, wakeup_flags(&events));
+	bpf_ringbuf_submit(e, wakeup_flags_ts(ts, &events));
 }
 
 /*
@@ -694,14 +743,53 @@ static __always_inline bool is_gated(const struct nnp_spec *s)
 	return g && *g;
 }
 
+/*
+ * A begin site's hit. The key is read only where it is used: for a measured
+ * call, and for an unmeasured one only a VALUE key (a register, mostly), which
+ * an end site may match its frame by; a hashed key's two string reads were
+ * most of an unmeasured ggml hit (--sample, --overhead-budget). A re-entry
+ * needs no test when unmeasured: its frame, skipped or unsampled, ends the
+ * same way, measuring nothing.
+ */
+static __always_inline void begin_hit(struct pt_regs *ctx, bool usdt, const struct nnp_spec *s,
+				      struct thread_state *ts, __u32 tgid, __u32 tid, __u64 now)
+{
+	bool entry_only = s->flags & NNP_SPEC_ENTRY_ONLY, gated, measure;
+	__u64 key = 0;
+
+	if (when_fails(ctx, usdt, s)) {
+		layer_skip(ts, s, 0);
+		return;
+	}
+	/* gated: no layer; an entry-only one still ends the one open before it */
+	gated = is_gated(s);
+	measure = !gated && sampled(ts);
+	if (!measure) {
+		if (!entry_only && s->key.kind == NNP_FETCH_VALUE)
+			key = fetch_key(ctx, usdt, &s->key);
+		if (gated && !entry_only)
+			layer_skip(ts, s, key);
+		else
+			layer_begin(ts, s, key, tgid, tid, false, now);
+		return;
+	}
+	key = layer_key(ctx, usdt, s);
+	if (reentry(ts, s, key)) {
+		layer_skip(ts, s, key);
+		return;
+	}
+	send_name(ctx, usdt, s, tgid, tid, key);
+	layer_begin(ts, s, key, tgid, tid, true, now);
+}
+
 static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 {
 	__u64 id = bpf_get_current_pid_tgid(), now, key = 0;
 	__u32 tgid = id >> 32, tid = (__u32)id, idx = (__u32)cookie;
 	const struct nnp_spec *s;
 	struct thread_state *ts;
-	bool measure = false, drop;
 	int slot = -1;
+	bool drop;
 
 	now = bpf_ktime_get_ns();
 	stat_inc(&stats, NNP_STAT_HITS);
@@ -728,27 +816,14 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 		close_open(ts, tgid, tid, now);
 		return 0;
 	}
+	if (s->role == NNP_ROLE_LAYER_BEGIN) {
+		begin_hit(ctx, usdt, s, ts, tgid, tid, now);
+		return 0;
+	}
 	/* a layer's `when` is read at its begin, or (reading ret) at its return */
-	drop = (s->role == NNP_ROLE_LAYER_BEGIN || s->role == NNP_ROLE_LAYER_END) &&
-	       when_fails(ctx, usdt, s);
-	if (s->role == NNP_ROLE_LAYER_BEGIN && drop) {
-		layer_skip(ts, s, 0);
-		return 0;
-	}
-	if (s->role == NNP_ROLE_LAYER_BEGIN || s->role == NNP_ROLE_LAYER_END)
+	drop = s->role == NNP_ROLE_LAYER_END && when_fails(ctx, usdt, s);
+	if (s->role == NNP_ROLE_LAYER_END)
 		key = layer_key(ctx, usdt, s);
-	if (s->role == NNP_ROLE_LAYER_BEGIN && reentry(ts, s, key)) {
-		layer_skip(ts, s, key);
-		return 0;
-	}
-	if (s->role == NNP_ROLE_LAYER_BEGIN && is_gated(s)) {
-		/* no layer; an entry-only one still ends the one open before it */
-		if (s->flags & NNP_SPEC_ENTRY_ONLY)
-			close_open(ts, tgid, tid, now);
-		else
-			layer_skip(ts, s, key);
-		return 0;
-	}
 	switch (s->role) {
 	case NNP_ROLE_INFER_BEGIN:
 		infer_begin(ts, now);
@@ -756,23 +831,18 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 	case NNP_ROLE_INFER_END:
 		infer_end(ts, s, tgid, tid, now);
 		break;
-	case NNP_ROLE_LAYER_BEGIN:
-		measure = sampled(ts);
-		break;
 	case NNP_ROLE_LAYER_END:
 		slot = layer_end(ts, s, key, drop);
 		if (slot >= 0)
 			key = ts->frames[slot & (NNP_MAX_DEPTH - 1)].key;
 		break;
 	}
-	/* one copy of the name reads for both sites; names go before the layer's
-	 * event, and an unmeasured first call leaves them to the first measured one */
-	if (measure || slot >= 0)
+	/* names go before the layer's event; an unmeasured first call leaves them to
+	 * the first measured one */
+	if (slot >= 0) {
 		send_name(ctx, usdt, s, tgid, tid, key);
-	if (s->role == NNP_ROLE_LAYER_BEGIN)
-		layer_begin(ts, s, key, tgid, tid, measure, now);
-	else if (slot >= 0)
 		layer_emit(ts, slot, tgid, tid, now);
+	}
 	return 0;
 }
 
