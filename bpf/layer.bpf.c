@@ -225,20 +225,33 @@ static __always_inline int hash_more(__u64 addr, __u64 *h)
 	return 0;
 }
 
-static __always_inline __u64 fetch_key(struct pt_regs *ctx, bool usdt, const struct nnp_fetch *f)
+/* A VALUE or HASH fetch's value into *out; 0, or -EFAULT (counted) */
+static __always_inline int fetch_value(struct pt_regs *ctx, bool usdt, const struct nnp_fetch *f,
+				       __u64 *out)
 {
 	__u64 v, h = FNV_BASIS;
 
+	*out = 0;
 	if (f->kind != NNP_FETCH_VALUE && f->kind != NNP_FETCH_HASH)
 		return 0;
 	if (fetch_addr(ctx, usdt, f, &v) || (f->kind == NNP_FETCH_HASH && hash_more(v, &h))) {
 		stat_inc(&stats, NNP_STAT_FETCH_ERR);
-		return 0;
+		return -EFAULT;
 	}
 	if (f->kind == NNP_FETCH_HASH)
-		return h ? h : 1; /* 0 means "no key" */
-	if (f->width && f->width < 8)
+		v = h ? h : 1; /* 0 means "no key" */
+	else if (f->width && f->width < 8)
 		v &= (1ULL << (f->width * 8)) - 1;
+	*out = v;
+	return 0;
+}
+
+/* a fetch's value, 0 if it cannot be read */
+static __always_inline __u64 fetch_key(struct pt_regs *ctx, bool usdt, const struct nnp_fetch *f)
+{
+	__u64 v;
+
+	fetch_value(ctx, usdt, f, &v);
 	return v;
 }
 
@@ -616,12 +629,33 @@ static __always_inline void layer_begin(struct thread_state *ts, const struct nn
 	ksnap_take(ts, &f->snap);
 }
 
-/* A `when` that fails: the call is not a layer */
-static __always_inline bool when_fails(struct pt_regs *ctx, bool usdt, const struct nnp_spec *s)
+/*
+ * A `when` that fails: the call is not a layer. With when-cache=thread the
+ * answer read at the thread's last call with the same argument value (ggml:
+ * &params, whose ith a thread keeps) stands; a read that failed is not kept.
+ */
+static __always_inline bool when_fails(struct pt_regs *ctx, bool usdt, const struct nnp_spec *s,
+				       struct thread_state *ts)
 {
+	bool cache = s->flags & NNP_SPEC_WHEN_CACHE, failed;
+	__u64 base = 0, v;
+	int err;
+
 	if (!(s->flags & (NNP_SPEC_WHEN_EQ | NNP_SPEC_WHEN_NE)))
 		return false;
-	return (fetch_key(ctx, usdt, &s->when) == s->when_val) != !!(s->flags & NNP_SPEC_WHEN_EQ);
+	if (cache) {
+		base = get_arg(ctx, usdt, s->when.arg);
+		if (ts->when_id == s->when_id && ts->when_base == base)
+			return ts->when_failed;
+	}
+	err = fetch_value(ctx, usdt, &s->when, &v);
+	failed = (v == s->when_val) != !!(s->flags & NNP_SPEC_WHEN_EQ);
+	if (cache && !err) {
+		ts->when_id = s->when_id;
+		ts->when_base = base;
+		ts->when_failed = failed;
+	}
+	return failed;
 }
 
 /* A call with the key of the innermost open layer is that layer again (a
@@ -757,7 +791,7 @@ static __always_inline void begin_hit(struct pt_regs *ctx, bool usdt, const stru
 	bool entry_only = s->flags & NNP_SPEC_ENTRY_ONLY, gated, measure;
 	__u64 key = 0;
 
-	if (when_fails(ctx, usdt, s)) {
+	if (when_fails(ctx, usdt, s, ts)) {
 		layer_skip(ts, s, 0);
 		return;
 	}
@@ -821,7 +855,7 @@ static __always_inline int handle(struct pt_regs *ctx, bool usdt, __u64 cookie)
 		return 0;
 	}
 	/* a layer's `when` is read at its begin, or (reading ret) at its return */
-	drop = s->role == NNP_ROLE_LAYER_END && when_fails(ctx, usdt, s);
+	drop = s->role == NNP_ROLE_LAYER_END && when_fails(ctx, usdt, s, ts);
 	if (s->role == NNP_ROLE_LAYER_END)
 		key = layer_key(ctx, usdt, s);
 	switch (s->role) {

@@ -45,6 +45,9 @@ enum nnp_role {
 /* LAYER_END at a layer's return: its key (read from ret) replaces the begin
  * frame's, which the end then closes whatever its key (see NNP_FETCH_ARG_RET) */
 #define NNP_SPEC_RET_KEY (1u << 4)
+/* when-cache=thread: the `when` is read once per thread and value of the
+ * argument its address starts from, and the answer reused (nnp_spec.when_id) */
+#define NNP_SPEC_WHEN_CACHE (1u << 5)
 
 /* What a fetch yields: nothing, a 64-bit value, or a string at an address. */
 enum nnp_fetch_kind {
@@ -121,7 +124,10 @@ struct nnp_spec {
 	__u64 when_val;
 	struct nnp_fetch shape;
 	__u8 shape_dims;
-	__u8 pad2[7];
+	__u8 pad2[3];
+	/* WHEN_CACHE: the same for every spec with the same `when` (fetch, value and
+	 * test), never 0: a thread's cached answer is one when's */
+	__u32 when_id;
 	/* how many of the shape_dims are real (a tensor's ndim); NONE: all. A rank
 	 * of 0 or above 8 means the layout is not what the probe expects: no shape */
 	struct nnp_fetch rank;

@@ -63,6 +63,11 @@ struct thread_state {
 	__u32 has_open;	  /* an entry-only layer is open */
 	__u32 sample_ctr; /* outermost layer begins, phase reset per inference (layer.bpf.c) */
 	__u32 wake_ctr;	  /* events sent (wakeup_flags_ts) */
+	/* when-cache=thread: the answer of the `when` when_id for the argument
+	 * value when_base (layer.bpf.c, when_fails); when_id 0: none yet */
+	__u32 when_id;
+	__u64 when_base;
+	__u32 when_failed;
 	__u32 pad;
 	struct ksnap infer_snap;
 	struct frame open;

@@ -290,6 +290,37 @@ static void test_ret_split(void **state)
 	assert_int_equal(begin->name.kind, NNP_FETCH_STRING);
 }
 
+/* when-cache=thread: specs with the same when share its id, another when gets another */
+static void test_when_cache(void **state)
+{
+	struct world *w = *state;
+	const struct nnp_spec *a, *b, *c, *d;
+
+	assert_int_equal(attach(w, "layer-begin=libnnpfix.so:nnp_fixture_alpha,"
+				   "when=u32(*arg0)==0,when-cache=thread,mode=entry-only"),
+			 0);
+	assert_int_equal(attach(w, "layer-begin=libnnpfix.so:nnp_fixture_beta,key=arg1,"
+				   "when=u32(*arg0)==0,when-cache=thread"),
+			 0);
+	assert_int_equal(attach(w, "layer-begin=libnnpfix.so:nnp_fixture_alpha,"
+				   "when=u32(*arg0)!=0,when-cache=thread"),
+			 0);
+	assert_int_equal(attach(w, "layer-begin=libnnpfix.so:nnp_fixture_beta,when=u32(*arg0)==0"),
+			 0);
+	assert_int_equal(w->f.ncalls, 4);
+	a = &w->f.specs[w->f.calls[0].cookies[0]];
+	b = &w->f.specs[w->f.calls[1].cookies[0]];
+	c = &w->f.specs[w->f.calls[2].cookies[0]];
+	d = &w->f.specs[w->f.calls[3].cookies[0]];
+	assert_int_equal(a->flags, NNP_SPEC_ENTRY_ONLY | NNP_SPEC_WHEN_EQ | NNP_SPEC_WHEN_CACHE);
+	assert_int_equal(b->flags, NNP_SPEC_WHEN_EQ | NNP_SPEC_WHEN_CACHE);
+	assert_int_not_equal(a->when_id, 0);
+	assert_int_equal(a->when_id, b->when_id);
+	assert_int_not_equal(c->when_id, a->when_id); /* != : another test */
+	assert_int_equal(d->flags, NNP_SPEC_WHEN_EQ);
+	assert_int_equal(d->when_id, 0);
+}
+
 /* explicit begin and end roles of one library share a probe id; others get their own */
 static void test_pairing(void **state)
 {
@@ -433,6 +464,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_returns_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_immediate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ret_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_when_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pairing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multi_groups, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_mid_batch, setup, teardown),

@@ -378,14 +378,14 @@ static const struct bad_case bad[] = {
 	  "n123456789012345678901234567890123456789012345678901234567890123",
 	  87, "a USDT name too long (at most 63 bytes)" },
 	{ "layer=lib.so:f,", 16,
-	  "expected an option (key, name, op, mode, when, shape, rank) but found end of "
-	  "input" },
+	  "expected an option (key, name, op, mode, when, shape, rank, when-cache) but "
+	  "found end of input" },
 	{ "layer=lib.so:f,,key=arg0", 16,
-	  "expected an option (key, name, op, mode, when, shape, rank) but found "
-	  "','" },
+	  "expected an option (key, name, op, mode, when, shape, rank, when-cache) but "
+	  "found ','" },
 	{ "layer=lib.so:f,nmae=str(arg0)", 16,
 	  "unknown option 'nmae' (expected key, name, op, "
-	  "mode, when, shape, rank)" },
+	  "mode, when, shape, rank, when-cache)" },
 	{ "layer=lib.so:f,key", 19, "expected '=' after 'key' but found end of input" },
 	{ "layer=lib.so:f,key:arg0", 19, "expected '=' after 'key' but found ':'" },
 	{ "layer=lib.so:f,key=arg0,key=arg1", 25, "option 'key' given twice" },

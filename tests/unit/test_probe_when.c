@@ -16,7 +16,7 @@
 static const char ggml[] = "layer=lib.so:ggml_compute_forward_mul_mat,"
 			   "key=hash(str(arg1+256),str(*(arg1+152)+256)),"
 			   "name=str(arg1+256),op=\"mul_mat\",when=u32(*arg0)==0,"
-			   "shape=i64x4(arg1+16)";
+			   "when-cache=thread,shape=i64x4(arg1+16)";
 
 static void test_parse(void **state)
 {
@@ -39,6 +39,7 @@ static void test_parse(void **state)
 	assert_int_equal(d.when.nderef, 1);
 	assert_int_equal(d.when_val, 0);
 	assert_false(d.when_ne);
+	assert_true(d.when_cache);
 	assert_int_equal(d.shape_dims, 4);
 	assert_int_equal(d.shape.width, 8);
 	assert_int_equal(d.shape.final_off, 16);
@@ -48,6 +49,7 @@ static void test_parse(void **state)
 					 &d, err, sizeof(err), &col),
 			 0);
 	assert_true(d.when_ne);
+	assert_false(d.when_cache);
 	assert_int_equal(d.when_val, 16);
 	assert_int_equal(d.when.width, 8);
 	assert_int_equal(d.shape_dims, 2);
@@ -118,6 +120,12 @@ static const struct bad_case bad[] = {
 	{ "layer=a.so:f,when=hash(str(arg0),str(arg1))==1", 33,
 	  "expected ')' after 'hash(str(arg0)'" },
 	{ "layer=a.so:f,when=arg0==0,when=arg1==0", 27, "option 'when' given twice" },
+	/* when-cache=thread: the one scope, a when to cache, the roles when has */
+	{ "layer=a.so:f,when=arg0==0,when-cache=process", 38, "expected when-cache=thread" },
+	{ "layer=a.so:f,when-cache=thread", 14, "when-cache=thread needs a when= condition" },
+	{ "inference=a.so:f,when-cache=thread", 18, "when-cache applies only to layer" },
+	{ "layer=a.so:f,when-cache=thread,when=arg0==0,when-cache=thread", 45,
+	  "option 'when-cache' given twice" },
 	{ "layer=a.so:f,key=arg0,rank=*(arg0+8)", 23, "rank needs shape=i64xN(ADDR)" },
 	{ "layer-end=a.so:f,rank=arg0", 18, "rank is not allowed on layer-end" },
 	{ "layer=a.so:f,shape=i64x2(arg0),rank=str(arg1)", 37, "rank must be a value" },

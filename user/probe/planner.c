@@ -139,6 +139,22 @@ static bool has_return(const struct nnp_probe_def *d)
 	return (d->kind == NNP_PROBE_LAYER || d->kind == NNP_PROBE_INFERENCE) && !d->entry_only;
 }
 
+/* FNV-1a of the bytes that make SP's `when` (the fetch, zero-filled around its
+ * fields by spec_fill's memset, the value and the test), never 0 */
+static uint32_t when_id(const struct nnp_spec *sp)
+{
+	const unsigned char *b = (const unsigned char *)&sp->when;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < sizeof(sp->when); i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	for (int i = 0; i < 64; i += 8)
+		h = (h ^ ((sp->when_val >> i) & 0xff)) * 0x100000001b3ULL;
+	h = (h ^ (sp->flags & (NNP_SPEC_WHEN_EQ | NNP_SPEC_WHEN_NE))) * 0x100000001b3ULL;
+	h ^= h >> 32;
+	return (uint32_t)h ? (uint32_t)h : 1;
+}
+
 /* the fetches of D read at its return (they read ret: probe_spec.c's check_ret)
  * or at its entry, into SP */
 static void spec_fetches(struct nnp_spec *sp, const struct nnp_probe_def *d, bool at_return)
@@ -164,6 +180,10 @@ static void spec_fetches(struct nnp_spec *sp, const struct nnp_probe_def *d, boo
 		sp->flags |= d->when_ne ? NNP_SPEC_WHEN_NE : NNP_SPEC_WHEN_EQ;
 		sp->when = d->when;
 		sp->when_val = d->when_val;
+		if (d->when_cache) {
+			sp->flags |= NNP_SPEC_WHEN_CACHE;
+			sp->when_id = when_id(sp);
+		}
 	}
 }
 

@@ -28,9 +28,20 @@ static const struct {
 	{ "inference-end", NNP_PROBE_INFER_END },
 };
 
-enum option { OPT_KEY, OPT_NAME, OPT_OP, OPT_MODE, OPT_WHEN, OPT_SHAPE, OPT_RANK, OPT_NR };
+enum option {
+	OPT_KEY,
+	OPT_NAME,
+	OPT_OP,
+	OPT_MODE,
+	OPT_WHEN,
+	OPT_SHAPE,
+	OPT_RANK,
+	OPT_WHEN_CACHE,
+	OPT_NR
+};
 
-static const char *const options[OPT_NR] = { "key", "name", "op", "mode", "when", "shape", "rank" };
+static const char *const options[OPT_NR] = { "key",  "name",  "op",   "mode",
+					     "when", "shape", "rank", "when-cache" };
 
 /* options given so far, and where each one's name starts */
 struct seen_opts {
@@ -108,15 +119,31 @@ static int check_option(struct nnp_lex *lx, const struct nnp_probe_def *d, enum 
 		    "mode applies only to layer, layer-begin, layer-end and inference "
 		    "probes, not %s",
 		    role_name(d->kind));
-	if (opt == OPT_WHEN && d->kind != NNP_PROBE_LAYER && d->kind != NNP_PROBE_LAYER_BEGIN)
+	if ((opt == OPT_WHEN || opt == OPT_WHEN_CACHE) && d->kind != NNP_PROBE_LAYER &&
+	    d->kind != NNP_PROBE_LAYER_BEGIN)
 		return nnp_lex_fail(lx, at,
-				    "when applies only to layer and layer-begin probes, not %s",
-				    role_name(d->kind));
+				    "%s applies only to layer and layer-begin probes, not %s",
+				    options[opt], role_name(d->kind));
 	if ((opt == OPT_NAME || opt == OPT_OP || opt == OPT_SHAPE || opt == OPT_RANK) &&
 	    is_end_role(d->kind))
 		return nnp_lex_fail(lx, at,
 				    "%s is not allowed on %s probes: names are read at the begin",
 				    options[opt], role_name(d->kind));
+	return 0;
+}
+
+/* when-cache=thread: the only scope there is */
+static int parse_when_cache(struct nnp_lex *lx, struct nnp_probe_def *d)
+{
+	const char *p = nnp_lex_skip_ws_at(lx->p);
+	size_t n = nnp_lex_word_len(p);
+	char found[48];
+
+	if (!nnp_lex_word_is(p, n, "thread"))
+		return nnp_lex_fail(lx, p, "expected when-cache=thread but found %s",
+				    nnp_lex_found(p, found, sizeof(found)));
+	d->when_cache = true;
+	lx->p = p + n;
 	return 0;
 }
 
@@ -143,6 +170,8 @@ static int parse_option_value(struct nnp_lex *lx, struct nnp_probe_def *d, enum 
 			return nnp_lex_fail(lx, v,
 					    "rank must be a number read from memory, not a hash");
 		return nnp_fetch_parse_value(lx, usdt, "rank", &d->rank);
+	case OPT_WHEN_CACHE:
+		return parse_when_cache(lx, d);
 	default:
 		return parse_mode(lx, d);
 	}
@@ -157,7 +186,8 @@ static int parse_option(struct nnp_lex *lx, struct nnp_probe_def *d, struct seen
 
 	if (n == 0)
 		return nnp_lex_fail(lx, p,
-				    "expected an option (key, name, op, mode, when, shape, rank) "
+				    "expected an option (key, name, op, mode, when, shape, rank, "
+				    "when-cache) "
 				    "but found %s",
 				    nnp_lex_found(p, found, sizeof(found)));
 	for (opt = 0; opt < OPT_NR && !nnp_lex_word_is(p, n, options[opt]); opt++)
@@ -165,7 +195,7 @@ static int parse_option(struct nnp_lex *lx, struct nnp_probe_def *d, struct seen
 	if (opt == OPT_NR)
 		return nnp_lex_fail(lx, p,
 				    "unknown option '%.*s' (expected key, name, op, mode, when, "
-				    "shape, rank)",
+				    "shape, rank, when-cache)",
 				    (int)n, p);
 	if (seen->mask & (1u << opt))
 		return nnp_lex_fail(lx, p, "option '%s' given twice", options[opt]);
@@ -305,6 +335,9 @@ int nnp_probe_parse(const char *text, struct nnp_probe_def *out, char *err, size
 		ret = nnp_lex_fail(&lx, seen.at[OPT_RANK],
 				   "rank needs shape=i64xN(ADDR): it says how many of the N "
 				   "dimensions are real");
+	if (!ret && out->when_cache && out->when.kind == NNP_FETCH_NONE)
+		ret = nnp_lex_fail(&lx, seen.at[OPT_WHEN_CACHE],
+				   "when-cache=thread needs a when= condition to cache");
 	if (!ret)
 		ret = check_ret(&lx, out, &seen);
 	if (!ret && out->kind == NNP_PROBE_LAYER_END && out->entry_only &&
@@ -368,8 +401,9 @@ static void append_when_shape(struct out *o, const struct nnp_probe_def *d)
 
 	if (d->when.kind != NNP_FETCH_NONE) {
 		err = nnp_fetch_format(&d->when, text, sizeof(text));
-		append(o, ",when=%s%s%llu", text,
-		       d->when_ne ? "!=" : "==", (unsigned long long)d->when_val);
+		append(o, ",when=%s%s%llu%s", text,
+		       d->when_ne ? "!=" : "==", (unsigned long long)d->when_val,
+		       d->when_cache ? ",when-cache=thread" : "");
 	}
 	if (!err && d->shape_dims) {
 		err = nnp_shape_format(&d->shape, d->shape_dims, text, sizeof(text));

@@ -14,6 +14,7 @@
  *                                          entry-only layer-end (no key) ends the
  *                                          entry-only layer open on the thread
  *            | when=VALUE ('=='|'!=') NUMBER    layer and layer-begin only
+ *            | when-cache=thread                 with when: read it once per thread
  *            | shape=(i64|i32)'x'N '(' ADDR ')' N in 1..4, read with the name
  *   VALUE   := [u8|u16|u32|u64 '('] ADDR [')']      a 64-bit value, masked
  *            | 'hash(str(' ADDR '))'            a hash of a C string
@@ -83,6 +84,9 @@ struct nnp_probe_def {
 	struct nnp_fetch when; /* when=VALUE==N / VALUE!=N: a layer only then */
 	uint64_t when_val;
 	bool when_ne;
+	/* when-cache=thread: the condition is read once per thread and value of the
+	 * argument its address starts from (ggml's params->ith), then reused */
+	bool when_cache;
 	struct nnp_fetch shape; /* shape=i64xN(ADDR): width 8 or 4 (i32xN) */
 	uint8_t shape_dims;	/* N, 0 = no shape */
 	struct nnp_fetch rank;	/* rank=VALUE: dimensions really there (<= N kept) */

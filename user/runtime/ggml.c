@@ -72,7 +72,7 @@ int nnp_ggml_op_probe(char *text, size_t len, const char *path, const char *fn, 
 	n = snprintf(text, len,
 		     "%s=%s:%s,key=hash(str(arg1+256),str(*(arg1+152)+256)),"
 		     "name=str(arg1+256),op=\"%.31s\","
-		     "when=u32(*arg0)==0,shape=i64x4(arg1+16)%s",
+		     "when=u32(*arg0)==0,when-cache=thread,shape=i64x4(arg1+16)%s",
 		     call_off ? "layer-begin" : "layer", path, call_off ? site : fn, op_of(fn),
 		     entry_only ? ",mode=entry-only" : "");
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
