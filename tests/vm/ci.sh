@@ -33,7 +33,9 @@ tests_for() { # the CI subset of guest $1
 }
 KERNEL=${NNPERF_VM_CI_KERNEL:-6.1}
 export NNPERF_VM_ENV="NNPERF_VM_QUICK=1${NNPERF_VM_ENV:+ $NNPERF_VM_ENV}"
-export NNPERF_VM_TEST_TIMEOUT=${NNPERF_VM_TEST_TIMEOUT:-300}
+# per test: the x86-64 guest's test_lifecycle took 178-214 s on a normal day and ran past
+# 300 s on a slow one (2026-12-07: every step ~1.4x slower), so 480
+export NNPERF_VM_TEST_TIMEOUT=${NNPERF_VM_TEST_TIMEOUT:-480}
 # a guest kernel that soft-locks panics at once with its backtrace in console.log instead
 # of idling to the timeout (the x86-64 guest's wedges came from multi-threaded TCG, now
 # off: docs/kernel-compat.md)
