@@ -3,8 +3,8 @@
 # (~1 ms inferences, 13 layers: over 10,000 layers/s per thread) for DURATION
 # seconds (default 600), scraped every INTERVAL seconds. Samples nnperf's
 # resident memory and open descriptors; fails if, after the warm-up (a fifth
-# of the run, at least 10 s), RSS grows more than 5% or descriptors grow, or if
-# any event is lost at the default ring buffer.
+# of the run, at least 10 s and 8 samples), RSS grows more than 5% or
+# descriptors grow, or if any event is lost at the default ring buffer.
 #   tests/soak/soak.sh [DURATION]   (env: NNPERF, TINYNET, THREADS=1, INTERVAL=5)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -55,8 +55,12 @@ import sys
 rows = [l.split() for l in open(sys.argv[1])]
 rows = [(int(t), int(r), int(f), float(n or 0), float(x or 0)) for t, r, f, n, x in rows]
 dur = int(sys.argv[2])
+# the warm-up: a fifth of the run, at least 10 s, and at least 8 samples (16 scrapes, two a
+# sample): the heap grows ~128 KiB a scrape over the first 12-14 and then stays (120 s at one
+# sample a second, 2026-12-07: +1.4 MiB by the 14th scrape, +150 KiB over the next 106)
 warm = max(10, dur // 5)
-after = [r for r in rows if r[0] >= warm] or rows[-1:]
+after = [r for i, r in enumerate(rows) if r[0] >= warm and i >= 8] or rows[-1:]
+warm = after[0][0]
 base = after[0]
 max_rss = max(r[1] for r in after)
 last = rows[-1]
