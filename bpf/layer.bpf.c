@@ -338,11 +338,10 @@ static __always_inline void send_name(struct pt_regs *ctx, bool usdt, const stru
 				      __u32 tgid, __u32 tid, __u64 key)
 {
 	struct name_key nk = { .tgid = tgid, .probe_id = s->probe_id, .key = key };
-	struct nnp_name_event *e;
-	__u8 one = 1;
-
 	__u64 tag = name_tag(&nk), *seen;
 	__u32 slot = tag & (NAME_SEEN_SLOTS - 1);
+	struct nnp_name_event *e;
+	__u8 one = 1;
 
 	if (s->name.kind != NNP_FETCH_STRING && s->op.kind != NNP_FETCH_STRING && !s->shape_dims &&
 	    s->ref.kind != NNP_FETCH_VALUE)
